@@ -1,0 +1,44 @@
+# comptoir — `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: help demo test test-sqlite test-postgres bench lint fmt clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/comptoir: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+demo: $(BIN)/comptoir ## install, migrate, load the demo retailer, serve web + worker (Ctrl-C stops)
+	$(BIN)/comptoir migrate --verbosity 0
+	$(BIN)/comptoir load_demo
+	@echo "\n  Shop:      http://127.0.0.1:8000/\n  API docs:  http://127.0.0.1:8000/api/v1/docs\n  Health:    http://127.0.0.1:8000/healthz\n  Admin:     http://127.0.0.1:8000/admin/  (admin / comptoir-demo)\n"
+	$(BIN)/comptoir serve
+
+test: test-sqlite test-postgres ## the whole suite, on SQLite then on PostgreSQL
+
+test-sqlite: $(BIN)/comptoir ## the suite on SQLite (the embedded default)
+	$(BIN)/pytest
+
+test-postgres: $(BIN)/comptoir ## the suite on PostgreSQL (skipped with a notice if unreachable, fails under CI)
+	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest
+
+bench: $(BIN)/comptoir ## measure; writes bench/results/*.json and bench/results/report.md
+	$(BIN)/python bench/run.py
+
+lint: $(BIN)/comptoir ## ruff and import-linter (the layer contracts)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/lint-imports
+
+fmt: $(BIN)/comptoir ## format and autofix
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
+
+clean: ## remove the venv and local data
+	rm -rf $(VENV) var

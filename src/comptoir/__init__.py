@@ -1,0 +1,1 @@
+"""comptoir: an omnichannel commerce hub."""

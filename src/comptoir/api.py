@@ -1,0 +1,125 @@
+"""The REST API: one NinjaAPI at /api/v1, one router per app, errors mapped once."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from comptoir.accounts.api import router as people_router
+from comptoir.actors import actor_for_session, actor_for_token
+from comptoir.core.access import ANONYMOUS, Actor
+from comptoir.core.errors import DomainError
+from comptoir.core.problem import problem_response
+from comptoir.customers.api import router as customers_router
+from comptoir.integrations.api import router as webhooks_router
+from comptoir.locations.api import router as locations_router
+
+logger = logging.getLogger(__name__)
+
+
+class ApiToken(HttpBearer):
+    """`Authorization: Bearer cpt_…` for integrations. An unknown token is refused, not ignored."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Actor:
+        return actor_for_token(token)
+
+
+class Session(APIKeyCookie):
+    """The signed-in shopper or staff member (pages and the associate app). CSRF is checked."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
+        actor = actor_for_session(request)
+        return actor if actor.is_authenticated else None
+
+
+def anonymous(request: HttpRequest) -> Actor:
+    """Public operations still go through `authorize`, which refuses what needs a caller."""
+    return ANONYMOUS
+
+
+api = NinjaAPI(
+    title="comptoir",
+    version="1",
+    description="Omnichannel commerce hub. Errors are RFC 9457 application/problem+json.",
+    auth=[ApiToken(), Session(), anonymous],
+    urls_namespace="api-v1",
+)
+api.add_router("/locations", locations_router)
+api.add_router("/customers", customers_router)
+api.add_router("/webhooks", webhooks_router)
+api.add_router("/", people_router)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return problem_response(
+        status=error.status,
+        code=error.code,
+        title=error.title,
+        detail=error.detail,
+        errors=error.errors,
+        instance=request.path,
+    )
+
+
+def _field_name(location: tuple) -> str:
+    # Ninja reports ("body", "payload", "latitude"); callers know the field as body.latitude.
+    parts = [str(part) for part in location if part != "payload"]
+    return ".".join(parts)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field_name(tuple(item.get("loc", ()))), "message": item.get("msg", "invalid")}
+        for item in error.errors
+    ]
+    return problem_response(
+        status=422,
+        code="validation-failed",
+        title="Some fields are not valid",
+        detail="; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid request.",
+        errors=errors,
+        instance=request.path,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    return problem_response(
+        status=401,
+        code="not-authenticated",
+        title="Authentication required",
+        detail="Sign in or send an API token.",
+        instance=request.path,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    return problem_response(
+        status=error.status_code,
+        code="http-error",
+        title=str(error.message),
+        detail=str(error.message),
+        instance=request.path,
+    )
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request: HttpRequest, error: Exception) -> HttpResponse:
+    logger.exception("unexpected error on %s %s", request.method, request.path)
+    return problem_response(
+        status=500,
+        code="internal-error",
+        title="Something went wrong on our side",
+        detail="The error was logged with this request id; nothing you sent was lost.",
+        instance=request.path,
+    )

@@ -1,0 +1,46 @@
+"""One error hierarchy for the whole project, mapped once to problem+json (api.py)."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule said no. `code` is stable for integrators; `status` is the HTTP status to answer."""
+
+    code = "domain-error"
+    status = 400
+    title = "The request breaks a business rule"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+
+class ValidationFailed(DomainError):
+    code = "validation-failed"
+    status = 422
+    title = "Some fields are not valid"
+
+
+class NotFound(DomainError):
+    code = "not-found"
+    status = 404
+    title = "Not found"
+
+
+class NotAuthenticated(DomainError):
+    code = "not-authenticated"
+    status = 401
+    title = "Authentication required"
+
+
+class PermissionDenied(DomainError):
+    code = "permission-denied"
+    status = 403
+    title = "Not allowed"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+    title = "Conflict with the current state"

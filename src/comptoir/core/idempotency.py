@@ -1,0 +1,131 @@
+"""Idempotency-Key for POSTs that create something: safe retries for integrators and tills.
+
+Same caller, same key and same request → the stored response is replayed; same key with
+another request → 422; same key while the first request is still running → 409. Records are
+kept 24 h. The record is inserted (and committed) before the operation runs, so a concurrent
+retry on another process sees it at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+
+from . import clock
+from .models import IdempotencyRecord
+from .problem import problem_response
+
+RETENTION = timedelta(hours=24)
+# Responses that say nothing final about the request are not stored: the caller may retry.
+_NOT_STORED = {401, 403, 409, 429}
+
+
+def _caller(request: HttpRequest) -> str:
+    authorization = request.headers.get("Authorization", "")
+    if authorization:
+        return "auth:" + hashlib.sha256(authorization.encode()).hexdigest()[:32]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return "anonymous"
+
+
+def _fingerprint(request: HttpRequest) -> str:
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    digest.update(request.body)
+    return digest.hexdigest()
+
+
+def _begin(caller: str, key: str, fingerprint: str) -> tuple[IdempotencyRecord, bool]:
+    now = clock.now()
+    IdempotencyRecord.objects.filter(
+        caller=caller, key=key, created_at__lt=now - RETENTION
+    ).delete()
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(
+                caller=caller, key=key, request_fingerprint=fingerprint, created_at=now
+            )
+        return record, True
+    except IntegrityError:
+        return IdempotencyRecord.objects.get(caller=caller, key=key), False
+
+
+def _replay(record: IdempotencyRecord) -> HttpResponse:
+    response = HttpResponse(
+        bytes(record.response_body or b""),
+        status=record.response_status or 200,
+        content_type=record.response_content_type or "application/json",
+    )
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap a Ninja operation (through `ninja.decorators.decorate_view`)."""
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return run(request, *args, **kwargs)
+        if not 1 <= len(key) <= 255:
+            return problem_response(
+                status=422,
+                code="validation-failed",
+                title="Some fields are not valid",
+                detail="The Idempotency-Key header must be 1 to 255 characters.",
+                errors=[{"field": "header.Idempotency-Key", "message": "1 to 255 characters"}],
+            )
+        fingerprint = _fingerprint(request)
+        record, created = _begin(_caller(request), key, fingerprint)
+        if not created:
+            if record.request_fingerprint != fingerprint:
+                return problem_response(
+                    status=422,
+                    code="idempotency-key-reused",
+                    title="Idempotency-Key already used for another request",
+                    detail="This Idempotency-Key was used with a different request; use a new key.",
+                )
+            if record.completed_at is None:
+                return problem_response(
+                    status=409,
+                    code="request-in-progress",
+                    title="The first request with this Idempotency-Key is still running",
+                    detail="Wait for it to finish, then retry to get its response.",
+                )
+            return _replay(record)
+        try:
+            response = run(request, *args, **kwargs)
+        except BaseException:
+            record.delete()
+            raise
+        if response.status_code >= 500 or response.status_code in _NOT_STORED:
+            record.delete()
+            return response
+        record.completed_at = clock.now()
+        record.response_status = response.status_code
+        record.response_body = response.content
+        record.response_content_type = response.get("Content-Type", "application/json")
+        record.save(
+            update_fields=[
+                "completed_at",
+                "response_status",
+                "response_body",
+                "response_content_type",
+            ]
+        )
+        return response
+
+    return wrapper
+
+
+def purge_expired_records() -> int:
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=clock.now() - RETENTION).delete()
+    return deleted

@@ -1,0 +1,41 @@
+from django.http import HttpRequest
+from ninja import Router
+from ninja.decorators import decorate_view
+
+from comptoir.core.access import authorize
+from comptoir.core.errors import NotAuthenticated
+from comptoir.core.idempotency import idempotent
+
+from . import selectors, services
+from .schemas import CustomerOut, ShopperSignUpIn, TimelineEntryOut
+
+router = Router(tags=["customers"])
+
+
+@router.post("", response={201: CustomerOut}, operation_id="register_shopper")
+@decorate_view(idempotent)
+def register_shopper(request: HttpRequest, payload: ShopperSignUpIn) -> tuple[int, object]:
+    """Sign up: a shopper account and its profile."""
+    return 201, services.register_shopper(**payload.dict(), channel="web")
+
+
+@router.get("/me", response=CustomerOut, operation_id="get_my_profile")
+def get_my_profile(request: HttpRequest) -> object:
+    if request.auth.customer_id is None:
+        raise NotAuthenticated("Sign in as a shopper to see your profile.")
+    return selectors.customer_by_id(customer_id=request.auth.customer_id)
+
+
+@router.get("/{customer_id}", response=CustomerOut, operation_id="get_customer")
+def get_customer(request: HttpRequest, customer_id: int) -> object:
+    authorize(request.auth, "customers.read", customer_id=customer_id)
+    return selectors.customer_by_id(customer_id=customer_id)
+
+
+@router.get(
+    "/{customer_id}/timeline", response=list[TimelineEntryOut], operation_id="get_customer_timeline"
+)
+def get_customer_timeline(request: HttpRequest, customer_id: int) -> object:
+    authorize(request.auth, "customers.read", customer_id=customer_id)
+    selectors.customer_by_id(customer_id=customer_id)
+    return selectors.timeline_of(customer_id=customer_id)[:100]

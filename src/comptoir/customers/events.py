@@ -1,0 +1,1 @@
+CUSTOMER_REGISTERED = "customer.registered"

@@ -1,0 +1,47 @@
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class WebhookSubscriptionIn(Schema):
+    url: str = Field(max_length=500, examples=["https://crm.example.com/hooks/comptoir"])
+    event_types: list[str] = Field(default_factory=lambda: ["*"])
+    description: str = Field("", max_length=200)
+
+
+class WebhookSubscriptionOut(Schema):
+    id: int
+    url: str
+    event_types: list[str]
+    description: str
+    is_active: bool
+    created_at: datetime
+
+
+class WebhookSecretOut(Schema):
+    secret: str = Field(description="whsec_… Shown once; keep it to verify signatures.")
+
+
+class CreatedWebhookOut(WebhookSubscriptionOut):
+    secret: str
+
+
+class DeliveryAttemptOut(Schema):
+    worker: str
+    started_at: datetime
+    duration_ms: int
+    succeeded: bool
+    response_status: int | None
+    error: str
+
+
+class DeliveryOut(Schema):
+    id: int
+    event_id: str
+    event_type: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    delivered_at: datetime | None
+    last_error: str
+    log: list[DeliveryAttemptOut]

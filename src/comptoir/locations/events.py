@@ -1,0 +1,1 @@
+LOCATION_OPENED = "location.opened"

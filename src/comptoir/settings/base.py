@@ -1,0 +1,145 @@
+"""Settings read from the environment, with safe local defaults (SQLite under ./var/)."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+VAR_DIR = Path(os.environ.get("COMPTOIR_VAR_DIR", Path.cwd() / "var")).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = os.environ.get("COMPTOIR_DEBUG", "1") == "1"
+# A fixed key is only acceptable for the local demo; production sets COMPTOIR_SECRET_KEY.
+SECRET_KEY = os.environ.get("COMPTOIR_SECRET_KEY", "insecure-local-demo-key-change-me")
+ALLOWED_HOSTS = os.environ.get("COMPTOIR_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "comptoir.core",
+    "comptoir.locations",
+    "comptoir.accounts",
+    "comptoir.customers",
+    "comptoir.integrations",
+    "comptoir.worker",
+    "comptoir.demo",
+    "comptoir.web",
+]
+
+MIDDLEWARE = [
+    "comptoir.core.request_id.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "comptoir.urls"
+WSGI_APPLICATION = "comptoir.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+
+def database_from_url(url: str) -> dict:
+    """One database from a URL; SQLite gets WAL, a busy timeout and IMMEDIATE writers.
+
+    On SQLite `select_for_update` is a no-op, so a writer must take the write lock when
+    its transaction begins (IMMEDIATE) or two writers can both read and then collide.
+    """
+    config = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    else:
+        config["CONN_MAX_AGE"] = int(os.environ.get("COMPTOIR_CONN_MAX_AGE", "60"))
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASE_URL = os.environ.get("COMPTOIR_DATABASE_URL", f"sqlite:///{VAR_DIR / 'comptoir.sqlite3'}")
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The queue: Huey on a SQLite file by default (no server to run), Redis in production.
+QUEUE_URL = os.environ.get("COMPTOIR_QUEUE_URL", f"sqlite:///{VAR_DIR / 'queue.sqlite3'}")
+
+
+def huey_from_url(url: str) -> dict:
+    if url.startswith("redis://"):
+        return {"huey_class": "huey.RedisHuey", "name": "comptoir", "url": url, "immediate": False}
+    if url.startswith("sqlite:///"):
+        return {
+            "huey_class": "huey.SqliteHuey",
+            "name": "comptoir",
+            "filename": url.removeprefix("sqlite:///"),
+            "immediate": False,
+        }
+    raise ValueError(f"COMPTOIR_QUEUE_URL must be redis:// or sqlite:///, not {url!r}")
+
+
+HUEY = huey_from_url(QUEUE_URL)
+HUEY["consumer"] = {
+    "workers": int(os.environ.get("COMPTOIR_WORKER_THREADS", "4")),
+    "worker_type": "thread",
+}
+
+# Outbox delivery: a claimed delivery is leased; if its worker dies the lease runs out and
+# another worker takes it over. Retries follow an exponential schedule over about a day.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("COMPTOIR_OUTBOX_LEASE_SECONDS", "60"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("COMPTOIR_WEBHOOK_TIMEOUT_SECONDS", "10"))
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+LOGIN_URL = "/admin/login/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "comptoir.core.request_id.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("COMPTOIR_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,18 @@
+"""Test settings: the same as base, with the database chosen by COMPTOIR_DATABASE_URL.
+
+On SQLite the test database is a file (not :memory:) so that a worker started as a real
+subprocess by a test can open the same database.
+"""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(VAR_DIR / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.sqlite3")
+    }
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "comptoir-test", "immediate": True}
+OUTBOX_LEASE_SECONDS = 60

@@ -1,0 +1,59 @@
+"""The composition root: which events go to which handlers, and where webhooks come in.
+
+This is the one module that may import every app. Handlers take the event (ids in its
+payload) and must be idempotent: delivery is at least once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from comptoir.core.outbox import Event, Outcome
+from comptoir.customers import events as customer_events
+from comptoir.customers import handlers as customer_handlers
+from comptoir.integrations.selectors import TARGET_PREFIX as WEBHOOK_PREFIX
+from comptoir.integrations.selectors import subscription_targets_for
+from comptoir.integrations.services import send_webhook
+
+Handler = Callable[[Event], None]
+
+HANDLERS: dict[str, list[Handler]] = {
+    customer_events.CUSTOMER_REGISTERED: [customer_handlers.put_registration_on_timeline],
+}
+
+HANDLER_PREFIX = "handler:"
+
+
+def _handler_name(handler: Handler) -> str:
+    return f"{HANDLER_PREFIX}{handler.__module__}.{handler.__qualname__}"
+
+
+_HANDLERS_BY_NAME = {
+    _handler_name(handler): handler for handlers in HANDLERS.values() for handler in handlers
+}
+
+
+class ProjectRoutes:
+    """Implements `comptoir.core.outbox.Routes` for this project."""
+
+    def targets_for(self, event_type: str) -> list[str]:
+        handlers = [_handler_name(h) for h in HANDLERS.get(event_type, [])]
+        return handlers + subscription_targets_for(event_type)
+
+    def deliver(self, target: str, event: Event) -> Outcome:
+        if target.startswith(HANDLER_PREFIX):
+            handler = _HANDLERS_BY_NAME.get(target)
+            if handler is None:
+                return Outcome(False, error=f"no handler named {target}")
+            with transaction.atomic():
+                handler(event)
+            return Outcome(True)
+        if target.startswith(WEBHOOK_PREFIX):
+            subscription_id = int(target.removeprefix(WEBHOOK_PREFIX))
+            return send_webhook(subscription_id=subscription_id, event=event)
+        return Outcome(False, error=f"unknown target {target}")
+
+
+ROUTES = ProjectRoutes()

@@ -1,0 +1,36 @@
+"""Run the web server and the worker together; Ctrl-C stops both."""
+
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve the web app and run the worker side by side (the `make demo` server)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args: object, **options: str) -> None:
+        comptoir = [sys.executable, "-m", "comptoir"]
+        children = [
+            subprocess.Popen([*comptoir, "worker"]),
+            subprocess.Popen([*comptoir, "runserver", "--noreload", options["addr"]]),
+        ]
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGINT)
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()

@@ -1,0 +1,88 @@
+"""The background worker: Huey tasks that move the outbox.
+
+A commit that recorded events wakes a sweep at once. The sweep fans events out, leases the due
+deliveries and hands each to its own task, so that the worker's threads (and other workers on
+other machines sharing the queue) deliver in parallel. A sweep also books the next one for
+the moment a retry falls due or a dead worker's lease runs out, and a periodic sweep every
+minute is the safety net for anything a lost wake-up missed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from datetime import timedelta
+
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+
+from comptoir.core import clock, outbox
+from comptoir.core.idempotency import purge_expired_records
+from comptoir.wiring import ROUTES
+
+logger = logging.getLogger(__name__)
+
+KICK_FLAG = "outbox.kick"
+WAKE_AT = "outbox.wake-at"
+CLAIM_BATCH = 200
+NEAR_FUTURE = timedelta(seconds=65)  # beyond this the periodic sweep is soon enough
+
+
+def _lease_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def wake_outbox_worker() -> None:
+    """Called after a commit that recorded events. Many commits coalesce into one sweep."""
+    if HUEY.put_if_empty(KICK_FLAG, "1"):
+        sweep_outbox()
+
+
+@db_task()
+def sweep_outbox() -> None:
+    HUEY.get(KICK_FLAG)  # pop: a commit from now on wakes another sweep
+    outbox.fan_out(ROUTES)
+    owner = _lease_owner()
+    claimed = outbox.claim_due(owner=owner, now=clock.now(), limit=CLAIM_BATCH)
+    for delivery_id in claimed:
+        deliver_one(delivery_id, owner)
+    if len(claimed) == CLAIM_BATCH:
+        sweep_outbox()
+        return
+    _book_next_sweep()
+
+
+def _book_next_sweep() -> None:
+    now = clock.now()
+    wake = outbox.next_wake_time(now=now)
+    if wake is None or wake - now > NEAR_FUTURE:
+        return
+    booked = HUEY.get(WAKE_AT, peek=True)
+    if booked is not None and now < booked <= wake:
+        return
+    HUEY.put(WAKE_AT, wake)
+    sweep_outbox.schedule(eta=max(wake, now) + timedelta(milliseconds=50))
+
+
+@db_task()
+def deliver_one(delivery_id: int, owner: str) -> None:
+    outbox.deliver_claimed(ROUTES, delivery_id, owner=owner)
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_outbox_every_minute() -> None:
+    sweep_outbox.call_local()
+
+
+@db_periodic_task(crontab(minute="17"))
+def purge_idempotency_records() -> None:
+    purge_expired_records()
+
+
+@HUEY.on_startup()
+def sweep_on_startup() -> None:
+    # A worker that restarts picks up what its predecessor left, without waiting a minute.
+    HUEY.get(KICK_FLAG)
+    sweep_outbox()
