@@ -17,7 +17,6 @@ $(BIN)/comptoir: pyproject.toml
 demo: $(BIN)/comptoir ## install, migrate, load the demo retailer, serve web + worker (Ctrl-C stops)
 	$(BIN)/comptoir migrate --verbosity 0
 	$(BIN)/comptoir load_demo
-	@echo "\n  Shop:      http://127.0.0.1:8000/\n  API docs:  http://127.0.0.1:8000/api/v1/docs\n  Health:    http://127.0.0.1:8000/healthz\n  Admin:     http://127.0.0.1:8000/admin/  (admin / comptoir-demo)\n"
 	$(BIN)/comptoir serve
 
 test: test-sqlite test-postgres ## the whole suite, on SQLite then on PostgreSQL

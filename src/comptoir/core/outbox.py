@@ -120,28 +120,28 @@ def _lease_is_free(now: datetime) -> Q:
 
 
 def claim_due(*, owner: str, now: datetime, limit: int = 100) -> list[int]:
-    """Lease up to `limit` due deliveries to `owner`, each by one conditional UPDATE.
+    """Lease up to `limit` due deliveries to `owner` with one conditional UPDATE.
 
     A delivery another worker claimed a moment earlier simply does not match the UPDATE, so
     two workers never hold the same delivery at once, on PostgreSQL or on SQLite.
     """
     lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    candidates = (
+    candidates = list(
         Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
         .filter(_lease_is_free(now))
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
-    claimed = []
-    for delivery_id in list(candidates):
-        taken = (
-            Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING)
-            .filter(_lease_is_free(now))
-            .update(lease_owner=owner, lease_until=lease_until, attempts=F("attempts") + 1)
-        )
-        if taken:
-            claimed.append(delivery_id)
-    return claimed
+    # The UPDATE re-checks the lease on every row (PostgreSQL re-evaluates the WHERE on a row
+    # another transaction just changed), so a row claimed meanwhile by someone else is skipped.
+    Delivery.objects.filter(pk__in=candidates, status=Delivery.Status.PENDING).filter(
+        _lease_is_free(now)
+    ).update(lease_owner=owner, lease_until=lease_until, attempts=F("attempts") + 1)
+    return list(
+        Delivery.objects.filter(pk__in=candidates, lease_owner=owner)
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)
+    )
 
 
 def _still_held(delivery_id: int, *, owner: str) -> bool:

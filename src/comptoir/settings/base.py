@@ -141,5 +141,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("COMPTOIR_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Huey logs every task at INFO; the outbox's own log lines say what matters.
+        "huey": {
+            "handlers": ["console"],
+            "level": os.environ.get("COMPTOIR_WORKER_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+    },
 }

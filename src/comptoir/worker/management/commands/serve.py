@@ -20,6 +20,18 @@ class Command(BaseCommand):
             subprocess.Popen([*comptoir, "worker"]),
             subprocess.Popen([*comptoir, "runserver", "--noreload", options["addr"]]),
         ]
+        time.sleep(2)
+        host = options["addr"]
+        self.stdout.write(
+            self.style.SUCCESS("\ncomptoir is serving the demo retailer, Élan Sport & Tech:\n")
+            + f"  Shop        http://{host}/\n"
+            f"  API docs    http://{host}/api/v1/docs\n"
+            f"  Health      http://{host}/healthz\n"
+            f"  Admin       http://{host}/admin/\n"
+            "  Logins (password comptoir-demo): admin, ops, associate.lyon, agent,"
+            " jean.martin@example.fr\n"
+            "  Ctrl-C stops the web server and the worker.\n"
+        )
         try:
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
