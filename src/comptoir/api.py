@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -44,7 +45,59 @@ def anonymous(request: HttpRequest) -> Actor:
     return ANONYMOUS
 
 
-api = NinjaAPI(
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string", "description": "stable, for programs"},
+        "request_id": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+PROBLEMS = {
+    "401": "Not signed in, or the API token is unknown or revoked",
+    "403": "The caller's role or store scope does not allow this",
+    "404": "No such object, or one the caller may not know of",
+    "409": "Conflicts with the current state, or an Idempotency-Key still in progress",
+    "422": "Invalid input; `errors` names each field",
+}
+
+
+class ComptoirApi(NinjaAPI):
+    """Documents, once for every operation, the problem+json answers it can give."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem = {"$ref": "#/components/schemas/Problem"}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, description in PROBLEMS.items():
+                    if status in {"401", "403"} and not operation.get("security"):
+                        continue
+                    operation["responses"].setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/problem+json": {"schema": problem}},
+                        },
+                    )
+        return schema
+
+
+api = ComptoirApi(
     title="comptoir",
     version="1",
     description="Omnichannel commerce hub. Errors are RFC 9457 application/problem+json.",

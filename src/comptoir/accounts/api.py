@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.decorators import decorate_view
 
 from comptoir.core.access import authorize
@@ -38,12 +38,12 @@ def list_api_tokens(request: HttpRequest) -> object:
 
 @router.post("/api-tokens", response={201: IssuedApiTokenOut}, operation_id="issue_api_token")
 @decorate_view(idempotent)
-def issue_api_token(request: HttpRequest, payload: ApiTokenIn) -> tuple[int, dict]:
+def issue_api_token(request: HttpRequest, payload: ApiTokenIn) -> Status[dict]:
     authorize(request.auth, "tokens.manage")
     token, raw = services.issue_api_token(
         name=payload.name, scopes=payload.scopes, created_by_id=request.auth.user_id
     )
-    return 201, {**ApiTokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**ApiTokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/api-tokens/{token_id}", response=ApiTokenOut, operation_id="revoke_api_token")

@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.decorators import decorate_view
 
 from comptoir.core.access import authorize
@@ -12,11 +12,11 @@ from .schemas import CustomerOut, ShopperSignUpIn, TimelineEntryOut
 router = Router(tags=["customers"])
 
 
-@router.post("", response={201: CustomerOut}, operation_id="register_shopper")
+@router.post("", response={201: CustomerOut}, operation_id="register_shopper", auth=None)
 @decorate_view(idempotent)
-def register_shopper(request: HttpRequest, payload: ShopperSignUpIn) -> tuple[int, object]:
+def register_shopper(request: HttpRequest, payload: ShopperSignUpIn) -> Status[object]:
     """Sign up: a shopper account and its profile."""
-    return 201, services.register_shopper(**payload.dict(), channel="web")
+    return Status(201, services.register_shopper(**payload.dict(), channel="web"))
 
 
 @router.get("/me", response=CustomerOut, operation_id="get_my_profile")

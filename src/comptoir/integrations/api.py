@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.decorators import decorate_view
 
 from comptoir.core import outbox
@@ -36,10 +36,10 @@ def _delivery_out(delivery: Delivery) -> dict:
 
 @router.post("", response={201: CreatedWebhookOut}, operation_id="subscribe_webhook")
 @decorate_view(idempotent)
-def subscribe_webhook(request: HttpRequest, payload: WebhookSubscriptionIn) -> tuple[int, dict]:
+def subscribe_webhook(request: HttpRequest, payload: WebhookSubscriptionIn) -> Status[dict]:
     authorize(request.auth, "webhooks.manage")
     subscription, secret = services.subscribe_webhook(**payload.dict())
-    return 201, {**WebhookSubscriptionOut.from_orm(subscription).dict(), "secret": secret}
+    return Status(201, {**WebhookSubscriptionOut.from_orm(subscription).dict(), "secret": secret})
 
 
 @router.get("", response=list[WebhookSubscriptionOut], operation_id="list_webhooks")

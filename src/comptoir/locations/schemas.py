@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from ninja import Field, Schema
 
 from comptoir.core.pagination import Page
@@ -12,8 +10,9 @@ class LocationIn(Schema):
     street: str = Field("", max_length=200)
     postcode: str = Field("", max_length=10)
     city: str = Field(min_length=1, max_length=100)
-    latitude: Decimal = Field(ge=-90, le=90, max_digits=8, decimal_places=5)
-    longitude: Decimal = Field(ge=-180, le=180, max_digits=8, decimal_places=5)
+    # Coordinates travel as JSON numbers; they are stored as exact decimals (5 places ≈ 1 m).
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
     timezone: str = Field("Europe/Paris", max_length=50)
 
 
@@ -25,8 +24,8 @@ class LocationOut(Schema):
     street: str
     postcode: str
     city: str
-    latitude: Decimal
-    longitude: Decimal
+    latitude: float
+    longitude: float
     timezone: str
 
 
