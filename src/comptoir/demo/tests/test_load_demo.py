@@ -1,0 +1,58 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from comptoir.accounts.models import StaffMember
+from comptoir.core.models import OutboxEvent
+from comptoir.customers.models import Customer
+from comptoir.demo.retailer import STORES, WAREHOUSES, load
+from comptoir.locations.models import Location
+
+
+def counts() -> dict[str, int]:
+    return {
+        "locations": Location.objects.count(),
+        "customers": Customer.objects.count(),
+        "staff": StaffMember.objects.count(),
+        "users": get_user_model().objects.count(),
+        "events": OutboxEvent.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_twice_adds_nothing():
+    load(seed=7, customers=20)
+    first = counts()
+
+    load(seed=7, customers=20)
+
+    assert counts() == first
+    assert first["locations"] == len(STORES) + len(WAREHOUSES)
+    assert first["customers"] == 20 + 1  # the crowd and Jean Martin
+
+
+@pytest.mark.django_db
+def test_the_demo_has_one_staff_member_of_each_role_and_jean_martin():
+    logins = load(seed=7, customers=0, stores=2)
+
+    assert sorted(StaffMember.objects.values_list("role", flat=True)) == [
+        "administrator",
+        "agent",
+        "associate",
+        "operations",
+    ]
+    associate = StaffMember.objects.get(role="associate")
+    assert list(associate.stores.values_list("code", flat=True)) == ["lyon-part-dieu"]
+    jean = Customer.objects.get(email="jean.martin@example.fr")
+    assert (jean.first_name, jean.last_name, jean.user is not None) == ("Jean", "Martin", True)
+    assert [login.username for login in logins][-1] == "jean.martin@example.fr"
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_customers():
+    load(seed=3, customers=5, stores=1)
+    names = list(Customer.objects.order_by("email").values_list("first_name", "last_name"))
+    Customer.objects.exclude(email="jean.martin@example.fr").delete()
+
+    load(seed=3, customers=5, stores=1)
+
+    assert list(Customer.objects.order_by("email").values_list("first_name", "last_name")) == names
