@@ -1,0 +1,122 @@
+"""Products and variants, categories, channel listings, prices and product relations."""
+
+from django.db import models
+from django.db.models import Q
+
+CHANNELS = [
+    ("web", "Web shop"),
+    ("app", "Mobile app"),
+    ("store", "Store"),
+    ("call_centre", "Call centre"),
+    ("marketplace", "Marketplace"),
+]
+
+
+class Category(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=200)
+    brand = models.CharField(max_length=80, blank=True)
+    description = models.TextField(blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    is_active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Variant(models.Model):
+    """A sellable unit: one SKU, one size/colour of a product."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(max_length=40, unique=True)
+    gtin = models.CharField(max_length=14, null=True, blank=True, unique=True)
+    size = models.CharField(max_length=20, blank=True)
+    colour = models.CharField(max_length=40, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.sku
+
+
+class ChannelListing(models.Model):
+    """Where a product is offered, with the presentation adapted to the channel."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="listings")
+    channel = models.CharField(max_length=20, choices=CHANNELS)
+    title = models.CharField(max_length=200, blank=True, help_text="blank: the product name")
+    is_published = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "channel"], name="one_listing_per_channel")
+        ]
+
+
+class Price(models.Model):
+    """One price per SKU everywhere; a row with a channel and/or a store is an explicit override."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="prices")
+    channel = models.CharField(max_length=20, choices=CHANNELS, blank=True)
+    location = models.ForeignKey(
+        "locations.Location", null=True, blank=True, on_delete=models.CASCADE
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="EUR")
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="price_not_negative"),
+            # One row per rule; spelled as four partial indexes because NULL (no store) is
+            # never equal to NULL in a plain unique index, on SQLite as on PostgreSQL.
+            models.UniqueConstraint(
+                fields=["variant"],
+                name="one_base_price",
+                condition=Q(channel="", location__isnull=True),
+            ),
+            models.UniqueConstraint(
+                fields=["variant", "channel"],
+                name="one_channel_price",
+                condition=~Q(channel="") & Q(location__isnull=True),
+            ),
+            models.UniqueConstraint(
+                fields=["variant", "location"],
+                name="one_store_price",
+                condition=Q(channel="", location__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["variant", "channel", "location"],
+                name="one_channel_store_price",
+                condition=~Q(channel="") & Q(location__isnull=False),
+            ),
+        ]
+
+
+class ProductRelation(models.Model):
+    class Kind(models.TextChoices):
+        ACCESSORY_OF = "accessory_of"
+        REPLACEMENT_OF = "replacement_of"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="relations")
+    related = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="related_from")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "related", "kind"], name="one_relation"),
+            models.CheckConstraint(condition=~Q(product=models.F("related")), name="not_self"),
+        ]

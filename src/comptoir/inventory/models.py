@@ -1,0 +1,129 @@
+"""Stock per (SKU, location): an append-only ledger of movements and the levels it adds up to.
+
+The database guards what must never happen: no negative level, never more held than on hand,
+never two active holds for one reference line.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+
+from comptoir.catalog.models import CHANNELS
+
+
+class StockLevel(models.Model):
+    """The current level, kept in step with the ledger in the same transaction."""
+
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT)
+    location = models.ForeignKey("locations.Location", on_delete=models.PROTECT)
+    on_hand = models.IntegerField(default=0)
+    held = models.IntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "variant"], name="one_level_per_sku_location"
+            ),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="on_hand_not_negative"),
+            models.CheckConstraint(condition=Q(held__gte=0), name="held_not_negative"),
+            models.CheckConstraint(condition=Q(held__lte=F("on_hand")), name="held_within_on_hand"),
+        ]
+        indexes = [models.Index(fields=["variant", "location"], name="level_by_sku")]
+
+
+class StockMovement(models.Model):
+    """One change to a level: who, why, which hold or order. Never updated, never deleted."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt"
+        TILL_SALE = "till_sale"
+        ADJUSTMENT = "adjustment"
+        TRANSFER_OUT = "transfer_out"
+        TRANSFER_IN = "transfer_in"
+        RETURN = "return"
+        HOLD = "hold"
+        RELEASE = "release"
+        PICK = "pick"
+        SNAPSHOT = "snapshot"
+
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT)
+    location = models.ForeignKey("locations.Location", on_delete=models.PROTECT)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    on_hand_delta = models.IntegerField(default=0)
+    held_delta = models.IntegerField(default=0)
+    hold = models.ForeignKey("Hold", null=True, blank=True, on_delete=models.PROTECT)
+    reference = models.CharField(max_length=80, blank=True, help_text="order, receipt, till ticket")
+    reason = models.CharField(max_length=200, blank=True)
+    actor = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["location", "variant", "id"], name="ledger_by_level")]
+
+
+class Hold(models.Model):
+    """Units set aside at one location for someone, until they are sold, released or expire."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        CONSUMED = "consumed"
+        RELEASED = "released"
+        EXPIRED = "expired"
+
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT)
+    location = models.ForeignKey("locations.Location", on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    channel = models.CharField(max_length=20, choices=CHANNELS)
+    reference = models.CharField(max_length=80, help_text="the cart or order line it holds for")
+    customer_id = models.BigIntegerField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="hold_quantity_positive"),
+            models.UniqueConstraint(
+                fields=["reference", "variant"],
+                condition=Q(status="active"),
+                name="one_active_hold_per_reference_line",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["expires_at"], name="active_hold_expiry", condition=Q(status="active")
+            ),
+            models.Index(fields=["location", "status"], name="hold_by_location"),
+        ]
+
+
+class SafetyStock(models.Model):
+    """Units kept back from a channel at a location (e.g. the last 2 for walk-in customers)."""
+
+    location = models.ForeignKey("locations.Location", on_delete=models.CASCADE)
+    channel = models.CharField(max_length=20, choices=CHANNELS)
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["location", "channel"], name="one_safety_per_channel")
+        ]
+
+
+class BackInStockSubscription(models.Model):
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.CASCADE)
+    location = models.ForeignKey("locations.Location", on_delete=models.CASCADE)
+    customer_id = models.BigIntegerField(null=True, blank=True)
+    email = models.EmailField(blank=True)  # personal data
+    created_at = models.DateTimeField()
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["variant", "location"],
+                name="waiting_subscriptions",
+                condition=Q(notified_at__isnull=True),
+            )
+        ]
