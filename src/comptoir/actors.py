@@ -25,9 +25,11 @@ def actor_for_session(request: HttpRequest) -> Actor:
     customer_id = customer_id_for_user(user_id=user.pk)
     if customer_id is not None:
         roles.add(Role.SHOPPER)
+    # A superuser made with `createsuperuser` has no staff record: every store, not none.
+    store_ids = None if user.is_superuser else (grant.store_ids if grant else frozenset())
     return Actor(
         user_id=user.pk,
         roles=frozenset(roles),
-        store_ids=grant.store_ids if grant else frozenset(),
+        store_ids=store_ids,
         customer_id=customer_id,
     )

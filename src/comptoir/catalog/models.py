@@ -3,13 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
-CHANNELS = [
-    ("web", "Web shop"),
-    ("app", "Mobile app"),
-    ("store", "Store"),
-    ("call_centre", "Call centre"),
-    ("marketplace", "Marketplace"),
-]
+from comptoir.core.channels import CHANNELS
+
 
 
 class Category(models.Model):

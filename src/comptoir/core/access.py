@@ -32,11 +32,26 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "customers.read",
             "webhooks.manage",
             "events.read",
+            "stock.read",
+            "stock.hold",
+            "stock.sell",
+            "stock.adjust",
+            "stock.configure",
         }
     ),
-    Role.ASSOCIATE: frozenset({"locations.read", "team.read", "customers.read"}),
-    Role.AGENT: frozenset({"locations.read", "customers.read"}),
-    Role.SHOPPER: frozenset({"customers.read_own"}),
+    Role.ASSOCIATE: frozenset(
+        {
+            "locations.read",
+            "team.read",
+            "customers.read",
+            "stock.read",
+            "stock.hold",
+            "stock.sell",
+            "stock.adjust",
+        }
+    ),
+    Role.AGENT: frozenset({"locations.read", "customers.read", "stock.read", "stock.hold"}),
+    Role.SHOPPER: frozenset({"customers.read_own", "stock.hold"}),
 }
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) - {"*"}
 
@@ -98,7 +113,9 @@ def authorize(
     they must not learn that it exists. Staff scoped to some stores get PermissionDenied
     for other stores' data, since stores are public knowledge.
     """
-    own_permission = permission.split(".")[0] + ".read_own"
+    # "customers.read" on one's own profile needs "customers.read_own": the same verb, never
+    # another one (reading your profile must not let you erase it).
+    own_permission = f"{permission}_own"
     if customer_id is not None and actor.customer_id == customer_id and actor.has(own_permission):
         return
     if not actor.is_authenticated:

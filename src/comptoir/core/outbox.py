@@ -79,6 +79,11 @@ def _wake_workers() -> None:
             logger.exception("could not wake the outbox worker")
 
 
+def wake_workers_after_commit() -> None:
+    """For code that writes outbox rows in raw SQL (stock's hot path): wake the worker too."""
+    transaction.on_commit(_wake_workers)
+
+
 def record_event(
     event_type: str, *, aggregate: str, payload: dict[str, Any], now: datetime | None = None
 ) -> OutboxEvent:

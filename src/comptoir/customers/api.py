@@ -3,7 +3,7 @@ from ninja import Router, Status
 from ninja.decorators import decorate_view
 
 from comptoir.core.access import authorize
-from comptoir.core.errors import NotAuthenticated
+from comptoir.core.errors import NotAuthenticated, NotFound
 from comptoir.core.idempotency import idempotent
 
 from . import selectors, services
@@ -21,8 +21,11 @@ def register_shopper(request: HttpRequest, payload: ShopperSignUpIn) -> Status[o
 
 @router.get("/me", response=CustomerOut, operation_id="get_my_profile")
 def get_my_profile(request: HttpRequest) -> object:
-    if request.auth.customer_id is None:
+    actor = request.auth
+    if not actor.is_authenticated:
         raise NotAuthenticated("Sign in as a shopper to see your profile.")
+    if actor.customer_id is None:
+        raise NotFound("You are signed in, but not as a shopper: there is no profile to show.")
     return selectors.customer_by_id(customer_id=request.auth.customer_id)
 
 

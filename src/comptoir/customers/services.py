@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from comptoir.core import clock
 from comptoir.core.outbox import record_event
@@ -35,21 +35,27 @@ def register_shopper(
             or User.objects.filter(username=email).exists()
         ):
             raise EmailAlreadyRegistered("An account already uses this email; sign in instead.")
-        user = User.objects.create_user(
-            username=email,
-            email=email,
-            password=password,
-            first_name=first_name,
-            last_name=last_name,
-        )
-        customer = Customer.objects.create(
-            user=user,
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            language=language,
-            created_at=clock.now(),
-        )
+        try:
+            with transaction.atomic():  # a concurrent twin may win the race: 409, not 500
+                user = User.objects.create_user(
+                    username=email,
+                    email=email,
+                    password=password,
+                    first_name=first_name,
+                    last_name=last_name,
+                )
+                customer = Customer.objects.create(
+                    user=user,
+                    first_name=first_name,
+                    last_name=last_name,
+                    email=email,
+                    language=language,
+                    created_at=clock.now(),
+                )
+        except IntegrityError:
+            raise EmailAlreadyRegistered(
+                "An account already uses this email; sign in instead."
+            ) from None
         record_event(
             events.CUSTOMER_REGISTERED,
             aggregate=f"customer:{customer.pk}",

@@ -7,7 +7,7 @@ never two active holds for one reference line.
 from django.db import models
 from django.db.models import F, Q
 
-from comptoir.catalog.models import CHANNELS
+from comptoir.core.channels import CHANNELS
 
 
 class StockLevel(models.Model):

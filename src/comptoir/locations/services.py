@@ -3,7 +3,7 @@
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from comptoir.core.errors import ValidationFailed
 from comptoir.core.outbox import record_event
@@ -33,20 +33,25 @@ def open_location(
             f"{timezone!r} is not a time zone.",
             errors=[{"field": "timezone", "message": "an IANA zone such as Europe/Paris"}],
         ) from None
+    taken = LocationCodeTaken(f"A location already has the code {code!r}.")
     with transaction.atomic():
         if Location.objects.filter(code=code).exists():
-            raise LocationCodeTaken(f"A location already has the code {code!r}.")
-        location = Location.objects.create(
-            code=code,
-            name=name,
-            kind=kind,
-            street=street,
-            postcode=postcode,
-            city=city,
-            latitude=latitude,
-            longitude=longitude,
-            timezone=timezone,
-        )
+            raise taken
+        try:
+            with transaction.atomic():  # a concurrent twin may win the race: 409, not 500
+                location = Location.objects.create(
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    street=street,
+                    postcode=postcode,
+                    city=city,
+                    latitude=latitude,
+                    longitude=longitude,
+                    timezone=timezone,
+                )
+        except IntegrityError:
+            raise taken from None
         record_event(
             events.LOCATION_OPENED,
             aggregate=f"location:{location.pk}",

@@ -1,0 +1,105 @@
+from datetime import datetime
+
+from ninja import Field, Schema
+
+CHANNEL_PATTERN = "^(web|app|store|call_centre|marketplace)$"
+
+
+class FiguresOut(Schema):
+    sku: str
+    location: str
+    on_hand: int
+    held: int
+    safety: int
+    available: int = Field(description="what this channel may promise: on hand − held − safety")
+
+
+class HoldLineIn(Schema):
+    sku: str = Field(min_length=1, max_length=40)
+    location: str = Field(min_length=1, max_length=40, description="store or warehouse code")
+    quantity: int = Field(ge=1, le=1000)
+
+
+class HoldIn(Schema):
+    channel: str = Field(pattern=CHANNEL_PATTERN)
+    reference: str = Field(min_length=1, max_length=80, description="the cart or order it is for")
+    ttl_minutes: int = Field(30, ge=1, le=7 * 24 * 60)
+    lines: list[HoldLineIn] = Field(min_length=1, max_length=100)
+
+
+class HoldOut(Schema):
+    id: int
+    sku: str
+    location: str
+    quantity: int
+    status: str
+    channel: str
+    reference: str
+    expires_at: datetime
+
+
+class TillLineIn(Schema):
+    sku: str = Field(min_length=1, max_length=40)
+    quantity: int = Field(ge=1, le=1000)
+    hold_id: int | None = Field(None, description="sell the units this hold set aside")
+
+
+class TillSaleIn(Schema):
+    store: str = Field(min_length=1, max_length=40)
+    ticket: str = Field(min_length=1, max_length=80)
+    lines: list[TillLineIn] = Field(min_length=1, max_length=200)
+
+
+class TillSaleOut(Schema):
+    ticket: str
+    store: str
+    lines: list[FiguresOut]
+
+
+class ReceiptIn(Schema):
+    location: str = Field(min_length=1, max_length=40)
+    sku: str = Field(min_length=1, max_length=40)
+    quantity: int = Field(ge=1, le=1_000_000)
+    reference: str = Field("", max_length=80)
+
+
+class AdjustmentIn(Schema):
+    location: str = Field(min_length=1, max_length=40)
+    sku: str = Field(min_length=1, max_length=40)
+    delta: int = Field(ge=-1_000_000, le=1_000_000)
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class SafetyStockIn(Schema):
+    channel: str = Field(pattern=CHANNEL_PATTERN)
+    quantity: int = Field(ge=0, le=1_000_000)
+
+
+class SafetyStockOut(Schema):
+    location: str
+    channel: str
+    quantity: int
+
+
+class BackInStockIn(Schema):
+    sku: str = Field(min_length=1, max_length=40)
+    location: str = Field(min_length=1, max_length=40)
+    email: str = Field("", pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+
+
+class BackInStockOut(Schema):
+    id: int
+    sku: str
+    location: str
+
+
+class MovementOut(Schema):
+    id: int
+    kind: str
+    on_hand_delta: int
+    held_delta: int
+    hold_id: int | None
+    reference: str
+    reason: str
+    actor: str
+    created_at: datetime

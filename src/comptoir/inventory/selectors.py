@@ -1,0 +1,118 @@
+"""Reads about stock: figures per (SKU, location) for a channel, holds, the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F, QuerySet
+
+from comptoir.catalog.selectors import variant_ids_for_skus, variants_of_product
+
+from .domain import StockFigures
+from .errors import UnknownSku
+from .models import Hold, SafetyStock, StockLevel, StockMovement
+
+
+@dataclass(frozen=True)
+class Availability:
+    sku: str
+    location_id: int
+    figures: StockFigures
+
+
+def resolve_skus(skus: list[str]) -> dict[str, int]:
+    """SKU → variant id; every unknown SKU is named in one 422 problem."""
+    found = variant_ids_for_skus(skus)
+    unknown = [sku for sku in skus if sku not in found]
+    if unknown:
+        raise UnknownSku(
+            f"Unknown SKU: {', '.join(unknown)}.",
+            errors=[{"field": "sku", "message": f"unknown: {sku}"} for sku in unknown],
+        )
+    return found
+
+
+def resolve_product(slug: str) -> dict[str, int]:
+    variants = variants_of_product(slug)
+    if not variants:
+        raise UnknownSku(
+            f"No product {slug!r}, or it has no variants.",
+            errors=[{"field": "product", "message": "unknown product"}],
+        )
+    return variants
+
+
+def safety_by_location(*, location_ids: list[int], channel: str) -> dict[int, int]:
+    return dict(
+        SafetyStock.objects.filter(location_id__in=location_ids, channel=channel).values_list(
+            "location_id", "quantity"
+        )
+    )
+
+
+def availability(
+    *, variant_ids: dict[str, int], location_ids: list[int], channel: str
+) -> list[Availability]:
+    """Figures for every (SKU, location) asked, in the order asked; no level means zero."""
+    levels = {
+        (variant_id, location_id): (on_hand, held)
+        for variant_id, location_id, on_hand, held in StockLevel.objects.filter(
+            variant_id__in=variant_ids.values(), location_id__in=location_ids
+        ).values_list("variant_id", "location_id", "on_hand", "held")
+    }
+    safety = safety_by_location(location_ids=location_ids, channel=channel)
+    return [
+        Availability(
+            sku=sku,
+            location_id=location_id,
+            figures=StockFigures(
+                *levels.get((variant_id, location_id), (0, 0)), safety.get(location_id, 0)
+            ),
+        )
+        for sku, variant_id in variant_ids.items()
+        for location_id in location_ids
+    ]
+
+
+def locations_with_available(*, variant_ids: list[int], channel: str) -> set[int]:
+    """Locations where at least one of these variants can be promised to `channel`."""
+    rows = StockLevel.objects.filter(variant_id__in=variant_ids, on_hand__gt=F("held")).values_list(
+        "location_id", "on_hand", "held"
+    )
+    rows = list(rows)
+    safety = safety_by_location(location_ids=[r[0] for r in rows], channel=channel)
+    return {
+        location_id
+        for location_id, on_hand, held in rows
+        if on_hand - held - safety.get(location_id, 0) > 0
+    }
+
+
+def product_ids_available_at(*, location_ids: list[int], channel: str) -> QuerySet[StockLevel]:
+    """A subquery of product ids with a unit this channel may promise at one of these places.
+
+    Safety stock is per (location, channel); the filter applies the largest one among the
+    locations, which can only hide a product that has just one unit above a smaller safety.
+    """
+    safety = max(safety_by_location(location_ids=location_ids, channel=channel).values(), default=0)
+    return (
+        StockLevel.objects.filter(location_id__in=location_ids)
+        .filter(on_hand__gt=F("held") + safety)
+        .values("variant__product_id")
+    )
+
+
+def active_holds_at(*, location_id: int) -> QuerySet[Hold]:
+    return (
+        Hold.objects.filter(location_id=location_id, status=Hold.Status.ACTIVE)
+        .select_related("variant")
+        .order_by("expires_at")
+    )
+
+
+def hold_by_id(*, hold_id: int) -> Hold | None:
+    return Hold.objects.select_related("variant", "location").filter(pk=hold_id).first()
+
+
+def ledger(*, variant_id: int, location_id: int) -> QuerySet[StockMovement]:
+    return StockMovement.objects.filter(variant_id=variant_id, location_id=location_id)

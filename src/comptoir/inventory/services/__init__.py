@@ -1,0 +1,1 @@
+"""Stock write use cases, one module per topic: levels, holds, till sales, settings."""

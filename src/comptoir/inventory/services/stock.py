@@ -1,0 +1,174 @@
+"""Units in and out that are not holds or till sales: receipts, returns, adjustments, settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from comptoir.core import clock
+from comptoir.core.channels import CHANNEL_CODES
+from comptoir.core.outbox import record_event
+
+from .. import events
+from ..domain import StockFigures, came_back_in_stock
+from ..errors import StockWouldGoNegative, UnknownChannel
+from ..models import BackInStockSubscription, SafetyStock, StockMovement
+from .levels import Guard, LevelChange, add_units, apply_level_change, write_movement
+
+BACK_IN_STOCK_CHANNEL = "web"  # subscribers are told when the web may promise a unit again
+INBOUND_KINDS = {
+    StockMovement.Kind.RECEIPT,
+    StockMovement.Kind.RETURN,
+    StockMovement.Kind.TRANSFER_IN,
+}
+
+
+def check_channel(channel: str) -> None:
+    if channel not in CHANNEL_CODES:
+        raise UnknownChannel(
+            f"{channel!r} is not a channel.",
+            errors=[{"field": "channel", "message": f"one of {', '.join(sorted(CHANNEL_CODES))}"}],
+        )
+
+
+def safety_for(*, location_id: int, channel: str) -> int:
+    return (
+        SafetyStock.objects.filter(location_id=location_id, channel=channel)
+        .values_list("quantity", flat=True)
+        .first()
+        or 0
+    )
+
+
+def receive_stock(
+    *,
+    variant_id: int,
+    location_id: int,
+    sku: str,
+    quantity: int,
+    kind: str = StockMovement.Kind.RECEIPT,
+    reference: str = "",
+    actor: str = "",
+    now: datetime | None = None,
+) -> StockFigures:
+    """Add units (a delivery, a return, a transfer arriving). Tells back-in-stock subscribers."""
+    if kind not in INBOUND_KINDS:
+        raise ValueError(f"{kind} does not bring units in")
+    if quantity <= 0:
+        raise StockWouldGoNegative("A receipt brings in at least one unit.")
+    now = now or clock.now()
+    change = LevelChange(variant_id, location_id, sku, on_hand_delta=quantity)
+    with transaction.atomic():
+        write_movement(change, kind=kind, now=now, reference=reference, actor=actor)
+        on_hand, held = add_units(change, now=now)
+        record_event(
+            events.STOCK_CHANGED,
+            aggregate=f"stock:{location_id}:{variant_id}",
+            payload={
+                "sku": sku,
+                "variant_id": variant_id,
+                "location_id": location_id,
+                "on_hand": on_hand,
+                "held": held,
+                "free": on_hand - held,
+                "reason": kind,
+            },
+            now=now,
+        )
+        tell_back_in_stock(change, on_hand=on_hand, held=held, now=now)
+    return StockFigures(on_hand, held, safety_for(location_id=location_id, channel="web"))
+
+
+def adjust_stock(
+    *,
+    variant_id: int,
+    location_id: int,
+    sku: str,
+    delta: int,
+    reason: str,
+    actor: str = "",
+    now: datetime | None = None,
+) -> StockFigures:
+    """A counted correction. It can never take on-hand below what is held for customers."""
+    if delta > 0:
+        return receive_stock(
+            variant_id=variant_id,
+            location_id=location_id,
+            sku=sku,
+            quantity=delta,
+            reference=f"adjustment: {reason}",
+            actor=actor,
+            now=now,
+        )
+    now = now or clock.now()
+    change = LevelChange(
+        variant_id, location_id, sku, on_hand_delta=delta, guard=Guard.STAYS_ABOVE_HELD
+    )
+    with transaction.atomic():
+        write_movement(
+            change, kind=StockMovement.Kind.ADJUSTMENT, now=now, reason=reason, actor=actor
+        )
+        figures = apply_level_change(change, reason=StockMovement.Kind.ADJUSTMENT, now=now)
+        if figures is None:
+            raise StockWouldGoNegative(
+                f"Removing {-delta} of {sku} would leave fewer units than are on hand or held."
+            )
+    return StockFigures(*figures, safety_for(location_id=location_id, channel="web"))
+
+
+def tell_back_in_stock(change: LevelChange, *, on_hand: int, held: int, now: datetime) -> None:
+    """If the web could promise nothing before this change and can now, tell the subscribers."""
+    safety = safety_for(location_id=change.location_id, channel=BACK_IN_STOCK_CHANNEL)
+    before = StockFigures(on_hand - change.on_hand_delta, held - change.held_delta, safety)
+    if not came_back_in_stock(before, StockFigures(on_hand, held, safety)):
+        return
+    waiting = BackInStockSubscription.objects.filter(
+        variant_id=change.variant_id, location_id=change.location_id, notified_at__isnull=True
+    )
+    subscription_ids = list(waiting.values_list("pk", flat=True))
+    if not subscription_ids:
+        return
+    waiting.filter(pk__in=subscription_ids).update(notified_at=now)
+    record_event(
+        events.BACK_IN_STOCK,
+        aggregate=f"stock:{change.location_id}:{change.variant_id}",
+        payload={
+            "sku": change.sku,
+            "variant_id": change.variant_id,
+            "location_id": change.location_id,
+            "subscription_ids": subscription_ids,
+        },
+        now=now,
+    )
+
+
+def set_safety_stock(*, location_id: int, channel: str, quantity: int) -> SafetyStock:
+    """Keep `quantity` units at this location back from `channel` (0 removes the rule)."""
+    check_channel(channel)
+    safety, _ = SafetyStock.objects.update_or_create(
+        location_id=location_id, channel=channel, defaults={"quantity": quantity}
+    )
+    return safety
+
+
+def subscribe_back_in_stock(
+    *, variant_id: int, location_id: int, customer_id: int | None = None, email: str = ""
+) -> BackInStockSubscription:
+    """Ask to be told when this SKU can be promised again at this location."""
+    existing = BackInStockSubscription.objects.filter(
+        variant_id=variant_id,
+        location_id=location_id,
+        customer_id=customer_id,
+        email=email,
+        notified_at__isnull=True,
+    ).first()
+    if existing is not None:
+        return existing
+    return BackInStockSubscription.objects.create(
+        variant_id=variant_id,
+        location_id=location_id,
+        customer_id=customer_id,
+        email=email,
+        created_at=clock.now(),
+    )
