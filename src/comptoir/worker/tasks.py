@@ -13,13 +13,15 @@ import logging
 import os
 import socket
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from comptoir.core import clock, outbox
 from comptoir.core.idempotency import purge_expired_records
+from comptoir.inventory.services.holds import EXPIRY_BATCH, expire_holds, next_hold_expiry
 from comptoir.wiring import ROUTES
 
 logger = logging.getLogger(__name__)
@@ -55,15 +57,23 @@ def sweep_outbox() -> None:
 
 
 def _book_next_sweep() -> None:
+    _book(sweep_outbox, WAKE_AT, outbox.next_wake_time(now=clock.now()))
+
+
+def _book(task: Any, key: str, wake: datetime | None) -> None:
+    """Run `task` again at `wake` if that is soon, unless an earlier run is already booked.
+
+    Past NEAR_FUTURE the periodic task is soon enough. Two workers may both book: a spare
+    run finds nothing to do, which is cheaper than a lock that a killed worker never frees.
+    """
     now = clock.now()
-    wake = outbox.next_wake_time(now=now)
     if wake is None or wake - now > NEAR_FUTURE:
         return
-    booked = HUEY.get(WAKE_AT, peek=True)
+    booked = HUEY.get(key, peek=True)
     if booked is not None and now < booked <= wake:
         return
-    HUEY.put(WAKE_AT, wake)
-    sweep_outbox.schedule(eta=max(wake, now) + timedelta(milliseconds=50))
+    HUEY.put(key, wake)
+    task.schedule(eta=max(wake, now) + timedelta(milliseconds=50))
 
 
 @db_task()
@@ -81,8 +91,25 @@ def purge_idempotency_records() -> None:
     purge_expired_records()
 
 
+HOLD_EXPIRY_AT = "holds.expiry-at"
+
+
+@db_task()
+def expire_due_holds() -> None:
+    """Give back the units of every hold whose time is up, then book the next expiry."""
+    while expire_holds() == EXPIRY_BATCH:
+        pass  # a backlog: keep going until it is cleared
+    _book(expire_due_holds, HOLD_EXPIRY_AT, next_hold_expiry())
+
+
+@db_periodic_task(crontab(minute="*"))
+def expire_holds_every_minute() -> None:
+    expire_due_holds.call_local()
+
+
 @HUEY.on_startup()
 def sweep_on_startup() -> None:
     # A worker that restarts picks up what its predecessor left, without waiting a minute.
     HUEY.get(KICK_FLAG)
     sweep_outbox()
+    expire_due_holds()

@@ -16,6 +16,7 @@ from .levels import Guard, LevelChange, apply_level_change, write_movement
 from .stock import check_channel, tell_back_in_stock
 
 DEFAULT_HOLD_TTL = timedelta(minutes=30)
+EXPIRY_BATCH = 500
 
 
 class HoldAlreadyActive(HoldNotActive):
@@ -131,7 +132,7 @@ def _explain_inactive(hold_id: int) -> None:
     raise HoldNotActive("This hold has already ended (sold, released or expired).")
 
 
-def expire_holds(*, now: datetime | None = None, limit: int = 500) -> int:
+def expire_holds(*, now: datetime | None = None, limit: int = EXPIRY_BATCH) -> int:
     """Release every hold whose time is up. Returns how many it expired."""
     now = now or clock.now()
     due = list(
