@@ -56,17 +56,17 @@ def place_hold(
         for line in ordered:
             sku = skus[(line.location_id, line.variant_id)]
             try:
-                with transaction.atomic():
-                    hold = Hold.objects.create(
-                        variant_id=line.variant_id,
-                        location_id=line.location_id,
-                        quantity=line.quantity,
-                        channel=channel,
-                        reference=reference,
-                        customer_id=customer_id,
-                        expires_at=now + ttl,
-                        created_at=now,
-                    )
+                # No savepoint: a duplicate aborts the whole hold, which is what we want.
+                hold = Hold.objects.create(
+                    variant_id=line.variant_id,
+                    location_id=line.location_id,
+                    quantity=line.quantity,
+                    channel=channel,
+                    reference=reference,
+                    customer_id=customer_id,
+                    expires_at=now + ttl,
+                    created_at=now,
+                )
             except IntegrityError:
                 raise HoldAlreadyActive(
                     f"{reference!r} already holds {sku}; release that hold first."
