@@ -75,6 +75,7 @@ PROBLEM_SCHEMA = {
     },
 }
 PROBLEMS = {
+    "400": "The request cannot be read (e.g. a NUL character in a text field)",
     "401": "Not signed in, or the API token is unknown or revoked",
     "403": "The caller's role or store scope does not allow this",
     "404": "No such object, or one the caller may not know of",

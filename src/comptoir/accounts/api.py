@@ -3,7 +3,7 @@ from ninja import Router, Status
 from ninja.decorators import decorate_view
 
 from comptoir.core.access import authorize
-from comptoir.core.idempotency import idempotent
+from comptoir.core.idempotency import idempotent_keeping_out
 from comptoir.locations.selectors import location_by_code
 
 from . import selectors, services
@@ -37,7 +37,7 @@ def list_api_tokens(request: HttpRequest) -> object:
 
 
 @router.post("/api-tokens", response={201: IssuedApiTokenOut}, operation_id="issue_api_token")
-@decorate_view(idempotent)
+@decorate_view(idempotent_keeping_out("token"))
 def issue_api_token(request: HttpRequest, payload: ApiTokenIn) -> Status[dict]:
     authorize(request.auth, "tokens.manage")
     token, raw = services.issue_api_token(

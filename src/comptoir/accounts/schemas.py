@@ -25,4 +25,7 @@ class ApiTokenOut(Schema):
 
 
 class IssuedApiTokenOut(ApiTokenOut):
-    token: str = Field(description="The raw token. Shown once; only its hash is kept.")
+    token: str | None = Field(
+        description="The raw token. Shown once; only its hash is kept, so an Idempotency-Key "
+        "replay of this answer has null here."
+    )

@@ -9,9 +9,10 @@ retry on another process sees it at once.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -67,7 +68,25 @@ def _replay(record: IdempotencyRecord) -> HttpResponse:
     return response
 
 
-def idempotent(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _without(content: bytes, fields: tuple[str, ...]) -> bytes:
+    """The JSON answer with `fields` set to null, so that they are never written down."""
+    if not fields:
+        return content
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return content
+    if not isinstance(body, dict):
+        return content
+    secret = body.keys() & set(fields)
+    if not secret:
+        return content
+    return json.dumps({**body, **dict.fromkeys(secret)}).encode()
+
+
+def idempotent(
+    run: Callable[..., HttpResponse], *, never_stored: tuple[str, ...] = ()
+) -> Callable[..., HttpResponse]:
     """Wrap a Ninja operation (through `ninja.decorators.decorate_view`)."""
 
     @wraps(run)
@@ -111,7 +130,7 @@ def idempotent(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return response
         record.completed_at = clock.now()
         record.response_status = response.status_code
-        record.response_body = response.content
+        record.response_body = _without(response.content, never_stored)
         record.response_content_type = response.get("Content-Type", "application/json")
         record.save(
             update_fields=[
@@ -124,6 +143,17 @@ def idempotent(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return response
 
     return wrapper
+
+
+def idempotent_keeping_out(
+    *fields: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """`idempotent`, except that these fields of the answer are never stored: a replay has null.
+
+    For a secret shown once, such as a raw API token: keeping the answer 24 h would store the
+    secret after all, and a replay would show it a second time.
+    """
+    return partial(idempotent, never_stored=fields)
 
 
 def purge_expired_records() -> int:
