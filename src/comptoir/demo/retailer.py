@@ -16,6 +16,7 @@ from faker import Faker
 from comptoir.accounts.services import enrol_staff_member
 from comptoir.customers.models import Customer
 from comptoir.customers.services import record_customer_profile, register_shopper
+from comptoir.demo.catalogue import load_catalogue, load_stock
 from comptoir.locations.models import Location
 from comptoir.locations.services import open_location
 
@@ -161,10 +162,23 @@ STAFF = [
 JEAN = {"email": "jean.martin@example.fr", "first_name": "Jean", "last_name": "Martin"}
 
 
-def load(*, seed: int = 42, customers: int = 200, stores: int = len(STORES)) -> list[DemoLogin]:
-    """Load (or complete) the demo retailer. Returns the demo logins to print."""
+def load(
+    *,
+    seed: int = 42,
+    customers: int = 200,
+    stores: int = len(STORES),
+    skus: int = 2000,
+    range_percent: int | None = None,
+) -> list[DemoLogin]:
+    """Load (or complete) the demo retailer. Returns the demo logins to print.
+
+    `range_percent` is the share of SKUs each store stocks; by default most of a small
+    catalogue and a realistic few percent of a large one.
+    """
     rng = random.Random(seed)
     _load_locations(stores)
+    load_catalogue(skus=skus, seed=seed)
+    load_stock(seed=seed, range_percent=range_percent or (60 if skus <= 5000 else 6))
     logins = _load_staff()
     logins.append(_load_jean())
     _load_customers(customers, rng=rng, seed=seed)
