@@ -1,9 +1,15 @@
-"""`make bench`: run each benchmark on SQLite and on PostgreSQL, then write a markdown report."""
+"""`make bench`: every benchmark, then bench/results/latest.json and latest.md beside it.
+
+The outbox benchmark runs on SQLite and PostgreSQL; the stock benchmark runs on PostgreSQL
+(the production database) through HTTP against Granian. Each figure is printed beside its
+comparison partner from the same run, and beside the target it is held to.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,58 +19,125 @@ import psycopg
 RESULTS = Path("bench/results")
 POSTGRES_SERVER = os.environ.get(
     "COMPTOIR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/comptoir"
-)
-BENCH_PG_DB = "comptoir_bench"
+).rsplit("/", 1)[0]
 
 
-def fresh_postgres() -> str | None:
-    server = POSTGRES_SERVER.rsplit("/", 1)[0]
+def fresh_postgres(name: str) -> str | None:
     try:
-        with psycopg.connect(server + "/postgres", autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_PG_DB}")
-            conn.execute(f"CREATE DATABASE {BENCH_PG_DB}")
+        with psycopg.connect(
+            f"{POSTGRES_SERVER}/postgres", autocommit=True, connect_timeout=3
+        ) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {name}")
+            c.execute(f"CREATE DATABASE {name}")
     except psycopg.OperationalError as error:
         print(f"SKIPPED: PostgreSQL benchmarks — {str(error).splitlines()[0]}")
         return None
-    return f"{server}/{BENCH_PG_DB}"
+    return f"{POSTGRES_SERVER}/{name}"
 
 
 def run(script: str, database_url: str) -> None:
-    env = {**os.environ, "COMPTOIR_DATABASE_URL": database_url, "COMPTOIR_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "COMPTOIR_DATABASE_URL": database_url,
+        "COMPTOIR_LOG_LEVEL": "WARNING",
+        "COMPTOIR_VAR_DIR": str(Path("var/bench").resolve()),
+    }
     subprocess.run([sys.executable, script], env=env, check=True)
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk") is None:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
 
 
 def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    sqlite_file = Path("var/bench.sqlite3").resolve()
+    sqlite_file = Path("var/bench/outbox.sqlite3").resolve()
+    sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
-    databases = [f"sqlite:///{sqlite_file}"]
-    postgres = fresh_postgres()
-    if postgres:
-        databases.append(postgres)
-    for database in databases:
-        run("bench/outbox.py", database)
+    run("bench/outbox.py", f"sqlite:///{sqlite_file}")
+    outbox_pg = fresh_postgres("comptoir_bench_outbox")
+    if outbox_pg:
+        run("bench/outbox.py", outbox_pg)
+    stock_pg = fresh_postgres("comptoir_bench_stock")
+    if stock_pg:
+        ensure_wrk()
+        run("bench/stock.py", stock_pg)
     write_report()
 
 
+TARGETS = [
+    # figure, partner, target (text), check(value, partner)
+    ("availability_cart_p99_ms", None, "< 25", lambda v, p: v < 25),
+    (
+        "hold_throughput_per_s",
+        "peer_for_update_hold_per_s",
+        "≥ 1,000 and ≥ 1.3× peer",
+        lambda v, p: v >= 1000 and v >= 1.3 * p,
+    ),
+    ("hold_oversold", "baseline_oversold", "0 (baseline > 0)", lambda v, p: v == 0 and p > 0),
+    ("hold_sql_statements", None, "≤ 6", lambda v, p: v <= 6),
+    ("sale_to_web_visible_ms", None, "< 50", lambda v, p: v < 50),
+]
+
+
 def write_report() -> None:
-    rows = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("outbox-*.json"))]
+    outbox = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("outbox-*.json"))]
+    stock_file = RESULTS / "stock-postgresql.json"
+    stock = json.loads(stock_file.read_text()) if stock_file.exists() else None
+    (RESULTS / "latest.json").write_text(
+        json.dumps({"outbox": outbox, "stock": stock}, indent=2) + "\n"
+    )
     lines = [
         "# Benchmarks",
+        "",
+        "Written by `make bench`; figures from one run on one machine.",
+        "",
+    ]
+    if stock:
+        data = stock["dataset"]
+        lines += [
+            "## Stock, through HTTP (PostgreSQL, Granian)",
+            "",
+            f"{data['stores']} stores × {data['skus']:,} SKUs ({data['stock_levels']:,} stock "
+            f"levels, loaded in {data['load_seconds']} s); server: {stock['server']}; "
+            f"{stock['clients']} clients for throughput, 2 for latency; "
+            f"{stock['seconds_per_run']} s a run.",
+            "",
+            "| figure | value | partner | partner value | target | met |",
+            "| --- | ---: | --- | ---: | --- | :-: |",
+        ]
+        for figure, partner, target, check in TARGETS:
+            value = stock[figure]
+            other = stock.get(partner) if partner else None
+            met = "yes" if check(value, other or 0) else "**no**"
+            lines.append(
+                f"| `{figure}` | {value} | {f'`{partner}`' if partner else ''} "
+                f"| {other if other is not None else ''} | {target} | {met} |"
+            )
+        lines += [
+            f"| `baseline_hold_throughput_per_s` | {stock['baseline_hold_throughput_per_s']} "
+            "| naive read-check-write | | | |",
+            f"| `ceiling_hold_sql_per_s` | {stock['ceiling_hold_sql_per_s']} "
+            "| raw SQL, 16 connections, no HTTP | | | |",
+            "",
+        ]
+    lines += [
+        "## Outbox cost",
         "",
         "One process, one connection, each write its own transaction (median of rounds).",
         "",
         "| database | writes/s, no outbox | writes/s, outbox | overhead | events drained/s |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
-    for row in rows:
+    for row in outbox:
         lines.append(
             f"| {row['database']} | {row['baseline_writes_per_second']} "
             f"| {row['outbox_writes_per_second']} | ×{row['outbox_overhead_ratio']} "
             f"| {row['drain_events_per_second']} |"
         )
-    (RESULTS / "report.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

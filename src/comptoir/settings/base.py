@@ -45,7 +45,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "comptoir.urls"
+ROOT_URLCONF = os.environ.get("COMPTOIR_ROOT_URLCONF", "comptoir.urls")  # bench adds peers
 WSGI_APPLICATION = "comptoir.wsgi.application"
 
 TEMPLATES = [

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from bench import peers
+from comptoir.urls import urlpatterns as product_urls
+
+urlpatterns = [
+    path("bench/naive-holds", peers.naive_hold),
+    path("bench/for-update-holds", peers.for_update_hold),
+    *product_urls,
+]
