@@ -141,7 +141,7 @@ def claim_due(*, owner: str, now: datetime, limit: int = 100) -> list[int]:
     # another transaction just changed), so a row claimed meanwhile by someone else is skipped.
     Delivery.objects.filter(pk__in=candidates, status=Delivery.Status.PENDING).filter(
         _lease_is_free(now)
-    ).update(lease_owner=owner, lease_until=lease_until, attempts=F("attempts") + 1)
+    ).update(lease_owner=owner, lease_until=lease_until)
     return list(
         Delivery.objects.filter(pk__in=candidates, lease_owner=owner)
         .order_by("next_attempt_at", "id")
@@ -195,12 +195,14 @@ def _record_outcome(
             response_status=outcome.response_status,
             error=outcome.error[:2000],
         )
+        # A try counts when it is recorded, not when it is claimed: a claim whose lease ran out
+        # before its task ran (a backlog) must not use up a retry.
         still_ours = Delivery.objects.filter(pk=delivery.pk, lease_owner=owner)
-        released = {"lease_owner": "", "lease_until": None}
+        released = {"lease_owner": "", "lease_until": None, "attempts": F("attempts") + 1}
         if outcome.succeeded:
             still_ours.update(status=Delivery.Status.DELIVERED, delivered_at=now, **released)
             return
-        attempts = Delivery.objects.values_list("attempts", flat=True).get(pk=delivery.pk)
+        attempts = Delivery.objects.values_list("attempts", flat=True).get(pk=delivery.pk) + 1
         delay = next_retry_delay(attempts)
         if delay is None:
             still_ours.update(status=Delivery.Status.DEAD, last_error=outcome.error, **released)

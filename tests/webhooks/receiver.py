@@ -1,0 +1,95 @@
+"""An integrator's webhook endpoint on 127.0.0.1, for tests that send real HTTP requests.
+
+It does what the Standard Webhooks guide asks of a receiver: verify every request with the
+reference library (`standardwebhooks`), answer 400 when the signature does not match, and drop
+a message whose webhook-id it has already processed (answering 2xx so it is not sent again).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+
+@dataclass
+class WebhookReceiver:
+    """What the endpoint saw. `secret` is the one secret it knows; set it once subscribed."""
+
+    url: str = ""
+    secret: str = ""
+    answer: int = 200
+    hang_on_first_request: bool = False
+    requests: list[dict[str, str]] = field(default_factory=list)  # headers, in arrival order
+    accepted: list[tuple[str, Any]] = field(default_factory=list)  # (webhook-id, payload)
+    duplicates: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # why verification failed
+    first_request_arrived: threading.Event = field(default_factory=threading.Event)
+    let_go: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def receive(self, body: bytes, headers: dict[str, str]) -> int:
+        with self.lock:
+            self.requests.append(headers)
+            is_first = len(self.requests) == 1
+        if is_first:
+            self.first_request_arrived.set()
+            if self.hang_on_first_request:
+                self.let_go.wait(timeout=120)
+                return 200
+        try:
+            payload = Webhook(self.secret).verify(body, headers)
+        except WebhookVerificationError as error:
+            self.rejected.append(str(error))
+            return 400
+        if self.answer >= 300:
+            return self.answer
+        message_id = headers["webhook-id"]
+        with self.lock:
+            if message_id in {seen for seen, _ in self.accepted}:
+                self.duplicates.append(message_id)
+            else:
+                self.accepted.append((message_id, payload))
+        return 200
+
+
+@contextmanager
+def receiving_webhooks(
+    *, answer: int = 200, hang_on_first_request: bool = False
+) -> Iterator[WebhookReceiver]:
+    """Serve a receiver on a free port of 127.0.0.1 for the duration of the block."""
+    receiver = WebhookReceiver(answer=answer, hang_on_first_request=hang_on_first_request)
+
+    class Endpoint(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            status = receiver.receive(body, {k.lower(): v for k, v in self.headers.items()})
+            try:
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps({"status": status}).encode())
+            except OSError:  # the sender hung up (a killed worker): nothing to answer to
+                pass
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endpoint)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/comptoir"
+    try:
+        yield receiver
+    finally:
+        receiver.let_go.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
