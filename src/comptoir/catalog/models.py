@@ -6,7 +6,6 @@ from django.db.models import Q
 from comptoir.core.channels import CHANNELS
 
 
-
 class Category(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=120)
