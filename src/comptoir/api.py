@@ -13,6 +13,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from comptoir.accounts.api import router as people_router
 from comptoir.actors import actor_for_session, actor_for_token
+from comptoir.catalog.api import router as catalog_router
 from comptoir.core.access import ANONYMOUS, Actor
 from comptoir.core.errors import DomainError
 from comptoir.core.problem import problem_response
@@ -118,6 +119,7 @@ api.add_router("/customers", customers_router)
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/", people_router)
 api.add_router("/", stock_router)
+api.add_router("/", catalog_router)
 
 
 _FIELD_SOURCES = ("body.", "query.", "path.", "header.")

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from comptoir.catalog import events as catalog_events
+from comptoir.catalog import handlers as catalog_handlers
 from comptoir.core.outbox import Event, Outcome
 from comptoir.customers import events as customer_events
 from comptoir.customers import handlers as customer_handlers
@@ -21,6 +23,7 @@ Handler = Callable[[Event], None]
 
 HANDLERS: dict[str, list[Handler]] = {
     customer_events.CUSTOMER_REGISTERED: [customer_handlers.put_registration_on_timeline],
+    catalog_events.IMPORT_REQUESTED: [catalog_handlers.run_requested_import],
 }
 
 HANDLER_PREFIX = "handler:"

@@ -114,3 +114,41 @@ class ProductRelation(models.Model):
             models.UniqueConstraint(fields=["product", "related", "kind"], name="one_relation"),
             models.CheckConstraint(condition=~Q(product=models.F("related")), name="not_self"),
         ]
+
+
+class ImportJob(models.Model):
+    """A CSV import of products and variants, run in batches by the worker.
+
+    Progress, counts and the report move in the same transaction as the rows of each batch, so
+    a job resumed after a crash starts exactly where the last committed batch ended.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        FINISHED = "finished"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    csv_text = models.TextField()
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True, help_text="rejected rows: line, reason")
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    runner = models.CharField(max_length=40, blank=True, help_text="who holds the lease")
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=models.F("total_rows")),
+                name="import_progress_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted=models.F("processed_rows") - models.F("rejected")),
+                name="import_every_processed_row_counted_once",
+            ),
+        ]

@@ -1,8 +1,28 @@
-"""Reads about the catalogue."""
+"""Reads about the catalogue, shaped for their callers and free of N+1 queries."""
 
 from __future__ import annotations
 
-from .models import Variant
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from comptoir.core.channels import CHANNEL_CODES
+from comptoir.core.pagination import paginate
+
+from .domain import PriceRule, ResolvedPrice, resolve_price
+from .errors import (
+    ImportJobNotFound,
+    PriceNotFound,
+    ProductNotFound,
+    UnknownCategory,
+    UnknownChannel,
+    UnknownStore,
+    VariantNotFound,
+)
+from .models import Category, ChannelListing, ImportJob, Price, Product, ProductRelation, Variant
+
+# --- for other apps (inventory resolves SKUs through these) ---------------------------------
 
 
 def variant_ids_for_skus(skus: list[str]) -> dict[str, int]:
@@ -13,3 +33,323 @@ def variant_ids_for_skus(skus: list[str]) -> dict[str, int]:
 def variants_of_product(slug: str) -> dict[str, int]:
     """SKU → variant id for every variant of a product (empty if there is no such product)."""
     return dict(Variant.objects.filter(product__slug=slug).values_list("sku", "pk"))
+
+
+# --- stores and categories ------------------------------------------------------------------
+
+
+def _stores() -> QuerySet[Any]:
+    # A price names its store through its foreign key to locations.Location. catalog and
+    # locations are siblings in the app DAG and do not import each other, so the store table
+    # is reached through that key.
+    location_model: Any = Price._meta.get_field("location").related_model
+    return location_model.objects.filter(kind="store")
+
+
+def store_id_for_code(code: str, *, field: str = "store") -> int:
+    """The id of the store with this code; UnknownStore (422 on `field`) otherwise."""
+    store_id = _stores().filter(code=code).values_list("pk", flat=True).first()
+    if store_id is None:
+        raise UnknownStore(
+            f"No store has the code {code!r}.",
+            errors=[{"field": field, "message": f"unknown store: {code}"}],
+        )
+    return int(store_id)
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.select_related("parent")
+
+
+def category_by_slug(slug: str, *, field: str = "category") -> Category:
+    try:
+        return Category.objects.get(slug=slug)
+    except Category.DoesNotExist:
+        raise UnknownCategory(
+            f"No category has the slug {slug!r}.",
+            errors=[{"field": field, "message": f"unknown category: {slug}"}],
+        ) from None
+
+
+def _category_and_descendants(category: Category) -> list[int]:
+    """The ids of a category and of every category below it ("running" holds "trail")."""
+    found, frontier = [category.pk], [category.pk]
+    while frontier:
+        frontier = list(Category.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+        frontier = [pk for pk in frontier if pk not in found]  # a cycle must not loop forever
+        found.extend(frontier)
+    return found
+
+
+def check_channel(channel: str | None, *, field: str = "channel") -> None:
+    if channel is not None and channel not in CHANNEL_CODES:
+        raise UnknownChannel(
+            f"{channel!r} is not a sales channel.",
+            errors=[{"field": field, "message": f"one of {', '.join(sorted(CHANNEL_CODES))}"}],
+        )
+
+
+# --- prices ---------------------------------------------------------------------------------
+
+
+def _applicable_prices(*, channel: str | None, location_id: int | None) -> QuerySet[Price]:
+    """Price rows that may apply on `channel` in the store `location_id`, with the store code."""
+    channels = Q(channel="") | Q(channel=channel) if channel else Q(channel="")
+    stores = (
+        Q(location__isnull=True) | Q(location_id=location_id)
+        if location_id
+        else Q(location__isnull=True)
+    )
+    return Price.objects.filter(channels & stores).annotate(store_code=F("location__code"))
+
+
+def _rule(price: Price) -> PriceRule:
+    return PriceRule(
+        amount=price.amount,
+        currency=price.currency,
+        channel=price.channel,
+        store=getattr(price, "store_code", None) or "",
+        reason=price.reason,
+    )
+
+
+def _resolve(
+    prices: Iterable[Price], *, channel: str | None, store: str | None
+) -> ResolvedPrice | None:
+    return resolve_price([_rule(price) for price in prices], channel=channel, store=store)
+
+
+def _store_code(location_id: int | None) -> str | None:
+    if location_id is None:
+        return None
+    code = _stores().filter(pk=location_id).values_list("code", flat=True).first()
+    if code is None:
+        raise UnknownStore(
+            f"No store has the id {location_id}.",
+            errors=[{"field": "store", "message": f"unknown store: {location_id}"}],
+        )
+    return str(code)
+
+
+def price_for(
+    *, sku: str, channel: str | None = None, location_id: int | None = None
+) -> ResolvedPrice:
+    """What `sku` costs on `channel` in the store `location_id`, and which rule says so.
+
+    Orders, carts and tills call this: one price everywhere unless an explicit override for the
+    channel, the store or both applies (the most specific wins; see domain.resolve_price).
+    """
+    check_channel(channel)
+    store = _store_code(location_id)
+    variant_id = Variant.objects.filter(sku=sku).values_list("pk", flat=True).first()
+    if variant_id is None:
+        raise VariantNotFound(f"No variant has the SKU {sku!r}.")
+    prices = _applicable_prices(channel=channel, location_id=location_id).filter(
+        variant_id=variant_id
+    )
+    resolved = _resolve(prices, channel=channel, store=store)
+    if resolved is None:
+        raise PriceNotFound(f"{sku} has no price that applies here.")
+    return resolved
+
+
+# --- products -------------------------------------------------------------------------------
+
+
+def product_list(
+    *, category: str | None = None, channel: str | None = None, search: str | None = None
+) -> QuerySet[Product]:
+    """Active products, optionally of a category (and its subcategories), published on a
+    channel, or matching a search on name, brand, slug, exact SKU or GTIN."""
+    check_channel(channel, field="query.channel")
+    products = Product.objects.filter(is_active=True)
+    if category:
+        category_ids = _category_and_descendants(category_by_slug(category, field="query.category"))
+        products = products.filter(category_id__in=category_ids)
+    if channel:
+        listed = ChannelListing.objects.filter(channel=channel, is_published=True)
+        products = products.filter(pk__in=listed.values("product_id"))
+    if search:
+        search = search.strip()
+        by_variant = Variant.objects.filter(Q(sku__iexact=search) | Q(gtin=search.zfill(14)))
+        products = products.filter(
+            Q(name__icontains=search)
+            | Q(brand__icontains=search)
+            | Q(slug__icontains=search)
+            | Q(pk__in=by_variant.values("product_id"))
+        )
+    return products
+
+
+def _with_offer(products: QuerySet[Product], *, channel: str | None) -> QuerySet[Product]:
+    """Products with what a listing shows: category, variants, base/channel prices, listing."""
+    prices = _applicable_prices(channel=channel, location_id=None)
+    listings = ChannelListing.objects.filter(channel=channel or "")
+    return products.select_related("category").prefetch_related(
+        Prefetch("variants", queryset=Variant.objects.order_by("pk")),
+        Prefetch("variants__prices", queryset=prices, to_attr="applicable_prices"),
+        Prefetch("listings", queryset=listings, to_attr="channel_listings"),
+    )
+
+
+def _title(product: Product, listings: list[ChannelListing]) -> str:
+    """The channel's own title (a short one for the app) when it has one, else the name."""
+    return next((listing.title for listing in listings if listing.title), product.name)
+
+
+def _price_out(resolved: ResolvedPrice | None) -> dict[str, Any] | None:
+    if resolved is None:
+        return None
+    return {
+        "amount": resolved.amount,
+        "currency": resolved.currency,
+        "source": resolved.source,
+        "reason": resolved.reason,
+    }
+
+
+def _price_from(prices: list[ResolvedPrice | None]) -> dict[str, Any] | None:
+    """The lowest price among the variants (shown as "from 89.90 €")."""
+    known = [price for price in prices if price is not None]
+    if not known:
+        return None
+    lowest = min(known, key=lambda price: price.amount)
+    if any(price.currency != lowest.currency for price in known):
+        return None  # amounts in several currencies have no honest minimum
+    return {"amount": lowest.amount, "currency": lowest.currency}
+
+
+def product_summary(product: Product, *, channel: str | None) -> dict[str, Any]:
+    variants = list(product.variants.all())
+    prices = [
+        _resolve(variant.applicable_prices, channel=channel, store=None) for variant in variants
+    ]
+    return {
+        "slug": product.slug,
+        "name": product.name,
+        "title": _title(product, product.channel_listings),
+        "brand": product.brand,
+        "category": product.category.slug,
+        "price_from": _price_from(prices),
+        "variants": [
+            {"sku": variant.sku, "size": variant.size, "colour": variant.colour}
+            for variant in variants
+        ],
+    }
+
+
+def product_page(
+    *,
+    category: str | None = None,
+    channel: str | None = None,
+    search: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """One cursor page of product summaries, in a fixed number of queries whatever its size."""
+    products = product_list(category=category, channel=channel, search=search)
+    page = paginate(_with_offer(products, channel=channel), cursor=cursor, limit=limit)
+    page["items"] = [product_summary(product, channel=channel) for product in page["items"]]
+    return page
+
+
+def product_detail(
+    *, slug: str, channel: str | None = None, store: str | None = None
+) -> dict[str, Any]:
+    """A product with its variants, each with the price that applies on `channel` in `store`
+    (a store code) and where it comes from; its listings; its accessories and replacements.
+
+    A product not published on `channel` is not found there.
+    """
+    check_channel(channel, field="query.channel")
+    location_id = store_id_for_code(store, field="query.store") if store else None
+    prices = _applicable_prices(channel=channel, location_id=location_id)
+    product = (
+        Product.objects.filter(slug=slug, is_active=True)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("variants", queryset=Variant.objects.order_by("pk")),
+            Prefetch("variants__prices", queryset=prices, to_attr="applicable_prices"),
+            Prefetch("listings", queryset=ChannelListing.objects.order_by("channel")),
+            Prefetch(
+                "relations",
+                queryset=ProductRelation.objects.filter(related__is_active=True).annotate(
+                    other=F("related__slug")
+                ),
+            ),
+            Prefetch(
+                "related_from",
+                queryset=ProductRelation.objects.filter(product__is_active=True).annotate(
+                    other=F("product__slug")
+                ),
+            ),
+        )
+        .first()
+    )
+    if product is None:
+        raise ProductNotFound(f"No product has the slug {slug!r}.")
+    listings = list(product.listings.all())
+    if channel and not any(x.channel == channel and x.is_published for x in listings):
+        raise ProductNotFound(f"{slug} is not offered on the {channel} channel.")
+    outgoing = _related_slugs(product.relations.all())
+    incoming = _related_slugs(product.related_from.all())
+    return {
+        "slug": product.slug,
+        "name": product.name,
+        "title": _title(product, [x for x in listings if x.channel == channel]),
+        "brand": product.brand,
+        "description": product.description,
+        "category": {"slug": product.category.slug, "name": product.category.name},
+        "variants": [
+            {
+                "sku": variant.sku,
+                "gtin": variant.gtin,
+                "size": variant.size,
+                "colour": variant.colour,
+                "price": _price_out(
+                    _resolve(variant.applicable_prices, channel=channel, store=store)
+                ),
+            }
+            for variant in product.variants.all()
+        ],
+        "listings": [
+            {"channel": x.channel, "title": x.title, "is_published": x.is_published}
+            for x in listings
+        ],
+        "accessory_of": outgoing[ProductRelation.Kind.ACCESSORY_OF],
+        "accessories": incoming[ProductRelation.Kind.ACCESSORY_OF],
+        "replacement_of": outgoing[ProductRelation.Kind.REPLACEMENT_OF],
+        "replaced_by": incoming[ProductRelation.Kind.REPLACEMENT_OF],
+    }
+
+
+def _related_slugs(relations: Iterable[ProductRelation]) -> dict[str, list[str]]:
+    """Kind → sorted slugs of the products on the other end (annotated as `other`)."""
+    slugs: dict[str, list[str]] = {kind: [] for kind in ProductRelation.Kind}
+    for relation in relations:
+        slugs[relation.kind].append(relation.other)
+    return {kind: sorted(found) for kind, found in slugs.items()}
+
+
+def product_by_slug(slug: str) -> Product:
+    try:
+        return Product.objects.get(slug=slug)
+    except Product.DoesNotExist:
+        raise ProductNotFound(f"No product has the slug {slug!r}.") from None
+
+
+def variant_by_sku(sku: str) -> Variant:
+    try:
+        return Variant.objects.get(sku=sku)
+    except Variant.DoesNotExist:
+        raise VariantNotFound(f"No variant has the SKU {sku!r}.") from None
+
+
+# --- imports --------------------------------------------------------------------------------
+
+
+def import_job(job_id: int) -> ImportJob:
+    job = ImportJob.objects.defer("csv_text").filter(pk=job_id).first()
+    if job is None:
+        raise ImportJobNotFound(f"No catalogue import has the id {job_id}.")
+    return job

@@ -37,6 +37,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "stock.sell",
             "stock.adjust",
             "stock.configure",
+            "catalog.write",
         }
     ),
     Role.ASSOCIATE: frozenset(
@@ -44,14 +45,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "locations.read",
             "team.read",
             "customers.read",
+            "customers.write",
             "stock.read",
             "stock.hold",
             "stock.sell",
             "stock.adjust",
         }
     ),
-    Role.AGENT: frozenset({"locations.read", "customers.read", "stock.read", "stock.hold"}),
-    Role.SHOPPER: frozenset({"customers.read_own", "stock.hold"}),
+    Role.AGENT: frozenset(
+        {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"}
+    ),
+    # "_own": on their own profile only (see `authorize`).
+    Role.SHOPPER: frozenset({"customers.read_own", "customers.write_own", "stock.hold"}),
 }
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) - {"*"}
 

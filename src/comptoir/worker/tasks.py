@@ -19,6 +19,7 @@ from typing import Any
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from comptoir.catalog.services.imports import run_catalog_import
 from comptoir.core import clock, outbox
 from comptoir.core.idempotency import purge_expired_records
 from comptoir.inventory.services.holds import EXPIRY_BATCH, expire_holds, next_hold_expiry
@@ -113,3 +114,13 @@ def sweep_on_startup() -> None:
     HUEY.get(KICK_FLAG)
     sweep_outbox()
     expire_due_holds()
+
+
+@db_task()
+def run_catalog_import_task(job_id: int) -> None:
+    """Run or resume a catalogue import from the queue.
+
+    The `catalog.import_requested` handler (comptoir.wiring) runs every import on its own;
+    this task is for an operator who wants to resume a job now rather than at its next retry.
+    """
+    run_catalog_import(job_id=job_id)

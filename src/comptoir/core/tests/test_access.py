@@ -18,6 +18,7 @@ PERMISSIONS = [
     "locations.write",
     "team.read",
     "customers.read",
+    "customers.write",
     "webhooks.manage",
     "events.read",
     "stock.read",
@@ -25,21 +26,23 @@ PERMISSIONS = [
     "stock.sell",
     "stock.adjust",
     "stock.configure",
+    "catalog.write",
     "tokens.manage",
 ]
 ALLOWED = {
     Role.ADMINISTRATOR: set(PERMISSIONS),
-    Role.OPERATIONS: set(PERMISSIONS) - {"tokens.manage"},
+    Role.OPERATIONS: set(PERMISSIONS) - {"tokens.manage", "customers.write"},
     Role.ASSOCIATE: {
         "locations.read",
         "team.read",
         "customers.read",
+        "customers.write",
         "stock.read",
         "stock.hold",
         "stock.sell",
         "stock.adjust",
     },
-    Role.AGENT: {"locations.read", "customers.read", "stock.read", "stock.hold"},
+    Role.AGENT: {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"},
     Role.SHOPPER: {"stock.hold"},
 }
 
@@ -79,7 +82,8 @@ def _matrix() -> list:
 
 
 def test_the_matrix_names_every_permission_a_role_grants():
-    assert set(PERMISSIONS) | {"customers.read_own"} == ALL_PERMISSIONS | {"tokens.manage"}
+    own = {"customers.read_own", "customers.write_own"}
+    assert set(PERMISSIONS) | own == ALL_PERMISSIONS | {"tokens.manage"}
 
 
 @pytest.mark.parametrize(("role", "permission", "allowed"), _matrix())
@@ -155,6 +159,13 @@ def test_reading_their_own_profile_does_not_let_a_shopper_do_anything_else_with_
     # Regression: the own-data rule granted every "customers.*" permission on oneself.
     with pytest.raises(NotFound):
         authorize(shopper(JEAN), "customers.erase", customer_id=JEAN)
+
+
+def test_a_shopper_changes_their_own_profile_and_not_another_shoppers():
+    authorize(shopper(JEAN), "customers.write", customer_id=JEAN)
+
+    with pytest.raises(NotFound):
+        authorize(shopper(JEAN), "customers.write", customer_id=MARIE)
 
 
 def test_a_signed_in_person_with_neither_role_nor_profile_gets_not_found_for_a_customer():

@@ -1,0 +1,167 @@
+"""Pure catalogue rules: GTIN check digits, price resolution, the shape of an import row.
+
+No Django here: these functions take and return plain values, so they are tested without a
+database (tests/test_domain.py) and reused by the services, the selectors and the import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+GTIN_LENGTHS = (8, 12, 13, 14)
+SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_PRICE = Decimal("9999999999.99")  # what a DecimalField(max_digits=12, decimal_places=2) holds
+
+
+# --- GTIN -----------------------------------------------------------------------------------
+
+
+def gtin_check_digit(body: str) -> int:
+    """The GS1 check digit of a GTIN without its last digit.
+
+    From the right, digits are weighted 3, 1, 3, 1…; the check digit tops the sum up to the
+    next multiple of ten. The same rule serves GTIN-8, -12, -13 and -14.
+    """
+    total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(body[::-1]))
+    return (10 - total % 10) % 10
+
+
+def gtin_problem(code: str) -> str | None:
+    """Why `code` is not a GTIN, or None when it is one."""
+    if not code.isascii() or not code.isdigit():
+        return "a GTIN has digits only"
+    if len(code) not in GTIN_LENGTHS:
+        return "a GTIN has 8, 12, 13 or 14 digits"
+    if gtin_check_digit(code[:-1]) != int(code[-1]):
+        return f"the check digit should be {gtin_check_digit(code[:-1])}, not {code[-1]}"
+    return None
+
+
+def is_valid_gtin(code: str) -> bool:
+    return gtin_problem(code) is None
+
+
+def normalise_gtin(code: str) -> str:
+    """The 14-digit form GS1 asks databases to keep: the UPC-A 036000291452 and the EAN-13
+    0036000291452 are one trade item, so they must collide on the unique index."""
+    return code.zfill(14)
+
+
+# --- prices ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriceRule:
+    """One row of a SKU's price list. An empty channel or store applies to all of them."""
+
+    amount: Decimal
+    currency: str
+    channel: str = ""
+    store: str = ""  # the store's code, e.g. "lyon-part-dieu"
+    reason: str = ""
+
+    @property
+    def specificity(self) -> int:
+        # channel+store > store > channel > base: a store manager's price beats a channel's,
+        # and a price set for one channel in one store beats both.
+        return (2 if self.store else 0) + (1 if self.channel else 0)
+
+    @property
+    def source(self) -> str:
+        if self.channel and self.store:
+            return f"channel+store:{self.channel}/{self.store}"
+        if self.store:
+            return f"store:{self.store}"
+        if self.channel:
+            return f"channel:{self.channel}"
+        return "base"
+
+    def applies_to(self, *, channel: str | None, store: str | None) -> bool:
+        return self.channel in ("", channel) and self.store in ("", store)
+
+
+@dataclass(frozen=True)
+class ResolvedPrice:
+    amount: Decimal
+    currency: str
+    source: str  # "base", "channel:web", "store:lyon-part-dieu", "channel+store:app/lyon-…"
+    reason: str = ""
+
+
+def resolve_price(
+    rules: Iterable[PriceRule], *, channel: str | None = None, store: str | None = None
+) -> ResolvedPrice | None:
+    """The price a customer pays on `channel` in `store`: the most specific rule that applies.
+
+    None when no rule applies (a SKU with no base price is not for sale there).
+    """
+    applicable = [rule for rule in rules if rule.applies_to(channel=channel, store=store)]
+    if not applicable:
+        return None
+    rule = max(applicable, key=lambda candidate: candidate.specificity)
+    return ResolvedPrice(rule.amount, rule.currency, rule.source, rule.reason)
+
+
+def price_problem(text: str) -> str | None:
+    """Why `text` is not a price in euros with cents, or None when it is one."""
+    if not text.strip():
+        return "the price is empty"
+    try:
+        amount = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        return f"{text!r} is not a number"
+    if not amount.is_finite():
+        return f"{text!r} is not a number"
+    if amount < 0:
+        return "a price cannot be negative"
+    if amount > MAX_PRICE:
+        return f"a price is at most {MAX_PRICE}"
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]  # finite: an int
+        return "a price has at most two decimals"
+    return None
+
+
+def parse_price(text: str) -> Decimal:
+    """A valid price (see `price_problem`) as a Decimal with two places."""
+    return Decimal(text.strip().replace(",", ".")).quantize(Decimal("0.01"))
+
+
+# --- import rows ----------------------------------------------------------------------------
+
+IMPORT_COLUMNS = (
+    "product_slug",
+    "product_name",
+    "brand",
+    "category_slug",
+    "sku",
+    "gtin",
+    "size",
+    "colour",
+    "price_eur",
+)
+_LIMITS = {"product_name": 200, "brand": 80, "category_slug": 80, "size": 20, "colour": 40}
+
+
+def import_row_problems(row: dict[str, str]) -> list[str]:
+    """What is wrong with one CSV row on its own (the database is checked by the service)."""
+    problems = []
+    if not re.fullmatch(SLUG_PATTERN, row["product_slug"]) or len(row["product_slug"]) > 120:
+        problems.append(f"bad product_slug {row['product_slug']!r}: lowercase words and dashes")
+    if not row["product_name"]:
+        problems.append("product_name is empty")
+    if not re.fullmatch(SKU_PATTERN, row["sku"]):
+        problems.append(f"bad SKU {row['sku']!r}: 1-40 letters, digits, '.', '_' or '-'")
+    if row["gtin"] and (problem := gtin_problem(row["gtin"])):
+        problems.append(f"bad GTIN {row['gtin']}: {problem}")
+    if problem := price_problem(row["price_eur"]):
+        problems.append(f"bad price {row['price_eur']!r}: {problem}")
+    problems.extend(
+        f"{column} is longer than {limit} characters"
+        for column, limit in _LIMITS.items()
+        if len(row[column]) > limit
+    )
+    return problems

@@ -1,0 +1,10 @@
+"""The events the catalogue emits (payloads carry ids and codes, never whole objects)."""
+
+CATEGORY_CREATED = "category.created"
+PRODUCT_CREATED = "product.created"
+VARIANT_ADDED = "product.variant_added"
+PRODUCT_LISTED = "product.listed"
+PRODUCTS_RELATED = "product.related"
+PRICE_SET = "price.set"
+IMPORT_REQUESTED = "catalog.import_requested"
+IMPORT_FINISHED = "catalog.import_finished"

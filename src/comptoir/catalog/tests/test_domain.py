@@ -1,0 +1,168 @@
+from decimal import Decimal
+
+import pytest
+
+from comptoir.catalog.domain import (
+    PriceRule,
+    ResolvedPrice,
+    gtin_check_digit,
+    gtin_problem,
+    import_row_problems,
+    is_valid_gtin,
+    normalise_gtin,
+    price_problem,
+    resolve_price,
+)
+
+
+@pytest.mark.parametrize(
+    "gtin",
+    [
+        pytest.param("96385074", id="gtin_8_case"),
+        pytest.param("036000291452", id="gtin_12_upc_a_case"),
+        pytest.param("4006381333931", id="gtin_13_ean_case"),
+        pytest.param("5901234123457", id="gtin_13_gs1_example_case"),
+        pytest.param("10036000291459", id="gtin_14_case"),
+        pytest.param("00036000291452", id="gtin_14_padded_upc_case"),
+    ],
+)
+def test_real_gtins_pass_their_check_digit(gtin):
+    assert is_valid_gtin(gtin)
+    assert gtin_problem(gtin) is None
+
+
+@pytest.mark.parametrize(
+    ("gtin", "problem"),
+    [
+        pytest.param("4006381333932", "the check digit should be 1, not 2", id="wrong_check_case"),
+        pytest.param("036000291453", "the check digit should be 2, not 3", id="upc_typo_case"),
+        pytest.param("96385075", "the check digit should be 4, not 5", id="gtin_8_typo_case"),
+        pytest.param("400638133393", "the check digit should be 0, not 3", id="ean_13_short_case"),
+        pytest.param("4006381", "a GTIN has 8, 12, 13 or 14 digits", id="too_short_case"),
+        pytest.param("40063813339310", "the check digit should be 4, not 0", id="too_long_case"),
+        pytest.param("400638133393A", "a GTIN has digits only", id="letter_case"),
+        pytest.param("4006-381-3339", "a GTIN has digits only", id="dashes_case"),
+        pytest.param("٤٠٠٦٣٨١٣٣٣٩٣١", "a GTIN has digits only", id="arabic_digits_case"),
+        pytest.param("", "a GTIN has digits only", id="empty_case"),
+    ],
+)
+def test_a_gtin_that_fails_says_why(gtin, problem):
+    assert not is_valid_gtin(gtin)
+    assert gtin_problem(gtin) == problem
+
+
+def test_the_check_digit_weights_digits_three_and_one_from_the_right():
+    # 400638133393: from the right 3·3+9·1+3·3+3·1+3·3+1·1+8·3+3·1+6·3+0·1+0·3+4·1 = 89 → 1
+    assert gtin_check_digit("400638133393") == 1
+
+
+def test_upc_a_and_its_ean_13_form_are_one_trade_item():
+    assert normalise_gtin("036000291452") == normalise_gtin("0036000291452") == "00036000291452"
+
+
+WEB_JACKET = PriceRule(Decimal("89.90"), "EUR")
+PRICE_LIST = [
+    WEB_JACKET,
+    PriceRule(Decimal("84.90"), "EUR", channel="web", reason="prix web"),
+    PriceRule(Decimal("79.90"), "EUR", store="lyon-part-dieu", reason="concurrent local"),
+    PriceRule(Decimal("74.90"), "EUR", channel="app", store="lyon-part-dieu", reason="appli"),
+]
+
+
+@pytest.mark.parametrize(
+    ("channel", "store", "expected"),
+    [
+        pytest.param(None, None, ResolvedPrice(Decimal("89.90"), "EUR", "base"), id="base_case"),
+        pytest.param(
+            "store", None, ResolvedPrice(Decimal("89.90"), "EUR", "base"), id="other_channel_case"
+        ),
+        pytest.param(
+            "web",
+            None,
+            ResolvedPrice(Decimal("84.90"), "EUR", "channel:web", "prix web"),
+            id="channel_case",
+        ),
+        pytest.param(
+            "web",
+            "lyon-part-dieu",
+            ResolvedPrice(Decimal("79.90"), "EUR", "store:lyon-part-dieu", "concurrent local"),
+            id="store_beats_channel_case",
+        ),
+        pytest.param(
+            "app",
+            "lyon-part-dieu",
+            ResolvedPrice(Decimal("74.90"), "EUR", "channel+store:app/lyon-part-dieu", "appli"),
+            id="channel_and_store_beats_all_case",
+        ),
+        pytest.param(
+            "app",
+            "paris-rivoli",
+            ResolvedPrice(Decimal("89.90"), "EUR", "base"),
+            id="other_store_case",
+        ),
+    ],
+)
+def test_the_most_specific_rule_that_applies_sets_the_price(channel, store, expected):
+    assert resolve_price(PRICE_LIST, channel=channel, store=store) == expected
+
+
+def test_the_order_of_the_rules_does_not_matter():
+    assert resolve_price(reversed(PRICE_LIST), channel="app", store="lyon-part-dieu") == (
+        resolve_price(PRICE_LIST, channel="app", store="lyon-part-dieu")
+    )
+
+
+def test_a_sku_with_no_rule_that_applies_has_no_price():
+    only_web = [PriceRule(Decimal("84.90"), "EUR", channel="web")]
+
+    assert resolve_price([], channel="web") is None
+    assert resolve_price(only_web, channel="app") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        pytest.param("89.90", None, id="dot_case"),
+        pytest.param("89,90", None, id="french_comma_case"),
+        pytest.param("0", None, id="free_case"),
+        pytest.param("", "the price is empty", id="empty_case"),
+        pytest.param("quatre-vingts", "'quatre-vingts' is not a number", id="words_case"),
+        pytest.param("NaN", "'NaN' is not a number", id="nan_case"),
+        pytest.param("-5", "a price cannot be negative", id="negative_case"),
+        pytest.param("89.999", "a price has at most two decimals", id="three_decimals_case"),
+        pytest.param("1e12", "a price is at most 9999999999.99", id="too_big_case"),
+    ],
+)
+def test_a_price_in_a_file_is_a_number_of_euros_and_cents(text, problem):
+    assert price_problem(text) == problem
+
+
+def jacket_row(**changes):
+    return {
+        "product_slug": "veste-running",
+        "product_name": "Veste de running",
+        "brand": "Élan",
+        "category_slug": "running",
+        "sku": "JACKET-S",
+        "gtin": "4006381333931",
+        "size": "S",
+        "colour": "bleu",
+        "price_eur": "89.90",
+        **changes,
+    }
+
+
+def test_a_good_import_row_has_no_problem():
+    assert import_row_problems(jacket_row()) == []
+    assert import_row_problems(jacket_row(gtin="")) == []
+
+
+def test_an_import_row_lists_every_problem_it_has():
+    row = jacket_row(sku="JACKET S", gtin="4006381333932", price_eur="-1", size="X" * 21)
+
+    assert import_row_problems(row) == [
+        "bad SKU 'JACKET S': 1-40 letters, digits, '.', '_' or '-'",
+        "bad GTIN 4006381333932: the check digit should be 1, not 2",
+        "bad price '-1': a price cannot be negative",
+        "size is longer than 20 characters",
+    ]
