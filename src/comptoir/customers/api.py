@@ -7,7 +7,7 @@ from comptoir.core.errors import NotAuthenticated, NotFound
 from comptoir.core.idempotency import idempotent
 
 from . import selectors, services
-from .schemas import CustomerOut, ShopperSignUpIn, TimelineEntryOut
+from .schemas import CustomerOut, FavouriteStoreIn, ShopperSignUpIn, TimelineEntryOut
 
 router = Router(tags=["customers"])
 
@@ -42,3 +42,15 @@ def get_customer_timeline(request: HttpRequest, customer_id: int) -> object:
     authorize(request.auth, "customers.read", customer_id=customer_id)
     selectors.customer_by_id(customer_id=customer_id)
     return selectors.timeline_of(customer_id=customer_id)[:100]
+
+
+@router.put(
+    "/{customer_id}/favourite-store", response=CustomerOut, operation_id="choose_favourite_store"
+)
+def choose_favourite_store(
+    request: HttpRequest, customer_id: int, payload: FavouriteStoreIn
+) -> object:
+    """Change the customer's favourite store in one call: the shopper themself, or the staff
+    who serve them (`customers.write`). Answers the profile with its new favourite store."""
+    authorize(request.auth, "customers.write", customer_id=customer_id)
+    return services.choose_favourite_store(customer_id=customer_id, location_code=payload.location)

@@ -1,1 +1,2 @@
 CUSTOMER_REGISTERED = "customer.registered"
+FAVOURITE_STORE_CHANGED = "customer.favourite_store_changed"

@@ -18,6 +18,10 @@ class Customer(models.Model):
     email = models.EmailField(null=True, blank=True)  # personal data
     language = models.CharField(max_length=5, default="fr")
     created_at = models.DateTimeField()
+    # The store the shopper sees first: stock, click & collect, the associate who greets them.
+    favourite_location = models.ForeignKey(
+        "locations.Location", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [

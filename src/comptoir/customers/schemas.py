@@ -11,6 +11,12 @@ class ShopperSignUpIn(Schema):
     language: str = Field("fr", pattern="^(fr|en)$")
 
 
+class FavouriteStoreOut(Schema):
+    code: str
+    name: str
+    city: str
+
+
 class CustomerOut(Schema):
     id: int
     first_name: str
@@ -18,6 +24,19 @@ class CustomerOut(Schema):
     email: str | None
     language: str
     created_at: datetime
+    favourite_store: FavouriteStoreOut | None
+
+    @staticmethod
+    def resolve_favourite_store(customer: object) -> object:
+        return getattr(customer, "favourite_location", None)
+
+
+class FavouriteStoreIn(Schema):
+    location: str | None = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]{1,39}$",
+        examples=["lyon-part-dieu"],
+        description="a store's code; null: no favourite store",
+    )
 
 
 class TimelineEntryOut(Schema):

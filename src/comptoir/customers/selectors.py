@@ -8,7 +8,15 @@ from .models import Customer, TimelineEntry
 
 def customer_by_id(*, customer_id: int) -> Customer:
     try:
-        return Customer.objects.get(pk=customer_id)
+        return Customer.objects.select_related("favourite_location").get(pk=customer_id)
+    except Customer.DoesNotExist:
+        raise CustomerNotFound("No such customer.") from None
+
+
+def customer_for_update(*, customer_id: int) -> Customer:
+    """The customer, its row locked until the end of the transaction."""
+    try:
+        return Customer.objects.select_for_update().get(pk=customer_id)
     except Customer.DoesNotExist:
         raise CustomerNotFound("No such customer.") from None
 

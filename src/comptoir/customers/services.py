@@ -9,11 +9,15 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from comptoir.core import clock
+from comptoir.core.errors import ValidationFailed
 from comptoir.core.outbox import record_event
+from comptoir.locations.errors import LocationNotFound
+from comptoir.locations.selectors import location_by_code
 
 from . import events
 from .errors import EmailAlreadyRegistered
 from .models import Customer, TimelineEntry
+from .selectors import customer_by_id, customer_for_update
 
 User = get_user_model()
 
@@ -109,3 +113,41 @@ def record_customer_profile(
             payload={"customer_id": customer.pk, "channel": channel},
         )
     return customer
+
+
+def choose_favourite_store(*, customer_id: int, location_code: str | None) -> Customer:
+    """Make the store with `location_code` the customer's favourite, in one call (None: none).
+
+    Only an open store can be a favourite, not a warehouse. Records
+    `customer.favourite_store_changed` when the favourite changes; choosing the same store
+    again changes nothing and records nothing.
+    """
+    store_id = None
+    if location_code is not None:
+        try:
+            store = location_by_code(code=location_code)
+        except LocationNotFound:
+            store = None
+        if store is None or store.kind != store.Kind.STORE or not store.is_active:
+            raise ValidationFailed(
+                f"No open store has the code {location_code!r}.",
+                errors=[{"field": "location", "message": "the code of an open store"}],
+            )
+        store_id = store.pk
+    with transaction.atomic():
+        customer = customer_for_update(customer_id=customer_id)
+        previous_id = customer.favourite_location_id
+        if previous_id != store_id:
+            customer.favourite_location_id = store_id
+            customer.save(update_fields=["favourite_location"])
+            record_event(
+                events.FAVOURITE_STORE_CHANGED,
+                aggregate=f"customer:{customer.pk}",
+                payload={
+                    "customer_id": customer.pk,
+                    "location_id": store_id,
+                    "location_code": location_code,
+                    "previous_location_id": previous_id,
+                },
+            )
+    return customer_by_id(customer_id=customer_id)

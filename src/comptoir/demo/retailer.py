@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
 from faker import Faker
@@ -17,131 +16,8 @@ from comptoir.accounts.services import enrol_staff_member
 from comptoir.customers.models import Customer
 from comptoir.customers.services import record_customer_profile, register_shopper
 from comptoir.demo.catalogue import load_catalogue, load_stock
+from comptoir.demo.stores import DEFAULT_STORE_COUNT, load_locations
 from comptoir.locations.models import Location
-from comptoir.locations.services import open_location
-
-# code, name, street, postcode, city, latitude, longitude
-STORES = [
-    (
-        "lyon-part-dieu",
-        "Élan Lyon Part-Dieu",
-        "17 rue du Docteur Bouchut",
-        "69003",
-        "Lyon",
-        "45.76070",
-        "4.85950",
-    ),
-    (
-        "paris-rivoli",
-        "Élan Paris Rivoli",
-        "112 rue de Rivoli",
-        "75001",
-        "Paris",
-        "48.85990",
-        "2.34260",
-    ),
-    (
-        "marseille-terrasses",
-        "Élan Marseille Terrasses du Port",
-        "9 quai du Lazaret",
-        "13002",
-        "Marseille",
-        "43.31270",
-        "5.36650",
-    ),
-    (
-        "lille-euralille",
-        "Élan Lille Euralille",
-        "100 centre commercial Euralille",
-        "59777",
-        "Lille",
-        "50.63720",
-        "3.07520",
-    ),
-    (
-        "bordeaux-sainte-catherine",
-        "Élan Bordeaux Sainte-Catherine",
-        "57 rue Sainte-Catherine",
-        "33000",
-        "Bordeaux",
-        "44.83870",
-        "-0.57330",
-    ),
-    (
-        "toulouse-capitole",
-        "Élan Toulouse Capitole",
-        "20 rue Lafayette",
-        "31000",
-        "Toulouse",
-        "43.60500",
-        "1.44420",
-    ),
-    (
-        "nantes-atlantis",
-        "Élan Nantes Atlantis",
-        "Boulevard Salvador Allende",
-        "44800",
-        "Saint-Herblain",
-        "47.22500",
-        "-1.63000",
-    ),
-    (
-        "strasbourg-halles",
-        "Élan Strasbourg Les Halles",
-        "24 place des Halles",
-        "67000",
-        "Strasbourg",
-        "48.58600",
-        "7.74500",
-    ),
-    (
-        "nice-etoile",
-        "Élan Nice Étoile",
-        "30 avenue Jean Médecin",
-        "06000",
-        "Nice",
-        "43.70100",
-        "7.26800",
-    ),
-    (
-        "rennes-colombia",
-        "Élan Rennes Colombia",
-        "Place du Colombier",
-        "35000",
-        "Rennes",
-        "48.10500",
-        "-1.67800",
-    ),
-    (
-        "grenoble-grand-place",
-        "Élan Grenoble Grand'Place",
-        "55 Grand'Place",
-        "38100",
-        "Grenoble",
-        "45.15900",
-        "5.73200",
-    ),
-    (
-        "montpellier-polygone",
-        "Élan Montpellier Polygone",
-        "1 rue des Pertuisanes",
-        "34000",
-        "Montpellier",
-        "43.60800",
-        "3.88500",
-    ),
-]
-WAREHOUSES = [
-    (
-        "entrepot-saint-quentin",
-        "Entrepôt Saint-Quentin-Fallavier",
-        "ZAC de Chesnes",
-        "38070",
-        "Saint-Quentin-Fallavier",
-        "45.64200",
-        "5.11000",
-    ),
-]
 
 DEMO_PASSWORD = "comptoir-demo"  # noqa: S105 - printed by `make demo`, local only
 
@@ -166,7 +42,7 @@ def load(
     *,
     seed: int = 42,
     customers: int = 200,
-    stores: int = len(STORES),
+    stores: int = DEFAULT_STORE_COUNT,
     skus: int = 2000,
     range_percent: int | None = None,
 ) -> list[DemoLogin]:
@@ -186,21 +62,8 @@ def load(
 
 
 def _load_locations(store_count: int) -> None:
-    known = set(Location.objects.values_list("code", flat=True))
-    rows = [(r, "store") for r in STORES[:store_count]] + [(r, "warehouse") for r in WAREHOUSES]
-    for (code, name, street, postcode, city, lat, lon), kind in rows:
-        if code in known:
-            continue
-        open_location(
-            code=code,
-            name=name,
-            kind=kind,
-            street=street,
-            postcode=postcode,
-            city=city,
-            latitude=Decimal(lat),
-            longitude=Decimal(lon),
-        )
+    """Stores in the biggest French towns, two warehouses: see comptoir.demo.stores."""
+    load_locations(store_count)
 
 
 def _load_staff() -> list[DemoLogin]:

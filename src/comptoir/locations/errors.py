@@ -1,4 +1,4 @@
-from comptoir.core.errors import Conflict, NotFound
+from comptoir.core.errors import Conflict, NotFound, ValidationFailed
 
 
 class LocationNotFound(NotFound):
@@ -7,3 +7,10 @@ class LocationNotFound(NotFound):
 
 class LocationCodeTaken(Conflict):
     code = "location-code-taken"
+
+
+class PlaceNotFound(ValidationFailed):
+    """The store locator was asked from a postcode or town that the offline data does not know."""
+
+    code = "place-not-found"
+    title = "No such place in France"

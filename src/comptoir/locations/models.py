@@ -1,7 +1,7 @@
-"""Stores and warehouses."""
+"""Stores and warehouses, their opening hours, exceptional closures and services."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 class Location(models.Model):
@@ -29,6 +29,76 @@ class Location(models.Model):
                 name="location_geo_point_in_range",
             )
         ]
+        # The store locator's bounding-box prefilter reads ranges of latitude, then longitude.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="location_geo_point")]
 
     def __str__(self) -> str:
         return self.name
+
+
+class OpeningHours(models.Model):
+    """One range of a weekday, in the store's time zone. A day may have several (a lunch break).
+
+    `closes` at or before `opens` means the range runs past midnight (a late opening).
+    """
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(help_text="0 = Monday … 6 = Sunday")
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="opening_hours_weekday"),
+            models.CheckConstraint(condition=~Q(opens=F("closes")), name="opening_hours_not_empty"),
+            models.UniqueConstraint(
+                fields=["location", "weekday", "opens"], name="one_range_opening_at_a_time"
+            ),
+        ]
+
+
+class Closure(models.Model):
+    """A day when the weekly hours do not apply: closed, or open only from `opens` to `closes`."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField()
+    opens = models.TimeField(null=True, blank=True)
+    closes = models.TimeField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["location", "date"], name="one_closure_per_day"),
+            models.CheckConstraint(
+                condition=Q(opens__isnull=True, closes__isnull=True)
+                | (Q(opens__isnull=False, closes__isnull=False) & ~Q(opens=F("closes"))),
+                name="closure_special_hours_complete",
+            ),
+        ]
+
+
+class Service(models.TextChoices):
+    CLICK_AND_COLLECT = "click_and_collect"
+    RESERVE_AND_COLLECT = "reserve_and_collect"
+    SHIP_FROM_STORE = "ship_from_store"
+    RETURNS = "returns"
+
+
+class LocationService(models.Model):
+    """A service a store offers; for collection, how long after the order it is ready."""
+
+    Service = Service
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="services")
+    service = models.CharField(max_length=30, choices=Service.choices)
+    pickup_lead_minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["location", "service"], name="one_offer_per_service"),
+            models.CheckConstraint(condition=Q(service__in=Service.values), name="known_service"),
+            models.CheckConstraint(
+                condition=Q(pickup_lead_minutes__lte=7 * 24 * 60), name="pickup_lead_at_most_a_week"
+            ),
+        ]
+        indexes = [models.Index(fields=["service", "location"], name="locations_offering")]

@@ -1,9 +1,37 @@
-"""Reads about stores and warehouses."""
+"""Reads about stores and warehouses: lists, one location with its hours, the store locator."""
 
-from django.db.models import QuerySet
+from __future__ import annotations
 
-from .errors import LocationNotFound
-from .models import Location
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+
+from comptoir.core import clock
+from comptoir.core.errors import ValidationFailed
+
+from . import geocoding
+from .domain import (
+    ClosureDay,
+    GeoPoint,
+    ServiceOffer,
+    WeeklyRange,
+    bounding_box,
+    haversine_km,
+    hours_on,
+    is_open_at,
+    local_time,
+    next_opening,
+)
+from .errors import LocationNotFound, PlaceNotFound
+from .models import Closure, Location, LocationService, OpeningHours
+
+# The locator widens its search circle until it has enough locations; the last circle covers
+# the globe (half the Earth's circumference is about 20,015 km).
+SEARCH_RADII_KM = (25.0, 100.0, 400.0, 1600.0, 6400.0, 20_100.0)
+MAX_NEAREST = 50
 
 
 def location_list(*, kind: str | None = None) -> QuerySet[Location]:
@@ -16,3 +44,246 @@ def location_by_code(*, code: str) -> Location:
         return Location.objects.get(code=code)
     except Location.DoesNotExist:
         raise LocationNotFound(f"No store or warehouse has the code {code!r}.") from None
+
+
+def location_for_update(*, code: str) -> Location:
+    """The location, its row locked until the end of the transaction (changes to its hours)."""
+    try:
+        return Location.objects.select_for_update().get(code=code)
+    except Location.DoesNotExist:
+        raise LocationNotFound(f"No store or warehouse has the code {code!r}.") from None
+
+
+def location_detail(*, code: str, now: datetime | None = None) -> Location:
+    """A location with its weekly hours, its services and its closures from its today on."""
+    location = location_by_code(code=code)
+    today = local_time(now or clock.now(), location.timezone).date()
+    prefetch_related_objects(
+        [location],
+        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+        Prefetch("services", queryset=LocationService.objects.order_by("service")),
+        Prefetch("closures", queryset=Closure.objects.filter(date__gte=today).order_by("date")),
+    )
+    return location
+
+
+# --- the store locator ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NearbyLocation:
+    """A location the locator found: where it is, how far, and whether one can go there now."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    street: str
+    postcode: str
+    city: str
+    latitude: float
+    longitude: float
+    timezone: str
+    distance_km: float
+    is_open_now: bool
+    opens_next_at: datetime | None
+    hours_today: list[tuple[time, time]]
+    services: list[ServiceOffer]
+
+
+@dataclass(frozen=True)
+class NearbyLocations:
+    origin: geocoding.Place
+    items: list[NearbyLocation]
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    weekly: list[WeeklyRange]
+    closures: list[ClosureDay]
+
+
+def search_origin(
+    *, point: GeoPoint | None = None, postcode: str | None = None, city: str | None = None
+) -> geocoding.Place:
+    """The place a search starts from: exactly one of a point, a French postcode or a town."""
+    ways = {"query.lat": point, "query.postcode": postcode, "query.city": city}
+    given = [field for field, value in ways.items() if value is not None]
+    if len(given) != 1:
+        message = "one of lat and lon, postcode, city"
+        raise ValidationFailed(
+            "Search from one place: lat and lon, a postcode or a city.",
+            errors=[{"field": f, "message": message} for f in (given or list(ways))],
+        )
+    if point is not None:
+        return geocoding.Place(f"{point.latitude:.5f},{point.longitude:.5f}", point)
+    if postcode is not None:
+        place = geocoding.place_for_postcode(postcode)
+        if place is None:
+            raise PlaceNotFound(
+                f"No French postcode {postcode!r} is known.",
+                errors=[{"field": "query.postcode", "message": "unknown French postcode"}],
+            )
+        return place
+    place = geocoding.place_for_town(city or "")
+    if place is None:
+        raise PlaceNotFound(
+            f"No French town called {city!r} is known.",
+            errors=[{"field": "query.city", "message": "unknown French town"}],
+        )
+    return place
+
+
+def nearest_locations(
+    *,
+    point: GeoPoint | None = None,
+    postcode: str | None = None,
+    city: str | None = None,
+    limit: int = 10,
+    open_now: bool = False,
+    service: str | None = None,
+    kind: str | None = Location.Kind.STORE,
+    only_ids: Collection[int] | None = None,
+    now: datetime | None = None,
+) -> NearbyLocations:
+    """The `limit` active locations nearest to a point, a French postcode or a town.
+
+    Filters: open at `now`, offering `service`, of `kind` (None: any), among `only_ids` (how
+    the inventory app asks for "has this SKU available"). Each result says its distance and
+    whether it is open now. Ties in distance go to the location opened first.
+
+    Reads only the rows inside a bounding box around a circle that widens until the circle
+    holds enough matches, then measures exact great-circle distances in Python.
+    """
+    origin = search_origin(point=point, postcode=postcode, city=city)
+    now = now or clock.now()
+    if not 1 <= limit <= MAX_NEAREST:
+        raise ValidationFailed(
+            f"limit must be between 1 and {MAX_NEAREST}.",
+            errors=[{"field": "query.limit", "message": f"between 1 and {MAX_NEAREST}"}],
+        )
+    if only_ids is not None and not only_ids:
+        return NearbyLocations(origin, [])
+    candidates = _matching(service=service, kind=kind, only_ids=only_ids)
+    nearest, schedules = _nearest(origin.point, candidates, limit=limit, open_now=open_now, now=now)
+    return NearbyLocations(origin, _describe(nearest, schedules, now=now))
+
+
+def _matching(
+    *, service: str | None, kind: str | None, only_ids: Collection[int] | None
+) -> QuerySet[Location]:
+    candidates = Location.objects.filter(is_active=True)
+    if kind:
+        candidates = candidates.filter(kind=kind)
+    if service:
+        candidates = candidates.filter(services__service=service)
+    if only_ids is not None:
+        candidates = candidates.filter(pk__in=list(only_ids))
+    return candidates
+
+
+def _inside(box_query: QuerySet[Location], centre: GeoPoint, radius_km: float) -> QuerySet:
+    box = bounding_box(centre, radius_km)
+    inside = Q(latitude__gte=box.min_latitude, latitude__lte=box.max_latitude)
+    if box.min_longitude is not None and box.max_longitude is not None:
+        inside &= Q(longitude__gte=box.min_longitude, longitude__lte=box.max_longitude)
+    return box_query.filter(inside).values_list("pk", "latitude", "longitude", "timezone")
+
+
+def _nearest(
+    centre: GeoPoint,
+    candidates: QuerySet[Location],
+    *,
+    limit: int,
+    open_now: bool,
+    now: datetime,
+) -> tuple[list[tuple[int, float]], dict[int, _Schedule]]:
+    """(id, distance) of the nearest matches, nearest first, and the schedules it read."""
+    schedules: dict[int, _Schedule] = {}
+    found: list[tuple[int, float]] = []
+    for radius in SEARCH_RADII_KM:
+        in_circle = []
+        for pk, latitude, longitude, zone in _inside(candidates, centre, radius):
+            distance = haversine_km(centre, GeoPoint(float(latitude), float(longitude)))
+            if distance <= radius:  # beyond it, a nearer location may lie outside the box
+                in_circle.append((distance, pk, zone))
+        if len(in_circle) < limit and radius != SEARCH_RADII_KM[-1]:
+            continue  # too few even if all were open: widen before reading any hours
+        in_circle.sort()
+        if open_now:
+            unknown = {pk: zone for _, pk, zone in in_circle if pk not in schedules}
+            schedules.update(_schedules(unknown, now=now))
+            in_circle = [row for row in in_circle if _is_open(schedules[row[1]], row[2], now)]
+        found = [(pk, distance) for distance, pk, _ in in_circle[:limit]]
+        if len(found) == limit:
+            break
+    return found, schedules
+
+
+def _is_open(schedule: _Schedule, timezone: str, now: datetime) -> bool:
+    return is_open_at(schedule.weekly, schedule.closures, local_time(now, timezone))
+
+
+def _schedules(zones_by_id: dict[int, str], *, now: datetime) -> dict[int, _Schedule]:
+    """Weekly hours and closures (from the day before today, anywhere) for these locations."""
+    schedules = {pk: _Schedule([], []) for pk in zones_by_id}
+    if not schedules:
+        return schedules
+    for pk, weekday, opens, closes in OpeningHours.objects.filter(
+        location_id__in=list(schedules)
+    ).values_list("location_id", "weekday", "opens", "closes"):
+        schedules[pk].weekly.append(WeeklyRange(weekday, opens, closes))
+    # UTC's date minus two days is at or before yesterday in every zone on Earth.
+    since = now.date() - timedelta(days=2)
+    for pk, day, opens, closes in Closure.objects.filter(
+        location_id__in=list(schedules), date__gte=since
+    ).values_list("location_id", "date", "opens", "closes"):
+        schedules[pk].closures.append(ClosureDay(day, opens, closes))
+    return schedules
+
+
+def _services(ids: Iterable[int]) -> dict[int, list[ServiceOffer]]:
+    offers: dict[int, list[ServiceOffer]] = defaultdict(list)
+    rows = LocationService.objects.filter(location_id__in=list(ids)).order_by("service")
+    for pk, service, lead in rows.values_list("location_id", "service", "pickup_lead_minutes"):
+        offers[pk].append(ServiceOffer(service, lead))
+    return offers
+
+
+def _describe(
+    nearest: list[tuple[int, float]], schedules: dict[int, _Schedule], *, now: datetime
+) -> list[NearbyLocation]:
+    ids = [pk for pk, _ in nearest]
+    if not ids:
+        return []
+    locations = Location.objects.in_bulk(ids)
+    unread = {pk: locations[pk].timezone for pk in ids if pk not in schedules}
+    schedules = {**schedules, **_schedules(unread, now=now)}
+    services = _services(ids)
+    described = []
+    for pk, distance in nearest:
+        location, schedule = locations[pk], schedules[pk]
+        at = local_time(now, location.timezone)
+        is_open = is_open_at(schedule.weekly, schedule.closures, at)
+        described.append(
+            NearbyLocation(
+                id=location.pk,
+                code=location.code,
+                name=location.name,
+                kind=location.kind,
+                street=location.street,
+                postcode=location.postcode,
+                city=location.city,
+                latitude=float(location.latitude),
+                longitude=float(location.longitude),
+                timezone=location.timezone,
+                distance_km=round(distance, 2),
+                is_open_now=is_open,
+                opens_next_at=None
+                if is_open
+                else next_opening(schedule.weekly, schedule.closures, at),
+                hours_today=hours_on(at.date(), schedule.weekly, schedule.closures),
+                services=services.get(pk, []),
+            )
+        )
+    return described

@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from comptoir.accounts.models import StaffMember
 from comptoir.core.models import OutboxEvent
 from comptoir.customers.models import Customer
-from comptoir.demo.retailer import STORES, WAREHOUSES, load
+from comptoir.demo.retailer import load
+from comptoir.demo.stores import DEFAULT_STORE_COUNT, WAREHOUSES
 from comptoir.locations.models import Location
 
 
@@ -26,7 +27,7 @@ def test_loading_the_demo_twice_adds_nothing():
     load(seed=7, customers=20, skus=60)
 
     assert counts() == first
-    assert first["locations"] == len(STORES) + len(WAREHOUSES)
+    assert first["locations"] == DEFAULT_STORE_COUNT + len(WAREHOUSES) == 30 + 2
     assert first["customers"] == 20 + 1  # the crowd and Jean Martin
 
 

@@ -24,6 +24,7 @@ def profile(customer):
         "email": customer.email,
         "language": "fr",
         "created_at": on_the_wire(customer.created_at),
+        "favourite_store": None,
     }
 
 
@@ -41,6 +42,7 @@ def test_a_shopper_sees_their_own_profile(client):
         "email": "jean.martin@example.fr",
         "language": "fr",
         "created_at": on_the_wire(jean.created_at),
+        "favourite_store": None,
     }
 
 

@@ -34,6 +34,7 @@ def test_signing_up_creates_the_profile_and_the_login(client):
         "email": "jean.martin@example.fr",
         "language": "fr",
         "created_at": on_the_wire(jean.created_at),
+        "favourite_store": None,
     }
     assert jean.user.username == "jean.martin@example.fr"
     assert jean.user.check_password("velo-du-dimanche")

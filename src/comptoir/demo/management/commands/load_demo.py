@@ -1,6 +1,16 @@
+import argparse
+
 from django.core.management.base import BaseCommand, CommandParser
 
-from comptoir.demo.retailer import DEMO_PASSWORD, STORES, load
+from comptoir.demo.retailer import DEMO_PASSWORD, load
+from comptoir.demo.stores import DEFAULT_STORE_COUNT, MAX_STORES
+
+
+def store_count(text: str) -> int:
+    count = int(text)
+    if not 1 <= count <= MAX_STORES:
+        raise argparse.ArgumentTypeError(f"between 1 and {MAX_STORES}")
+    return count
 
 
 class Command(BaseCommand):
@@ -14,7 +24,10 @@ class Command(BaseCommand):
             "--range-percent", type=int, default=None, help="share of SKUs each store stocks"
         )
         parser.add_argument(
-            "--stores", type=int, default=len(STORES), choices=range(1, len(STORES) + 1)
+            "--stores",
+            type=store_count,
+            default=DEFAULT_STORE_COUNT,
+            help=f"stores in the biggest French towns, 1 to {MAX_STORES}",
         )
 
     def handle(self, *args: object, **options: int) -> None:
