@@ -6,7 +6,8 @@ from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotFound, ValidationFailed
 from comptoir.core.idempotency import idempotent
 from comptoir.core.pagination import Page, paginate
-from comptoir.locations.selectors import location_by_code, location_list
+from comptoir.locations.domain import GeoPoint
+from comptoir.locations.selectors import location_by_code, location_list, nearest_locations
 
 from . import selectors
 from .domain import StockFigures
@@ -23,6 +24,7 @@ from .schemas import (
     ReceiptIn,
     SafetyStockIn,
     SafetyStockOut,
+    StockNearOut,
     TillSaleIn,
     TillSaleOut,
 )
@@ -81,6 +83,77 @@ def get_availability(
         variant_ids=variant_ids, location_ids=list(codes.values()), channel=channel
     )
     return [_figures_out(row.sku, code_of[row.location_id], row.figures) for row in rows]
+
+
+@router.get(
+    "/availability/near", response=StockNearOut, operation_id="get_availability_near", auth=None
+)
+def get_availability_near(
+    request: HttpRequest,
+    sku: str | None = Query(None, min_length=1, max_length=40),  # noqa: B008
+    product: str | None = Query(None, min_length=1, max_length=120),  # noqa: B008
+    lat: float | None = Query(None, ge=-90, le=90),  # noqa: B008
+    lon: float | None = Query(None, ge=-180, le=180),  # noqa: B008
+    postcode: str | None = Query(None, pattern=r"^\d{5}$"),  # noqa: B008
+    city: str | None = Query(None, min_length=1, max_length=100),  # noqa: B008
+    limit: int = Query(20, ge=1, le=50),  # noqa: B008
+    channel: str = Query("web", pattern=CHANNEL_PATTERN),  # noqa: B008
+    only_available: bool = False,
+    open_now: bool = False,
+) -> dict:
+    """One SKU, or every variant of a product, at the stores nearest a point, a postcode or a
+    town: each store with its distance, whether it is open now, and its figures per SKU."""
+    if (sku is None) == (product is None):
+        raise ValidationFailed(
+            "Give either a sku or a product.",
+            errors=[{"field": "query.sku", "message": "exactly one of sku and product"}],
+        )
+    if (lat is None) != (lon is None):
+        raise ValidationFailed(
+            "A point needs both lat and lon.",
+            errors=[{"field": "query.lat", "message": "lat and lon go together"}],
+        )
+    variant_ids = selectors.resolve_skus([sku]) if sku else selectors.resolve_product(product)
+    only_ids = (
+        selectors.locations_with_available(variant_ids=list(variant_ids.values()), channel=channel)
+        if only_available
+        else None
+    )
+    near = nearest_locations(
+        point=GeoPoint(lat, lon) if lat is not None and lon is not None else None,
+        postcode=postcode,
+        city=city,
+        limit=limit,
+        open_now=open_now,
+        only_ids=only_ids,
+    )
+    rows = selectors.availability(
+        variant_ids=variant_ids, location_ids=[item.id for item in near.items], channel=channel
+    )
+    by_location: dict[int, list[dict]] = {}
+    code_of = {item.id: item.code for item in near.items}
+    for row in rows:
+        by_location.setdefault(row.location_id, []).append(
+            _figures_out(row.sku, code_of[row.location_id], row.figures)
+        )
+    return {
+        "origin": {
+            "label": near.origin.label,
+            "latitude": near.origin.point.latitude,
+            "longitude": near.origin.point.longitude,
+        },
+        "items": [
+            {
+                "code": item.code,
+                "name": item.name,
+                "city": item.city,
+                "distance_km": item.distance_km,
+                "is_open_now": item.is_open_now,
+                "stock": by_location.get(item.id, []),
+            }
+            for item in near.items
+        ],
+    }
 
 
 @router.post("/holds", response={201: list[HoldOut]}, operation_id="place_hold")

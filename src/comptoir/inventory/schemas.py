@@ -103,3 +103,23 @@ class MovementOut(Schema):
     reason: str
     actor: str
     created_at: datetime
+
+
+class OriginOut(Schema):
+    label: str
+    latitude: float
+    longitude: float
+
+
+class StoreStockOut(Schema):
+    code: str
+    name: str
+    city: str
+    distance_km: float
+    is_open_now: bool
+    stock: list[FiguresOut]
+
+
+class StockNearOut(Schema):
+    origin: OriginOut
+    items: list[StoreStockOut]
