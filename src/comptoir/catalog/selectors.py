@@ -245,10 +245,20 @@ def product_page(
     search: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
+    among: QuerySet[Any] | None = None,
+    with_total: bool = False,
 ) -> dict[str, Any]:
-    """One cursor page of product summaries, in a fixed number of queries whatever its size."""
+    """One cursor page of product summaries, in a fixed number of queries whatever its size.
+
+    `among` is a subquery of product ids that restricts the list; it is how another app
+    filters the catalogue (stock: "available in store X") without the catalogue knowing why.
+    """
     products = product_list(category=category, channel=channel, search=search)
+    if among is not None:
+        products = products.filter(pk__in=among)
     page = paginate(_with_offer(products, channel=channel), cursor=cursor, limit=limit)
+    if with_total:
+        page["total"] = products.count()
     page["items"] = [product_summary(product, channel=channel) for product in page["items"]]
     return page
 

@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
+from comptoir.catalog.selectors import product_page
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotFound, ValidationFailed
 from comptoir.core.idempotency import idempotent
@@ -15,6 +16,7 @@ from .models import Hold
 from .schemas import (
     CHANNEL_PATTERN,
     AdjustmentIn,
+    AvailableProductsOut,
     BackInStockIn,
     BackInStockOut,
     FiguresOut,
@@ -154,6 +156,55 @@ def get_availability_near(
             for item in near.items
         ],
     }
+
+
+@router.get(
+    "/availability/products",
+    response=AvailableProductsOut,
+    operation_id="list_available_products",
+    auth=None,
+)
+def list_available_products(
+    request: HttpRequest,
+    store: str | None = Query(None, min_length=1, max_length=40),  # noqa: B008
+    lat: float | None = Query(None, ge=-90, le=90),  # noqa: B008
+    lon: float | None = Query(None, ge=-180, le=180),  # noqa: B008
+    postcode: str | None = Query(None, pattern=r"^\d{5}$"),  # noqa: B008
+    city: str | None = Query(None, min_length=1, max_length=100),  # noqa: B008
+    stores_near: int = Query(5, ge=1, le=20, description="how many pickup stores near me"),  # noqa: B008
+    channel: str = Query("web", pattern=CHANNEL_PATTERN),  # noqa: B008
+    category: str | None = Query(None, max_length=80),  # noqa: B008
+    cursor: str | None = None,
+    limit: int = 20,
+) -> dict:
+    """The catalogue filtered "available in store X", or "available for pickup near me" (the
+    nearest stores offering click & collect to a point, a postcode or a town), with the total."""
+    near = (lat is not None and lon is not None) or postcode is not None or city is not None
+    if (store is None) == (not near):
+        raise ValidationFailed(
+            "Give either a store, or a place (lat and lon, postcode or city) for pickup near it.",
+            errors=[{"field": "query.store", "message": "a store or a place, not both"}],
+        )
+    if store is not None:
+        location_ids, codes = [location_by_code(code=store).pk], [store]
+    else:
+        nearest = nearest_locations(
+            point=GeoPoint(lat, lon) if lat is not None and lon is not None else None,
+            postcode=postcode,
+            city=city,
+            limit=stores_near,
+            service="click_and_collect",
+        ).items
+        location_ids, codes = [i.id for i in nearest], [i.code for i in nearest]
+    page = product_page(
+        category=category,
+        channel=channel,
+        cursor=cursor,
+        limit=limit,
+        with_total=True,
+        among=selectors.product_ids_available_at(location_ids=location_ids, channel=channel),
+    )
+    return {**page, "stores": codes}
 
 
 @router.post("/holds", response={201: list[HoldOut]}, operation_id="place_hold")

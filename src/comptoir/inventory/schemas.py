@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import Decimal
 
 from ninja import Field, Schema
 
@@ -123,3 +124,31 @@ class StoreStockOut(Schema):
 class StockNearOut(Schema):
     origin: OriginOut
     items: list[StoreStockOut]
+
+
+class PriceFromOut(Schema):
+    amount: Decimal
+    currency: str
+
+
+class VariantSummaryOut(Schema):
+    sku: str
+    size: str
+    colour: str
+
+
+class AvailableProductOut(Schema):
+    slug: str
+    name: str
+    title: str
+    brand: str
+    category: str
+    price_from: PriceFromOut | None
+    variants: list[VariantSummaryOut]
+
+
+class AvailableProductsOut(Schema):
+    items: list[AvailableProductOut]
+    next_cursor: str | None = None
+    total: int = Field(description="how many products match, over every page")
+    stores: list[str] = Field(description="the stores the filter looked at")

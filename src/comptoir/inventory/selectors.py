@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from comptoir.catalog.selectors import variant_ids_for_skus, variants_of_product
 
@@ -89,17 +89,18 @@ def locations_with_available(*, variant_ids: list[int], channel: str) -> set[int
 
 
 def product_ids_available_at(*, location_ids: list[int], channel: str) -> QuerySet[StockLevel]:
-    """A subquery of product ids with a unit this channel may promise at one of these places.
+    """A subquery of the products with a unit `channel` may promise at one of these locations.
 
-    Safety stock is per (location, channel); the filter applies the largest one among the
-    locations, which can only hide a product that has just one unit above a smaller safety.
+    It reads the maintained `held` figure of each level (no SUM over holds at query time), so
+    it costs one index range scan per location. Each location's own safety stock applies.
     """
-    safety = max(safety_by_location(location_ids=location_ids, channel=channel).values(), default=0)
-    return (
-        StockLevel.objects.filter(location_id__in=location_ids)
-        .filter(on_hand__gt=F("held") + safety)
-        .values("variant__product_id")
-    )
+    if not location_ids:
+        return StockLevel.objects.none().values("variant__product_id")
+    safety = safety_by_location(location_ids=location_ids, channel=channel)
+    available = Q()
+    for location_id in location_ids:
+        available |= Q(location_id=location_id, on_hand__gt=F("held") + safety.get(location_id, 0))
+    return StockLevel.objects.filter(available).values("variant__product_id")
 
 
 def active_holds_at(*, location_id: int) -> QuerySet[Hold]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from comptoir.catalog.models import Category, Product, Variant
+from comptoir.catalog.models import Category, ChannelListing, Product, Variant
 from comptoir.inventory.services.stock import receive_stock
 from comptoir.locations.models import Location
 from comptoir.locations.services import open_location
@@ -25,9 +25,13 @@ def make_store(code: str = "lyon-part-dieu", *, city: str = "Lyon") -> Location:
 
 def make_variant(sku: str = "JACKET-S", *, product_slug: str = "running-jacket") -> Variant:
     category, _ = Category.objects.get_or_create(slug="running", defaults={"name": "Running"})
-    product, _ = Product.objects.get_or_create(
+    product, created = Product.objects.get_or_create(
         slug=product_slug, defaults={"name": "Veste de running", "category": category}
     )
+    if created:  # offered in every channel, as a new product is
+        ChannelListing.objects.bulk_create(
+            [ChannelListing(product=product, channel=c) for c in ("web", "app", "store")]
+        )
     variant, _ = Variant.objects.get_or_create(sku=sku, defaults={"product": product})
     return variant
 
