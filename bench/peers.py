@@ -13,10 +13,13 @@ import json
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from comptoir.actors import actor_for_token
+from comptoir.catalog.selectors import product_page
 from comptoir.core import clock
 from comptoir.core.access import authorize
 from comptoir.core.outbox import record_event
@@ -95,3 +98,29 @@ def for_update_hold(request: HttpRequest) -> JsonResponse:
             payload={"on_hand": level.on_hand, "held": level.held},
         )
     return JsonResponse({"status": "held"}, status=201)
+
+
+def peer_listing(request: HttpRequest) -> JsonResponse:
+    """GET /bench/peer-listing?store=X: the "available in store X" page as Saleor computes it.
+
+    Saleor keeps no held figure on a stock row: availability is the stock quantity minus a
+    SUM over its allocation rows, computed in a correlated subquery for every stock row the
+    filter touches. Same page, same catalogue code; only the availability subquery differs.
+    """
+    location_id = location_by_code(code=request.GET["store"]).pk
+    allocated = (
+        Hold.objects.filter(
+            variant_id=OuterRef("variant_id"), location_id=OuterRef("location_id"), status="active"
+        )
+        .values("variant_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    available = (
+        StockLevel.objects.filter(location_id=location_id)
+        .annotate(available=F("on_hand") - Coalesce(Subquery(allocated), 0))
+        .filter(available__gt=0)
+        .values("variant__product_id")
+    )
+    page = product_page(channel="web", limit=20, among=available, with_total=True)
+    return JsonResponse({"total": page["total"], "items": [item["slug"] for item in page["items"]]})

@@ -69,7 +69,14 @@ def main() -> None:
 
 TARGETS = [
     # figure, partner, target (text), check(value, partner)
+    ("availability_sku_near_p99_ms", None, "< 25", lambda v, p: v < 25),
     ("availability_cart_p99_ms", None, "< 25", lambda v, p: v < 25),
+    (
+        "listing_in_store_p95_ms",
+        "listing_peer_shape_p95_ms",
+        "< 100 and ≥ 30× faster than peer",
+        lambda v, p: v < 100 and p >= 30 * v,
+    ),
     (
         "hold_throughput_per_s",
         "peer_for_update_hold_per_s",

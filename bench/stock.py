@@ -32,7 +32,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from comptoir.accounts.services import issue_api_token  # noqa: E402
-from comptoir.inventory.models import StockLevel  # noqa: E402
+from comptoir.inventory.models import Hold, StockLevel  # noqa: E402
 from comptoir.inventory.services.holds import HoldRequestLine, place_hold  # noqa: E402
 
 STORES = int(os.environ.get("BENCH_STORES", "500"))
@@ -46,6 +46,7 @@ STORE = "lyon-part-dieu"
 HOT_SKU = "JACKET-TRAIL-M"  # throughput: plenty of units, one hot row
 RACE_SKU = "JACKET-TRAIL-L"  # oversell: exactly RACE_UNITS units
 RACE_UNITS = 100
+NEAR_LYON = "lat=45.7607&lon=4.8595"
 RESULTS = Path("bench/results")
 QUEUE_URL = os.environ.get("BENCH_QUEUE_URL", "redis://127.0.0.1:6379/13")  # as in production
 
@@ -87,6 +88,12 @@ def wrk(script: str, env: dict[str, str], seconds: int = SECONDS, clients: int =
     result = json.loads(match.group(1))
     result["per_second"] = round(result["requests"] / result["seconds"], 1)
     return result
+
+
+def latency(path: str) -> dict:
+    """Latency at a light load, after a short run on the same path warms every worker."""
+    wrk("bench/wrk/get.lua", {"WRK_PATH": path}, seconds=2, clients=LATENCY_CLIENTS)
+    return wrk("bench/wrk/get.lua", {"WRK_PATH": path}, clients=LATENCY_CLIENTS)
 
 
 def hold_run(path: str, sku: str, token: str, seconds: int = SECONDS) -> dict:
@@ -259,6 +266,7 @@ def main() -> None:
     load_seconds = round(time.monotonic() - started, 1)
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")  # else autovacuum works through the fresh load mid-run
+        conn.execute("CHECKPOINT")  # and the load's dirty pages are not flushed mid-run
     levels = StockLevel.objects.count()
     _, token = issue_api_token(
         name="bench", scopes=["stock.hold", "stock.sell"], created_by_id=None
@@ -279,14 +287,10 @@ def main() -> None:
         }
     )
     try:
-        cart = wrk(
-            "bench/wrk/get.lua",
-            {
-                "WRK_PATH": "/api/v1/availability?"
-                + "&".join(f"sku={s}" for s in cart_skus)
-                + f"&location={STORE}"
-            },
-        )
+        # Latency at a light load (2 clients), throughput at 16.
+        cart_path = "/api/v1/availability?" + "&".join(f"sku={sku}" for sku in cart_skus)
+        cart = latency(f"{cart_path}&location={STORE}")
+        near = latency(f"/api/v1/availability/near?sku={HOT_SKU}&{NEAR_LYON}&limit=20")
         set_level(HOT_SKU, 1_000_000)
         ours = hold_run("/api/v1/holds", HOT_SKU, token)
         set_level(HOT_SKU, 1_000_000)
@@ -296,6 +300,10 @@ def main() -> None:
         race_ours = race("/api/v1/holds", token)
         race_naive = race("/bench/naive-holds", token)
         visible = sale_to_web_visible(token)
+        # After the hold runs, the store has thousands of active holds, as a busy store would:
+        # the peer sums them at query time, comptoir reads the maintained held figure.
+        listing = latency(f"/api/v1/availability/products?store={STORE}&limit=20")
+        peer_listing = latency(f"/bench/peer-listing?store={STORE}")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -314,6 +322,11 @@ def main() -> None:
         "seconds_per_run": SECONDS,
         "availability_cart_p50_ms": cart["p50_ms"],
         "availability_cart_p99_ms": cart["p99_ms"],
+        "availability_sku_near_p50_ms": near["p50_ms"],
+        "availability_sku_near_p99_ms": near["p99_ms"],
+        "listing_in_store_p95_ms": listing["p95_ms"],
+        "listing_peer_shape_p95_ms": peer_listing["p95_ms"],
+        "active_holds_at_store": Hold.objects.filter(location__code=STORE, status="active").count(),
         "hold_throughput_per_s": ours["per_second"],
         "hold_p99_ms": ours["p99_ms"],
         "hold_statuses": ours["statuses"],

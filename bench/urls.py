@@ -6,5 +6,6 @@ from comptoir.urls import urlpatterns as product_urls
 urlpatterns = [
     path("bench/naive-holds", peers.naive_hold),
     path("bench/for-update-holds", peers.for_update_hold),
+    path("bench/peer-listing", peers.peer_listing),
     *product_urls,
 ]
