@@ -40,6 +40,7 @@ def run(script: str, database_url: str) -> None:
         **os.environ,
         "COMPTOIR_DATABASE_URL": database_url,
         "COMPTOIR_LOG_LEVEL": "WARNING",
+        "COMPTOIR_DEBUG": "0",
         "COMPTOIR_VAR_DIR": str(Path("var/bench").resolve()),
     }
     subprocess.run([sys.executable, script], env=env, check=True)
