@@ -19,6 +19,7 @@ from comptoir.core.errors import DomainError
 from comptoir.core.problem import problem_response
 from comptoir.customers.api import router as customers_router
 from comptoir.integrations.api import router as webhooks_router
+from comptoir.integrations.api_feeds import router as feeds_router
 from comptoir.inventory.api import router as stock_router
 from comptoir.locations.api import router as locations_router
 
@@ -120,6 +121,7 @@ api.add_router("/webhooks", webhooks_router)
 api.add_router("/", people_router)
 api.add_router("/", stock_router)
 api.add_router("/", catalog_router)
+api.add_router("/", feeds_router)
 
 
 _FIELD_SOURCES = ("body.", "query.", "path.", "header.")

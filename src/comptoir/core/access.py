@@ -38,6 +38,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "stock.adjust",
             "stock.configure",
             "catalog.write",
+            "feeds.read",
         }
     ),
     Role.ASSOCIATE: frozenset(

@@ -27,6 +27,7 @@ PERMISSIONS = [
     "stock.adjust",
     "stock.configure",
     "catalog.write",
+    "feeds.read",
     "tokens.manage",
 ]
 ALLOWED = {
