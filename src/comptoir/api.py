@@ -21,6 +21,7 @@ from comptoir.customers.api import router as customers_router
 from comptoir.integrations.api import router as webhooks_router
 from comptoir.integrations.api_feeds import router as feeds_router
 from comptoir.inventory.api import router as stock_router
+from comptoir.inventory.api_snapshots import router as snapshots_router
 from comptoir.locations.api import router as locations_router
 
 logger = logging.getLogger(__name__)
@@ -120,6 +121,7 @@ api.add_router("/customers", customers_router)
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/", people_router)
 api.add_router("/", stock_router)
+api.add_router("/", snapshots_router)
 api.add_router("/", catalog_router)
 api.add_router("/", feeds_router)
 

@@ -18,12 +18,15 @@ from comptoir.customers import handlers as customer_handlers
 from comptoir.integrations.selectors import TARGET_PREFIX as WEBHOOK_PREFIX
 from comptoir.integrations.selectors import subscription_targets_for
 from comptoir.integrations.services import send_webhook
+from comptoir.inventory import events as inventory_events
+from comptoir.inventory import handlers as inventory_handlers
 
 Handler = Callable[[Event], None]
 
 HANDLERS: dict[str, list[Handler]] = {
     customer_events.CUSTOMER_REGISTERED: [customer_handlers.put_registration_on_timeline],
     catalog_events.IMPORT_REQUESTED: [catalog_handlers.run_requested_import],
+    inventory_events.SNAPSHOT_REQUESTED: [inventory_handlers.load_requested_snapshot],
 }
 
 HANDLER_PREFIX = "handler:"

@@ -29,3 +29,17 @@ class UnknownSku(ValidationFailed):
 
 class UnknownChannel(ValidationFailed):
     code = "unknown-channel"
+
+
+class InvalidSnapshot(ValidationFailed):
+    code = "invalid-snapshot"
+    title = "The stock snapshot cannot be read"
+
+
+class SnapshotJobNotFound(NotFound):
+    code = "snapshot-job-not-found"
+
+
+class SnapshotInProgress(Conflict):
+    code = "snapshot-in-progress"
+    title = "Another worker is loading this snapshot"

@@ -127,3 +127,50 @@ class BackInStockSubscription(models.Model):
                 condition=Q(notified_at__isnull=True),
             )
         ]
+
+
+class SnapshotJob(models.Model):
+    """A stock snapshot, a full count of one location sent by a till system or a warehouse,
+    loaded in batches by the worker.
+
+    Progress, counts and the report move in the same transaction as the levels of each batch,
+    so a job resumed after a crash starts exactly where the last committed batch ended.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        FINISHED = "finished"
+
+    class Format(models.TextChoices):
+        CSV = "csv"
+        JSON = "json"
+
+    location = models.ForeignKey("locations.Location", on_delete=models.PROTECT)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    content = models.TextField(help_text="the file as it was sent")
+    actor = models.CharField(max_length=80, blank=True, help_text="who sent it")
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True, help_text="rejected lines: line, reason")
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    runner = models.CharField(max_length=40, blank=True, help_text="who holds the lease")
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=F("total_rows")),
+                name="snapshot_progress_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(processed_rows=F("changed") + F("unchanged") + F("rejected")),
+                name="snapshot_every_processed_row_counted_once",
+            ),
+        ]

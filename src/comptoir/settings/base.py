@@ -115,6 +115,10 @@ HUEY["consumer"] = {
 OUTBOX_LEASE_SECONDS = int(os.environ.get("COMPTOIR_OUTBOX_LEASE_SECONDS", "60"))
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("COMPTOIR_WEBHOOK_TIMEOUT_SECONDS", "10"))
 
+# Stock snapshots and catalogue imports arrive as one request body (a million CSV positions is
+# about 32 MB); Django's default 2.5 MB would refuse them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("COMPTOIR_MAX_UPLOAD_MB", "64")) * 1024 * 1024
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
