@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 
 from comptoir.core import clock
+from comptoir.core.jobs import claim_leased_job
 from comptoir.core.outbox import record_event
 
 from .. import events
@@ -97,18 +98,7 @@ def start_catalog_import(*, csv_text: str) -> ImportJob:
 
 
 def _claim(job_id: int, runner: str) -> ImportJob | None:
-    """Take the job with one conditional UPDATE, unless another live runner holds it."""
-    now = clock.now()
-    free = Q(status=ImportJob.Status.PENDING) | Q(
-        status=ImportJob.Status.RUNNING, lease_until__lt=now
-    )
-    claimed = ImportJob.objects.filter(free, pk=job_id).update(
-        status=ImportJob.Status.RUNNING, runner=runner, lease_until=now + LEASE
-    )
-    if claimed:
-        ImportJob.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now)
-        return ImportJob.objects.get(pk=job_id)
-    return None
+    return claim_leased_job(ImportJob, job_id=job_id, runner=runner, lease=LEASE)
 
 
 def run_catalog_import(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:

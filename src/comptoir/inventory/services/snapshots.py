@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 
 from comptoir.core import clock
+from comptoir.core.jobs import claim_leased_job
 from comptoir.core.outbox import record_event
 
 from .. import events
@@ -212,18 +213,7 @@ def snapshot_job(*, job_id: int) -> SnapshotJob:
 
 
 def _claim(job_id: int, runner: str) -> SnapshotJob | None:
-    """Take the job with one conditional UPDATE, unless another live runner holds it."""
-    now = clock.now()
-    free = Q(status=SnapshotJob.Status.PENDING) | Q(
-        status=SnapshotJob.Status.RUNNING, lease_until__lt=now
-    )
-    claimed = SnapshotJob.objects.filter(free, pk=job_id).update(
-        status=SnapshotJob.Status.RUNNING, runner=runner, lease_until=now + LEASE
-    )
-    if claimed:
-        SnapshotJob.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now)
-        return SnapshotJob.objects.get(pk=job_id)
-    return None
+    return claim_leased_job(SnapshotJob, job_id=job_id, runner=runner, lease=LEASE)
 
 
 def run_stock_snapshot(*, job_id: int, batch_size: int | None = None) -> SnapshotJob:
