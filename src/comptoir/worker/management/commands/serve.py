@@ -15,12 +15,16 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, *args: object, **options: str) -> None:
+        stopping = []
+        # Ctrl-C in a terminal, or SIGTERM from a process manager: either stops both children.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stopping.append(True))
         comptoir = [sys.executable, "-m", "comptoir"]
         children = [
             subprocess.Popen([*comptoir, "worker"]),
             subprocess.Popen([*comptoir, "runserver", "--noreload", options["addr"]]),
         ]
-        time.sleep(2)
+        time.sleep(2)  # let both print their own start lines first
         host = options["addr"]
         self.stdout.write(
             self.style.SUCCESS("\ncomptoir is serving the demo retailer, Élan Sport & Tech:\n")
@@ -33,14 +37,14 @@ class Command(BaseCommand):
             "  Ctrl-C stops the web server and the worker.\n"
         )
         try:
-            while all(child.poll() is None for child in children):
+            while not stopping and all(child.poll() is None for child in children):
                 time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
         finally:
             for child in children:
                 if child.poll() is None:
-                    child.send_signal(signal.SIGINT)
+                    # SIGTERM, not SIGINT: a child started in the background ignores SIGINT.
+                    # A delivery cut short is safe: its lease runs out and it is retried.
+                    child.terminate()
             for child in children:
                 try:
                     child.wait(timeout=10)
