@@ -9,8 +9,6 @@ a batch each row has its own savepoint: a row the database refuses is rejected a
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from comptoir.core import clock
+from comptoir.core.csv_files import read_csv
 from comptoir.core.jobs import claim_leased_job
 from comptoir.core.outbox import record_event
 
@@ -44,37 +43,15 @@ class Row:
 def _parse(csv_text: str) -> list[Row]:
     """The data rows of a CSV export, comma- or semicolon-separated (French spreadsheets
     export with ';'), with or without a byte-order mark. Raises InvalidCsv for a bad header."""
-    text = csv_text.removeprefix("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-        missing = [column for column in IMPORT_COLUMNS if column not in header]
-        if missing:
-            raise InvalidCsv(
-                f"The header lacks {', '.join(missing)}.",
-                errors=[{"field": "csv", "message": f"missing column: {c}"} for c in missing],
-            )
-        rows = []
-        for fields in reader:
-            if not any(field.strip() for field in fields):
-                continue  # a blank line
-            values = {name: value.strip() for name, value in zip(header, fields, strict=False)}
-            problem = ""
-            if len(fields) != len(header):
-                problem = f"the row has {len(fields)} fields, the header {len(header)}"
-                values = {column: values.get(column, "") for column in IMPORT_COLUMNS}
-            rows.append(Row(reader.line_num, values, problem))
-    except StopIteration:
-        raise InvalidCsv(
-            "The file is empty.", errors=[{"field": "csv", "message": "a header line first"}]
-        ) from None
-    except csv.Error as error:
-        raise InvalidCsv(
-            f"The file is not a readable CSV: {error}.",
-            errors=[{"field": "csv", "message": str(error)}],
-        ) from None
+    header, lines = read_csv(csv_text, required=IMPORT_COLUMNS, invalid=InvalidCsv)
+    rows = []
+    for line, fields in lines:
+        values = {name: value.strip() for name, value in zip(header, fields, strict=False)}
+        problem = ""
+        if len(fields) != len(header):
+            problem = f"the row has {len(fields)} fields, the header {len(header)}"
+            values = {column: values.get(column, "") for column in IMPORT_COLUMNS}
+        rows.append(Row(line, values, problem))
     return rows
 
 

@@ -21,8 +21,6 @@ the database (set-based on PostgreSQL) is in `snapshot_positions` and `snapshot_
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import uuid
 from collections.abc import Iterable
@@ -33,6 +31,7 @@ from django.db import transaction
 from django.db.models import F
 
 from comptoir.core import clock
+from comptoir.core.csv_files import read_csv
 from comptoir.core.jobs import claim_leased_job
 from comptoir.core.outbox import record_event
 
@@ -70,39 +69,17 @@ def read_snapshot_csv(text: str) -> SnapshotFile:
     """A CSV count with a `sku,quantity` header (other columns are ignored), comma- or
     semicolon-separated, with or without a byte-order mark. Raises InvalidSnapshot if the
     header lacks a column; a bad line is rejected later, on its own."""
-    text = text.removeprefix("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-        missing = [column for column in CSV_COLUMNS if column not in header]
-        if missing:
-            raise InvalidSnapshot(
-                f"The header lacks {', '.join(missing)}.",
-                errors=[{"field": "csv", "message": f"missing column: {c}"} for c in missing],
-            )
-        sku_at, quantity_at = header.index("sku"), header.index("quantity")
-        positions: list[tuple[object, object]] = []
-        lines: list[int] = []
-        for fields in reader:
-            if not any(field.strip() for field in fields):
-                continue  # a blank line
-            sku = fields[sku_at].strip() if len(fields) > sku_at else ""
-            quantity = fields[quantity_at].strip() if len(fields) > quantity_at else ""
-            # Whole numbers become ints here; anything else stays text, to be reported as is.
-            positions.append((sku, int(quantity) if quantity.isdecimal() else quantity))
-            lines.append(reader.line_num)
-    except StopIteration:
-        raise InvalidSnapshot(
-            "The file is empty.", errors=[{"field": "csv", "message": "a header line first"}]
-        ) from None
-    except csv.Error as error:
-        raise InvalidSnapshot(
-            f"The file is not a readable CSV: {error}.",
-            errors=[{"field": "csv", "message": str(error)}],
-        ) from None
-    return SnapshotFile(SnapshotJob.Format.CSV, text, None, positions, lines)
+    header, lines = read_csv(text, required=CSV_COLUMNS, invalid=InvalidSnapshot)
+    sku_at, quantity_at = header.index("sku"), header.index("quantity")
+    positions: list[tuple[object, object]] = []
+    line_numbers: list[int] = []
+    for line, fields in lines:
+        sku = fields[sku_at].strip() if len(fields) > sku_at else ""
+        quantity = fields[quantity_at].strip() if len(fields) > quantity_at else ""
+        # Whole numbers become ints here; anything else stays text, to be reported as is.
+        positions.append((sku, int(quantity) if quantity.isdecimal() else quantity))
+        line_numbers.append(line)
+    return SnapshotFile(SnapshotJob.Format.CSV, text, None, positions, line_numbers)
 
 
 def read_snapshot_json(text: str) -> SnapshotFile:
