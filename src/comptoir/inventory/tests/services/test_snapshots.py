@@ -436,3 +436,28 @@ def test_a_count_with_no_positions_finishes_at_once():
     job = load_csv(store, "sku,quantity\n")
 
     assert (job.status, job.total_rows, job.processed_rows, job.changed) == ("finished", 0, 0, 0)
+
+
+def test_a_count_that_brings_a_sku_back_tells_its_subscribers_once():
+    from comptoir.inventory.services.stock import subscribe_back_in_stock
+
+    store = make_store()
+    jackets = {sku: make_variant(sku) for sku in ("JACKET-S", "JACKET-M", "JACKET-L")}
+    back = subscribe_back_in_stock(
+        variant_id=jackets["JACKET-S"].pk, location_id=store.pk, email="s@example.fr"
+    )
+    still_out = subscribe_back_in_stock(
+        variant_id=jackets["JACKET-M"].pk, location_id=store.pk, email="m@example.fr"
+    )
+    counted = "sku,quantity\nJACKET-S,3\nJACKET-M,0\nJACKET-L,2\n"
+
+    load_csv(store, counted)
+    load_csv(store, counted)  # the same count again changes nothing and tells nobody twice
+
+    [event] = OutboxEvent.objects.filter(type="stock.back_in_stock")
+    assert event.payload["sku"] == "JACKET-S"
+    assert event.payload["subscription_ids"] == [back.pk]
+    back.refresh_from_db()
+    still_out.refresh_from_db()
+    assert back.notified_at is not None
+    assert still_out.notified_at is None
