@@ -134,6 +134,16 @@ def optimal_cost(
     candidates: Sequence[CandidateLocation],
     costs: CostModel = DEFAULT_COSTS,
 ) -> float:
+    """The optimum's cost (see optimal_plan)."""
+    return optimal_plan(lines, destination, candidates, costs)[0]
+
+
+def optimal_plan(
+    lines: Sequence[OrderLine],
+    destination: Destination,
+    candidates: Sequence[CandidateLocation],
+    costs: CostModel = DEFAULT_COSTS,
+) -> tuple[float, tuple[int, ...]]:
     """The optimum of the engine's cost model, by MILP (HiGHS), over every eligible location.
 
     u_l ∈ {0,1} uses location l (cost: its parcel + extra-parcel penalty); x_ls, y_ls ∈ ℕ are
@@ -149,6 +159,7 @@ def optimal_cost(
     h.setOptionValue("threads", 1)
     integer = highspy.HighsVarType.kInteger
     served: dict[str, list] = {s: [] for s in need}
+    switches = []
     for c in candidates:
         if ineligibility(c, destination) is not None:
             continue
@@ -157,6 +168,7 @@ def optimal_cost(
             continue
         terms = location_terms(c, destination, costs)
         used = h.addBinary(obj=terms.fixed)
+        switches.append((c.location_id, used))
         units_here = []
         for s in skus:
             free = h.addVariable(0, c.free_units(s), terms.per_unit, integer)
@@ -174,7 +186,8 @@ def optimal_cost(
     h.run()
     assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal, h.getModelStatus()
     objective = h.getInfo().objective_function_value
-    return objective - costs.extra_parcel_penalty
+    used_ids = tuple(i for i, used in switches if h.val(used) > 0.5)
+    return objective - costs.extra_parcel_penalty, used_ids
 
 
 # --- the peers' rules, line by line -----------------------------------------------------------

@@ -40,12 +40,8 @@ def source_order(
     need = _merge(lines)
     excluded_pairs = frozenset(excluded)
     eligible, reasons = _eligible(candidates, destination, excluded_pairs)
-    terms = {c.location_id: location_terms(c, destination, costs) for c in eligible}
-    for location_id in open_location_ids:
-        if location_id in terms:
-            terms[location_id] = replace(terms[location_id], fixed=0.0)
-    need, unsourced = _cap_to_supply(need, eligible, excluded_pairs)
-    problem = Problem(need, terms, excluded_pairs, costs)
+    problem = Problem(need, eligible, destination, costs, excluded_pairs, open_location_ids)
+    need, unsourced = problem.need, problem.unsourced
     best = problem.search() if need else Allocation(0.0, (), {})
     assignments = best.assignments
     if best.short:  # capacity, not stock, ran out
@@ -53,7 +49,7 @@ def source_order(
             unsourced + tuple(OrderLine(s, q) for s, q in best.short.items())
         )
     cost = best.cost - (costs.extra_parcel_penalty if assignments and not open_location_ids else 0)
-    explanation = explain(need, unsourced, assignments, terms, reasons, problem)
+    explanation = explain(need, unsourced, assignments, problem.terms, reasons, problem)
     return SourcingPlan(
         assignments=assignments,
         unsourced=unsourced,
@@ -158,25 +154,6 @@ def _eligible(
         else:
             reasons[c.location_id] = reason
     return eligible, reasons
-
-
-def _cap_to_supply(
-    need: dict[str, int],
-    eligible: Sequence[CandidateLocation],
-    excluded: frozenset[tuple[str, int]],
-) -> tuple[dict[str, int], tuple[OrderLine, ...]]:
-    capped, unsourced = {}, []
-    for sku, quantity in need.items():
-        supply = sum(
-            max(0, c.available.get(sku, 0))
-            for c in eligible
-            if (sku, c.location_id) not in excluded
-        )
-        if supply < quantity:
-            unsourced.append(OrderLine(sku, quantity - supply))
-        if min(supply, quantity) > 0:
-            capped[sku] = min(supply, quantity)
-    return capped, tuple(unsourced)
 
 
 def _merge_assignments(assignments: Iterable[Assignment]) -> tuple[Assignment, ...]:
