@@ -22,6 +22,7 @@ class CustomerOut(Schema):
     first_name: str
     last_name: str
     email: str | None
+    phone: str | None
     language: str
     created_at: datetime
     favourite_store: FavouriteStoreOut | None
@@ -44,3 +45,37 @@ class TimelineEntryOut(Schema):
     channel: str
     summary: str
     occurred_at: datetime
+
+
+class ConsentIn(Schema):
+    granted: bool
+    channel: str = Field("web", description="where it was given or withdrawn", examples=["store"])
+    method: str = Field(
+        "checkbox",
+        description="how: checkbox, preference_centre, verbal, signed_form, unsubscribe_link, "
+        "app_setting",
+    )
+
+
+class ConsentOut(Schema):
+    purpose: str
+    granted: bool
+    channel: str
+    method: str
+    recorded_at: datetime
+    recorded_by_staff: bool
+
+    @staticmethod
+    def resolve_recorded_by_staff(record: object) -> bool:
+        return getattr(record, "recorded_by_id", None) is not None
+
+
+class ConsentStateOut(Schema):
+    purpose: str
+    granted: bool
+    since: datetime | None
+
+
+class ConsentsOut(Schema):
+    in_force: list[ConsentStateOut]
+    history: list[ConsentOut]
