@@ -1,4 +1,4 @@
-from comptoir.core.errors import Conflict, NotFound
+from comptoir.core.errors import Conflict, NotAuthenticated, NotFound
 
 
 class CustomerNotFound(NotFound):
@@ -26,3 +26,7 @@ class ProfileClosed(Conflict):
 
     code = "profile-closed"
     title = "This profile was merged or erased"
+
+
+class InvalidCredentials(NotAuthenticated):
+    code = "invalid-credentials"

@@ -16,7 +16,7 @@ from comptoir.locations.selectors import location_by_code
 
 from .. import events
 from ..domain import IdentityKind
-from ..errors import EmailAlreadyRegistered
+from ..errors import EmailAlreadyRegistered, ProfileClosed
 from ..models import Customer, Identity, TimelineEntry
 from ..selectors import customer_by_id, customer_for_update
 from .identities import normalised
@@ -82,7 +82,12 @@ def add_to_timeline(
     summary: str,
     occurred_at: datetime,
 ) -> TimelineEntry:
-    """Idempotent on `event_id`: an event delivered twice lands once."""
+    """Idempotent on `event_id`: an event delivered twice lands once. An entry for a profile
+    merged meanwhile lands on its survivor."""
+    survivor_id = (
+        Customer.objects.filter(pk=customer_id).values_list("merged_into_id", flat=True).first()
+    )
+    customer_id = survivor_id or customer_id
     entry, _ = TimelineEntry.objects.get_or_create(
         event_id=event_id,
         defaults={
@@ -206,3 +211,9 @@ def _record_identities(
             if value
         ]
     )
+
+
+def ensure_open(customer: Customer) -> None:
+    """Nothing new is recorded on a merged or erased profile."""
+    if customer.merged_into_id is not None or customer.erased_at is not None:
+        raise ProfileClosed("This profile was merged or erased.")
