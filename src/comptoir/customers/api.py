@@ -7,7 +7,8 @@ from ninja import Router, Status
 from ninja.decorators import decorate_view
 
 from comptoir.core import clock
-from comptoir.core.access import Actor, Role, authorize
+from comptoir.core.access import Actor, authorize
+from comptoir.core.channels import channel_of
 from comptoir.core.errors import NotAuthenticated, NotFound
 from comptoir.core.idempotency import idempotent
 from comptoir.locations.selectors import location_by_code, location_list
@@ -204,15 +205,6 @@ def merge_customers(request: HttpRequest, customer_id: int, payload: MergeIn) ->
     )
 
 
-def _channel_of(actor: Actor, declared: str) -> str:
-    """Staff act in their own channel; a shopper says whether it is the web or the app."""
-    if Role.ASSOCIATE in actor.roles:
-        return "store"
-    if Role.AGENT in actor.roles:
-        return "call_centre"
-    return declared if declared in {"web", "app"} else "web"
-
-
 def _store_to_show(actor: Actor, customer_id: int, code: str | None) -> Any:
     """The store asked for; else an associate's own store; else the customer's favourite."""
     if code is not None:
@@ -244,7 +236,7 @@ def add_to_wishlist(
     services.add_to_wishlist(
         customer_id=customer_id,
         sku=payload.sku,
-        channel=_channel_of(request.auth, payload.channel),
+        channel=channel_of(request.auth, payload.channel),
     )
     return Status(201, get_wishlist(request, customer_id))
 
@@ -256,7 +248,7 @@ def remove_from_wishlist(request: HttpRequest, customer_id: int, sku: str) -> di
     authorize(request.auth, "customers.write", customer_id=customer_id)
     selectors.customer_by_id(customer_id=customer_id)
     services.remove_from_wishlist(
-        customer_id=customer_id, sku=sku, channel=_channel_of(request.auth, "web")
+        customer_id=customer_id, sku=sku, channel=channel_of(request.auth, "web")
     )
     return get_wishlist(request, customer_id)
 
@@ -282,7 +274,7 @@ def declare_preferences(request: HttpRequest, customer_id: int, payload: Prefere
     services.declare_preferences(
         customer_id=customer_id,
         preferences=[(p.kind, p.value) for p in payload.preferences],
-        channel=_channel_of(request.auth, payload.channel),
+        channel=channel_of(request.auth, payload.channel),
     )
     return selectors.preferences_of(customer_id=customer_id)
 
