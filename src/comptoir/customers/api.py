@@ -77,6 +77,36 @@ def find_customer_by_identity(request: HttpRequest, kind: str, value: str) -> ob
     return selectors.customer_by_id(customer_id=customer_id)
 
 
+@router.post("/check-ins", response={201: CheckInOut}, operation_id="check_in_by_loyalty_card")
+def check_in_by_loyalty_card(request: HttpRequest, payload: LoyaltyCardCheckInIn) -> Status[dict]:
+    """An associate scanned a loyalty card at their store. Same consent rule."""
+    store = location_by_code(code=payload.store)
+    authorize(request.auth, "customers.check_in", store_id=store.pk)
+    customer_id = selectors.customer_id_by_identity(kind="loyalty_card", value=payload.loyalty_card)
+    if customer_id is None:
+        raise CustomerNotFound("No profile has this loyalty card.")
+    visit = services.check_in(
+        customer_id=customer_id,
+        location_code=payload.store,
+        method="loyalty_card",
+        checked_in_by_id=request.auth.user_id,
+    )
+    return Status(201, _visit_out(visit, payload.store))
+
+
+@router.get(
+    "/in-store-now", response=list[ShopperInStoreOut], operation_id="list_shoppers_in_store"
+)
+def list_shoppers_in_store(request: HttpRequest, store: str) -> object:
+    """Who checked in at this store in the last hours and still consents to be recognised:
+    their favourite categories and the wishlist items in stock here. The store's own staff."""
+    location = location_by_code(code=store)
+    authorize(request.auth, "customers.check_in", store_id=location.pk)
+    return selectors.in_store_now(
+        location_id=location.pk, since=clock.now() - timedelta(hours=IN_STORE_HOURS)
+    )
+
+
 @router.get("/me", response=CustomerOut, operation_id="get_my_profile")
 def get_my_profile(request: HttpRequest) -> object:
     actor = request.auth
@@ -300,36 +330,6 @@ def check_in_at_store(request: HttpRequest, customer_id: int, payload: CheckInIn
         customer_id=customer_id, location_code=payload.store, method="entrance_qr"
     )
     return Status(201, _visit_out(visit, payload.store))
-
-
-@router.post("/check-ins", response={201: CheckInOut}, operation_id="check_in_by_loyalty_card")
-def check_in_by_loyalty_card(request: HttpRequest, payload: LoyaltyCardCheckInIn) -> Status[dict]:
-    """An associate scanned a loyalty card at their store. Same consent rule."""
-    store = location_by_code(code=payload.store)
-    authorize(request.auth, "customers.check_in", store_id=store.pk)
-    customer_id = selectors.customer_id_by_identity(kind="loyalty_card", value=payload.loyalty_card)
-    if customer_id is None:
-        raise CustomerNotFound("No profile has this loyalty card.")
-    visit = services.check_in(
-        customer_id=customer_id,
-        location_code=payload.store,
-        method="loyalty_card",
-        checked_in_by_id=request.auth.user_id,
-    )
-    return Status(201, _visit_out(visit, payload.store))
-
-
-@router.get(
-    "/in-store-now", response=list[ShopperInStoreOut], operation_id="list_shoppers_in_store"
-)
-def list_shoppers_in_store(request: HttpRequest, store: str) -> object:
-    """Who checked in at this store in the last hours and still consents to be recognised:
-    their favourite categories and the wishlist items in stock here. The store's own staff."""
-    location = location_by_code(code=store)
-    authorize(request.auth, "customers.check_in", store_id=location.pk)
-    return selectors.in_store_now(
-        location_id=location.pk, since=clock.now() - timedelta(hours=IN_STORE_HOURS)
-    )
 
 
 @router.get("/{customer_id}/export", response=dict, operation_id="export_personal_data")
