@@ -2,7 +2,7 @@
 
 import pytest
 
-from comptoir.accounts.tests.factories import bearer, make_api_token, make_staff
+from comptoir.accounts.tests.factories import make_staff
 from comptoir.core.models import OutboxEvent
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.inventory.models import Hold, StockLevel, StockMovement

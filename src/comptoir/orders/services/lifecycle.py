@@ -131,9 +131,7 @@ def cancel_lines(
         return cancel_order(order_id=order_id, reason=reason, now=now)
     with transaction.atomic():
         order = _locked(order_id)
-        _release(
-            chosen, hold_status="released", reason=f"line cancelled: {reason}", now=now
-        )
+        _release(chosen, hold_status="released", reason=f"line cancelled: {reason}", now=now)
         OrderLine.objects.filter(
             pk__in=[line.pk for line in chosen], status=OrderLine.Status.OPEN
         ).update(status=OrderLine.Status.CANCELLED)

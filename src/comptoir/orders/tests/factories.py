@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from comptoir.catalog.tests.factories import make_product
 from comptoir.catalog.models import Variant
+from comptoir.catalog.tests.factories import make_product
 from comptoir.core.outbox import run_due_work
 from comptoir.inventory.tests.factories import put_on_shelf
 from comptoir.locations.models import Location
