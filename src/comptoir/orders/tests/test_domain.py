@@ -66,6 +66,7 @@ def test_an_order_in_two_currencies_is_refused():
 
 def test_a_pickup_code_is_six_digits_and_matches_only_itself():
     code = new_pickup_code()
-    assert len(code) == 6 and code.isdigit()
+    assert len(code) == 6
+    assert code.isdigit()
     assert pickup_code_matches(code, f" {code} ")
     assert not pickup_code_matches(code, f"{(int(code) + 1) % 1_000_000:06d}")

@@ -8,9 +8,9 @@ from comptoir.accounts.tests.factories import bearer, make_api_token
 from comptoir.core.models import OutboxEvent
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.inventory.models import Hold, StockLevel
+from comptoir.locations.models import Location
 from comptoir.orders.models import Order, PaymentNotification
 from comptoir.orders.payments.fake import SIGNATURE_HEADER, FakePsp
-from comptoir.locations.models import Location
 from comptoir.orders.services.placing import (
     LineRequest,
     OrderRequest,
@@ -19,8 +19,8 @@ from comptoir.orders.services.placing import (
 )
 from comptoir.orders.tests.factories import (
     CARD_3DS,
-    CARD_OK,
     CARD_DECLINED,
+    CARD_OK,
     make_jackets,
     make_location,
     order_body,
