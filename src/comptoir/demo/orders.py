@@ -108,7 +108,7 @@ def _carry_out(order: Order, *, at: datetime, collect: bool) -> None:
     """Move a past order on as its store would have: set aside and collected, or shipped."""
     if order.status == OrderStatus.AWAITING_PAYMENT:
         return  # a payment link never opened: the worker's sweep cancels it
-    for task in StoreTask.objects.filter(order=order).order_by("pk"):
+    for task in StoreTask.objects.filter(order=order).order_by("-kind", "pk"):  # ship first
         if task.kind == StoreTask.Kind.SHIP:
             fulfilment.dispatch(task_id=task.pk, actor=DEMO_ACTOR, now=at + timedelta(hours=5))
         else:

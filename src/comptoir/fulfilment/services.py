@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -17,15 +18,21 @@ from comptoir.core import clock
 from comptoir.core.outbox import record_event
 from comptoir.inventory.services.stock import adjust_stock
 from comptoir.locations.selectors import location_list
-from comptoir.orders.domain import FulfilmentMode
 from comptoir.orders.selectors import open_lines, order_by_id
 from comptoir.orders.services import lifecycle
 from comptoir.orders.services.lifecycle import open_amount
 from comptoir.orders.services.placing import order_keys
 
 from . import events
+from .domain.sourcing import Destination, source_order
+from .domain.sourcing import OrderLine as SourcingLine
 from .errors import TaskStateConflict
 from .models import StoreTask
+from .selectors import sourcing_candidates
+
+if TYPE_CHECKING:
+    from comptoir.locations.models import Location
+    from comptoir.orders.models import Order, OrderLine
 
 SET_ASIDE_WITHIN = timedelta(hours=2)  # "the store's staff must be told at once"
 SHIP_WITHIN = timedelta(hours=24)
@@ -41,12 +48,11 @@ def create_tasks_for_order(*, order_id: int, now: datetime | None = None) -> lis
     by_location: dict[int, int] = defaultdict(int)
     for line in open_lines(order_id):
         by_location[line.location_id] += 1
+    if order.pickup_location_id is not None:
+        by_location.setdefault(order.pickup_location_id, 0)  # ship to store: collected there
     tasks = []
     for location_id in sorted(by_location):
-        set_aside = location_id == order.pickup_location_id and order.fulfilment_mode in {
-            FulfilmentMode.CLICK_AND_COLLECT,
-            FulfilmentMode.RESERVE_AND_COLLECT,
-        }
+        set_aside = location_id == order.pickup_location_id
         kind = StoreTask.Kind.SET_ASIDE if set_aside else StoreTask.Kind.SHIP
         task, _ = StoreTask.objects.get_or_create(
             order_id=order_id,
@@ -84,10 +90,20 @@ def _finish(task: StoreTask, status: str, now: datetime) -> None:
 
 
 def mark_ready(*, task_id: int, now: datetime | None = None) -> StoreTask:
-    """The order is set aside: the customer is told it is ready, with a code and a deadline."""
+    """The order is set aside: the customer is told it is ready, with a code and a deadline.
+    Not while some of it is still held elsewhere, waiting to be shipped to the store."""
     now = now or clock.now()
     with transaction.atomic():
         task = _locked_task(task_id, kind=StoreTask.Kind.SET_ASIDE, statuses={"open"})
+        elsewhere = [
+            line for line in open_lines(task.order_id) if line.location_id != task.location_id
+        ]
+        if elsewhere:
+            raise TaskStateConflict(
+                "Part of this order has not been shipped to the store yet: "
+                + ", ".join(line.sku for line in elsewhere)
+                + "."
+            )
         lifecycle.mark_ready_for_pickup(order_id=task.order_id, now=now)
         task.status = StoreTask.Status.READY
         task.save(update_fields=["status"])
@@ -118,9 +134,10 @@ def hand_over(
 def report_not_found(
     *, task_id: int, line_numbers: list[int], actor: str = "", now: datetime | None = None
 ) -> StoreTask:
-    """Some units are not on the shelf. Their lines are cancelled with an event (the payment
-    will not capture them) and the store's count is corrected, so that nobody else is
-    promised a unit that is not there."""
+    """Some units are not on the shelf. The store's count is corrected (nobody else is promised
+    a unit that is not there) and each line is sourced again by the sourcing engine from the
+    best other location; a line no location can supply is cancelled with an event (the
+    payment will not capture it)."""
     now = now or clock.now()
     task = StoreTask.objects.get(pk=task_id)
     if task.status not in {StoreTask.Status.OPEN, StoreTask.Status.READY}:
@@ -130,20 +147,37 @@ def report_not_found(
         for line in open_lines(task.order_id, location_id=task.location_id)
         if line.line_number in set(line_numbers)
     ]
-    lifecycle.cancel_lines(
-        order_id=task.order_id, line_numbers=line_numbers, reason="not found in store", now=now
-    )
+    if len(missing) != len(set(line_numbers)):
+        raise TaskStateConflict("Only the open lines of this store's task can be missing.")
+    unsourced = []
     for line in missing:
-        adjust_stock(
-            variant_id=line.variant_id,
-            location_id=task.location_id,
-            sku=line.sku,
-            delta=-line.quantity,
-            reason=f"not found on the shelf for order line {line.line_number}",
-            actor=actor,
-            now=now,
+        with transaction.atomic():  # the phantom unit never looks free to anyone else
+            lifecycle.release_line_hold(
+                order_id=task.order_id, line_number=line.line_number, now=now
+            )
+            adjust_stock(
+                variant_id=line.variant_id,
+                location_id=task.location_id,
+                sku=line.sku,
+                delta=-line.quantity,
+                reason=f"not found on the shelf for order line {line.line_number}",
+                actor=actor,
+                now=now,
+            )
+        if not _source_again(task, line, now=now):
+            unsourced.append(line.line_number)
+    if unsourced:
+        lifecycle.cancel_lines(
+            order_id=task.order_id, line_numbers=unsourced, reason="not found in store", now=now
         )
-    if not open_lines(task.order_id, location_id=task.location_id):
+    remaining = open_lines(task.order_id)
+    # A pickup store's task waits for the units sourced elsewhere; a shipping task is done
+    # when nothing is left to ship from its location.
+    if task.kind == StoreTask.Kind.SET_ASIDE:
+        finished = not remaining
+    else:
+        finished = not [line for line in remaining if line.location_id == task.location_id]
+    if finished:
         with transaction.atomic():
             task = _locked_task(task_id, kind=task.kind, statuses={"open", "ready", "cancelled"})
             if task.status != StoreTask.Status.CANCELLED:
@@ -151,9 +185,63 @@ def report_not_found(
     return task
 
 
+def _source_again(task: StoreTask, line: OrderLine, *, now: datetime) -> bool:
+    """Move `line` to the location the sourcing engine picks, never the one that lacked it.
+    False when no single location can supply the whole line."""
+    order = order_by_id(task.order_id)
+    destination = _sourcing_destination(order, fallback=task.location)
+    candidates = sourcing_candidates(
+        variant_ids={line.sku: line.variant_id},
+        channel=order.channel,
+        exclude={(line.sku, task.location_id)},
+    )
+    still_sending = {other.location_id for other in open_lines(order.pk) if other.pk != line.pk}
+    plan = source_order(
+        [SourcingLine(line.sku, line.quantity)],
+        destination,
+        candidates,
+        excluded={(line.sku, task.location_id)},
+        open_location_ids=still_sending,
+    )
+    if plan.unsourced or len(plan.location_ids) != 1:
+        return False
+    [to_location_id] = plan.location_ids
+    with transaction.atomic():
+        lifecycle.move_line(
+            order_id=order.pk,
+            line_number=line.line_number,
+            to_location_id=to_location_id,
+            explanation=[
+                f"{line.sku} ×{line.quantity} was not found on the shelf at {task.location.name}.",
+                *plan.explanation,
+            ],
+            now=now,
+        )
+        StoreTask.objects.get_or_create(
+            order_id=order.pk,
+            location_id=to_location_id,
+            defaults={
+                "kind": StoreTask.Kind.SHIP,
+                "deadline": now + SHIP_WITHIN,
+                "created_at": now,
+            },
+        )
+    return True
+
+
+def _sourcing_destination(order: Order, *, fallback: Location) -> Destination:
+    if order.pickup_location_id is not None:
+        store = location_list().get(pk=order.pickup_location_id)
+        return Destination.pickup(store.pk, float(store.latitude), float(store.longitude))
+    address = order.delivery_address
+    if address.get("lat") is not None and address.get("lon") is not None:
+        return Destination.home(float(address["lat"]), float(address["lon"]))
+    return Destination.home(float(fallback.latitude), float(fallback.longitude))
+
+
 def _destination(order_id: int) -> dict:
     order = order_by_id(order_id)
-    if order.fulfilment_mode == FulfilmentMode.SHIP_TO_STORE and order.pickup_location_id:
+    if order.pickup_location_id:  # ship to store, or a pickup line sourced from elsewhere
         store = location_list().get(pk=order.pickup_location_id)
         return {
             "kind": "store",

@@ -12,3 +12,4 @@ ORDER_COLLECTED = "order.collected"  # + location_id
 PAYMENT_AUTHORISED = "payment.authorised"  # + amount, currency
 PAYMENT_CAPTURED = "payment.captured"  # + amount, currency
 ORDER_AWAITING_PAYMENT = "order.awaiting_payment"  # same keys as order.placed
+ORDER_LINE_RESOURCED = "order.line_resourced"  # + sku, quantity, from/to_location_id, explanation

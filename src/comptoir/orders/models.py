@@ -33,6 +33,9 @@ class Order(models.Model):
     pickup_code = models.CharField(max_length=6, blank=True)  # personal data: shown once to staff
     collect_by = models.DateTimeField(null=True, blank=True)
     created_by = models.CharField(max_length=80, blank=True, help_text="who placed it")
+    sourcing_explanation = models.JSONField(
+        default=list, blank=True, help_text="why its lines come from where they come from"
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -76,7 +79,12 @@ class OrderLine(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["order", "line_number"], name="one_line_number"),
-            models.UniqueConstraint(fields=["order", "variant"], name="one_line_per_sku"),
+            # A line re-sourced elsewhere is cancelled and a new one opened for the same SKU.
+            models.UniqueConstraint(
+                fields=["order", "variant"],
+                condition=Q(status="open"),
+                name="one_open_line_per_sku",
+            ),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="line_price_not_negative"),
         ]

@@ -159,3 +159,46 @@ def test_a_wrong_pickup_code_changes_nothing(client):
     assert (order.status, order.payment.status) == ("ready_for_pickup", "authorised")
     assert _level(store) == (2, 1)
     assert "order.collected" not in _types()
+
+
+@pytest.mark.django_db
+def test_an_item_not_found_is_sourced_again_from_another_store_and_shipped_to_the_pickup_store(
+    client,
+):
+    store, order, task = _reserve(client, mode="click_and_collect", units=1)
+    part_dieu = make_location("lyon-part-dieu", city="Lyon")
+    stock("JACKET-TRAIL-S", part_dieu, 3)
+    client.force_login(make_staff("associate", [store]))
+
+    response = client.post(
+        f"/api/v1/store-tasks/{task.pk}/not-found", {"lines": [1]}, content_type="application/json"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "open"  # the pickup store waits for the parcel
+    assert _level(store) == (0, 0)  # counted out, not back on sale
+    assert _level(part_dieu) == (3, 1)  # held at once where it was found
+    lines = list(order.lines.order_by("line_number").values_list("location_id", "status"))
+    assert lines == [(store.pk, "cancelled"), (part_dieu.pk, "open")]
+    resourced = OutboxEvent.objects.get(type="order.line_resourced")
+    assert (resourced.payload["from_location_id"], resourced.payload["to_location_id"]) == (
+        store.pk,
+        part_dieu.pk,
+    )
+    order.refresh_from_db()
+    assert order.sourcing_explanation[0].startswith("JACKET-TRAIL-S ×1 was not found")
+    assert not OutboxEvent.objects.filter(type="order.cancelled").exists()
+
+    # Not ready before the parcel has left Part-Dieu; then ready, and collected.
+    assert client.post(f"/api/v1/store-tasks/{task.pk}/ready").status_code == 409
+    ship = StoreTask.objects.get(order=order, location=part_dieu)
+    services.dispatch(task_id=ship.pk)
+    dispatched = OutboxEvent.objects.get(type="fulfilment.dispatched").payload
+    assert dispatched["destination"]["kind"] == "store"
+    assert dispatched["destination"]["location_id"] == store.pk
+    services.mark_ready(task_id=task.pk)
+    order.refresh_from_db()
+    services.hand_over(task_id=task.pk, pickup_code=order.pickup_code)
+    order.refresh_from_db()
+    assert (order.status, order.payment.captured_amount) == ("collected", 129)
+    assert _level(part_dieu) == (2, 0)

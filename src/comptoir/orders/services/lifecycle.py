@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from comptoir.core import clock
 from comptoir.core.outbox import record_event
 from comptoir.inventory.errors import HoldNotActive
-from comptoir.inventory.services.holds import release_hold
+from comptoir.inventory.services.holds import HoldRequestLine, place_hold, release_hold
 from comptoir.inventory.services.till import TillLine, sell_at_till
 
 from .. import events
@@ -34,7 +34,7 @@ from ..errors import InvalidOrder, OrderNotFound, OrderStateConflict, PaymentFai
 from ..models import Order, OrderLine, Payment
 from ..payments import provider
 from ..payments.adapter import PspStatus
-from .placing import PAYMENT_WINDOW, order_keys
+from .placing import ORDER_HOLD_TTL, PAYMENT_WINDOW, order_keys
 
 COLLECT_WINDOW = timedelta(days=7)  # click & collect: a week to collect once ready
 
@@ -352,3 +352,78 @@ def unpaid_orders_to_cancel(*, now: datetime, limit: int = 500) -> list[int]:
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def move_line(
+    *,
+    order_id: int,
+    line_number: int,
+    to_location_id: int,
+    explanation: list[str],
+    now: datetime | None = None,
+) -> OrderLine:
+    """Source an open line again from `to_location_id` (its units were not found where they
+    were held): the old hold is released, a new line is held there, in one transaction, and
+    `order.line_resourced` says where from, where to and why."""
+    now = now or clock.now()
+    with transaction.atomic():
+        order = _locked(order_id)
+        line = order.lines.filter(line_number=line_number, status=OrderLine.Status.OPEN).first()
+        if line is None:
+            raise InvalidOrder(
+                "This is not an open line of the order.",
+                errors=[{"field": "lines", "message": f"not open: {line_number}"}],
+            )
+        _release([line], hold_status="released", reason="sourced again elsewhere", now=now)
+        OrderLine.objects.filter(pk=line.pk).update(status=OrderLine.Status.CANCELLED)
+        [hold] = place_hold(
+            lines=[HoldRequestLine(to_location_id, line.variant_id, line.sku, line.quantity)],
+            channel=order.channel,
+            reference=order.reference,
+            customer_id=order.customer_id,
+            ttl=ORDER_HOLD_TTL,
+            now=now,
+        )
+        last = order.lines.order_by("-line_number").values_list("line_number", flat=True).first()
+        moved = OrderLine.objects.create(
+            order=order,
+            line_number=(last or 0) + 1,
+            variant_id=line.variant_id,
+            sku=line.sku,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            currency=line.currency,
+            location_id=to_location_id,
+            hold_id=hold.pk,
+        )
+        order.sourcing_explanation = [*order.sourcing_explanation, *explanation]
+        order.updated_at = now
+        order.save(update_fields=["sourcing_explanation", "updated_at"])
+        record_event(
+            events.ORDER_LINE_RESOURCED,
+            aggregate=f"order:{order.pk}",
+            payload={
+                **order_keys(order),
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "from_location_id": line.location_id,
+                "to_location_id": to_location_id,
+                "explanation": explanation,
+            },
+            now=now,
+        )
+    return moved
+
+
+def release_line_hold(*, order_id: int, line_number: int, now: datetime | None = None) -> None:
+    """Give back the units an open line holds (they are not where they were thought to be);
+    the line stays open until it is sourced again or cancelled."""
+    now = now or clock.now()
+    with transaction.atomic():
+        line = OrderLine.objects.filter(
+            order_id=order_id, line_number=line_number, status=OrderLine.Status.OPEN
+        ).first()
+        if line is None:
+            return
+        _release([line], hold_status="released", reason="not found on the shelf", now=now)
+        OrderLine.objects.filter(pk=line.pk).update(hold_id=None)
