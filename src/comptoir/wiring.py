@@ -20,6 +20,8 @@ from comptoir.integrations.selectors import subscription_targets_for
 from comptoir.integrations.services import send_webhook
 from comptoir.inventory import events as inventory_events
 from comptoir.inventory import handlers as inventory_handlers
+from comptoir.shipping import events as shipping_events
+from comptoir.shipping import handlers as shipping_handlers
 
 Handler = Callable[[Event], None]
 
@@ -27,6 +29,7 @@ HANDLERS: dict[str, list[Handler]] = {
     customer_events.CUSTOMER_REGISTERED: [customer_handlers.put_registration_on_timeline],
     catalog_events.IMPORT_REQUESTED: [catalog_handlers.run_requested_import],
     inventory_events.SNAPSHOT_REQUESTED: [inventory_handlers.load_requested_snapshot],
+    shipping_events.FULFILMENT_DISPATCHED: [shipping_handlers.ship_dispatched_fulfilment],
 }
 
 HANDLER_PREFIX = "handler:"

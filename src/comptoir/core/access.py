@@ -39,6 +39,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "stock.configure",
             "catalog.write",
             "feeds.read",
+            "shipping.read",
+            "shipping.manage",
         }
     ),
     Role.ASSOCIATE: frozenset(
@@ -51,10 +53,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "stock.hold",
             "stock.sell",
             "stock.adjust",
+            "shipping.read",
         }
     ),
     Role.AGENT: frozenset(
         {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"}
+        | {"shipping.read"}
     ),
     # "_own": on their own profile only (see `authorize`).
     Role.SHOPPER: frozenset({"customers.read_own", "customers.write_own", "stock.hold"}),
