@@ -140,7 +140,7 @@ EMAIL_HOST_USER = os.environ.get("COMPTOIR_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("COMPTOIR_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("COMPTOIR_SMTP_TLS", "0") == "1"
 EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = os.environ.get("COMPTOIR_MAIL_FROM", "Élan Sport & Tech <bonjour@elan.example>")
+DEFAULT_FROM_EMAIL = os.environ.get("COMPTOIR_MAIL_FROM", "Élan <bonjour@elan.example>")
 SMS_ADAPTER = os.environ.get("COMPTOIR_SMS_ADAPTER", "fake")
 
 AUTH_PASSWORD_VALIDATORS = [
