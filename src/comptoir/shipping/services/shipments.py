@@ -40,7 +40,7 @@ class Destination:
     longitude: float | None = None
 
     @classmethod
-    def fromshipment_payload(cls, data: dict[str, Any]) -> Destination:
+    def from_payload(cls, data: dict[str, Any]) -> Destination:
         return cls(
             kind=data.get("kind", "home"),
             location_id=data.get("location_id"),
