@@ -1,5 +1,6 @@
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from comptoir.shipping.domain.alerts import Point, is_off_route, late_after
 from comptoir.shipping.domain.carriers import PriceBand, ServiceTerms, choose_service
@@ -27,7 +28,8 @@ DEAR_FAST = ServiceTerms(
     "EUR",
     frozenset(range(6)),
 )
-MONDAY_MORNING = datetime(2026, 3, 2, 9, 0)
+PARIS = ZoneInfo("Europe/Paris")
+MONDAY_MORNING = datetime(2026, 3, 2, 9, 0, tzinfo=PARIS)
 
 
 def test_the_cheapest_service_that_keeps_the_promise_is_chosen():
@@ -67,7 +69,7 @@ def test_the_preferred_carrier_wins_when_it_keeps_the_promise():
 
 
 def test_after_the_cut_off_a_parcel_leaves_the_next_day_and_sunday_does_not_count():
-    saturday_evening = datetime(2026, 3, 7, 18, 0)
+    saturday_evening = datetime(2026, 3, 7, 18, 0, tzinfo=PARIS)
     chosen = choose_service(
         [DEAR_FAST],
         country="FR",
