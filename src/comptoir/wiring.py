@@ -27,6 +27,12 @@ Handler = Callable[[Event], None]
 
 HANDLERS: dict[str, list[Handler]] = {
     customer_events.CUSTOMER_REGISTERED: [customer_handlers.put_registration_on_timeline],
+    customer_events.CONSENT_CHANGED: [customer_handlers.put_event_on_timeline],
+    customer_events.CUSTOMER_MERGED: [customer_handlers.put_event_on_timeline],
+    customer_events.CHECKED_IN: [customer_handlers.put_event_on_timeline],
+    customer_events.WISHLIST_ITEM_ADDED: [customer_handlers.put_event_on_timeline],
+    customer_events.WISHLIST_ITEM_REMOVED: [customer_handlers.put_event_on_timeline],
+    customer_events.IDENTITY_ADDED: [customer_handlers.put_event_on_timeline],
     catalog_events.IMPORT_REQUESTED: [catalog_handlers.run_requested_import],
     inventory_events.SNAPSHOT_REQUESTED: [inventory_handlers.load_requested_snapshot],
     shipping_events.FULFILMENT_DISPATCHED: [shipping_handlers.ship_dispatched_fulfilment],
