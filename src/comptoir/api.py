@@ -23,6 +23,7 @@ from comptoir.integrations.api_feeds import router as feeds_router
 from comptoir.inventory.api import router as stock_router
 from comptoir.inventory.api_snapshots import router as snapshots_router
 from comptoir.locations.api import router as locations_router
+from comptoir.notifications.api import router as notifications_router
 from comptoir.shipping.api import router as shipping_router
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,7 @@ api.add_router("/", snapshots_router)
 api.add_router("/", catalog_router)
 api.add_router("/", feeds_router)
 api.add_router("/", shipping_router)
+api.add_router("/", notifications_router)
 
 
 _FIELD_SOURCES = ("body.", "query.", "path.", "header.")
