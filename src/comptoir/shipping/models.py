@@ -100,6 +100,7 @@ class Shipment(models.Model):
     promised_by = models.DateField()
     late_after = models.DateTimeField(help_text="end of the promised day, in UTC")
     estimated_delivery = models.DateField(null=True, blank=True)
+    estimated_at = models.DateTimeField(null=True, blank=True, help_text="when the carrier said so")
     status = models.CharField(
         max_length=24, choices=[(s.value, s.value) for s in TrackingStatus], default="info_received"
     )

@@ -54,6 +54,17 @@ def shipment_by_id(*, shipment_id: int) -> Shipment:
         raise ShipmentNotFound("No such shipment.") from None
 
 
+def shipments_for_update(*, carrier_id: int, tracking_numbers: set[str]) -> list[Shipment]:
+    """The carrier's shipments with these numbers, locked in pk order (no deadlock between two
+    batches touching the same parcels)."""
+    return list(
+        Shipment.objects.select_for_update(of=("self",))
+        .filter(carrier_id=carrier_id, tracking_number__in=tracking_numbers)
+        .select_related("origin", "destination_location", "carrier")
+        .order_by("pk")
+    )
+
+
 def shipment_by_token(*, token: str) -> Shipment:
     try:
         return Shipment.objects.select_related("carrier", "origin", "destination_location").get(

@@ -7,7 +7,7 @@ last event received" but the event that happened last, whatever the order it arr
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -29,8 +29,6 @@ FINAL_STATUSES = frozenset(
     {TrackingStatus.DELIVERED, TrackingStatus.RETURNED_TO_SENDER, TrackingStatus.EXPIRED}
 )
 
-# Two events stamped with the same second (a carrier's batch scan) are ordered by how far
-# along the journey they are, so the result does not depend on the order they arrived in.
 JOURNEY_RANK = {
     TrackingStatus.INFO_RECEIVED: 0,
     TrackingStatus.IN_TRANSIT: 1,
@@ -62,31 +60,58 @@ class TrackingUpdate:
 
 @dataclass(frozen=True)
 class ScanSummary:
-    """What a shipment's events add up to."""
+    """What a shipment's events add up to. Each field is a max or a min over the events, so
+    folding them in any order, or one twice, gives the same summary."""
 
     status: TrackingStatus
     status_at: datetime
     last_scan_at: datetime
     delivered_at: datetime | None
     estimated_delivery: date | None
+    estimated_at: datetime | None  # when the carrier gave the estimate in force
 
 
-def _order_key(update: TrackingUpdate) -> tuple[datetime, int, str]:
-    return (update.occurred_at, JOURNEY_RANK[update.status], update.carrier_event_id)
+def _later(update: TrackingUpdate, summary: ScanSummary) -> bool:
+    # Two scans stamped the same second (a carrier's batch scan) are ordered by how far along
+    # the journey they are, so the result does not depend on the order they arrived in.
+    return (update.occurred_at, JOURNEY_RANK[update.status]) > (
+        summary.status_at,
+        JOURNEY_RANK[summary.status],
+    )
+
+
+def _fold(summary: ScanSummary | None, update: TrackingUpdate) -> ScanSummary:
+    if summary is None:
+        summary = ScanSummary(
+            update.status, update.occurred_at, update.occurred_at, None, None, None
+        )
+    elif _later(update, summary):
+        summary = replace(summary, status=update.status, status_at=update.occurred_at)
+    if update.occurred_at > summary.last_scan_at:
+        summary = replace(summary, last_scan_at=update.occurred_at)
+    if update.status == TrackingStatus.DELIVERED and (
+        summary.delivered_at is None or update.occurred_at < summary.delivered_at
+    ):
+        summary = replace(summary, delivered_at=update.occurred_at)
+    if update.estimated_delivery is not None and (
+        summary.estimated_at is None
+        or summary.estimated_delivery is None
+        or (update.occurred_at, update.estimated_delivery)
+        > (summary.estimated_at, summary.estimated_delivery)
+    ):
+        summary = replace(
+            summary, estimated_delivery=update.estimated_delivery, estimated_at=update.occurred_at
+        )
+    return summary
+
+
+def advance(summary: ScanSummary | None, updates: Iterable[TrackingUpdate]) -> ScanSummary | None:
+    """The summary after these events, from the summary of those already taken in: the status
+    is the latest event by time, the estimate the latest one given."""
+    for update in updates:
+        summary = _fold(summary, update)
+    return summary
 
 
 def summarise(updates: Iterable[TrackingUpdate]) -> ScanSummary | None:
-    """The status is the latest event by time; the estimate is the latest one given."""
-    ordered = sorted(updates, key=_order_key)
-    if not ordered:
-        return None
-    last = ordered[-1]
-    delivered = [u.occurred_at for u in ordered if u.status == TrackingStatus.DELIVERED]
-    estimates = [u.estimated_delivery for u in ordered if u.estimated_delivery is not None]
-    return ScanSummary(
-        status=last.status,
-        status_at=last.occurred_at,
-        last_scan_at=last.occurred_at,
-        delivered_at=min(delivered) if delivered else None,
-        estimated_delivery=estimates[-1] if estimates else None,
-    )
+    return advance(None, updates)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,15 +13,21 @@ from django.db import transaction
 
 from comptoir.core import clock
 from comptoir.core.errors import ValidationFailed
-from comptoir.core.outbox import record_event
+from comptoir.core.outbox import record_events
 
 from .. import events
 from ..adapters import adapter_for
 from ..domain.signatures import is_authentic
-from ..domain.tracking import FINAL_STATUSES, TrackingStatus, TrackingUpdate, summarise
+from ..domain.tracking import (
+    FINAL_STATUSES,
+    ScanSummary,
+    TrackingStatus,
+    TrackingUpdate,
+    advance,
+)
 from ..errors import InvalidSignature
 from ..models import Carrier, Shipment, TrackingEvent
-from ..selectors import carrier_by_code, shipment_by_id
+from ..selectors import carrier_by_code, shipment_by_id, shipments_for_update
 from . import alerts
 from . import settings as shipping_settings
 from .payloads import shipment_payload
@@ -81,113 +88,116 @@ def poll_shipment(*, shipment_id: int, now: datetime | None = None) -> Received:
 def take_in(
     *, carrier: Carrier, updates: list[TrackingUpdate], now: datetime | None = None
 ) -> Received:
-    """Store each event once (the carrier's event id is unique), then derive each touched
-    shipment's status from all its events by time, so duplicates and late arrivals are
-    harmless, and raise the alerts the events call for (each at most once)."""
+    """Store each event once (the carrier's event id is unique), fold the batch into each
+    touched shipment's summary (status = latest event by time, so repeats and late arrivals
+    change nothing), and raise the alerts the events call for, each at most once.
+
+    The touched shipments are locked in pk order first: two batches for one parcel, taken in
+    at once by two processes, then fold one after the other instead of overwriting each other.
+    """
     now = now or clock.now()
     numbers = {update.tracking_number for update in updates}
-    shipments = {
-        s.tracking_number: s
-        for s in Shipment.objects.filter(
-            carrier=carrier, tracking_number__in=numbers
-        ).select_related("origin", "destination_location", "carrier")
-    }
-    known = [u for u in updates if u.tracking_number in shipments]
-    rows = [
-        TrackingEvent(
-            shipment=shipments[u.tracking_number],
-            carrier=carrier,
-            carrier_event_id=u.carrier_event_id,
-            status=u.status.value,
-            occurred_at=u.occurred_at,
-            received_at=now,
-            description=u.description[:200],
-            place=u.place[:100],
-            latitude=u.latitude,
-            longitude=u.longitude,
-            estimated_delivery=u.estimated_delivery,
-            reason=u.reason[:40],
-        )
-        for u in known
-    ]
     with transaction.atomic():
-        TrackingEvent.objects.bulk_create(rows, ignore_conflicts=True)
-        touched = {s.pk: s for s in (shipments[u.tracking_number] for u in known)}
-        _derive_status(list(touched.values()), now=now)
+        shipments = {
+            s.tracking_number: s
+            for s in shipments_for_update(carrier_id=carrier.pk, tracking_numbers=numbers)
+        }
+        known = [u for u in updates if u.tracking_number in shipments]
+        TrackingEvent.objects.bulk_create(
+            [_row(shipments[u.tracking_number], carrier, u, now) for u in known],
+            ignore_conflicts=True,
+        )
+        by_shipment: dict[int, list[TrackingUpdate]] = defaultdict(list)
+        for update in known:
+            by_shipment[shipments[update.tracking_number].pk].append(update)
+        _advance_status(
+            [(shipment, by_shipment[shipment.pk]) for shipment in shipments.values()], now=now
+        )
         alerts.raise_for_updates([(shipments[u.tracking_number], u) for u in known], now=now)
     return Received(accepted=len(known), unknown=len(updates) - len(known))
 
 
-def _history(shipment_ids: list[int]) -> dict[int, list[TrackingUpdate]]:
-    columns = ("shipment_id", "carrier_event_id", "status", "occurred_at", "estimated_delivery")
-    history: dict[int, list[TrackingUpdate]] = {}
-    for shipment_id, event_id, status, occurred_at, estimate in TrackingEvent.objects.filter(
-        shipment_id__in=shipment_ids
-    ).values_list(*columns):
-        history.setdefault(shipment_id, []).append(
-            TrackingUpdate(
-                event_id, "", TrackingStatus(status), occurred_at, estimated_delivery=estimate
-            )
-        )
-    return history
-
-
-def _derive_status(shipments: list[Shipment], *, now: datetime) -> None:
-    history = _history([s.pk for s in shipments])
-    changed = []
-    quiet_for = shipping_settings.no_movement_after()
-    for shipment in shipments:
-        summary = summarise(history.get(shipment.pk, []))
-        if summary is None:
-            continue
-        before = (shipment.status, shipment.estimated_delivery)
-        final = summary.status in FINAL_STATUSES
-        new = {
-            "status": summary.status.value,
-            "status_at": summary.status_at,
-            "last_scan_at": summary.last_scan_at,
-            "quiet_deadline": None if final else summary.last_scan_at + quiet_for,
-            "delivered_at": summary.delivered_at,
-            "estimated_delivery": summary.estimated_delivery,
-        }
-        if all(getattr(shipment, field) == value for field, value in new.items()):
-            continue
-        for field, value in new.items():
-            setattr(shipment, field, value)
-        changed.append(shipment)
-        _announce(shipment, before=before, now=now)
-    Shipment.objects.bulk_update(
-        changed,
-        [
-            "status",
-            "status_at",
-            "last_scan_at",
-            "quiet_deadline",
-            "delivered_at",
-            "estimated_delivery",
-        ],
+def _row(shipment: Shipment, carrier: Carrier, u: TrackingUpdate, now: datetime) -> TrackingEvent:
+    return TrackingEvent(
+        shipment=shipment,
+        carrier=carrier,
+        carrier_event_id=u.carrier_event_id,
+        status=u.status.value,
+        occurred_at=u.occurred_at,
+        received_at=now,
+        description=u.description[:200],
+        place=u.place[:100],
+        latitude=u.latitude,
+        longitude=u.longitude,
+        estimated_delivery=u.estimated_delivery,
+        reason=u.reason[:40],
     )
 
 
-def _announce(shipment: Shipment, *, before: tuple[str, Any], now: datetime) -> None:
-    status, estimate = before
-    if shipment.status != status and TrackingStatus(shipment.status) in ANNOUNCED:
-        record_event(
-            ANNOUNCED[TrackingStatus(shipment.status)],
-            aggregate=f"shipment:{shipment.pk}",
-            payload=shipment_payload(shipment, status_at=shipment.status_at.isoformat()),
-            now=now,
-        )
-    new_estimate = shipment.estimated_delivery
+def _summary_of(shipment: Shipment) -> ScanSummary | None:
+    if shipment.last_scan_at is None:
+        return None  # nothing scanned yet: the first event decides
+    return ScanSummary(
+        status=TrackingStatus(shipment.status),
+        status_at=shipment.status_at,
+        last_scan_at=shipment.last_scan_at,
+        delivered_at=shipment.delivered_at,
+        estimated_delivery=shipment.estimated_delivery,
+        estimated_at=shipment.estimated_at,
+    )
+
+
+SUMMARY_FIELDS = [
+    "status",
+    "status_at",
+    "last_scan_at",
+    "quiet_deadline",
+    "delivered_at",
+    "estimated_delivery",
+    "estimated_at",
+]
+
+
+def _advance_status(batches: list[tuple[Shipment, list[TrackingUpdate]]], *, now: datetime) -> None:
+    changed, announcements = [], []
+    quiet_for = shipping_settings.no_movement_after()
+    for shipment, updates in batches:
+        before = _summary_of(shipment)
+        summary = advance(before, updates)
+        if summary is None or summary == before:
+            continue
+        final = summary.status in FINAL_STATUSES
+        shipment.status = summary.status.value
+        shipment.status_at = summary.status_at
+        shipment.last_scan_at = summary.last_scan_at
+        shipment.quiet_deadline = None if final else summary.last_scan_at + quiet_for
+        shipment.delivered_at = summary.delivered_at
+        shipment.estimated_delivery = summary.estimated_delivery
+        shipment.estimated_at = summary.estimated_at
+        changed.append(shipment)
+        announcements += _announcements(shipment, before=before)
+    if changed:
+        Shipment.objects.bulk_update(changed, SUMMARY_FIELDS)
+    record_events(announcements, now=now)
+
+
+def _announcements(
+    shipment: Shipment, *, before: ScanSummary | None
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """The events the customer hears of: a status reached, or a new date past the promise."""
+    aggregate = f"shipment:{shipment.pk}"
+    announced = []
+    status = TrackingStatus(shipment.status)
+    if status in ANNOUNCED and (before is None or before.status != status):
+        payload = shipment_payload(shipment, status_at=shipment.status_at.isoformat())
+        announced.append((ANNOUNCED[status], aggregate, payload))
+    estimate = shipment.estimated_delivery
     if (
-        new_estimate is not None
-        and new_estimate != estimate
-        and new_estimate > shipment.promised_by
+        estimate is not None
+        and estimate > shipment.promised_by
+        and (before is None or before.estimated_delivery != estimate)
         and shipment.delivered_at is None
     ):
-        record_event(
-            events.SHIPMENT_DELAYED,
-            aggregate=f"shipment:{shipment.pk}",
-            payload=shipment_payload(shipment, new_date=new_estimate.isoformat()),
-            now=now,
-        )
+        payload = shipment_payload(shipment, new_date=estimate.isoformat())
+        announced.append((events.SHIPMENT_DELAYED, aggregate, payload))
+    return announced
