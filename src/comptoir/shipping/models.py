@@ -106,7 +106,10 @@ class Shipment(models.Model):
     )
     status_at = models.DateTimeField()
     last_scan_at = models.DateTimeField(null=True, blank=True)
-    # When "no movement" falls due if nothing is scanned before; null once the journey is over.
+    # When the scheduled check must next look at this parcel: for "late" (the end of the
+    # promised day), and for "no movement" or "lost" (from the last scan, re-armed lazily by
+    # the check, so that a scan updates no indexed column). Null: nothing left to watch.
+    late_watch_at = models.DateTimeField(null=True, blank=True)
     quiet_deadline = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
@@ -124,7 +127,7 @@ class Shipment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["late_after"], name="shipment_late_after"),
+            models.Index(fields=["late_watch_at"], name="shipment_late_watch"),
             models.Index(fields=["quiet_deadline"], name="shipment_quiet_deadline"),
         ]
 
@@ -132,8 +135,12 @@ class Shipment(models.Model):
 class TrackingEvent(models.Model):
     """A carrier scan, stored once: the carrier's own event id is unique per carrier."""
 
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
-    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: (shipment, occurred_at) and (carrier, carrier_event_id) cover
+    # every read, and each index is paid on every one of the many inserts.
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="+", db_index=False)
     carrier_event_id = models.CharField(max_length=80)
     status = models.CharField(max_length=24, choices=[(s.value, s.value) for s in TrackingStatus])
     occurred_at = models.DateTimeField()

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
-from .domain.alerts import AlertKind
 from .domain.carriers import PriceBand, ServiceTerms
 from .domain.tracking import FINAL_STATUSES
 from .errors import AlertNotFound, CarrierNotFound, ShipmentNotFound
@@ -110,42 +109,28 @@ def alert_list(
     return alerts
 
 
-def _without_alert(kind: AlertKind) -> Exists:
-    return ~Exists(ShipmentAlert.objects.filter(shipment=OuterRef("pk"), kind=kind))
+def late_watch_due(*, now: datetime) -> QuerySet[Shipment]:
+    return Shipment.objects.filter(late_watch_at__lte=now).order_by("late_watch_at")
 
 
-def open_shipments() -> QuerySet[Shipment]:
-    return Shipment.objects.exclude(status__in=FINAL)
+def quiet_watch_due(*, now: datetime) -> QuerySet[Shipment]:
+    return Shipment.objects.filter(quiet_deadline__lte=now).order_by("quiet_deadline")
 
 
-def late_without_alert(*, now: datetime) -> QuerySet[Shipment]:
-    return open_shipments().filter(late_after__lte=now).filter(_without_alert(AlertKind.LATE))
+def alert_kinds_of(*, shipment_ids: list[int]) -> dict[int, set[str]]:
+    kinds: dict[int, set[str]] = {}
+    for shipment_id, kind in ShipmentAlert.objects.filter(shipment_id__in=shipment_ids).values_list(
+        "shipment_id", "kind"
+    ):
+        kinds.setdefault(shipment_id, set()).add(kind)
+    return kinds
 
 
-def quiet_without_alert(*, deadline: datetime, kind: AlertKind) -> QuerySet[Shipment]:
-    return open_shipments().filter(quiet_deadline__lte=deadline).filter(_without_alert(kind))
-
-
-def next_check_due(*, lost_extra: object) -> datetime | None:
-    """When the scheduled check next has something to find, if nothing is scanned before."""
-    late = (
-        open_shipments()
-        .filter(_without_alert(AlertKind.LATE))
-        .aggregate(at=Min("late_after"))["at"]
-    )
-    quiet = (
-        open_shipments()
-        .filter(_without_alert(AlertKind.NO_MOVEMENT))
-        .aggregate(at=Min("quiet_deadline"))["at"]
-    )
-    lost = (
-        open_shipments()
-        .filter(_without_alert(AlertKind.LOST))
-        .aggregate(at=Min("quiet_deadline"))["at"]
-    )
+def next_check_due() -> datetime | None:
+    """When the scheduled check next has a parcel to look at (two index reads)."""
+    late = Shipment.objects.aggregate(at=Min("late_watch_at"))["at"]
+    quiet = Shipment.objects.aggregate(at=Min("quiet_deadline"))["at"]
     candidates = [at for at in (late, quiet) if at is not None]
-    if lost is not None:
-        candidates.append(lost + lost_extra)  # type: ignore[operator]
     return min(candidates) if candidates else None
 
 

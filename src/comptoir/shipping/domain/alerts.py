@@ -52,6 +52,23 @@ def late_after(promised_by: date, *, timezone: str) -> datetime:
     return midnight.astimezone(ZoneInfo("UTC"))
 
 
+def quiet_alerts_due(
+    *,
+    since: datetime,
+    now: datetime,
+    no_movement_after: timedelta,
+    lost_after: timedelta,
+    raised: set[AlertKind],
+) -> tuple[list[AlertKind], datetime | None]:
+    """For a parcel last scanned (or made) at `since`: the quiet alerts due now, and when to
+    look again for the ones not due yet (None: nothing left to watch for)."""
+    due_at = {AlertKind.NO_MOVEMENT: since + no_movement_after, AlertKind.LOST: since + lost_after}
+    pending = {kind: at for kind, at in due_at.items() if kind not in raised}
+    due = [kind for kind, at in pending.items() if at <= now]
+    later = [at for at in pending.values() if at > now]
+    return due, min(later) if later else None
+
+
 def alerts_for_update(
     update: TrackingUpdate,
     *,

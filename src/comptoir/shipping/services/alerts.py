@@ -14,11 +14,17 @@ from comptoir.core.errors import Conflict, ValidationFailed
 from comptoir.core.outbox import record_event
 
 from .. import events
-from ..domain.alerts import AlertKind, Point, alerts_for_update
+from ..domain.alerts import AlertKind, Point, alerts_for_update, quiet_alerts_due
 from ..domain.carriers import add_working_days
-from ..domain.tracking import TrackingUpdate
+from ..domain.tracking import FINAL_STATUSES, TrackingUpdate
 from ..models import Shipment, ShipmentAlert
-from ..selectors import alert_by_id, late_without_alert, next_check_due, quiet_without_alert
+from ..selectors import (
+    alert_by_id,
+    alert_kinds_of,
+    late_watch_due,
+    next_check_due,
+    quiet_watch_due,
+)
 from . import settings as shipping_settings
 from .payloads import shipment_payload
 
@@ -86,49 +92,72 @@ def raise_for_updates(pairs: list[tuple[Shipment, TrackingUpdate]], *, now: date
 
 def check_shipments(*, now: datetime | None = None) -> int:
     """The scheduled check: late against the promise, no movement, lost, without any incoming
-    event. Returns how many alerts it raised."""
+    event. Each parcel it looks at is either alerted or re-armed for its next due time, so it
+    reads only what falls due. Returns how many alerts it raised."""
     now = now or clock.now()
+    return _check_late(now) + _check_quiet(now)
+
+
+def _check_late(now: datetime) -> int:
     raised = 0
-    for shipment in late_without_alert(now=now).select_related("carrier")[:CHECK_BATCH]:
-        new_date = shipment.estimated_delivery
-        if new_date is None or new_date <= shipment.promised_by:
-            new_date = add_working_days(shipment.promised_by, 1)
+    for shipment in late_watch_due(now=now).select_related("carrier")[:CHECK_BATCH]:
         with transaction.atomic():
-            alert = raise_alert(
-                shipment,
-                AlertKind.LATE,
-                detail=f"promised by {shipment.promised_by}, not delivered",
-                now=now,
-            )
-            if alert is not None and shipment.estimated_delivery != new_date:
-                Shipment.objects.filter(pk=shipment.pk).update(estimated_delivery=new_date)
-                shipment.estimated_delivery = new_date
-                record_event(
-                    events.SHIPMENT_DELAYED,
-                    aggregate=f"shipment:{shipment.pk}",
-                    payload=shipment_payload(shipment, new_date=new_date.isoformat()),
+            if shipment.status not in FINAL_STATUSES and shipment.delivered_at is None:
+                raised += _raise_late(shipment, now=now)
+            Shipment.objects.filter(pk=shipment.pk).update(late_watch_at=None)
+    return raised
+
+
+def _raise_late(shipment: Shipment, *, now: datetime) -> bool:
+    alert = raise_alert(
+        shipment,
+        AlertKind.LATE,
+        detail=f"promised by {shipment.promised_by}, not delivered",
+        now=now,
+    )
+    if alert is None:
+        return False
+    new_date = shipment.estimated_delivery
+    if new_date is None or new_date <= shipment.promised_by:
+        # The carrier gave no later date: tell the customer the next working day.
+        new_date = add_working_days(shipment.promised_by, 1)
+        Shipment.objects.filter(pk=shipment.pk).update(estimated_delivery=new_date)
+        shipment.estimated_delivery = new_date
+        record_event(
+            events.SHIPMENT_DELAYED,
+            aggregate=f"shipment:{shipment.pk}",
+            payload=shipment_payload(shipment, new_date=new_date.isoformat()),
+            now=now,
+        )
+    return True
+
+
+def _check_quiet(now: datetime) -> int:
+    raised = 0
+    due = list(quiet_watch_due(now=now).select_related("carrier")[:CHECK_BATCH])
+    kinds = alert_kinds_of(shipment_ids=[s.pk for s in due])
+    for shipment in due:
+        with transaction.atomic():
+            next_look = None
+            if shipment.status not in FINAL_STATUSES:
+                since = shipment.last_scan_at or shipment.created_at
+                to_raise, next_look = quiet_alerts_due(
+                    since=since,
                     now=now,
+                    no_movement_after=shipping_settings.no_movement_after(),
+                    lost_after=shipping_settings.lost_after(),
+                    raised={AlertKind(k) for k in kinds.get(shipment.pk, set())},
                 )
-        raised += alert is not None
-    quiet = shipping_settings.no_movement_after()
-    for kind, deadline in (
-        (AlertKind.NO_MOVEMENT, now),
-        (AlertKind.LOST, now - (shipping_settings.lost_after() - quiet)),
-    ):
-        for shipment in quiet_without_alert(deadline=deadline, kind=kind).select_related("carrier")[
-            :CHECK_BATCH
-        ]:
-            since = shipment.last_scan_at or shipment.created_at
-            detail = f"no scan since {since:%Y-%m-%d %H:%M} UTC"
-            raised += raise_alert(shipment, kind, detail=detail, now=now) is not None
+                detail = f"no scan since {since:%Y-%m-%d %H:%M} UTC"
+                for kind in to_raise:
+                    raised += raise_alert(shipment, kind, detail=detail, now=now) is not None
+            Shipment.objects.filter(pk=shipment.pk).update(quiet_deadline=next_look)
     return raised
 
 
 def next_check() -> datetime | None:
-    """When `check_shipments` next has something to find (the worker books itself for then)."""
-    return next_check_due(
-        lost_extra=shipping_settings.lost_after() - shipping_settings.no_movement_after()
-    )
+    """When `check_shipments` next has something to look at (the worker books itself then)."""
+    return next_check_due()
 
 
 def assign_alert(*, alert_id: int, assignee_id: int | None) -> ShipmentAlert:

@@ -110,6 +110,7 @@ def create_shipment(
             errors=[{"field": "destination.country", "message": "no service"}],
         )
     service = CarrierService.objects.select_related("carrier").get(pk=quote.service_id)
+    deadline = late_after(promised_by, timezone=shipping_settings.timezone())
     shipment = Shipment(
         reference=f"SHP-{secrets.token_hex(5).upper()}",
         order_id=order_id,
@@ -131,7 +132,8 @@ def create_shipment(
         service=service,
         tracking_token=secrets.token_urlsafe(24),
         promised_by=promised_by,
-        late_after=late_after(promised_by, timezone=shipping_settings.timezone()),
+        late_after=deadline,
+        late_watch_at=deadline,
         status_at=now,
         quiet_deadline=now + shipping_settings.no_movement_after(),
         created_at=now,
