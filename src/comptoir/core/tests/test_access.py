@@ -29,6 +29,8 @@ PERMISSIONS = [
     "catalog.write",
     "feeds.read",
     "tokens.manage",
+    "shipping.read",
+    "shipping.manage",
 ]
 ALLOWED = {
     Role.ADMINISTRATOR: set(PERMISSIONS),
@@ -42,8 +44,10 @@ ALLOWED = {
         "stock.hold",
         "stock.sell",
         "stock.adjust",
+        "shipping.read",
     },
-    Role.AGENT: {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"},
+    Role.AGENT: {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"}
+    | {"shipping.read"},
     Role.SHOPPER: {"stock.hold"},
 }
 
