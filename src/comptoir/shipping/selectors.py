@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Min, Q, QuerySet
 
+from comptoir.locations.models import Location
+
 from .domain.carriers import PriceBand, ServiceTerms
 from .domain.tracking import FINAL_STATUSES
 from .errors import AlertNotFound, CarrierNotFound, ShipmentNotFound
@@ -53,15 +55,51 @@ def shipment_by_id(*, shipment_id: int) -> Shipment:
         raise ShipmentNotFound("No such shipment.") from None
 
 
-def shipments_for_update(*, carrier_id: int, tracking_numbers: set[str]) -> list[Shipment]:
+# What taking scans in reads and writes of a shipment, and nothing else: a batch reads a
+# hundred of them, and loading every column was a fifth of the batch's time (measured).
+TRACKING_FIELDS = (
+    "id",
+    "reference",
+    "order_id",
+    "order_reference",
+    "customer_id",
+    "carrier_id",
+    "tracking_number",
+    "tracking_token",
+    "promised_by",
+    "origin_id",
+    "destination_kind",
+    "destination_location_id",
+    "destination_latitude",
+    "destination_longitude",
+    "status",
+    "status_at",
+    "last_scan_at",
+    "delivered_at",
+    "estimated_delivery",
+    "estimated_at",
+)
+
+
+def shipments_for_update(*, carrier: Carrier, tracking_numbers: set[str]) -> list[Shipment]:
     """The carrier's shipments with these numbers, locked in pk order (no deadlock between two
-    batches touching the same parcels)."""
-    return list(
-        Shipment.objects.select_for_update(of=("self",))
-        .filter(carrier_id=carrier_id, tracking_number__in=tracking_numbers)
-        .select_related("origin", "destination_location", "carrier")
+    batches touching the same parcels), with their carrier and places attached."""
+    shipments = list(
+        Shipment.objects.select_for_update()
+        .filter(carrier_id=carrier.pk, tracking_number__in=tracking_numbers)
+        .only(*TRACKING_FIELDS)
         .order_by("pk")
     )
+    place_ids = {s.origin_id for s in shipments} | {
+        s.destination_location_id for s in shipments if s.destination_location_id
+    }
+    places = Location.objects.only("id", "latitude", "longitude").in_bulk(place_ids)
+    for shipment in shipments:
+        shipment.carrier = carrier
+        shipment.origin = places[shipment.origin_id]
+        if shipment.destination_location_id:
+            shipment.destination_location = places[shipment.destination_location_id]
+    return shipments
 
 
 def shipment_by_token(*, token: str) -> Shipment:

@@ -98,7 +98,7 @@ def take_in(
     with transaction.atomic():
         shipments = {
             s.tracking_number: s
-            for s in shipments_for_update(carrier_id=carrier.pk, tracking_numbers=numbers)
+            for s in shipments_for_update(carrier=carrier, tracking_numbers=numbers)
         }
         known = [u for u in updates if u.tracking_number in shipments]
         _store_once([_row(shipments[u.tracking_number], carrier, u, now) for u in known])
@@ -125,6 +125,22 @@ EVENT_COLUMNS = (
     "longitude",
     "estimated_delivery",
     "reason",
+)
+
+
+PG_COLUMN_TYPES = (
+    "bigint",
+    "bigint",
+    "varchar",
+    "varchar",
+    "timestamptz",
+    "timestamptz",
+    "varchar",
+    "varchar",
+    "float8",
+    "float8",
+    "date",
+    "varchar",
 )
 
 
@@ -164,12 +180,22 @@ def _store_once(rows: list[tuple]) -> None:
         for row in rows
     ]
     table = TrackingEvent._meta.db_table
-    one = "(" + ", ".join(["%s"] * len(EVENT_COLUMNS)) + ")"
+    columns = ", ".join(EVENT_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(EVENT_COLUMNS)}) "  # noqa: S608 - names are ours
-            f"VALUES {', '.join([one] * len(rows))} ON CONFLICT DO NOTHING",
-            [value for row in rows for value in row],
+        if connection.vendor == "postgresql":
+            # One array per column: twelve parameters whatever the batch size (a VALUES list
+            # of 1,200 placeholders cost more to bind than to run).
+            arrays = ", ".join(f"%s::{kind}[]" for kind in PG_COLUMN_TYPES)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) "  # noqa: S608
+                "ON CONFLICT DO NOTHING",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+            return
+        one = "(" + ", ".join(["%s"] * len(EVENT_COLUMNS)) + ")"
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES {one} ON CONFLICT DO NOTHING",  # noqa: S608
+            rows,
         )
 
 
