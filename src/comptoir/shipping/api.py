@@ -15,8 +15,7 @@ from comptoir.core import clock
 from comptoir.core.access import Actor, authorize
 from comptoir.core.idempotency import idempotent
 from comptoir.core.pagination import Page, paginate
-from comptoir.locations.domain import GeoPoint
-from comptoir.locations.selectors import location_by_code, nearest_locations
+from comptoir.locations.selectors import location_by_code
 
 from . import selectors
 from .domain.kpis import delivery_figures, hours_between
@@ -259,54 +258,7 @@ def list_store_parcels(
 def get_tracking_page(request: HttpRequest, token: str) -> dict:
     """What the public tracking page shows, reached by the unguessable link in the customer's
     messages: no sign-in, no personal data beyond the town."""
-    shipment = selectors.shipment_by_token(token=token)
-    return tracking_page(shipment)
-
-
-def tracking_page(shipment: Shipment) -> dict[str, Any]:
-    help_store = None
-    point = _destination_point(shipment)
-    if point is not None:
-        near = nearest_locations(point=point, postcode=None, city=None, limit=1)
-        if near.items:
-            item = near.items[0]
-            help_store = {
-                "code": item.code,
-                "name": item.name,
-                "city": item.city,
-                "distance_km": item.distance_km,
-            }
-    return {
-        "brand": {
-            "name": settings.BRAND_NAME,
-            "colour": settings.BRAND_COLOUR,
-            "logo_url": settings.BRAND_LOGO_URL,
-        },
-        "reference": shipment.reference,
-        "carrier": shipment.carrier.name,
-        "tracking_number": shipment.tracking_number,
-        "status": shipment.status,
-        "promised_by": shipment.promised_by,
-        "estimated_delivery": shipment.estimated_delivery,
-        "delivered_at": shipment.delivered_at,
-        "destination_city": shipment.destination_city
-        or (shipment.destination_location.city if shipment.destination_location else ""),
-        "events": list(
-            selectors.events_of(shipment_id=shipment.pk).values(
-                "status", "occurred_at", "description", "place"
-            )
-        ),
-        "help_store": help_store,
-    }
-
-
-def _destination_point(shipment: Shipment) -> GeoPoint | None:
-    if shipment.destination_latitude is not None and shipment.destination_longitude is not None:
-        return GeoPoint(shipment.destination_latitude, shipment.destination_longitude)
-    place = shipment.destination_location
-    if place is not None:
-        return GeoPoint(float(place.latitude), float(place.longitude))
-    return None
+    return selectors.tracking_page(token=token)
 
 
 @router.get("/shipping/kpis", response=KpisOut, operation_id="get_shipping_kpis")

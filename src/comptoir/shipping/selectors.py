@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 
+from comptoir.locations.domain import GeoPoint
 from comptoir.locations.models import Location
+from comptoir.locations.selectors import nearest_locations
 
 from .domain.carriers import PriceBand, ServiceTerms
 from .domain.tracking import FINAL_STATUSES
@@ -218,3 +222,56 @@ def ready_and_collected(*, since: datetime, until: datetime) -> list[tuple[datet
         for pk, delivered_at in shipments.values_list("pk", "delivered_at")
         if pk in ready
     ]
+
+
+def _destination_point(shipment: Shipment) -> GeoPoint | None:
+    if shipment.destination_latitude is not None and shipment.destination_longitude is not None:
+        return GeoPoint(shipment.destination_latitude, shipment.destination_longitude)
+    place = shipment.destination_location
+    if place is not None:
+        return GeoPoint(float(place.latitude), float(place.longitude))
+    return None
+
+
+def _help_store(shipment: Shipment) -> dict[str, Any] | None:
+    point = _destination_point(shipment)
+    if point is None:
+        return None
+    near = nearest_locations(point=point, postcode=None, city=None, limit=1)
+    if not near.items:
+        return None
+    item = near.items[0]
+    return {
+        "code": item.code,
+        "name": item.name,
+        "city": item.city,
+        "distance_km": item.distance_km,
+    }
+
+
+def tracking_page(*, token: str) -> dict[str, Any]:
+    """What the public tracking page shows: branding, status, timeline, promise, the store
+    nearest the destination for help. No personal data beyond the town."""
+    shipment = shipment_by_token(token=token)
+    return {
+        "brand": {
+            "name": settings.BRAND_NAME,
+            "colour": settings.BRAND_COLOUR,
+            "logo_url": settings.BRAND_LOGO_URL,
+        },
+        "reference": shipment.reference,
+        "carrier": shipment.carrier.name,
+        "tracking_number": shipment.tracking_number,
+        "status": shipment.status,
+        "promised_by": shipment.promised_by,
+        "estimated_delivery": shipment.estimated_delivery,
+        "delivered_at": shipment.delivered_at,
+        "destination_city": shipment.destination_city
+        or (shipment.destination_location.city if shipment.destination_location else ""),
+        "events": list(
+            events_of(shipment_id=shipment.pk).values(
+                "status", "occurred_at", "description", "place"
+            )
+        ),
+        "help_store": _help_store(shipment),
+    }
