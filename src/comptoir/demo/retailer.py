@@ -16,6 +16,7 @@ from comptoir.accounts.services import enrol_staff_member
 from comptoir.customers.models import Customer
 from comptoir.customers.services import record_customer_profile, register_shopper
 from comptoir.demo.catalogue import load_catalogue, load_stock
+from comptoir.demo.shipping import load_carriers
 from comptoir.demo.stores import DEFAULT_STORE_COUNT, load_locations
 from comptoir.locations.models import Location
 
@@ -55,6 +56,7 @@ def load(
     _load_locations(stores)
     load_catalogue(skus=skus, seed=seed)
     load_stock(seed=seed, range_percent=range_percent or (60 if skus <= 5000 else 6))
+    load_carriers()
     logins = _load_staff()
     logins.append(_load_jean())
     _load_customers(customers, rng=rng, seed=seed)
