@@ -3,7 +3,7 @@ parcels, the public tracking page's data and post-purchase KPIs."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from ninja.decorators import decorate_view
 
 from comptoir.core import clock
 from comptoir.core.access import Actor, authorize
+from comptoir.core.errors import ValidationFailed
 from comptoir.core.idempotency import idempotent
 from comptoir.core.pagination import Page, paginate
 from comptoir.locations.selectors import location_by_code
@@ -261,14 +262,26 @@ def get_tracking_page(request: HttpRequest, token: str) -> dict:
     return selectors.tracking_page(token=token)
 
 
+def _aware(moment: datetime | None, *, field: str) -> datetime | None:
+    """A query datetime as aware UTC, in a range the databases can compare (naive means UTC)."""
+    if moment is None:
+        return None
+    if not 1970 <= moment.year <= 2200:
+        raise ValidationFailed(
+            f"{field} must be between 1970 and 2200.",
+            errors=[{"field": f"query.{field}", "message": "between 1970 and 2200"}],
+        )
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 @router.get("/shipping/kpis", response=KpisOut, operation_id="get_shipping_kpis")
 def get_shipping_kpis(
     request: HttpRequest, since: datetime | None = None, until: datetime | None = None
 ) -> dict:
     """Post-purchase KPIs over deliveries in [since, until) (default: the last 30 days)."""
     authorize(request.auth, "shipping.read")
-    until = until or clock.now()
-    since = since or until - timedelta(days=30)
+    until = _aware(until, field="until") or clock.now()
+    since = _aware(since, field="since") or until - timedelta(days=30)
     delivered = selectors.delivered_between(since=since, until=until)
     figures = delivery_figures(list(delivered.values_list("delivered_at", "late_after")))
     pickup_hours = hours_between(selectors.ready_and_collected(since=since, until=until))
