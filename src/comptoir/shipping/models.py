@@ -14,6 +14,8 @@ class Carrier(models.Model):
     # The secret the carrier signs its tracking webhooks with (Standard Webhooks, whsec_…).
     webhook_secret = models.CharField(max_length=100)
     active = models.BooleanField(default=True)
+    # A carrier without webhooks is asked for its scans by the worker instead.
+    polls_tracking = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.name

@@ -151,6 +151,16 @@ def alert_list(
     return alerts
 
 
+def polling_due(*, before: datetime, limit: int) -> list[int]:
+    """Parcels under way with a polling carrier, not heard of since `before`, oldest first."""
+    return list(
+        Shipment.objects.exclude(status__in=FINAL)
+        .filter(carrier__polls_tracking=True, status_at__lt=before)
+        .order_by("status_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def late_watch_due(*, now: datetime) -> QuerySet[Shipment]:
     return Shipment.objects.filter(late_watch_at__lte=now).order_by("late_watch_at")
 

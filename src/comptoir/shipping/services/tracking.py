@@ -6,7 +6,7 @@ import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -26,7 +26,7 @@ from ..domain.tracking import (
 )
 from ..errors import InvalidSignature
 from ..models import Carrier, Shipment, TrackingEvent
-from ..selectors import carrier_by_code, shipment_by_id, shipments_for_update
+from ..selectors import carrier_by_code, polling_due, shipment_by_id, shipments_for_update
 from . import alerts
 from .payloads import shipment_payload
 
@@ -81,6 +81,19 @@ def poll_shipment(*, shipment_id: int, now: datetime | None = None) -> Received:
     adapter = adapter_for(shipment.carrier.adapter, carrier_code=shipment.carrier.code)
     updates = adapter.poll_tracking(shipment.tracking_number, since=None)
     return take_in(carrier=shipment.carrier, updates=updates, now=now)
+
+
+POLL_BATCH = 200
+
+
+def poll_quiet_shipments(*, quiet_for: timedelta, now: datetime | None = None) -> int:
+    """For carriers that send no webhooks: ask for the scans of parcels under way that have
+    not been heard of for `quiet_for`. Returns how many parcels were asked about."""
+    now = now or clock.now()
+    due = polling_due(before=now - quiet_for, limit=POLL_BATCH)
+    for shipment_id in due:
+        poll_shipment(shipment_id=shipment_id, now=now)
+    return len(due)
 
 
 def take_in(

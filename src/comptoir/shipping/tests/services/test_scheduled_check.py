@@ -30,3 +30,30 @@ def test_a_parcel_with_no_scan_for_the_configured_time_raises_no_movement_on_its
     alerts = list(ShipmentAlert.objects.values_list("shipment_id", "kind"))
     assert alerts == [(quiet.pk, "no_movement")]
     assert recent.pk not in [shipment_id for shipment_id, _ in alerts]
+
+
+@pytest.mark.django_db
+def test_the_worker_asks_a_carrier_without_webhooks_for_its_scans():
+    from comptoir.shipping.adapters.fake import FakeCarrier
+    from comptoir.shipping.domain.tracking import TrackingStatus
+    from comptoir.shipping.models import Carrier, TrackingEvent
+    from comptoir.shipping.tests.factories import a_scan
+    from comptoir.worker.tasks import poll_carrier_tracking
+
+    make_carriers()
+    Carrier.objects.filter(code="colisexpress").update(polls_tracking=True)
+    now = clock.now()
+    shipment = make_shipment(
+        make_store("lyon-part-dieu"),
+        promised_by=(now + timedelta(days=10)).date(),
+        now=now - timedelta(hours=1),
+    )
+    FakeCarrier.record_scans(
+        [a_scan(shipment, TrackingStatus.IN_TRANSIT, now - timedelta(minutes=40))]
+    )
+
+    poll_carrier_tracking.call_local()
+
+    shipment.refresh_from_db()
+    assert shipment.status == "in_transit"
+    assert TrackingEvent.objects.filter(shipment=shipment).count() == 1
