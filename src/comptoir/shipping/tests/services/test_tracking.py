@@ -187,3 +187,29 @@ def test_polling_the_carrier_takes_in_the_same_events_once(client):
     shipment.refresh_from_db()
     assert shipment.status == "in_transit"
     assert shipment.last_scan_at == MONDAY + timedelta(hours=20)
+
+
+def _count_queries(client, parcels):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scans = []
+    for parcel in parcels:
+        scans += [
+            a_scan(parcel, TrackingStatus.IN_TRANSIT, MONDAY + timedelta(hours=2)),
+            a_scan(parcel, TrackingStatus.OUT_FOR_DELIVERY, MONDAY + timedelta(hours=20)),
+        ]
+    request = signed(parcels[0].carrier, scans, timestamp=int(time.time()))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(URL.format(parcels[0].carrier.code), **request).status_code == 202
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_a_batch_costs_the_same_number_of_statements_for_three_parcels_or_thirty(client):
+    make_carriers()
+    lyon = make_store("lyon-part-dieu")
+    few = [make_shipment(lyon, promised_by=WEDNESDAY, now=MONDAY) for _ in range(3)]
+    many = [make_shipment(lyon, promised_by=WEDNESDAY, now=MONDAY) for _ in range(30)]
+
+    assert _count_queries(client, few) == _count_queries(client, many)
