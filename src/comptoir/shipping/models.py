@@ -114,6 +114,7 @@ class Shipment(models.Model):
     late_watch_at = models.DateTimeField(null=True, blank=True)
     quiet_deadline = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True, help_text="carriers without webhooks")
     created_at = models.DateTimeField()
     # The fulfilment.dispatched event it was made from: a redelivered event makes nothing new.
     dispatch_event_id = models.UUIDField(null=True, blank=True, unique=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 
 from comptoir.locations.domain import GeoPoint
 from comptoir.locations.models import Location
@@ -152,11 +152,13 @@ def alert_list(
 
 
 def polling_due(*, before: datetime, limit: int) -> list[int]:
-    """Parcels under way with a polling carrier, not heard of since `before`, oldest first."""
+    """Parcels under way with a polling carrier, neither heard of nor asked about since
+    `before`; the least recently asked first, so that none waits behind the others."""
     return list(
         Shipment.objects.exclude(status__in=FINAL)
         .filter(carrier__polls_tracking=True, status_at__lt=before)
-        .order_by("status_at")
+        .filter(Q(polled_at__isnull=True) | Q(polled_at__lt=before))
+        .order_by(F("polled_at").asc(nulls_first=True), "pk")
         .values_list("pk", flat=True)[:limit]
     )
 

@@ -77,9 +77,11 @@ def receive_webhook(
 
 def poll_shipment(*, shipment_id: int, now: datetime | None = None) -> Received:
     """Ask the carrier for the parcel's events (for carriers without webhooks, or a gap)."""
+    now = now or clock.now()
     shipment = shipment_by_id(shipment_id=shipment_id)
     adapter = adapter_for(shipment.carrier.adapter, carrier_code=shipment.carrier.code)
     updates = adapter.poll_tracking(shipment.tracking_number, since=None)
+    Shipment.objects.filter(pk=shipment.pk).update(polled_at=now)
     return take_in(carrier=shipment.carrier, updates=updates, now=now)
 
 

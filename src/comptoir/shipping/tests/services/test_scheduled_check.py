@@ -57,3 +57,22 @@ def test_the_worker_asks_a_carrier_without_webhooks_for_its_scans():
     shipment.refresh_from_db()
     assert shipment.status == "in_transit"
     assert TrackingEvent.objects.filter(shipment=shipment).count() == 1
+
+
+@pytest.mark.django_db
+def test_polling_takes_turns_so_no_parcel_waits_behind_the_others():
+    from comptoir.shipping.models import Carrier
+    from comptoir.shipping.services.tracking import poll_quiet_shipments
+
+    make_carriers()
+    Carrier.objects.update(polls_tracking=True)
+    now = clock.now()
+    lyon = make_store("lyon-part-dieu")
+    promised = (now + timedelta(days=10)).date()
+    for _ in range(3):
+        make_shipment(lyon, promised_by=promised, now=now - timedelta(hours=2))
+    quiet = timedelta(minutes=30)
+
+    assert poll_quiet_shipments(quiet_for=quiet, now=now) == 3
+    assert poll_quiet_shipments(quiet_for=quiet, now=now + timedelta(minutes=10)) == 0
+    assert poll_quiet_shipments(quiet_for=quiet, now=now + timedelta(minutes=31)) == 3
