@@ -69,6 +69,9 @@ def main() -> None:
     if orders_pg:
         ensure_wrk()
         run("bench/orders.py", orders_pg)
+    tracking_pg = fresh_postgres("comptoir_bench_tracking")
+    if tracking_pg:
+        run("bench/tracking.py", tracking_pg)
     write_report()
 
 
@@ -145,14 +148,61 @@ WHY_MISSED = {
 }
 
 
+TRACKING_TARGETS = [
+    (
+        "tracking_events_per_s",
+        "tracking_ceiling_events_per_s",
+        "≥ 1,000 and ≥ 0.2× ceiling",
+        lambda v, p: v >= 1000 and v >= 0.2 * p,
+    ),
+    ("tracking_duplicates_stored", None, "0", lambda v, p: v == 0),
+    ("exception_detection_lag_s", None, "p99 < 60", lambda v, p: v is not None and v < 60),
+]
+
+
+def tracking_report(tracking: dict) -> list[str]:
+    lines = [
+        "## Tracking events in, through HTTP (PostgreSQL, Granian)",
+        "",
+        f"{tracking['deliveries']:,} signed webhook deliveries ({tracking['distinct_events']:,} "
+        f"distinct scans of {tracking['parcels']:,} parcels, the rest resent, about 5 % out of "
+        f"order), {tracking['batch_size']} per call; client: {tracking['client']}; server: "
+        f"{tracking['server']}. Ceiling: the same batches as raw INSERT … ON CONFLICT DO "
+        f"NOTHING from {tracking['clients']} connections. Lag: the real worker (Huey on Redis) "
+        "finding parcels that become late with no event coming.",
+        "",
+        "| figure | value | partner | partner value | target | met |",
+        "| --- | ---: | --- | ---: | --- | :-: |",
+    ]
+    for figure, partner, target, check in TRACKING_TARGETS:
+        value = tracking[figure]
+        other = tracking.get(partner) if partner else None
+        met = "yes" if check(value, other or 0) else "**no**"
+        lines.append(
+            f"| `{figure}` | {value} | {f'`{partner}`' if partner else ''} "
+            f"| {other if other is not None else ''} | {target} | {met} |"
+        )
+    lines += [
+        f"| `tracking_parcels_not_delivered` | {tracking['tracking_parcels_not_delivered']} "
+        "| final status wrong | | 0 | |",
+        "",
+    ]
+    return lines
+
+
 def write_report() -> None:
     outbox = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("outbox-*.json"))]
     stock_file = RESULTS / "stock-postgresql.json"
     stock = json.loads(stock_file.read_text()) if stock_file.exists() else None
     orders_file = RESULTS / "orders-postgresql.json"
     orders = json.loads(orders_file.read_text()) if orders_file.exists() else None
+    tracking_file = RESULTS / "tracking-postgresql.json"
+    tracking = json.loads(tracking_file.read_text()) if tracking_file.exists() else None
     (RESULTS / "latest.json").write_text(
-        json.dumps({"outbox": outbox, "stock": stock, "orders": orders}, indent=2) + "\n"
+        json.dumps(
+            {"outbox": outbox, "stock": stock, "orders": orders, "tracking": tracking}, indent=2
+        )
+        + "\n"
     )
     lines = [
         "# Benchmarks",
@@ -203,6 +253,8 @@ def write_report() -> None:
         ]
     if orders:
         lines += order_report(orders)
+    if tracking:
+        lines += tracking_report(tracking)
     lines += [
         "## Outbox cost",
         "",

@@ -17,6 +17,7 @@ from comptoir.customers.models import Customer
 from comptoir.customers.services import record_customer_profile, register_shopper
 from comptoir.demo.catalogue import load_catalogue, load_stock
 from comptoir.demo.orders import load_orders
+from comptoir.demo.shipping import load_carriers
 from comptoir.demo.stores import DEFAULT_STORE_COUNT, load_locations
 from comptoir.locations.models import Location
 
@@ -56,6 +57,7 @@ def load(
     _load_locations(stores)
     load_catalogue(skus=skus, seed=seed)
     load_stock(seed=seed, range_percent=range_percent or (60 if skus <= 5000 else 6))
+    load_carriers()
     logins = _load_staff()
     logins.append(_load_jean())
     _load_customers(customers, rng=rng, seed=seed)
