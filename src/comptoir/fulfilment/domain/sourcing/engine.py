@@ -39,7 +39,7 @@ def source_order(
     """
     need = _merge(lines)
     excluded_pairs = frozenset(excluded)
-    eligible, reasons = _eligible(candidates, destination, excluded_pairs)
+    eligible, reasons = _eligible(candidates, destination, need)
     problem = Problem(need, eligible, destination, costs, excluded_pairs, open_location_ids)
     need, unsourced = problem.need, problem.unsourced
     best = problem.search() if need else Allocation(0.0, (), {})
@@ -49,7 +49,7 @@ def source_order(
             unsourced + tuple(OrderLine(s, q) for s, q in best.short.items())
         )
     cost = best.cost - (costs.extra_parcel_penalty if assignments and not open_location_ids else 0)
-    explanation = explain(need, unsourced, assignments, problem.terms, reasons, problem)
+    explanation = explain(unsourced, assignments, reasons, problem)
     return SourcingPlan(
         assignments=assignments,
         unsourced=unsourced,
@@ -142,16 +142,15 @@ def _merge(lines: Iterable[OrderLine]) -> dict[str, int]:
 
 
 def _eligible(
-    candidates: Iterable[CandidateLocation],
-    destination: Destination,
-    excluded: frozenset[tuple[str, int]],
+    candidates: Iterable[CandidateLocation], destination: Destination, need: dict[str, int]
 ) -> tuple[list[CandidateLocation], dict[int, str]]:
+    """The locations that may fulfil, and why the others that hold items of the order may not."""
     eligible, reasons = [], {}
     for c in sorted(candidates, key=lambda c: c.location_id):
         reason = ineligibility(c, destination)
         if reason is None:
             eligible.append(c)
-        else:
+        elif any(c.available.get(s, 0) > 0 for s in need):
             reasons[c.location_id] = reason
     return eligible, reasons
 
