@@ -15,7 +15,7 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import highspy
@@ -154,12 +154,12 @@ def optimal_plan(
     need: dict[str, int] = {}
     for line in lines:
         need[line.sku] = need.get(line.sku, 0) + line.quantity
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("threads", 1)
     integer = highspy.HighsVarType.kInteger
-    served: dict[str, list] = {s: [] for s in need}
+    served: dict[str, list[highspy.highs.highs_var]] = {s: [] for s in need}
     switches = []
     for c in candidates:
         if ineligibility(c, destination) is not None:
@@ -198,7 +198,7 @@ def _peer_plan(
     lines: Sequence[OrderLine],
     destination: Destination,
     candidates: Sequence[CandidateLocation],
-    rank: object,
+    rank: Callable[[CandidateLocation, str], tuple[int, int]],
 ) -> tuple[list[Assignment], int]:
     eligible = [c for c in candidates if ineligibility(c, destination) is None]
     remaining = {c.location_id: c.remaining_capacity for c in eligible}
@@ -206,7 +206,7 @@ def _peer_plan(
     assignments, missing = [], 0
     for line in lines:
         left = line.quantity
-        for c in sorted(eligible, key=lambda c: rank(c, line.sku)):  # type: ignore[operator]
+        for c in sorted(eligible, key=lambda c: rank(c, line.sku)):
             if left == 0:
                 break
             already = taken.get((line.sku, c.location_id), 0)
@@ -241,7 +241,7 @@ def _splits(assignments: Sequence[Assignment]) -> int:
     return max(0, len({a.location_id for a in assignments}) - 1)
 
 
-def main() -> dict:
+def main() -> dict[str, object]:
     rng = random.Random(SEED)
     locations = make_locations(rng)
     orders = make_orders(rng, locations)

@@ -72,7 +72,8 @@ def resource_after_not_found(
 
     The units assigned there are sourced again, never from that location for that SKU (nor from
     any pair excluded before); every other assignment stays as it is, and the locations still
-    sending a parcel cost no extra parcel. `candidates` is stock as it stands now.
+    sending a parcel cost no extra parcel. `candidates` is stock as it stands now (the holders
+    of `sku` are enough; with every location of the plan, the new cost is exact).
     """
     missing = sum(
         a.quantity for a in plan.assignments if a.sku == sku and a.location_id == location_id
@@ -93,6 +94,10 @@ def resource_after_not_found(
         open_location_ids=still_open,
     )
     merged = _merge_assignments(kept + partial.assignments)
+    if {a.location_id for a in merged} <= names.keys():
+        cost = plan_cost(merged, destination, pool, costs)
+    else:  # the caller passed only the holders of this SKU: add what the new units cost
+        cost = plan.cost + partial.cost
     note = f"{sku} ×{missing} was not found on the shelf at {names.get(location_id, location_id)}"
     if partial.assignments:
         sources = ", ".join(
@@ -105,7 +110,7 @@ def resource_after_not_found(
     return SourcingPlan(
         assignments=merged,
         unsourced=_merge_unsourced(plan.unsourced + partial.unsourced),
-        cost=round(plan.cost + partial.cost, 6),
+        cost=round(cost, 6),
         explanation=(*plan.explanation, note),
         excluded=excluded,
     )

@@ -35,8 +35,8 @@ STANDARD = CarrierService("standard", transit_days=2)
 EXPRESS = CarrierService("express", transit_days=1)
 
 
-def paris(*args: int) -> datetime:
-    return datetime(*args, tzinfo=PARIS)
+def paris(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=PARIS)
 
 
 def closed_on(*days: date) -> OpeningHours:
@@ -64,8 +64,10 @@ def closed_on(*days: date) -> OpeningHours:
 def test_pickup_is_ready_after_the_lead_time_counted_in_open_hours(
     now: datetime, lead: int, ready: datetime
 ) -> None:
-    assert pickup_ready_by(now=now, hours=STORE_HOURS, lead_minutes=lead) == ready
-    assert pickup_ready_by(now=now, hours=STORE_HOURS, lead_minutes=lead).tzinfo == UTC
+    promised = pickup_ready_by(now=now, hours=STORE_HOURS, lead_minutes=lead)
+    assert promised == ready
+    assert promised is not None
+    assert promised.tzinfo == UTC
 
 
 def test_pickup_skips_an_exceptional_closure_and_uses_special_hours() -> None:
@@ -224,14 +226,14 @@ def test_time_slots_start_on_the_delivery_date_and_skip_sundays() -> None:
 
 
 def same_day_store(location_id: int, km: float, **overrides: object) -> SameDayStore:
-    fields: dict = {
+    fields: dict[str, object] = {
         "location_id": location_id,
         "hours": STORE_HOURS,
         "cut_off": time(14),
         "distance_km": km,
         "has_stock": True,
     }
-    return SameDayStore(**{**fields, **overrides})
+    return SameDayStore(**{**fields, **overrides})  # type: ignore[arg-type]
 
 
 def test_same_day_goes_to_the_nearest_store_with_the_stock_before_its_cut_off() -> None:
