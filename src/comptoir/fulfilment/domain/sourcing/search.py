@@ -20,7 +20,7 @@ from .model import (
 # Per SKU, at least this many locations stay candidates after pruning (more if needed to
 # cover the quantity); the branch and bound explores at most MAX_NODES sets of locations.
 CANDIDATES_PER_SKU = 12
-MAX_NODES = 3000
+MAX_NODES = 1500
 EPSILON = 1e-9
 
 

@@ -284,3 +284,29 @@ def test_ship_to_store_waits_for_the_store_to_reopen_after_a_sunday_and_a_closur
     # Delivered on Saturday 28 by the carrier's date, but the store is closed Saturday,
     # Sunday and Monday: received on Tuesday at opening.
     assert ready == paris(2026, 12, 1, 10, 30)
+
+
+def test_the_cut_off_follows_the_local_clock_after_the_spring_change() -> None:
+    # Monday 30 March 2026 is in summer time (UTC+2): 14:30 UTC is 16:30 in Paris, too late;
+    # the Friday before (UTC+1) 14:30 UTC was 15:30, in time.
+    assert dispatch_date(now=datetime(2026, 3, 30, 14, 30, tzinfo=UTC), rules=WAREHOUSE) == date(
+        2026, 3, 31
+    )
+    assert dispatch_date(now=datetime(2026, 3, 27, 14, 30, tzinfo=UTC), rules=WAREHOUSE) == date(
+        2026, 3, 27
+    )
+
+
+def test_slots_keep_their_local_times_across_the_autumn_change() -> None:
+    slots = delivery_slots(
+        now=paris(2026, 10, 22, 10),
+        dispatch=WAREHOUSE,
+        carrier=STANDARD,
+        slots=[TimeSlot(time(8), time(10))],
+        days=2,
+    )
+    # Saturday 24 October (UTC+2), then Monday 26 October (UTC+1): 08:00 local both days.
+    assert [s.starts_at for s in slots] == [
+        datetime(2026, 10, 24, 6, tzinfo=UTC),
+        datetime(2026, 10, 26, 7, tzinfo=UTC),
+    ]
