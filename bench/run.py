@@ -43,7 +43,7 @@ class Section:
     title: str
     describe: Callable[[dict], str]
     targets: list[Target]
-    extra: Callable[[dict], list[tuple[str, object, str]]] = lambda result: []
+    more_rows: Callable[[dict], list[tuple[str, object, str]]] = lambda result: []
     why_missed: dict[str, str] = field(default_factory=dict)
 
 
@@ -199,7 +199,7 @@ SECTIONS = [
             Target("hold_sql_statements", "≤ 6", lambda v, p: v <= 6),
             Target("sale_to_web_visible_ms", "< 50", lambda v, p: v < 50),
         ],
-        extra=lambda stock: [
+        more_rows=lambda stock: [
             (
                 "baseline_hold_throughput_per_s",
                 stock["baseline_hold_throughput_per_s"],
@@ -247,7 +247,7 @@ SECTIONS = [
                 lambda v, p: v <= 20,
             ),
         ],
-        extra=lambda orders: [
+        more_rows=lambda orders: [
             ("order_p99_ms", orders["order_p99_ms"], ""),
             ("order_events_match_orders", orders["order_events_match_orders"], "must be true"),
         ],
@@ -266,7 +266,7 @@ SECTIONS = [
             Target("tracking_duplicates_stored", "0", lambda v, p: v == 0),
             Target("exception_detection_lag_s", "p99 < 60", lambda v, p: v is not None and v < 60),
         ],
-        extra=lambda tracking: [
+        more_rows=lambda tracking: [
             (
                 "tracking_parcels_not_delivered",
                 tracking["tracking_parcels_not_delivered"],
@@ -316,7 +316,8 @@ def section_lines(section: Section, result: dict) -> list[str]:
             f"| {'yes' if met else '**no**'} |"
         )
     lines += [
-        f"| `{figure}` | {value} | {note} | | | |" for figure, value, note in section.extra(result)
+        f"| `{figure}` | {value} | {note} | | | |"
+        for figure, value, note in section.more_rows(result)
     ]
     lines.append("")
     if missed:
@@ -346,7 +347,7 @@ def write_report(*, measured: list[str]) -> None:
     """Fold this run's results into latest.json (keeping the benchmarks not run), then
     write latest.md from it."""
     latest = json.loads(LATEST.read_text()) if LATEST.exists() else {}
-    today = datetime.date.today().isoformat()
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
     for name in measured:
         if name == "outbox":
             files = sorted(RESULTS.glob("outbox-*.json"))
