@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import psycopg
+from customers import report_lines as customers_report_lines  # bench/customers.py, beside us
 
 RESULTS = Path("bench/results")
 POSTGRES_SERVER = os.environ.get(
@@ -65,6 +66,9 @@ def main() -> None:
     if stock_pg:
         ensure_wrk()
         run("bench/stock.py", stock_pg)
+    customers_pg = fresh_postgres("comptoir_bench_customers")
+    if customers_pg:
+        run("bench/customers.py", customers_pg)
     write_report()
 
 
@@ -167,6 +171,7 @@ def write_report() -> None:
             "The peer listing is timed over 5 sequential requests (p95 is their slowest).",
             "",
         ]
+    lines += customers_report_lines(RESULTS)
     lines += [
         "## Outbox cost",
         "",

@@ -71,10 +71,10 @@ def find_customer_by_identity(request: HttpRequest, kind: str, value: str) -> ob
     """Staff find a profile by any identity: email, phone, loyalty card, app device, store
     record. A value shared by several profiles and verified on none finds nobody."""
     authorize(request.auth, "customers.read")
-    customer_id = selectors.customer_id_by_identity(kind=kind, value=value)
-    if customer_id is None:
+    customer = selectors.customer_by_identity(kind=kind, value=value)
+    if customer is None:
         raise CustomerNotFound("No profile has this identity.")
-    return selectors.customer_by_id(customer_id=customer_id)
+    return customer
 
 
 @router.post("/check-ins", response={201: CheckInOut}, operation_id="check_in_by_loyalty_card")
