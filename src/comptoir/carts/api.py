@@ -62,12 +62,10 @@ def _view(cart: Cart) -> object:
     return selectors.cart_view(cart=selectors.cart_by_id(cart_id=cart.pk))
 
 
-@router.post("", response={200: CartOut, 201: AnonymousCartOut}, operation_id="start_cart")
+@router.post("", response={201: AnonymousCartOut}, operation_id="start_cart", auth=None)
 def start_cart(request: HttpRequest, payload: CartIn) -> Status[object]:
-    """A signed-in shopper gets their one open cart (200), with an anonymous one they send as
-    X-Cart-Token merged into it. Anyone else gets a new anonymous cart (201) and its token."""
-    if request.auth.customer_id is not None:
-        return Status(200, _view(_current_cart(request, payload.channel)))
+    """A new anonymous cart and its token, to send back as X-Cart-Token. A signed-in shopper
+    needs none: GET /carts/current is their cart, and merges this one into it."""
     cart = services.open_anonymous_cart(channel=payload.channel)
     view = selectors.cart_view(cart=cart)
     return Status(201, {**_out(view), "token": cart.anonymous_token})

@@ -39,6 +39,10 @@ from .schemas import (
 )
 
 router = Router(tags=["customers"])
+SIGN_IN_REFUSED = {
+    "description": "The email and password do not match a shopper account",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 IN_STORE_HOURS = 3  # a check-in older than this is a past visit, not someone in the store now
 
 
@@ -49,7 +53,13 @@ def register_shopper(request: HttpRequest, payload: ShopperSignUpIn) -> Status[o
     return Status(201, services.register_shopper(**payload.dict(), channel="web"))
 
 
-@router.post("/sign-in", response=CustomerOut, operation_id="sign_in_shopper", auth=None)
+@router.post(
+    "/sign-in",
+    response=CustomerOut,
+    operation_id="sign_in_shopper",
+    auth=None,
+    openapi_extra={"responses": {"401": SIGN_IN_REFUSED}},
+)
 def sign_in_shopper(request: HttpRequest, payload: SignInIn) -> object:
     """Open a session for a shopper (cookie `sessionid`); pages and the API share it."""
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
