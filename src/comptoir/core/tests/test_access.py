@@ -29,10 +29,17 @@ PERMISSIONS = [
     "catalog.write",
     "feeds.read",
     "tokens.manage",
+    "customers.check_in",
+    "customers.merge",
+    "customers.export",
+    "customers.erase",
+    "carts.read",
+    "carts.write",
 ]
 ALLOWED = {
     Role.ADMINISTRATOR: set(PERMISSIONS),
-    Role.OPERATIONS: set(PERMISSIONS) - {"tokens.manage", "customers.write"},
+    Role.OPERATIONS: set(PERMISSIONS)
+    - {"tokens.manage", "customers.write", "customers.check_in", "carts.read", "carts.write"},
     Role.ASSOCIATE: {
         "locations.read",
         "team.read",
@@ -42,8 +49,12 @@ ALLOWED = {
         "stock.hold",
         "stock.sell",
         "stock.adjust",
+        "customers.check_in",
+        "carts.read",
+        "carts.write",
     },
-    Role.AGENT: {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"},
+    Role.AGENT: {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"}
+    | {"customers.merge", "customers.export", "carts.read", "carts.write"},
     Role.SHOPPER: {"stock.hold"},
 }
 
@@ -83,7 +94,8 @@ def _matrix() -> list:
 
 
 def test_the_matrix_names_every_permission_a_role_grants():
-    own = {"customers.read_own", "customers.write_own"}
+    own = {"customers.read_own", "customers.write_own", "customers.export_own"}
+    own |= {"carts.read_own", "carts.write_own"}
     assert set(PERMISSIONS) | own == ALL_PERMISSIONS | {"tokens.manage"}
 
 
