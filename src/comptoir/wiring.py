@@ -37,7 +37,10 @@ HANDLERS: dict[str, list[Handler]] = {
     cart_events.CART_LINE_ADDED: [customer_handlers.put_event_on_timeline],
     cart_events.CART_MERGED: [customer_handlers.put_event_on_timeline],
     customer_events.CHECKED_IN: [customer_handlers.put_event_on_timeline],
-    customer_events.WISHLIST_ITEM_ADDED: [customer_handlers.put_event_on_timeline],
+    customer_events.WISHLIST_ITEM_ADDED: [
+        customer_handlers.put_event_on_timeline,
+        customer_handlers.infer_taste_from_wishlist,
+    ],
     customer_events.WISHLIST_ITEM_REMOVED: [customer_handlers.put_event_on_timeline],
     customer_events.IDENTITY_ADDED: [customer_handlers.put_event_on_timeline],
     catalog_events.IMPORT_REQUESTED: [catalog_handlers.run_requested_import],

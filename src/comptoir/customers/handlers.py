@@ -47,3 +47,9 @@ def put_event_on_timeline(event: Event) -> None:
         summary=_summary(event)[:200],
         occurred_at=event.occurred_at,
     )
+
+
+def infer_taste_from_wishlist(event: Event) -> None:
+    services.infer_from_wished_sku(
+        customer_id=event.payload["customer_id"], sku=event.payload["sku"]
+    )
