@@ -3,10 +3,12 @@ same cart opened by an associate or an agent with its hand-off code."""
 
 from django.http import HttpRequest
 from ninja import Router, Status
+from ninja.decorators import decorate_view
 
 from comptoir.core.access import Actor, authorize
 from comptoir.core.channels import channel_of
 from comptoir.core.errors import NotFound
+from comptoir.core.idempotency import idempotent
 
 from . import selectors, services
 from .domain import handoff_qr_svg
@@ -83,6 +85,7 @@ def get_current_cart(request: HttpRequest, channel: str = "web") -> dict:
 
 
 @router.post("/current/lines", response=CartOut, operation_id="add_to_current_cart")
+@decorate_view(idempotent)
 def add_to_current_cart(request: HttpRequest, payload: CartLineIn) -> dict:
     cart = _current_cart(request, payload.channel)
     services.add_line(
@@ -133,6 +136,7 @@ def get_cart(request: HttpRequest, cart_id: int) -> dict:
 
 
 @router.post("/{cart_id}/lines", response=CartOut, operation_id="add_to_cart")
+@decorate_view(idempotent)
 def add_to_cart(request: HttpRequest, cart_id: int, payload: CartLineIn) -> dict:
     """Add a line to a cart by id: its owner, or the associate or agent serving them (the line
     records their channel and who added it)."""

@@ -86,3 +86,40 @@ def test_an_unknown_sku_is_a_422_naming_it(client):
 
     assert response.status_code == 422
     assert response.json()["code"] == "unknown-sku"
+
+
+def test_a_retried_add_with_the_same_idempotency_key_adds_once(client):
+    cart = an_anonymous_cart_with_a_jacket()
+    headers = {"X-Cart-Token": cart.anonymous_token, "Idempotency-Key": "tap-1"}
+
+    first = client.post(
+        "/api/v1/carts/current/lines", {"sku": "JACKET-M"}, content_type=JSON, headers=headers
+    )
+    retry = client.post(
+        "/api/v1/carts/current/lines", {"sku": "JACKET-M"}, content_type=JSON, headers=headers
+    )
+
+    assert first.status_code == retry.status_code == 200
+    assert cart.lines.get().quantity == 2  # 1 before, 1 added once
+
+
+def test_another_anonymous_cart_using_the_same_key_is_not_answered_with_the_first_cart(client):
+    first = an_anonymous_cart_with_a_jacket()
+    second = open_anonymous_cart(channel="web")
+    body = {"sku": "JACKET-M"}
+
+    client.post(
+        "/api/v1/carts/current/lines",
+        body,
+        content_type=JSON,
+        headers={"X-Cart-Token": first.anonymous_token, "Idempotency-Key": "k"},
+    )
+    response = client.post(
+        "/api/v1/carts/current/lines",
+        body,
+        content_type=JSON,
+        headers={"X-Cart-Token": second.anonymous_token, "Idempotency-Key": "k"},
+    )
+
+    assert response.json()["id"] == second.pk
+    assert second.lines.get().quantity == 1
