@@ -154,9 +154,9 @@ def choose_favourite_store(
     return services.choose_favourite_store(customer_id=customer_id, location_code=payload.location)
 
 
-def _recorded_by(actor: object) -> int | None:
+def _recorded_by(actor: Actor) -> int | None:
     """The staff member who recorded it; None when the person did it themself."""
-    return actor.user_id if actor.is_staff_member else None  # type: ignore[attr-defined]
+    return actor.user_id if actor.is_staff_member else None
 
 
 @router.get("/{customer_id}/consents", response=ConsentsOut, operation_id="get_customer_consents")
