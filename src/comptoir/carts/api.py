@@ -60,7 +60,7 @@ def _current_cart(request: HttpRequest, channel: str) -> Cart:
     return cart
 
 
-def _view(cart: Cart) -> object:
+def _view(cart: Cart) -> selectors.CartView:
     return selectors.cart_view(cart=selectors.cart_by_id(cart_id=cart.pk))
 
 
