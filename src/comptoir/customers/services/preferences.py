@@ -14,7 +14,7 @@ from .. import events
 from ..domain import Purpose
 from ..models import Preference
 from ..selectors import customer_for_update, may_use
-from .profiles import ensure_open
+from .guards import ensure_open
 
 PREFERENCE_KINDS = frozenset({"size", "sport", "category", "contact_channel"})
 
