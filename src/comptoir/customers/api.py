@@ -14,6 +14,7 @@ from comptoir.core.idempotency import idempotent
 from comptoir.locations.selectors import location_by_code, location_list
 
 from . import selectors, services
+from .domain import entrance_qr_payload, entrance_qr_svg
 from .errors import CustomerNotFound, InvalidCredentials
 from .schemas import (
     CheckInIn,
@@ -22,6 +23,7 @@ from .schemas import (
     ConsentOut,
     ConsentsOut,
     CustomerOut,
+    EntranceQrOut,
     FavouriteStoreIn,
     IdentityIn,
     IdentityOut,
@@ -115,6 +117,19 @@ def list_shoppers_in_store(request: HttpRequest, store: str) -> object:
     return selectors.in_store_now(
         location_id=location.pk, since=clock.now() - timedelta(hours=IN_STORE_HOURS)
     )
+
+
+@router.get("/entrance-qr", response=EntranceQrOut, operation_id="get_entrance_qr")
+def get_entrance_qr(request: HttpRequest, store: str) -> dict:
+    """The QR code to print at a store's entrance: a consenting shopper scans it with the app,
+    which then checks them in (POST /customers/{id}/check-ins). The store's own staff."""
+    location = location_by_code(code=store)
+    authorize(request.auth, "customers.check_in", store_id=location.pk)
+    return {
+        "store": location.code,
+        "payload": entrance_qr_payload(location.code),
+        "qr_svg": entrance_qr_svg(location.code),
+    }
 
 
 @router.get("/me", response=CustomerOut, operation_id="get_my_profile")

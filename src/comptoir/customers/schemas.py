@@ -177,3 +177,9 @@ class ShopperInStoreOut(Schema):
     checked_in_at: datetime
     favourite_categories: list[str]
     wishlist_in_stock: list[WishedItemOut]
+
+
+class EntranceQrOut(Schema):
+    store: str
+    payload: str = Field(description="what the QR says; the app posts its store code")
+    qr_svg: str
