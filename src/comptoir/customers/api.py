@@ -205,7 +205,7 @@ def record_consent(
         customer_id=customer_id,
         purpose=purpose,
         granted=payload.granted,
-        channel=payload.channel,
+        channel=channel_of(request.auth, payload.channel),
         method=payload.method,
         recorded_by_id=_recorded_by(request.auth),
     )
@@ -229,7 +229,7 @@ def add_identity(request: HttpRequest, customer_id: int, payload: IdentityIn) ->
         customer_id=customer_id,
         kind=payload.kind,
         value=payload.value,
-        channel=payload.channel,
+        channel=channel_of(request.auth, payload.channel),
         confirmed=payload.confirmed and staff,
         added_by_id=_recorded_by(request.auth),
     )
