@@ -105,6 +105,7 @@ RUNNERS: dict[str, Callable[[], None]] = {
     "stock": on_postgres("stock", wrk=True),
     "orders": on_postgres("orders", wrk=True),
     "tracking": on_postgres("tracking"),
+    "customers": on_postgres("customers"),
     # Pure Python, no database: the engine against the MILP optimum and the peers' rules.
     "sourcing": lambda: run("bench/sourcing.py"),
 }
@@ -113,6 +114,7 @@ RESULT_FILES = {
     "orders": "orders-postgresql.json",
     "tracking": "tracking-postgresql.json",
     "sourcing": "sourcing.json",
+    "customers": "customers-postgresql.json",
 }
 
 
@@ -167,6 +169,17 @@ def sourcing_dataset(result: dict) -> str:
         f"cost model (HiGHS, {result['milp_mean_ms']} ms an order on average). Peer: the "
         f"better of fixed priority ({peers['fixed_priority']} splits an order) and highest "
         f"stock ({peers['highest_stock']}), line by line."
+    )
+
+
+def customers_dataset(r: dict) -> str:
+    return (
+        f"{r['profiles']:,} profiles, {r['identities']:,} identities (email, phone, loyalty "
+        f"card, app device, store record), loaded in {r['load_seconds']} s; {r['lookups']:,} "
+        "lookups of a random identity of a random profile, one connection. `profile_lookup` is "
+        "the selector the API calls (one query: identity probe and profile); `_api` adds Ninja, "
+        "the token and JSON, in-process without a network; the partner asks an unindexed column "
+        "the same question."
     )
 
 
@@ -288,6 +301,23 @@ SECTIONS = [
                 partner="peer_sourcing_splits_per_order",
             ),
             Target("sourcing_p99_ms", "< 20", lambda v, p: v < 20),
+        ],
+    ),
+    Section(
+        "customers",
+        "Customers: a profile by any identity (PostgreSQL)",
+        customers_dataset,
+        [
+            Target(
+                "profile_lookup_p99_ms",
+                "< 10",
+                lambda v, p: v < 10,
+                partner="profile_lookup_unindexed_p99_ms",
+            ),
+        ],
+        more_rows=lambda r: [
+            ("profile_lookup_api_p99_ms", r["profile_lookup_api_p99_ms"], "through the API"),
+            ("profile_lookup_api_p50_ms", r["profile_lookup_api_p50_ms"], "through the API"),
         ],
     ),
 ]
