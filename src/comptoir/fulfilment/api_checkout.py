@@ -79,8 +79,17 @@ def _lines_asked(
 def _place_asked(
     store: str | None, postcode: str | None, lat: float | None, lon: float | None
 ) -> Place:
-    given = [f for f, v in (("store", store), ("postcode", postcode), ("lat", lat)) if v]
-    if (lat is None) != (lon is None) or len(given) != 1:
+    if (lat is None) != (lon is None):
+        raise ValidationFailed(
+            "Give lat and lon together.",
+            errors=[
+                {"field": f"query.{f}", "message": "lat and lon together"} for f in ["lat", "lon"]
+            ],
+        )
+    given = [
+        f for f, v in (("store", store), ("postcode", postcode), ("lat", lat)) if v is not None
+    ]
+    if len(given) != 1:
         message = "one of store, postcode, lat and lon"
         raise ValidationFailed(
             "Say where it goes: a store, a postcode, or lat and lon.",
