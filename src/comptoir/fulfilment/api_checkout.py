@@ -40,7 +40,7 @@ def _cart_asked(request: HttpRequest, cart: str) -> Cart:
     an id: as GET /carts/{id} allows (its owner, or staff)."""
     actor: Actor = request.auth
     if cart != "current":
-        if not cart.isdigit() or len(cart) > 18:
+        if not (cart.isascii() and cart.isdigit()) or len(cart) > 18:
             raise _invalid("current, or a cart id", "query.cart")
         return access_cart_by_id(actor, int(cart), "carts.read")
     found: Cart | None

@@ -37,8 +37,6 @@ from .model import (
     pieces_of,
 )
 
-# --- home -------------------------------------------------------------------------------------
-
 
 def _shipping_store_ids(candidates: list[CandidateLocation]) -> set[int]:
     stores = [c.location_id for c in candidates if c.kind == STORE]

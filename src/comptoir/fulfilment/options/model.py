@@ -61,9 +61,11 @@ def home_place(
         return Place("home", f"{point.latitude:.5f},{point.longitude:.5f}", point)
     found = place_for_postcode(postcode or "")
     if found is None:
-        field_name = postcode_field if postcode else point_field
+        field_name = postcode_field if postcode is not None else point_field
         raise ValidationFailed(
-            f"No French postcode {postcode!r} is known." if postcode else "Where does it go?",
+            f"No French postcode {postcode!r} is known."
+            if postcode is not None
+            else "Where does it go?",
             errors=[{"field": field_name, "message": "unknown French postcode"}],
         )
     return Place("home", found.label, found.point)
