@@ -58,7 +58,7 @@ def delivery_options(
         candidates=sourcing_candidates(variant_ids=variant_ids, channel=channel),
         offers=offers,
         now=now,
-        sites=Sites(),
+        sites=Sites(now),
     )
     if place.kind == "store":
         options = store_options(context, place)

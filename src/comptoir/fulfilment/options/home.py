@@ -70,6 +70,7 @@ def home_options(context: Context, place: Place) -> list[DeliveryOption]:
 def _arrival(context: Context, location_ids: tuple[int, ...], code: str) -> tuple[date, int]:
     """The date the last parcel arrives, and the location it leaves from."""
     carrier = context.carrier(code)
+    context.sites.load(location_ids)
     dates = {
         location_id: home_delivery_date(
             now=context.now, dispatch=context.dispatch_rules(location_id), carrier=carrier
@@ -133,6 +134,7 @@ def _same_day(
         has_all = covers(candidate.available, context.lines)
         if distance <= offers.same_day_max_km and has_all:
             near.append((candidate.location_id, distance))
+    context.sites.load(pk for pk, _ in near)
     stores = [
         SameDayStore(
             location_id=pk,

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+
+from django.db.models import Prefetch
 
 from comptoir.core.errors import ValidationFailed
 from comptoir.locations.domain import ClosureDay, GeoPoint, WeeklyRange
 from comptoir.locations.errors import LocationNotFound
 from comptoir.locations.geocoding import place_for_postcode
-from comptoir.locations.selectors import location_by_code, location_detail, location_list
+from comptoir.locations.models import Closure, Location
+from comptoir.locations.selectors import location_by_code, location_list
 
 from ..domain.promise import (
     MONTHS,
@@ -124,38 +128,53 @@ class Site:
 
 
 class Sites:
-    """Locations read on demand, once each per computation (a handful per request)."""
+    """Locations with their hours, closures and services, read in batches: four queries for
+    the first batch asked, whatever its size, and none for a location read before."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: datetime) -> None:
         self._by_id: dict[int, Site] = {}
+        self._now = now
 
     def get(self, location_id: int) -> Site:
-        if location_id not in self._by_id:
-            code = location_list().filter(pk=location_id).values_list("code", flat=True).get()
-            self.add(code)
+        self.load([location_id])
         return self._by_id[location_id]
 
-    def add(self, code: str) -> Site:
-        location = location_detail(code=code)
-        site = Site(
-            id=location.pk,
-            code=location.code,
-            name=location.name,
-            kind=location.kind,
-            point=GeoPoint(float(location.latitude), float(location.longitude)),
-            hours=OpeningHours(
-                weekly=tuple(
-                    WeeklyRange(h.weekday, h.opens, h.closes) for h in location.opening_hours.all()
-                ),
-                closures=tuple(
-                    ClosureDay(c.date, c.opens, c.closes) for c in location.closures.all()
-                ),
-                timezone=location.timezone,
-            ),
-            services={s.service: s.pickup_lead_minutes for s in location.services.all()},
+    def load(self, location_ids: Iterable[int]) -> None:
+        unread = sorted(set(location_ids) - self._by_id.keys())
+        if not unread:
+            return
+        # UTC's date minus two days is at or before yesterday in every zone: every closure
+        # that can still matter.
+        since = self._now.date() - timedelta(days=2)
+        locations = (
+            location_list()
+            .filter(pk__in=unread)
+            .prefetch_related(
+                "opening_hours",
+                "services",
+                Prefetch("closures", queryset=Closure.objects.filter(date__gte=since)),
+            )
         )
-        self._by_id[site.id] = site
-        return site
+        for location in locations:
+            self._by_id[location.pk] = _site(location)
+
+
+def _site(location: Location) -> Site:
+    return Site(
+        id=location.pk,
+        code=location.code,
+        name=location.name,
+        kind=location.kind,
+        point=GeoPoint(float(location.latitude), float(location.longitude)),
+        hours=OpeningHours(
+            weekly=tuple(
+                WeeklyRange(h.weekday, h.opens, h.closes) for h in location.opening_hours.all()
+            ),
+            closures=tuple(ClosureDay(c.date, c.opens, c.closes) for c in location.closures.all()),
+            timezone=location.timezone,
+        ),
+        services={s.service: s.pickup_lead_minutes for s in location.services.all()},
+    )
 
 
 @dataclass
@@ -214,6 +233,7 @@ def pieces_of(plan_assignments: tuple) -> tuple[Piece, ...]:
 
 
 def codes(context: Context, location_ids: tuple[int, ...]) -> tuple[str, ...]:
+    context.sites.load(location_ids)
     return tuple(context.sites.get(pk).code for pk in location_ids)
 
 

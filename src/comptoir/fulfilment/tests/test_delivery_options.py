@@ -1,8 +1,11 @@
 """GET /delivery-options through HTTP: what is possible now, at what price, with what promise."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from comptoir.locations.tests.factories import closed_on
+from comptoir.locations.models import Location
+from comptoir.locations.tests.factories import closed_on, make_store, offering, with_hours
 from comptoir.orders.tests.factories import make_jackets
 
 from .checkout_factories import (
@@ -247,3 +250,24 @@ def test_an_empty_cart_or_an_unknown_sku_is_a_field_error(client):
 
     assert (empty.status_code, empty.json()["errors"][0]["field"]) == (422, "query.cart")
     assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (422, "query.sku")
+
+
+def _queries_for_stores_nearby(client, count: int) -> int:
+    for number in range(count):
+        store = with_hours(make_store(f"lyon-{len(Location.objects.all())}-{number}"))
+        shelve(offering(store, "ship_from_store", "click_and_collect"), 2)
+    with CaptureQueriesContext(connection) as queries:
+        options = _options(client, sku=JACKET, quantity=1, postcode="69003")
+    assert options["same_day"]["available"] is True
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_options_cost_the_same_queries_whatever_the_stores_nearby(client, monkeypatch):
+    shelve(warehouse(), 5)
+    at(monkeypatch, TUESDAY_11_AM)
+
+    few = _queries_for_stores_nearby(client, 2)
+    many = _queries_for_stores_nearby(client, 10)
+
+    assert few == many
