@@ -14,6 +14,8 @@ from typing import Any
 
 from django.conf import settings
 
+from comptoir.core.money import Money
+
 from .domain.promise import TimeSlot
 
 HOME_STANDARD = "home_standard"
@@ -96,18 +98,20 @@ def delivery_offers() -> DeliveryOffers:
     table = {**DEFAULT_DELIVERY_OFFERS, **configured}
     for code in (*HOME_OPTIONS, *STORE_OPTIONS):
         table[code] = {**DEFAULT_DELIVERY_OFFERS[code], **configured.get(code, {})}
+    currency = str(table["currency"])
     offers = {
         code: Offer(
             code,
             str(table[code]["label"]),
-            Decimal(str(table[code]["price"])),
+            # "3.5" is 3.50 in euros: Money rounds to the currency's minor unit.
+            Money(Decimal(str(table[code]["price"])), currency).amount,
             int(table[code].get("transit_days", 2)),
         )
         for code in (*HOME_OPTIONS, *STORE_OPTIONS)
     }
     same_day = table[SAME_DAY]
     return DeliveryOffers(
-        currency=str(table["currency"]),
+        currency=currency,
         warehouse_cut_off=time.fromisoformat(table["warehouse_cut_off"]),
         store_cut_off=time.fromisoformat(table["store_cut_off"]),
         offers=offers,

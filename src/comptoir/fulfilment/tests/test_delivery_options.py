@@ -135,7 +135,7 @@ def test_the_retailer_sets_its_prices_and_cut_offs(client, monkeypatch, settings
     shelve(warehouse(), 5)
     settings.COMPTOIR_DELIVERY_OFFERS = {
         "warehouse_cut_off": "17:00",
-        "home_standard": {"price": "3.50"},
+        "home_standard": {"price": "3.5"},
     }
     at(monkeypatch, TUESDAY_4_PM)
 
