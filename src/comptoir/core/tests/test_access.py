@@ -29,7 +29,14 @@ PERMISSIONS = [
     "catalog.write",
     "feeds.read",
     "tokens.manage",
+    "orders.read",
+    "orders.write",
+    "orders.cancel",
+    "fulfilment.work",
+    "returns.read",
+    "returns.write",
 ]
+ORDER_WORK = {"orders.read", "orders.write", "orders.cancel"}
 ALLOWED = {
     Role.ADMINISTRATOR: set(PERMISSIONS),
     Role.OPERATIONS: set(PERMISSIONS) - {"tokens.manage", "customers.write"},
@@ -42,8 +49,12 @@ ALLOWED = {
         "stock.hold",
         "stock.sell",
         "stock.adjust",
-    },
-    Role.AGENT: {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"},
+    }
+    | ORDER_WORK
+    | {"fulfilment.work", "returns.read", "returns.write"},
+    Role.AGENT: {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"}
+    | ORDER_WORK
+    | {"returns.read"},
     Role.SHOPPER: {"stock.hold"},
 }
 
@@ -84,6 +95,7 @@ def _matrix() -> list:
 
 def test_the_matrix_names_every_permission_a_role_grants():
     own = {"customers.read_own", "customers.write_own"}
+    own |= {"orders.read_own", "orders.write_own", "orders.cancel_own", "returns.read_own"}
     assert set(PERMISSIONS) | own == ALL_PERMISSIONS | {"tokens.manage"}
 
 
