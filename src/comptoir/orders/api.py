@@ -129,6 +129,9 @@ def place_order_endpoint(request: HttpRequest, payload: OrderIn) -> Status:
         )
     )
     codes_by_id = {pk: code for code, pk in ids.items()}
+    sourced = {line.location_id for line in placed.lines} - codes_by_id.keys()
+    if sourced:  # chosen by the sourcing engine
+        codes_by_id |= _codes(sourced)
     return Status(201, _order_out(placed.order, placed.lines, placed.payment, codes_by_id, actor))
 
 

@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='orderline',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('order', 'variant'), name='one_open_line_per_sku'),
+            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('order', 'variant', 'location'), name='one_open_line_per_sku_and_location'),
         ),
         migrations.AddConstraint(
             model_name='orderline',
