@@ -57,6 +57,7 @@ def _order_out(
         "collect_by": order.collect_by,
         "pickup_code": (order.pickup_code or None) if owner_asks else None,
         "created_at": order.created_at,
+        "sourcing_explanation": order.sourcing_explanation,
         "lines": [
             {
                 "line_number": line.line_number,

@@ -80,6 +80,7 @@ class OrderOut(Schema):
     collect_by: datetime | None
     pickup_code: str | None = Field(description="shown to the customer only")
     created_at: datetime
+    sourcing_explanation: list[str] = Field(description="why each line comes from where it does")
     lines: list[OrderLineOut]
     payment: PaymentOut | None
 
