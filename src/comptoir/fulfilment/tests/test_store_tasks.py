@@ -202,3 +202,14 @@ def test_an_item_not_found_is_sourced_again_from_another_store_and_shipped_to_th
     order.refresh_from_db()
     assert (order.status, order.payment.captured_amount) == ("collected", 129)
     assert _level(part_dieu) == (2, 0)
+
+
+@pytest.mark.django_db
+def test_an_unknown_task_status_is_a_422_naming_it(client):
+    store = make_location("lyon-bellecour", city="Lyon")
+    client.force_login(make_staff("associate", [store]))
+
+    response = client.get("/api/v1/store-tasks", {"location": "lyon-bellecour", "status": "lost"})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "query.status"
