@@ -117,18 +117,17 @@ def hand_over(
 ) -> StoreTask:
     """Give the order to the customer against their pickup code (a wrong one changes nothing)."""
     now = now or clock.now()
-    task = StoreTask.objects.get(pk=task_id)
-    if task.kind != StoreTask.Kind.SET_ASIDE or task.status != StoreTask.Status.READY:
-        raise TaskStateConflict("Only an order that is ready can be handed over.")
-    lifecycle.collect_order(
-        order_id=task.order_id,
-        pickup_code=pickup_code,
-        location_id=task.location_id,
-        actor=actor,
-        now=now,
-    )
     with transaction.atomic():
+        # The task's row lock makes a second tap at the counter wait, then find the task done:
+        # the payment is captured once. No stock row is locked while the PSP answers.
         task = _locked_task(task_id, kind=StoreTask.Kind.SET_ASIDE, statuses={"ready"})
+        lifecycle.collect_order(
+            order_id=task.order_id,
+            pickup_code=pickup_code,
+            location_id=task.location_id,
+            actor=actor,
+            now=now,
+        )
         _finish(task, StoreTask.Status.DONE, now)
     return task
 
@@ -270,15 +269,14 @@ def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> S
     """The parcel leaves: the held units become a sale, the payment for them is captured, and
     `fulfilment.dispatched` tells the shipping app where it goes and by when it is promised."""
     now = now or clock.now()
-    task = StoreTask.objects.get(pk=task_id)
-    if task.kind != StoreTask.Kind.SHIP or task.status != StoreTask.Status.OPEN:
-        raise TaskStateConflict("Only an open shipping task can be dispatched.")
-    leaving = open_lines(task.order_id, location_id=task.location_id)
-    lifecycle.capture_payment(order_id=task.order_id, amount=open_amount(leaving), now=now)
-    destination = _destination(task.order_id)
+    destination = _destination(StoreTask.objects.get(pk=task_id).order_id)
     promised_by: date = (now + timedelta(days=TRANSIT_DAYS[destination["kind"]])).date()
     with transaction.atomic():
+        # Under the task's row lock, a second dispatch of the same parcel waits and is refused:
+        # its lines are captured once. The stock rows are locked only after the PSP answered.
         task = _locked_task(task_id, kind=StoreTask.Kind.SHIP, statuses={"open"})
+        leaving = open_lines(task.order_id, location_id=task.location_id)
+        lifecycle.capture_payment(order_id=task.order_id, amount=open_amount(leaving), now=now)
         lines = lifecycle.dispatch_lines(
             order_id=task.order_id, from_location_id=task.location_id, actor=actor, now=now
         )

@@ -218,11 +218,15 @@ def capture_payment(*, order_id: int, amount: Decimal, now: datetime | None = No
     if result.status != PspStatus.CAPTURED:
         raise PaymentFailed(f"The PSP did not capture: {result.reason or result.status}.")
     with transaction.atomic():
-        Payment.objects.filter(pk=payment.pk).update(
+        captured = Payment.objects.filter(
+            pk=payment.pk, captured_amount__lte=F("amount") - amount
+        ).update(
             status=Payment.Status.CAPTURED,
             captured_amount=F("captured_amount") + amount,
             updated_at=now,
         )
+        if not captured:
+            raise PaymentFailed("This would capture more than was authorised.")
         record_event(
             events.PAYMENT_CAPTURED,
             aggregate=f"order:{order_id}",
