@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from comptoir.carts import events as cart_events
+from comptoir.carts import handlers as cart_handlers
 from comptoir.catalog import events as catalog_events
 from comptoir.catalog import handlers as catalog_handlers
 from comptoir.core.outbox import Event, Outcome
@@ -21,17 +23,43 @@ from comptoir.integrations.selectors import subscription_targets_for
 from comptoir.integrations.services import send_webhook
 from comptoir.inventory import events as inventory_events
 from comptoir.inventory import handlers as inventory_handlers
+from comptoir.notifications import events as notification_events
+from comptoir.notifications import handlers as notification_handlers
 from comptoir.orders import events as order_events
+from comptoir.shipping import events as shipping_events
+from comptoir.shipping import handlers as shipping_handlers
 
 Handler = Callable[[Event], None]
 
 HANDLERS: dict[str, list[Handler]] = {
     customer_events.CUSTOMER_REGISTERED: [customer_handlers.put_registration_on_timeline],
+    customer_events.CONSENT_CHANGED: [customer_handlers.put_event_on_timeline],
+    customer_events.CUSTOMER_MERGED: [
+        customer_handlers.put_event_on_timeline,
+        # The hook later apps join: orders move the merged profile's orders here too.
+        cart_handlers.move_carts_of_merged_profile,
+    ],
+    customer_events.CUSTOMER_ERASED: [cart_handlers.forget_carts_of_erased_customer],
+    cart_events.CART_LINE_ADDED: [customer_handlers.put_event_on_timeline],
+    cart_events.CART_MERGED: [customer_handlers.put_event_on_timeline],
+    customer_events.CHECKED_IN: [customer_handlers.put_event_on_timeline],
+    customer_events.WISHLIST_ITEM_ADDED: [
+        customer_handlers.put_event_on_timeline,
+        customer_handlers.infer_taste_from_wishlist,
+    ],
+    customer_events.WISHLIST_ITEM_REMOVED: [customer_handlers.put_event_on_timeline],
+    customer_events.IDENTITY_ADDED: [customer_handlers.put_event_on_timeline],
     catalog_events.IMPORT_REQUESTED: [catalog_handlers.run_requested_import],
     inventory_events.SNAPSHOT_REQUESTED: [inventory_handlers.load_requested_snapshot],
     order_events.ORDER_PLACED: [fulfilment_handlers.give_the_store_its_task],
     order_events.ORDER_CANCELLED: [fulfilment_handlers.take_the_task_off_the_list],
+    shipping_events.FULFILMENT_DISPATCHED: [shipping_handlers.ship_dispatched_fulfilment],
 }
+# Customers hear of their order, parcel and refund: each event once per channel.
+for _event_type in notification_events.MESSAGE_KIND_FOR:
+    HANDLERS.setdefault(_event_type, []).extend(
+        [notification_handlers.send_email_for, notification_handlers.send_sms_for]
+    )
 
 HANDLER_PREFIX = "handler:"
 

@@ -30,6 +30,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "locations.write",
             "team.read",
             "customers.read",
+            "customers.merge",
+            "customers.export",
+            "customers.erase",
             "webhooks.manage",
             "events.read",
             "stock.read",
@@ -45,6 +48,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "fulfilment.work",
             "returns.read",
             "returns.write",
+            "shipping.read",
+            "shipping.manage",
         }
     ),
     Role.ASSOCIATE: frozenset(
@@ -53,6 +58,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "team.read",
             "customers.read",
             "customers.write",
+            "customers.check_in",
+            "carts.read",
+            "carts.write",
             "stock.read",
             "stock.hold",
             "stock.sell",
@@ -63,15 +71,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "fulfilment.work",
             "returns.read",
             "returns.write",
+            "shipping.read",
         }
     ),
     Role.AGENT: frozenset(
         {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"}
+        | {"customers.merge", "customers.export", "carts.read", "carts.write"}
         | {"orders.read", "orders.write", "orders.cancel", "returns.read"}
+        | {"shipping.read"}
     ),
     # "_own": on their own profile only (see `authorize`).
     Role.SHOPPER: frozenset({"customers.read_own", "customers.write_own", "stock.hold"})
-    | frozenset({"orders.read_own", "orders.write_own", "orders.cancel_own", "returns.read_own"}),
+    # Erasure cannot be undone: a shopper asks for it, operations carry it out (export is own).
+    | {"customers.export_own", "carts.read_own", "carts.write_own"}
+    | {"orders.read_own", "orders.write_own", "orders.cancel_own", "returns.read_own"},
 }
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) - {"*"}
 

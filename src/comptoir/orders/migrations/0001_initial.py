@@ -105,11 +105,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='orderline',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('order', 'variant', 'location'), name='one_open_line_per_sku_and_location'),
+            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('order', 'variant'), name='one_open_line_per_sku'),
         ),
         migrations.AddConstraint(
             model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='line_quantity_positive'),
+            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='order_line_quantity_positive'),
         ),
         migrations.AddConstraint(
             model_name='orderline',
