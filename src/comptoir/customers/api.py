@@ -241,6 +241,7 @@ def merge_customers(request: HttpRequest, customer_id: int, payload: MergeIn) ->
     """Fold `merged_id` into this profile: identities, consents, timeline, wishlist, carts and
     (once they exist) orders follow. Staff with `customers.merge` only; audited."""
     authorize(request.auth, "customers.merge")
+    selectors.customer_by_id(customer_id=customer_id)
     audit = services.merge_profiles(
         survivor_id=customer_id,
         merged_id=payload.merged_id,

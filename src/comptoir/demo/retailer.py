@@ -55,7 +55,7 @@ JEAN_CART_SKU = "JACKET-TRAIL-M"
 def load(
     *,
     seed: int = 42,
-    customers: int = 200,
+    customers: int = 1000,
     stores: int = DEFAULT_STORE_COUNT,
     skus: int = 2000,
     range_percent: int | None = None,
