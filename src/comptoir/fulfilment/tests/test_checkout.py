@@ -206,3 +206,25 @@ def test_an_anonymous_shopper_signs_in_to_check_out(client):
     )
 
     assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_line_no_single_location_can_supply_is_split_by_the_orders_sourcing(client, monkeypatch):
+    depot = warehouse()
+    shelve(depot, 2)
+    store = part_dieu("ship_from_store")
+    shelve(store, 2)
+    jean_with_a_jacket(client, units=3)
+    at(monkeypatch, TUESDAY_2_PM)
+
+    response = _check_out(
+        client, {"option": "home_standard", "delivery_address": HOME, "payment": CARD}
+    )
+
+    assert response.status_code == 201, response.content
+    lines = response.json()["order"]["lines"]
+    assert sorted((line["location"], line["quantity"]) for line in lines) == [
+        ("entrepot-est", 2),
+        ("lyon-part-dieu", 1),
+    ]
+    assert (_held(depot), _held(store)) == (2, 1)
