@@ -159,6 +159,7 @@ def check_out(request: CheckoutRequest, *, now: datetime | None = None) -> Check
                 pickup_location_id=place.store_id,
                 delivery_address=_address(request, place),
                 created_by=request.created_by,
+                delivery_fee=option.price,
             ),
             now=now,
         )

@@ -53,6 +53,7 @@ def _order_out(
         "pickup_location": codes.get(order.pickup_location_id or 0),
         "ordered_at_location": codes.get(order.ordered_at_location_id or 0),
         "total": str(order.total),
+        "delivery_fee": str(order.delivery_fee),
         "currency": order.currency,
         "collect_by": order.collect_by,
         "pickup_code": (order.pickup_code or None) if owner_asks else None,

@@ -94,6 +94,7 @@ def orders_export(customer_id: int) -> list[dict[str, Any]]:
             "fulfilment_mode": order.fulfilment_mode,
             "status": order.status,
             "total": str(order.total),
+            "delivery_fee": str(order.delivery_fee),
             "currency": order.currency,
             "delivery_address": order.delivery_address,
             "created_at": order.created_at.isoformat(),

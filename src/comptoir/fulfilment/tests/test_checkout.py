@@ -1,5 +1,7 @@
 """POST /checkouts through HTTP: the cart and the chosen option become one order."""
 
+from decimal import Decimal
+
 import pytest
 
 from comptoir.carts.models import Cart
@@ -151,6 +153,12 @@ def test_home_delivery_from_the_warehouse_to_a_postcode(client, monkeypatch):
     assert body["option"]["promised_date"] == "2026-11-26"
     assert Order.objects.get().delivery_address["postcode"] == "69002"
     assert _held(depot) == 1
+    # The option's price is charged: the order's total and its authorised payment include it.
+    fee, lines = Decimal(body["option"]["price"]), Decimal(body["order"]["lines"][0]["unit_price"])
+    assert fee > 0
+    assert Decimal(body["order"]["delivery_fee"]) == fee
+    assert Decimal(body["order"]["total"]) == lines + fee
+    assert Decimal(body["order"]["payment"]["amount"]) == lines + fee
 
 
 @pytest.mark.django_db
