@@ -54,6 +54,11 @@ def customer_id_for_user(*, user_id: int) -> int | None:
     return Customer.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
 
 
+def customer_may_get_timeline(*, customer_id: int) -> bool:
+    """A profile that exists and was not erased (a merged one forwards to its survivor)."""
+    return Customer.objects.filter(pk=customer_id, erased_at__isnull=True).exists()
+
+
 def timeline_of(*, customer_id: int) -> QuerySet[TimelineEntry]:
     return TimelineEntry.objects.filter(customer_id=customer_id).order_by("-occurred_at", "-id")
 
