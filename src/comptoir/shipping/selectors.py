@@ -287,3 +287,39 @@ def tracking_page(*, token: str) -> dict[str, Any]:
         ),
         "help_store": _help_store(shipment),
     }
+
+
+def shipments_export(customer_id: int) -> list[dict[str, Any]]:
+    """The person's parcels for the GDPR export: where each went, with whom, and its scans."""
+    shipments = (
+        Shipment.objects.filter(customer_id=customer_id)
+        .select_related("carrier", "origin")
+        .prefetch_related("events")
+        .order_by("id")
+    )
+    return [
+        {
+            "reference": shipment.reference,
+            "order_reference": shipment.order_reference,
+            "carrier": shipment.carrier.code,
+            "tracking_number": shipment.tracking_number,
+            "from": shipment.origin.code,
+            "destination": {
+                "kind": shipment.destination_kind,
+                "name": shipment.destination_name,
+                "line1": shipment.destination_line1,
+                "postcode": shipment.destination_postcode,
+                "city": shipment.destination_city,
+                "country": shipment.destination_country,
+            },
+            "promised_by": shipment.promised_by.isoformat(),
+            "status": shipment.status,
+            "delivered_at": shipment.delivered_at.isoformat() if shipment.delivered_at else None,
+            "created_at": shipment.created_at.isoformat(),
+            "events": [
+                {"status": event.status, "occurred_at": event.occurred_at.isoformat()}
+                for event in sorted(shipment.events.all(), key=lambda e: e.occurred_at)
+            ],
+        }
+        for shipment in shipments
+    ]
