@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -25,7 +26,7 @@ from comptoir.orders.services import lifecycle, resourcing
 from comptoir.orders.services.lifecycle import open_amount
 from comptoir.orders.services.placing import LineRequest, OrderRequest, Piece, order_keys
 
-from . import events
+from . import events, promises
 from .domain.sourcing import Destination, source_order
 from .domain.sourcing import OrderLine as SourcingLine
 from .errors import TaskStateConflict
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 SET_ASIDE_WITHIN = timedelta(hours=2)  # "the store's staff must be told at once"
 SHIP_WITHIN = timedelta(hours=24)
 REMIND_BEFORE = timedelta(hours=24)  # a reminder the day before a pickup deadline
-TRANSIT_DAYS = {"home": 2, "store": 3}  # until the sourcing helper's promise is merged
 
 
 def create_tasks_for_order(*, order_id: int, now: datetime | None = None) -> list[StoreTask]:
@@ -52,21 +52,52 @@ def create_tasks_for_order(*, order_id: int, now: datetime | None = None) -> lis
         by_location[line.location_id] += 1
     if order.pickup_location_id is not None:
         by_location.setdefault(order.pickup_location_id, 0)  # ship to store: collected there
+    locations = location_list().in_bulk(list(by_location))
     tasks = []
     for location_id in sorted(by_location):
         set_aside = location_id == order.pickup_location_id
         kind = StoreTask.Kind.SET_ASIDE if set_aside else StoreTask.Kind.SHIP
+        existing = StoreTask.objects.filter(order_id=order_id, location_id=location_id).first()
+        if existing is not None:  # a redelivered event: the promise was made already
+            tasks.append(existing)
+            continue
+        if set_aside:
+            origins = [locations[pk].code for pk in by_location if pk != location_id]
+            deadline, promised_by = _set_aside_promise(order, locations[location_id], origins)
+            deadline = deadline or now + SET_ASIDE_WITHIN
+        else:
+            deadline = now + SHIP_WITHIN
+            promised_by = promises.parcel_promised_by(
+                from_location_code=locations[location_id].code, placed_at=order.created_at
+            )
         task, _ = StoreTask.objects.get_or_create(
             order_id=order_id,
             location_id=location_id,
             defaults={
                 "kind": kind,
-                "deadline": now + (SET_ASIDE_WITHIN if set_aside else SHIP_WITHIN),
+                "deadline": deadline,
+                "promised_by": promised_by,
                 "created_at": now,
             },
         )
         tasks.append(task)
     return tasks
+
+
+def _set_aside_promise(
+    order: Order, store: Location, shipped_from: list[str]
+) -> tuple[datetime | None, date | None]:
+    """When the pickup store promised the order ready (the latest of its parcels' arrivals,
+    for units shipped there), and that day in the store's zone. None: hours unknown."""
+    placed_at = order.created_at
+    ready = [
+        promises.pickup_ready_at(store_code=store.code, placed_at=placed_at, shipped_from_code=code)
+        for code in shipped_from or [None]
+    ]
+    if any(moment is None for moment in ready):
+        return None, None
+    latest = max(moment for moment in ready if moment is not None)
+    return latest, latest.astimezone(ZoneInfo(store.timezone)).date()
 
 
 def close_tasks_of_cancelled_order(*, order_id: int, now: datetime | None = None) -> int:
@@ -108,7 +139,8 @@ def mark_ready(*, task_id: int, now: datetime | None = None) -> StoreTask:
             )
         lifecycle.mark_ready_for_pickup(order_id=task.order_id, now=now)
         task.status = StoreTask.Status.READY
-        task.save(update_fields=["status"])
+        task.ready_at = now
+        task.save(update_fields=["status", "ready_at"])
     return task
 
 
@@ -269,8 +301,12 @@ def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> S
     """The parcel leaves: the held units become a sale, the payment for them is captured, and
     `fulfilment.dispatched` tells the shipping app where it goes and by when it is promised."""
     now = now or clock.now()
-    destination = _destination(StoreTask.objects.get(pk=task_id).order_id)
-    promised_by: date = (now + timedelta(days=TRANSIT_DAYS[destination["kind"]])).date()
+    planned = StoreTask.objects.select_related("location").get(pk=task_id)
+    destination = _destination(planned.order_id)
+    # The promise made at placing; a task from before promises were kept gets one from now.
+    promised_by = planned.promised_by or promises.parcel_promised_by(
+        from_location_code=planned.location.code, placed_at=now
+    )
     with transaction.atomic():
         # Under the task's row lock, a second dispatch of the same parcel waits and is refused:
         # its lines are captured once. The stock rows are locked only after the PSP answered.
