@@ -209,6 +209,9 @@ class ShopperInStore:
     wishlist_in_stock: list[WishedItem]
 
 
+IN_STORE_HOURS = 3  # a check-in older than this is a past visit, not someone in the store now
+
+
 def in_store_now(*, location_id: int, since: datetime) -> list[ShopperInStore]:
     """Who checked in here since `since` and still consents to be recognised, newest first.
 

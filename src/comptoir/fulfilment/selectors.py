@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db.models import Count, QuerySet
 
 from comptoir.inventory.selectors import availability, locations_with_available
@@ -18,6 +20,26 @@ def tasks_at(*, location_id: int, statuses: list[str]) -> QuerySet[StoreTask]:
         .select_related("order", "location")
         .order_by("deadline", "id")
     )
+
+
+def ready_pickups_at(
+    *, location_id: int, customer_ids: Collection[int]
+) -> dict[int, list[StoreTask]]:
+    """The orders set aside at this store for these customers, soonest deadline first."""
+    by_customer: dict[int, list[StoreTask]] = {}
+    tasks = (
+        StoreTask.objects.filter(
+            location_id=location_id,
+            kind=StoreTask.Kind.SET_ASIDE,
+            status=StoreTask.Status.READY,
+            order__customer_id__in=list(customer_ids),
+        )
+        .select_related("order")
+        .order_by("order__collect_by", "id")
+    )
+    for task in tasks:
+        by_customer.setdefault(task.order.customer_id, []).append(task)
+    return by_customer
 
 
 def task_by_id(task_id: int) -> StoreTask:
