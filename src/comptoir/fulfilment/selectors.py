@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 from django.db.models import Count, QuerySet
 
@@ -40,6 +41,20 @@ def ready_pickups_at(
     for task in tasks:
         by_customer.setdefault(task.order.customer_id, []).append(task)
     return by_customer
+
+
+def ready_and_collected(*, since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
+    """For pickup orders collected in [since, until): when the store told the customer the
+    order was ready, and when it was handed over."""
+    return list(
+        StoreTask.objects.filter(
+            kind=StoreTask.Kind.SET_ASIDE,
+            status=StoreTask.Status.DONE,
+            ready_at__isnull=False,
+            finished_at__gte=since,
+            finished_at__lt=until,
+        ).values_list("ready_at", "finished_at")
+    )
 
 
 def task_by_id(task_id: int) -> StoreTask:
