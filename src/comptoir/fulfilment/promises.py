@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from comptoir.locations.domain import ClosureDay, WeeklyRange
-from comptoir.locations.selectors import location_detail
+from comptoir.locations.selectors import location_by_code, location_detail
 
 from .domain.promise import (
     MONDAY_TO_FRIDAY,
@@ -67,10 +68,14 @@ def _dispatch_rules(place: _Place) -> DispatchRules:
 def parcel_promised_by(*, from_location_code: str, placed_at: datetime) -> date:
     """The day a parcel leaving `from_location_code` for an order placed at `placed_at` is
     promised at its destination (the customer's door or the pickup store)."""
-    origin = _place(from_location_code, at=placed_at)
-    return home_delivery_date(
-        now=placed_at, dispatch=_dispatch_rules(origin), carrier=STANDARD_CARRIER
-    )
+    rules = _dispatch_rules(_place(from_location_code, at=placed_at))
+    try:
+        return home_delivery_date(now=placed_at, dispatch=rules, carrier=STANDARD_CARRIER)
+    except ValueError:
+        # Hours that leave no dispatch day in a year (a store open on Sundays only): a promise
+        # from its weekdays alone, rather than no store task at all.
+        rules = DispatchRules(rules.cut_off, rules.timezone, rules.weekdays)
+        return home_delivery_date(now=placed_at, dispatch=rules, carrier=STANDARD_CARRIER)
 
 
 def pickup_ready_at(
@@ -85,11 +90,19 @@ def pickup_ready_at(
     if shipped_from_code is None:
         lead = store.pickup_lead_minutes or SET_ASIDE_MINUTES
         return pickup_ready_by(now=placed_at, hours=store.hours, lead_minutes=lead)
-    origin = _place(shipped_from_code, at=placed_at)
-    return ship_to_store_ready_by(
-        now=placed_at,
-        dispatch=_dispatch_rules(origin),
-        carrier=STANDARD_CARRIER,
-        store_hours=store.hours,
-        receiving_minutes=RECEIVING_MINUTES,
-    )
+    rules = _dispatch_rules(_place(shipped_from_code, at=placed_at))
+    try:
+        return ship_to_store_ready_by(
+            now=placed_at,
+            dispatch=rules,
+            carrier=STANDARD_CARRIER,
+            store_hours=store.hours,
+            receiving_minutes=RECEIVING_MINUTES,
+        )
+    except ValueError:  # the origin never dispatches: no promise, the 2-hour default applies
+        return None
+
+
+def local_day(moment: datetime, *, store_code: str) -> date:
+    """The day `moment` falls on where the store is."""
+    return moment.astimezone(ZoneInfo(location_by_code(code=store_code).timezone)).date()

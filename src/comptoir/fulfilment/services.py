@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -52,7 +51,7 @@ def create_tasks_for_order(*, order_id: int, now: datetime | None = None) -> lis
         by_location[line.location_id] += 1
     if order.pickup_location_id is not None:
         by_location.setdefault(order.pickup_location_id, 0)  # ship to store: collected there
-    locations = location_list().in_bulk(list(by_location))
+    codes = dict(location_list().filter(pk__in=list(by_location)).values_list("pk", "code"))
     tasks = []
     for location_id in sorted(by_location):
         set_aside = location_id == order.pickup_location_id
@@ -61,15 +60,8 @@ def create_tasks_for_order(*, order_id: int, now: datetime | None = None) -> lis
         if existing is not None:  # a redelivered event: the promise was made already
             tasks.append(existing)
             continue
-        if set_aside:
-            origins = [locations[pk].code for pk in by_location if pk != location_id]
-            deadline, promised_by = _set_aside_promise(order, locations[location_id], origins)
-            deadline = deadline or now + SET_ASIDE_WITHIN
-        else:
-            deadline = now + SHIP_WITHIN
-            promised_by = promises.parcel_promised_by(
-                from_location_code=locations[location_id].code, placed_at=order.created_at
-            )
+        deadline, promised_by = _promise(order, location_id, codes, set_aside=set_aside)
+        deadline = deadline or now + (SET_ASIDE_WITHIN if set_aside else SHIP_WITHIN)
         task, _ = StoreTask.objects.get_or_create(
             order_id=order_id,
             location_id=location_id,
@@ -84,20 +76,31 @@ def create_tasks_for_order(*, order_id: int, now: datetime | None = None) -> lis
     return tasks
 
 
-def _set_aside_promise(
-    order: Order, store: Location, shipped_from: list[str]
+def _promise(
+    order: Order, location_id: int, codes: dict[int, str], *, set_aside: bool
 ) -> tuple[datetime | None, date | None]:
-    """When the pickup store promised the order ready (the latest of its parcels' arrivals,
-    for units shipped there), and that day in the store's zone. None: hours unknown."""
-    placed_at = order.created_at
+    """A task's promised deadline (None: the default one) and date, from when the order was
+    placed. A ship task: the day its parcel is due. A set-aside task: when the pickup store
+    promised it ready (after the last parcel shipped there arrives), and that local day; none
+    when the store's hours are unknown. None either for a location no longer active."""
+    if location_id not in codes:
+        return None, None
+    if not set_aside:
+        due = promises.parcel_promised_by(
+            from_location_code=codes[location_id], placed_at=order.created_at
+        )
+        return None, due
+    shipped_from = [code for pk, code in codes.items() if pk != location_id]
     ready = [
-        promises.pickup_ready_at(store_code=store.code, placed_at=placed_at, shipped_from_code=code)
+        promises.pickup_ready_at(
+            store_code=codes[location_id], placed_at=order.created_at, shipped_from_code=code
+        )
         for code in shipped_from or [None]
     ]
     if any(moment is None for moment in ready):
         return None, None
     latest = max(moment for moment in ready if moment is not None)
-    return latest, latest.astimezone(ZoneInfo(store.timezone)).date()
+    return latest, promises.local_day(latest, store_code=codes[location_id])
 
 
 def close_tasks_of_cancelled_order(*, order_id: int, now: datetime | None = None) -> int:

@@ -118,3 +118,33 @@ def test_a_store_without_known_hours_keeps_the_two_hour_set_aside_deadline(clien
 
     task = StoreTask.objects.get()
     assert (task.deadline, task.promised_by) == (datetime(2026, 11, 28, 19, 30, tzinfo=UTC), None)
+
+
+@pytest.mark.django_db
+def test_a_ship_to_store_order_is_promised_ready_an_hour_after_the_carriers_day(
+    client, monkeypatch
+):
+    _bellecour_open_monday_to_saturday()
+    warehouse = make_location("entrepot-lyon", city="Lyon", kind="warehouse")
+    stock("JACKET-TRAIL-M", warehouse, 2)
+    _at(monkeypatch, FRIDAY_AFTER_CUT_OFF)  # 16:30 in Lyon: past the warehouse's 16:00
+    client.force_login(make_shopper().user)
+    placed = client.post(
+        "/api/v1/orders",
+        order_body(
+            mode="ship_to_store",
+            lines=[{"sku": "JACKET-TRAIL-M", "quantity": 1, "location": "entrepot-lyon"}],
+        ),
+        content_type="application/json",
+    )
+    assert placed.status_code == 201, placed.json()
+    deliver_events()
+
+    tasks = StoreTask.objects.filter(order__reference=placed.json()["reference"])
+    ship, set_aside = tasks.get(kind="ship"), tasks.get(kind="set_aside")
+    # Leaves on Monday, two carrier days: Wednesday; received at 10:00, set aside by 11:00.
+    assert ship.promised_by == date(2026, 12, 2)
+    assert (set_aside.deadline, set_aside.promised_by) == (
+        datetime(2026, 12, 2, 10, 0, tzinfo=UTC),
+        date(2026, 12, 2),
+    )
