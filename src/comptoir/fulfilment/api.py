@@ -112,6 +112,7 @@ def list_shoppers_in_store_with_pickups(request: HttpRequest, store: str) -> lis
     for them in this store, ready to hand over. The store's own staff."""
     location = location_by_code(code=store)
     authorize(request.auth, "customers.check_in", store_id=location.pk)
+    authorize(request.auth, "orders.read", store_id=location.pk)  # it shows their orders too
     shoppers = in_store_now(
         location_id=location.pk, since=clock.now() - timedelta(hours=IN_STORE_HOURS)
     )

@@ -3,7 +3,7 @@ GET /customers/{id}/orders: the open orders an associate sees beside the profile
 
 import pytest
 
-from comptoir.accounts.tests.factories import make_staff
+from comptoir.accounts.tests.factories import bearer, make_api_token, make_staff
 from comptoir.customers.services import add_identity, record_consent
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.fulfilment.models import StoreTask
@@ -122,3 +122,17 @@ def test_a_shopper_sees_their_own_open_orders_and_gets_404_on_anothers(client):
     assert (theirs.status_code, own.status_code, unknown.status_code) == (404, 200, 404)
     assert len(own.json()) == 3
     assert bad.status_code == 422
+
+
+def test_a_token_that_may_check_in_but_not_read_orders_sees_no_list(client):
+    _jean_with_an_order_ready_here_and_one_elsewhere(client)
+    client.logout()
+    _, check_ins_only = make_api_token("customers.check_in")
+    _, with_orders = make_api_token("customers.check_in", "orders.read", name="associate-app")
+
+    refused = client.get(
+        "/api/v1/stores/lyon-bellecour/in-store-now", headers=bearer(check_ins_only)
+    )
+    allowed = client.get("/api/v1/stores/lyon-bellecour/in-store-now", headers=bearer(with_orders))
+
+    assert (refused.status_code, allowed.status_code) == (403, 200)
