@@ -45,7 +45,6 @@ SIGN_IN_REFUSED = {
     "description": "The email and password do not match a shopper account",
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
-IN_STORE_HOURS = 3  # a check-in older than this is a past visit, not someone in the store now
 
 
 @router.post("", response={201: CustomerOut}, operation_id="register_shopper", auth=None)
@@ -115,7 +114,7 @@ def list_shoppers_in_store(request: HttpRequest, store: str) -> object:
     location = location_by_code(code=store)
     authorize(request.auth, "customers.check_in", store_id=location.pk)
     return selectors.in_store_now(
-        location_id=location.pk, since=clock.now() - timedelta(hours=IN_STORE_HOURS)
+        location_id=location.pk, since=clock.now() - timedelta(hours=selectors.IN_STORE_HOURS)
     )
 
 

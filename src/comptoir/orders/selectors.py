@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotAuthenticated
@@ -60,6 +60,15 @@ def orders_of_customer(customer_id: int) -> QuerySet[Order]:
         .prefetch_related("lines")
         .order_by("-created_at", "-id")
     )
+
+
+def open_orders_of_customer(customer_id: int) -> QuerySet[Order]:
+    """Orders still under way: awaiting payment, placed, ready for pickup, or on their way to
+    the store they will be collected in. A parcel gone home is shipping's to follow."""
+    under_way = Q(status__in=["awaiting_payment", "placed", "ready_for_pickup"]) | Q(
+        status="dispatched", pickup_location__isnull=False
+    )
+    return orders_of_customer(customer_id).filter(under_way)
 
 
 def open_lines(order_id: int, *, location_id: int | None = None) -> list[OrderLine]:
