@@ -70,9 +70,10 @@ class OrderRequest:
     ordered_at_location_id: int | None = None
     delivery_address: dict[str, Any] = field(default_factory=dict)
     created_by: str = ""
-    delivery_fee: Decimal = Decimal(
-        "0"
-    )  # the chosen delivery option's price, in the lines' currency
+    # The delivery option chosen at checkout: its price (in the lines' currency) and its code,
+    # by which fulfilment makes the promise (docs/delivery-options.md).
+    delivery_fee: Decimal = Decimal("0")
+    delivery_option: str = ""
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,7 @@ def _record(
             ordered_at_location_id=request.ordered_at_location_id,
             total=total,
             delivery_fee=request.delivery_fee,
+            delivery_option=request.delivery_option,
             currency=currency,
             delivery_address=request.delivery_address,
             collect_by=now + RESERVATION_WINDOW if mode in PAID_AT_PICKUP else None,
