@@ -8,7 +8,11 @@ from comptoir.core.errors import NotFound, ValidationFailed
 from comptoir.core.idempotency import idempotent
 from comptoir.core.pagination import Page, paginate
 from comptoir.locations.domain import GeoPoint
-from comptoir.locations.selectors import location_by_code, location_list, nearest_locations
+from comptoir.locations.selectors import (
+    active_location_ids,
+    location_by_code,
+    nearest_locations,
+)
 
 from . import selectors
 from .domain import StockFigures
@@ -36,7 +40,7 @@ router = Router(tags=["stock"])
 
 
 def _codes_to_ids(codes: list[str]) -> dict[str, int]:
-    found = dict(location_list().filter(code__in=codes).values_list("code", "pk"))
+    found = active_location_ids(codes)
     unknown = [code for code in codes if code not in found]
     if unknown:
         raise ValidationFailed(

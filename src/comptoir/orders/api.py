@@ -5,7 +5,7 @@ from ninja.decorators import decorate_view
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotFound, ValidationFailed
 from comptoir.core.idempotency import idempotent
-from comptoir.locations.selectors import location_list
+from comptoir.locations.selectors import active_location_codes, active_location_ids
 
 from . import selectors
 from .models import Order, OrderLine, Payment
@@ -22,7 +22,7 @@ SHOPPER_CHANNELS = {"web", "app"}
 
 
 def _location_ids(codes: set[str]) -> dict[str, int]:
-    found = dict(location_list().filter(code__in=codes).values_list("code", "pk")) if codes else {}
+    found = active_location_ids(codes) if codes else {}
     unknown = sorted(codes - found.keys())
     if unknown:
         raise ValidationFailed(
@@ -33,7 +33,7 @@ def _location_ids(codes: set[str]) -> dict[str, int]:
 
 
 def _codes(ids: set[int]) -> dict[int, str]:
-    return dict(location_list().filter(pk__in=ids).values_list("pk", "code"))
+    return active_location_codes(ids)
 
 
 def _order_out(
