@@ -344,6 +344,8 @@ def _record(
             status=payment.status,
             amount=total,
             currency=currency,
+            captured_amount=Decimal("0.00"),  # as the row reads back: the answer says "0.00"
+            refunded_amount=Decimal("0.00"),
             payment_link=payment.link,
             created_at=now,
             updated_at=now,

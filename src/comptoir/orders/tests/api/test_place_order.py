@@ -11,6 +11,7 @@ from comptoir.inventory.models import Hold, StockLevel
 from comptoir.locations.models import Location
 from comptoir.orders.models import Order, PaymentNotification
 from comptoir.orders.payments.fake import SIGNATURE_HEADER, FakePsp
+from comptoir.orders.schemas import OrderOut
 from comptoir.orders.services.placing import (
     LineRequest,
     OrderRequest,
@@ -184,6 +185,20 @@ def test_a_shopper_sees_their_order_and_gets_404_for_anyone_elses(client):
     assert client.get(f"{URL}/{reference}").status_code == 404
     assert client.get(f"{URL}/CO-NOSUCH00").status_code == 404
     assert client.get(URL).json() == []
+
+
+@pytest.mark.django_db
+def test_the_answer_rendered_without_pydantic_is_the_order_as_its_schema_renders_it(client):
+    """POST /orders skips Ninja's second validation of its answer (core/answers.py): it must
+    be exactly what GET /orders/{reference}, validated by OrderOut, answers."""
+    _jean_at_bellecour(client)
+
+    placed = _post(client, order_body())
+
+    assert placed.status_code == 201
+    assert placed["Content-Type"] == "application/json; charset=utf-8"
+    assert OrderOut.model_validate(placed.json())
+    assert client.get(f"{URL}/{placed.json()['reference']}").json() == placed.json()
 
 
 @pytest.mark.django_db
