@@ -16,6 +16,10 @@ from typing import Any
 _ALL: list[LookupCache] = []
 
 
+def _clock() -> float:
+    return time.monotonic()
+
+
 class LookupCache:
     """A bounded dict with a time-to-live. Thread-safe enough under the GIL: a lost update
     only costs a later query."""
@@ -31,7 +35,7 @@ class LookupCache:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry[0] < time.monotonic():
+        if entry[0] < _clock():
             self._entries.pop(key, None)
             return None
         return entry[1]
@@ -47,7 +51,7 @@ class LookupCache:
     def put_many(self, values: dict[Any, Any]) -> None:
         if len(self._entries) + len(values) > self.max_entries:
             self._entries.clear()  # rare: cheaper than tracking recency on every hit
-        expires = time.monotonic() + self.ttl_seconds
+        expires = _clock() + self.ttl_seconds
         for key, value in values.items():
             self._entries[key] = (expires, value)
 

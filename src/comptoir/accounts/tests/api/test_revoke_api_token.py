@@ -39,6 +39,6 @@ def test_a_token_revoked_elsewhere_is_refused_once_its_memory_expires(client, mo
     assert client.get(url, headers=bearer(raw)).status_code == 200  # still remembered
 
     later = time.monotonic() + selectors.TOKEN_CACHE_SECONDS + 1
-    monkeypatch.setattr("comptoir.core.lookups.time.monotonic", lambda: later)
+    monkeypatch.setattr("comptoir.core.lookups._clock", lambda: later)
 
     assert client.get(url, headers=bearer(raw)).status_code == 401
