@@ -80,8 +80,11 @@ def _wake_workers() -> None:
 
 
 def wake_workers_after_commit() -> None:
-    """For code that writes outbox rows in raw SQL (stock's hot path): wake the worker too."""
-    transaction.on_commit(_wake_workers)
+    """Wake the worker once the current transaction commits: once, however many events it
+    recorded (each wake is a round trip to the queue). A registration dropped with a rolled
+    back savepoint is made again by the next event recorded outside it."""
+    if not any(entry[1] is _wake_workers for entry in connection.run_on_commit):
+        transaction.on_commit(_wake_workers)
 
 
 def record_event(
@@ -97,7 +100,7 @@ def record_event(
         occurred_at=now or clock.now(),
         request_id=current_request_id.get().strip("-"),
     )
-    transaction.on_commit(_wake_workers)
+    wake_workers_after_commit()
     return row
 
 
@@ -122,7 +125,7 @@ def record_events(
         )
         for event_type, aggregate, payload in events
     )
-    transaction.on_commit(_wake_workers)
+    wake_workers_after_commit()
 
 
 def fan_out(routes: Routes, *, now: datetime | None = None, limit: int = 500) -> int:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from comptoir.core import clock
+from comptoir.core import outbox as outbox_module
 from comptoir.core.domain import MAX_ATTEMPTS, RETRY_DELAYS
 from comptoir.core.errors import Conflict, NotFound
 from comptoir.core.models import Delivery, DeliveryAttempt, OutboxEvent
@@ -353,3 +354,32 @@ def test_the_delivery_log_records_each_try_and_what_the_target_said():
     started = list(delivery.log.order_by("id").values_list("started_at", flat=True))
     assert started == sorted(started)
     assert (delivery.status, delivery.attempts) == (Delivery.Status.DELIVERED, 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_with_many_events_wakes_the_worker_once(monkeypatch):
+    wakes: list[str] = []
+    monkeypatch.setattr(outbox_module, "_after_commit_hooks", [lambda: wakes.append("wake")])
+
+    with transaction.atomic():
+        for parcel in range(3):
+            record_parcel_shipped(parcel)
+    assert wakes == ["wake"]
+
+    # An event kept after a savepoint that rolled back (with its registration) still wakes it.
+    wakes.clear()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record_parcel_shipped(10)
+                raise TillClosed
+        except TillClosed:
+            pass
+        record_parcel_shipped(11)
+    assert wakes == ["wake"]
+    assert sorted(OutboxEvent.objects.values_list("payload__parcel_id", flat=True)) == [
+        0,
+        1,
+        2,
+        11,
+    ]
