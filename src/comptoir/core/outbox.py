@@ -79,12 +79,18 @@ def _wake_workers() -> None:
             logger.exception("could not wake the outbox worker")
 
 
+def _wake_once() -> None:
+    """The first of a commit's wake-ups wakes the worker; the others have nothing to add."""
+    if getattr(connection, "comptoir_wake_pending", False):
+        connection.comptoir_wake_pending = False
+        _wake_workers()
+
+
 def wake_workers_after_commit() -> None:
     """Wake the worker once the current transaction commits: once, however many events it
-    recorded (each wake is a round trip to the queue). A registration dropped with a rolled
-    back savepoint is made again by the next event recorded outside it."""
-    if not any(entry[1] is _wake_workers for entry in connection.run_on_commit):
-        transaction.on_commit(_wake_workers)
+    recorded (each wake is a round trip to the queue)."""
+    connection.comptoir_wake_pending = True
+    transaction.on_commit(_wake_once)
 
 
 def record_event(
