@@ -39,6 +39,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "stock.configure",
             "catalog.write",
             "feeds.read",
+            "backoffice.read",
         }
     ),
     Role.ASSOCIATE: frozenset(

@@ -24,6 +24,7 @@ from .domain import (
     is_open_at,
     local_time,
     next_opening,
+    pickup_ready_at,
 )
 from .errors import LocationNotFound, PlaceNotFound
 from .models import Closure, Location, LocationService, OpeningHours
@@ -287,3 +288,41 @@ def _describe(
             )
         )
     return described
+
+
+@dataclass(frozen=True)
+class PickupPromise:
+    """When an order placed now can be collected at a store, on the store's clock."""
+
+    location_id: int
+    service: str
+    ready_at: datetime | None
+
+
+def pickup_promises(
+    *, location_ids: Collection[int], service: str, now: datetime | None = None
+) -> dict[int, PickupPromise]:
+    """For each of these stores that offers `service` (click & collect, reserve & collect),
+    when an order placed at `now` would be ready: its hours, closures and lead time decide."""
+    now = now or clock.now()
+    offers = {
+        pk: offer
+        for pk, found in _services(location_ids).items()
+        for offer in found
+        if offer.service == service
+    }
+    zones = dict(Location.objects.filter(pk__in=list(offers)).values_list("pk", "timezone"))
+    schedules = _schedules(zones, now=now)
+    return {
+        pk: PickupPromise(
+            pk,
+            service,
+            pickup_ready_at(
+                schedules[pk].weekly,
+                schedules[pk].closures,
+                local_time(now, zones[pk]),
+                offers[pk].pickup_lead_minutes,
+            ),
+        )
+        for pk in zones
+    }

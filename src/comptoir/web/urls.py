@@ -1,5 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
-
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("associate/", include("comptoir.web.associate.urls")),
+    path("backoffice/", include("comptoir.web.backoffice.urls")),
+    path("", include("comptoir.web.shop.urls")),
+]

@@ -28,6 +28,7 @@ PERMISSIONS = [
     "stock.configure",
     "catalog.write",
     "feeds.read",
+    "backoffice.read",
     "tokens.manage",
 ]
 ALLOWED = {

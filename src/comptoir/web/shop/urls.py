@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "shop"
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("categories/<slug:category>/", views.catalogue, name="category"),
+    path("products/<slug:slug>/", views.product, name="product"),
+    path("stores/", views.stores, name="stores"),
+    path("stores/<slug:code>/", views.store, name="store"),
+    path("stores/<slug:code>/choose/", views.choose_store, name="choose-store"),
+    path("account/", views.account, name="account"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.sign_out, name="logout"),
+    path("signup/", views.sign_up, name="signup"),
+]

@@ -1,0 +1,63 @@
+"""Small display helpers: money in the reader's language, JSON-LD, weekday names."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import formats, timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
+# "<", ">" and "&" escaped so that no value can close the <script> element it sits in.
+_SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str = "EUR") -> str:
+    """89.90 EUR reads "89,90 €" in French and "€89.90" in English."""
+    if amount is None:
+        return ""
+    number = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+    symbol = SYMBOLS.get(currency, currency)
+    if translation.get_language() == "fr":
+        return f"{number}\u00a0{symbol}"
+    return f"{symbol}{number}"
+
+
+@register.filter
+def ld_json(data: Any) -> SafeString:
+    """A dict as the body of a <script type="application/ld+json"> element."""
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder).translate(_SCRIPT_SAFE))  # noqa: S308
+
+
+@register.filter
+def weekday_name(weekday: int) -> str:
+    names = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday")]
+    names += [_("Saturday"), _("Sunday")]
+    return names[weekday]
+
+
+@register.filter
+def ready_when(ready_at: datetime | None) -> str:
+    """ "today at 15:00", "tomorrow at 10:00", or "on 27/11 at 10:00", on the store's clock."""
+    if ready_at is None:
+        return _("not before the store opens again")
+    today = timezone.localtime(timezone.now(), ready_at.tzinfo).date()
+    clock = formats.time_format(ready_at, "H:i")
+    days = (ready_at.date() - today).days
+    if days == 0:
+        return _("today at %(time)s") % {"time": clock}
+    if days == 1:
+        return _("tomorrow at %(time)s") % {"time": clock}
+    return _("on %(date)s at %(time)s") % {
+        "date": formats.date_format(ready_at, "d/m"),
+        "time": clock,
+    }
