@@ -13,6 +13,8 @@ from django.utils import translation
 
 from comptoir.core.errors import DomainError, NotAuthenticated
 
+from .plain_words import plain_words
+
 
 class ChosenLanguageMiddleware:
     """French unless the visitor chose English with the language switch (its cookie).
@@ -56,9 +58,10 @@ class PlainErrorsMiddleware:
             return None
         if isinstance(exception, NotAuthenticated):
             return redirect_to_login(request.get_full_path(), reverse("shop:login"))
+        message, translated = plain_words(exception)
         return render(
             request,
             "web/error.html",
-            {"status": exception.status, "detail": exception.detail, "errors": exception.errors},
+            {"status": exception.status, "message": message, "translated": translated},
             status=exception.status,
         )

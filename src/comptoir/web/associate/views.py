@@ -26,6 +26,7 @@ from comptoir.locations.domain import GeoPoint
 from comptoir.locations.selectors import location_by_code, location_list, nearest_locations
 
 from ..access import actor_of, is_htmx, staff_actor
+from ..plain_words import plain_words
 from .forms import ScanForm, TillSaleForm
 
 STORE_CHANNEL = "store"
@@ -64,7 +65,7 @@ def stock(request: HttpRequest, code: str) -> HttpResponse:
         try:
             variant = variant_by_scan(form.cleaned_data["code"])
         except DomainError as error:
-            form.add_error("code", error.detail)
+            form.add_error("code", plain_words(error)[0])
         else:
             context.update(_stock_of(variant, store))
     template = "web/associate/_stock.html" if is_htmx(request) else "web/associate/stock.html"
@@ -127,7 +128,7 @@ def _sell(request: HttpRequest, store: Any) -> HttpResponse:
                 actor=actor_of(request).caller_key,
             )
         except DomainError as error:
-            context["refusal"] = error.detail
+            context["refusal"], context["refusal_translated"] = plain_words(error)
         else:
             context["sold"] = {"variant": variant, "quantity": data["quantity"]}
             context["here"] = availability(

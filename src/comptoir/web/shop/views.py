@@ -32,6 +32,7 @@ from comptoir.locations.selectors import (
 )
 
 from ..access import actor_of, is_htmx
+from ..plain_words import plain_words
 from . import offers
 from .forms import CatalogueFilters, NearForm, SignUpForm, place_of
 
@@ -64,7 +65,7 @@ def catalogue(request: HttpRequest, category: str | None = None) -> HttpResponse
         try:
             location_ids, filtered_by = _stores_filtered_by(data, favourite)
         except DomainError as error:  # an unknown postcode or town: say so on the form
-            form.add_error("near", error.detail)
+            form.add_error("near", plain_words(error)[0])
             return render(request, _catalogue_template(request), context)
         among = (
             product_ids_available_at(location_ids=location_ids, channel=CHANNEL)
@@ -130,7 +131,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
                 (row for row in context["stores"] if row["has_stock"] and row["promise"]), None
             )
         except DomainError as error:  # an unknown postcode or town: say so beside the form
-            context["near_error"] = error.detail
+            context["near_error"] = plain_words(error)[0]
     context["structured_data"] = offers.product_ld(
         detail, url=request.build_absolute_uri(), stores=context.get("stores", [])
     )
@@ -160,10 +161,14 @@ def stores(request: HttpRequest) -> HttpResponse:
     """The store locator: nearest first from a postcode or a town, on a map and as a list."""
     form = NearForm(request.GET or None)
     context: dict[str, Any] = {"form": form, "favourite": _favourite_store(request)}
+    found = None
     if form.is_valid():
-        context["near"] = nearest_locations(**place_of(form.cleaned_data["near"]), limit=10)
-        found = context["near"].items
-    else:
+        try:
+            context["near"] = nearest_locations(**place_of(form.cleaned_data["near"]), limit=10)
+            found = context["near"].items
+        except DomainError as error:  # an unknown postcode or town: say so on the form
+            form.add_error("near", plain_words(error)[0])
+    if found is None:
         found = list(location_list(kind="store").order_by("city"))
         context["all_stores"] = found
     context["markers"] = [
@@ -210,6 +215,15 @@ class SignInView(LoginView):
     template_name = "web/shop/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self) -> str:
+        """Staff to their tool, shoppers to their account, unless `next` says otherwise."""
+        actor = actor_of(self.request)
+        if actor.has("backoffice.read"):
+            return reverse("backoffice:dashboard")
+        if actor.has("stock.sell"):
+            return reverse("associate:home")
+        return reverse("shop:account")
+
 
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
@@ -219,7 +233,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 channel=CHANNEL, language=request.LANGUAGE_CODE, **form.cleaned_data
             )
         except DomainError as error:  # the email is taken: say so on the form
-            form.add_error("email", error.detail)
+            form.add_error("email", plain_words(error)[0])
         else:
             login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome, %(name)s.") % {"name": customer.first_name})
