@@ -13,6 +13,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from comptoir.accounts.api import router as people_router
 from comptoir.actors import actor_for_session, actor_for_token
+from comptoir.carts.api import router as carts_router
 from comptoir.catalog.api import router as catalog_router
 from comptoir.core.access import ANONYMOUS, Actor
 from comptoir.core.errors import DomainError
@@ -118,6 +119,7 @@ api = ComptoirApi(
 )
 api.add_router("/locations", locations_router)
 api.add_router("/customers", customers_router)
+api.add_router("/carts", carts_router)
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/", people_router)
 api.add_router("/", stock_router)

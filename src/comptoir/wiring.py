@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from comptoir.carts import handlers as cart_handlers
 from comptoir.catalog import events as catalog_events
 from comptoir.catalog import handlers as catalog_handlers
 from comptoir.core.outbox import Event, Outcome
@@ -25,6 +26,17 @@ Handler = Callable[[Event], None]
 
 HANDLERS: dict[str, list[Handler]] = {
     customer_events.CUSTOMER_REGISTERED: [customer_handlers.put_registration_on_timeline],
+    customer_events.CONSENT_CHANGED: [customer_handlers.put_event_on_timeline],
+    customer_events.CUSTOMER_MERGED: [
+        customer_handlers.put_event_on_timeline,
+        # The hook later apps join: orders move the merged profile's orders here too.
+        cart_handlers.move_carts_of_merged_profile,
+    ],
+    customer_events.CUSTOMER_ERASED: [cart_handlers.forget_carts_of_erased_customer],
+    customer_events.CHECKED_IN: [customer_handlers.put_event_on_timeline],
+    customer_events.WISHLIST_ITEM_ADDED: [customer_handlers.put_event_on_timeline],
+    customer_events.WISHLIST_ITEM_REMOVED: [customer_handlers.put_event_on_timeline],
+    customer_events.IDENTITY_ADDED: [customer_handlers.put_event_on_timeline],
     catalog_events.IMPORT_REQUESTED: [catalog_handlers.run_requested_import],
     inventory_events.SNAPSHOT_REQUESTED: [inventory_handlers.load_requested_snapshot],
 }

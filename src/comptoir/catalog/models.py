@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from comptoir.core.channels import CHANNELS
+from comptoir.core.models import LeasedJob
 
 
 class Category(models.Model):
@@ -116,30 +117,11 @@ class ProductRelation(models.Model):
         ]
 
 
-class ImportJob(models.Model):
-    """A CSV import of products and variants, run in batches by the worker.
+class ImportJob(LeasedJob):
+    """A CSV import of products and variants, run in batches by the worker."""
 
-    Progress, counts and the report move in the same transaction as the rows of each batch, so
-    a job resumed after a crash starts exactly where the last committed batch ended.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending"
-        RUNNING = "running"
-        FINISHED = "finished"
-
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     csv_text = models.TextField()
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=list, blank=True, help_text="rejected rows: line, reason")
-    created_at = models.DateTimeField()
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    runner = models.CharField(max_length=40, blank=True, help_text="who holds the lease")
-    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -30,6 +30,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "locations.write",
             "team.read",
             "customers.read",
+            "customers.merge",
+            "customers.export",
+            "customers.erase",
             "webhooks.manage",
             "events.read",
             "stock.read",
@@ -48,6 +51,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "team.read",
             "customers.read",
             "customers.write",
+            "customers.check_in",
+            "carts.read",
+            "carts.write",
             "stock.read",
             "stock.hold",
             "stock.sell",
@@ -56,9 +62,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
     Role.AGENT: frozenset(
         {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"}
+        | {"customers.merge", "customers.export", "carts.read", "carts.write"}
     ),
     # "_own": on their own profile only (see `authorize`).
-    Role.SHOPPER: frozenset({"customers.read_own", "customers.write_own", "stock.hold"}),
+    Role.SHOPPER: frozenset({"customers.read_own", "customers.write_own", "stock.hold"})
+    | {"customers.export_own", "customers.erase_own", "carts.read_own", "carts.write_own"},
 }
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) - {"*"}
 

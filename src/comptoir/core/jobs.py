@@ -5,20 +5,20 @@ each batch, so that two workers never run one job and a dead worker's job is tak
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from django.db.models import Model, Q
+from django.db.models import Q
 
 from . import clock
+from .models import LeasedJob
 
-Job = TypeVar("Job", bound=Model)
+Job = TypeVar("Job", bound=LeasedJob)
 
 
 def claim_leased_job(model: type[Job], *, job_id: int, runner: str, lease: timedelta) -> Job | None:
-    """Take the job unless another live runner holds it. The model has `status` (pending,
-    running…), `runner`, `lease_until` and `started_at`."""
+    """Take the job unless another live runner holds it."""
     now = clock.now()
-    status: Any = model.Status  # type: ignore[attr-defined]
+    status = LeasedJob.Status
     free = Q(status=status.PENDING) | Q(status=status.RUNNING, lease_until__lt=now)
     claimed = model._default_manager.filter(free, pk=job_id).update(
         status=status.RUNNING, runner=runner, lease_until=now + lease

@@ -1,4 +1,5 @@
-"""The transactional outbox, its deliveries with their log, and stored idempotent responses."""
+"""The transactional outbox, its deliveries with their log, stored idempotent responses, and the
+fields every long job run in batches shares."""
 
 import uuid
 
@@ -92,3 +93,28 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["caller", "key"], name="one_record_per_caller_key")
         ]
+
+
+class LeasedJob(models.Model):
+    """A long job the worker runs in batches (see `core.jobs`): who holds it, until when, and
+    how far it got. Progress moves in the same transaction as each batch's rows, so a job
+    resumed after a crash starts exactly where the last committed batch ended."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        FINISHED = "finished"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True, help_text="rejected rows: line, reason")
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    runner = models.CharField(max_length=40, blank=True, help_text="who holds the lease")
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True

@@ -2,7 +2,7 @@
 
 from comptoir.core.outbox import Event
 
-from . import services
+from . import events, services
 
 
 def put_registration_on_timeline(event: Event) -> None:
@@ -12,5 +12,36 @@ def put_registration_on_timeline(event: Event) -> None:
         kind=event.type,
         channel=event.payload.get("channel", "web"),
         summary="Account created",
+        occurred_at=event.occurred_at,
+    )
+
+
+def _summary(event: Event) -> str:
+    payload = event.payload
+    if event.type == events.CONSENT_CHANGED:
+        verb = "given" if payload["granted"] else "withdrawn"
+        return f"Consent {verb}: {payload['purpose'].replace('_', ' ')} ({payload['method']})"
+    if event.type == events.CUSTOMER_MERGED:
+        return f"Profile {payload['merged_id']} merged into this one: {payload['reason']}"
+    if event.type == events.CHECKED_IN:
+        return f"Checked in at {payload['location_code']}"
+    if event.type == events.WISHLIST_ITEM_ADDED:
+        return f"Added {payload['sku']} to the wishlist"
+    if event.type == events.WISHLIST_ITEM_REMOVED:
+        return f"Removed {payload['sku']} from the wishlist"
+    if event.type == events.IDENTITY_ADDED:
+        state = "verified" if payload["verified"] else "unverified"
+        return f"New {payload['kind'].replace('_', ' ')} ({state})"
+    return event.type
+
+
+def put_event_on_timeline(event: Event) -> None:
+    """Any customer event with a `customer_id`, in its channel (store for staff-made ones)."""
+    services.add_to_timeline(
+        customer_id=event.payload["customer_id"],
+        event_id=event.event_id,
+        kind=event.type,
+        channel=event.payload.get("channel") or "store",
+        summary=_summary(event)[:200],
         occurred_at=event.occurred_at,
     )

@@ -1,9 +1,38 @@
 """Reads about customers."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from django.db.models import QuerySet
 
+from comptoir.inventory.selectors import availability
+
+from .domain import PURPOSES, IdentityKind, InvalidIdentity, normalise_identity
 from .errors import CustomerNotFound
-from .models import Customer, TimelineEntry
+from .models import (
+    ConsentRecord,
+    Customer,
+    Identity,
+    Preference,
+    StoreVisit,
+    TimelineEntry,
+    WishlistItem,
+)
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """How to reach a person, for the apps that write to them (check `may_use` first)."""
+
+    customer_id: int
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    language: str  # "fr" | "en"
 
 
 def customer_by_id(*, customer_id: int) -> Customer:
@@ -27,3 +56,235 @@ def customer_id_for_user(*, user_id: int) -> int | None:
 
 def timeline_of(*, customer_id: int) -> QuerySet[TimelineEntry]:
     return TimelineEntry.objects.filter(customer_id=customer_id).order_by("-occurred_at", "-id")
+
+
+def contact_details(*, customer_id: int) -> ContactDetails:
+    """Raises CustomerNotFound. An erased profile has no email or phone any more."""
+    row = (
+        Customer.objects.filter(pk=customer_id)
+        .values("first_name", "last_name", "email", "phone", "language")
+        .first()
+    )
+    if row is None:
+        raise CustomerNotFound("No such customer.")
+    language = row["language"] if row["language"] in {"fr", "en"} else "fr"
+    return ContactDetails(
+        customer_id=customer_id,
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        email=row["email"] or None,
+        phone=row["phone"] or None,
+        language=language,
+    )
+
+
+def consent_in_force(*, customer_id: int, purpose: str) -> ConsentRecord | None:
+    return (
+        ConsentRecord.objects.filter(customer_id=customer_id, purpose=purpose)
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+
+
+def may_use(*, customer_id: int, purpose: str) -> bool:
+    """True only if the latest consent for `purpose` grants it. No record: no consent.
+
+    An unknown purpose raises ValueError: a typo must not silently read as "no".
+    """
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown purpose {purpose!r}; one of {sorted(PURPOSES)}")
+    granted = (
+        ConsentRecord.objects.filter(
+            customer_id=customer_id,
+            purpose=purpose,
+            customer__erased_at__isnull=True,
+            customer__merged_into__isnull=True,
+        )
+        .order_by("-recorded_at", "-id")
+        .values_list("granted", flat=True)
+        .first()
+    )
+    return bool(granted)
+
+
+def consents_in_force(*, customer_id: int) -> dict[str, ConsentRecord | None]:
+    """Every purpose with the record in force (None: never asked, so not given)."""
+    in_force: dict[str, ConsentRecord | None] = dict.fromkeys(sorted(PURPOSES))
+    for record in ConsentRecord.objects.filter(customer_id=customer_id).order_by(
+        "recorded_at", "id"
+    ):
+        in_force[record.purpose] = record
+    return in_force
+
+
+def consent_history(*, customer_id: int) -> QuerySet[ConsentRecord]:
+    return ConsentRecord.objects.filter(customer_id=customer_id).order_by("-recorded_at", "-id")
+
+
+def identities_of(*, customer_id: int) -> QuerySet[Identity]:
+    return Identity.objects.filter(customer_id=customer_id).order_by("kind", "id")
+
+
+def customer_id_by_identity(*, kind: str, value: str) -> int | None:
+    """The profile a verified identity names; else the only profile an unverified one names.
+
+    Two profiles sharing an unverified value are not the same person: None, never a guess.
+    One indexed probe on (kind, value).
+    """
+    if kind not in set(IdentityKind):
+        return None
+    try:
+        value = normalise_identity(kind, value)
+    except InvalidIdentity:
+        return None
+    rows = list(
+        Identity.objects.filter(kind=kind, value=value, customer__merged_into__isnull=True)
+        .order_by("-verified", "id")
+        .values_list("customer_id", "verified")[:2]
+    )
+    if not rows:
+        return None
+    if rows[0][1] or len(rows) == 1:
+        return rows[0][0]
+    return None
+
+
+def preferences_of(*, customer_id: int) -> QuerySet[Preference]:
+    return Preference.objects.filter(customer_id=customer_id).order_by("source", "kind", "value")
+
+
+@dataclass(frozen=True)
+class WishedItem:
+    sku: str
+    product: str
+    channel: str
+    added_at: datetime
+    # Units the store can promise now; None when no store is known to ask about.
+    available_at_store: int | None
+
+
+def wishlist_with_stock(*, customer_id: int, location_id: int | None) -> list[WishedItem]:
+    """The wishlist, newest first, with the stock of one store (the associate's, or the
+    customer's favourite). Two queries whatever its length."""
+    items = list(
+        WishlistItem.objects.filter(customer_id=customer_id)
+        .select_related("variant__product")
+        .order_by("-added_at", "-id")
+    )
+    stock: dict[str, int] = {}
+    if location_id is not None and items:
+        figures = availability(
+            variant_ids={item.variant.sku: item.variant_id for item in items},
+            location_ids=[location_id],
+            channel="store",
+        )
+        stock = {row.sku: row.figures.available for row in figures}
+    return [
+        WishedItem(
+            sku=item.variant.sku,
+            product=item.variant.product.name,
+            channel=item.channel,
+            added_at=item.added_at,
+            available_at_store=stock.get(item.variant.sku) if location_id is not None else None,
+        )
+        for item in items
+    ]
+
+
+@dataclass(frozen=True)
+class ShopperInStore:
+    customer_id: int
+    first_name: str
+    last_name: str
+    checked_in_at: datetime
+    favourite_categories: list[str]
+    wishlist_in_stock: list[WishedItem]
+
+
+def in_store_now(*, location_id: int, since: datetime) -> list[ShopperInStore]:
+    """Who checked in here since `since` and still consents to be recognised, newest first.
+
+    Consent is read again now: withdrawing it takes a person off the list at once.
+    """
+    latest: dict[int, datetime] = {}
+    for customer_id, at in StoreVisit.objects.filter(
+        location_id=location_id, checked_in_at__gte=since
+    ).values_list("customer_id", "checked_in_at"):
+        latest[customer_id] = max(at, latest.get(customer_id, at))
+    shoppers = []
+    for customer in Customer.objects.filter(
+        pk__in=latest, erased_at__isnull=True, merged_into__isnull=True
+    ):
+        if not may_use(customer_id=customer.pk, purpose="in_store_recognition"):
+            continue
+        categories = list(
+            Preference.objects.filter(customer=customer, kind="category")
+            .order_by("source", "value")
+            .values_list("value", flat=True)
+            .distinct()
+        )
+        wished = wishlist_with_stock(customer_id=customer.pk, location_id=location_id)
+        shoppers.append(
+            ShopperInStore(
+                customer_id=customer.pk,
+                first_name=customer.first_name,
+                last_name=customer.last_name,
+                checked_in_at=latest[customer.pk],
+                favourite_categories=categories,
+                wishlist_in_stock=[w for w in wished if (w.available_at_store or 0) > 0],
+            )
+        )
+    return sorted(shoppers, key=lambda s: s.checked_in_at, reverse=True)
+
+
+def personal_data_of(*, customer_id: int) -> dict[str, Any]:
+    """What this app holds on the person, JSON-ready (the GDPR export's customers part)."""
+    customer = customer_by_id(customer_id=customer_id)
+
+    def at(moment: datetime | None) -> str | None:
+        return moment.isoformat() if moment else None
+
+    return {
+        "profile": {
+            "id": customer.pk,
+            "first_name": customer.first_name,
+            "last_name": customer.last_name,
+            "email": customer.email,
+            "phone": customer.phone,
+            "language": customer.language,
+            "created_at": at(customer.created_at),
+            "favourite_store": customer.favourite_location.code
+            if customer.favourite_location
+            else None,
+        },
+        "identities": [
+            {"kind": i.kind, "value": i.value, "verified": i.verified, "added_at": at(i.added_at)}
+            for i in identities_of(customer_id=customer_id)
+        ],
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "granted": c.granted,
+                "channel": c.channel,
+                "method": c.method,
+                "recorded_at": at(c.recorded_at),
+            }
+            for c in consent_history(customer_id=customer_id)
+        ],
+        "preferences": [
+            {"kind": p.kind, "value": p.value, "source": p.source}
+            for p in preferences_of(customer_id=customer_id)
+        ],
+        "wishlist": [
+            {"sku": w.sku, "channel": w.channel, "added_at": at(w.added_at)}
+            for w in wishlist_with_stock(customer_id=customer_id, location_id=None)
+        ],
+        "timeline": [
+            {"kind": t.kind, "channel": t.channel, "summary": t.summary, "at": at(t.occurred_at)}
+            for t in timeline_of(customer_id=customer_id)
+        ],
+        "store_visits": [
+            {"store": v.location.code, "method": v.method, "at": at(v.checked_in_at)}
+            for v in StoreVisit.objects.filter(customer_id=customer_id).select_related("location")
+        ],
+    }

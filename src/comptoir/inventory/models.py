@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from comptoir.core.channels import CHANNELS
+from comptoir.core.models import LeasedJob
 
 
 class StockLevel(models.Model):
@@ -129,39 +130,20 @@ class BackInStockSubscription(models.Model):
         ]
 
 
-class SnapshotJob(models.Model):
+class SnapshotJob(LeasedJob):
     """A stock snapshot, a full count of one location sent by a till system or a warehouse,
-    loaded in batches by the worker.
-
-    Progress, counts and the report move in the same transaction as the levels of each batch,
-    so a job resumed after a crash starts exactly where the last committed batch ended.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending"
-        RUNNING = "running"
-        FINISHED = "finished"
+    loaded in batches by the worker."""
 
     class Format(models.TextChoices):
         CSV = "csv"
         JSON = "json"
 
     location = models.ForeignKey("locations.Location", on_delete=models.PROTECT)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     format = models.CharField(max_length=4, choices=Format.choices)
     content = models.TextField(help_text="the file as it was sent")
     actor = models.CharField(max_length=80, blank=True, help_text="who sent it")
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=list, blank=True, help_text="rejected lines: line, reason")
-    created_at = models.DateTimeField()
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    runner = models.CharField(max_length=40, blank=True, help_text="who holds the lease")
-    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "comptoir.inventory",
     "comptoir.accounts",
     "comptoir.customers",
+    "comptoir.carts",
     "comptoir.integrations",
     "comptoir.worker",
     "comptoir.demo",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from comptoir.customers.models import Customer
-from comptoir.customers.services import register_shopper
+from comptoir.customers.services import record_customer_profile, register_shopper
 
 SHOPPER_PASSWORD = "comptoir-test"
 
@@ -22,3 +22,22 @@ def make_shopper(
 def on_the_wire(moment: datetime) -> str:
     """A datetime as the API writes it: UTC, milliseconds, "Z"."""
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def make_store_record(
+    *,
+    first_name: str = "Jean",
+    last_name: str = "Martin",
+    phone: str | None = "+33612345678",
+    email: str | None = None,
+    store_record: str | None = None,
+) -> Customer:
+    """A profile an associate entered at the till, without an online account."""
+    return record_customer_profile(
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        store_record=store_record,
+        channel="store",
+    )

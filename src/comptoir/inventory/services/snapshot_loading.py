@@ -36,6 +36,7 @@ from .. import events
 from ..models import StockLevel, StockMovement
 from .levels import LevelChange, stock_changed_payload
 from .snapshot_positions import Batch, PositionReader, Rejection, below_held, unknown_sku
+from .stock import tell_waiting_subscribers
 
 POSTGRESQL_BATCH = 250_000  # positions per transaction (the comparison is one pass over all)
 SQLITE_BATCH = 1_000
@@ -228,6 +229,10 @@ def _apply_changes(
         cursor.execute(_APPLY, params)
         changed, short_of_held = cursor.fetchone()
     if changed:
+        changed_variant_ids = {variant_id for *_, variant_id, _level_id in changes}
+        tell_waiting_subscribers(
+            location_id=load.location_id, changed_variant_ids=changed_variant_ids, now=params["now"]
+        )
         wake_workers_after_commit()
     return changed, [
         below_held(ordinal_of[sku], sku, quantity, held) for sku, quantity, held in short_of_held
@@ -299,4 +304,9 @@ def _apply_counts(
             payload=stock_changed_payload(change, on_hand=on_hand, held=held, reason="snapshot"),
             now=now,
         )
+    tell_waiting_subscribers(
+        location_id=load.location_id,
+        changed_variant_ids={change.variant_id for change, _on_hand, _held in changes},
+        now=now,
+    )
     return len(changes), found

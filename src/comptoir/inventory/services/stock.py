@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime
 
 from django.db import transaction
@@ -13,7 +15,7 @@ from comptoir.core.outbox import record_event
 from .. import events
 from ..domain import StockFigures, came_back_in_stock
 from ..errors import StockWouldGoNegative, UnknownChannel
-from ..models import BackInStockSubscription, SafetyStock, StockMovement
+from ..models import BackInStockSubscription, SafetyStock, StockLevel, StockMovement
 from .levels import Guard, LevelChange, add_units, apply_level_change, write_movement
 
 BACK_IN_STOCK_CHANNEL = "web"  # subscribers are told when the web may promise a unit again
@@ -127,16 +129,50 @@ def tell_back_in_stock(change: LevelChange, *, on_hand: int, held: int, now: dat
         variant_id=change.variant_id, location_id=change.location_id, notified_at__isnull=True
     )
     subscription_ids = list(waiting.values_list("pk", flat=True))
-    if not subscription_ids:
-        return
-    waiting.filter(pk__in=subscription_ids).update(notified_at=now)
+    if subscription_ids:
+        _tell(change.variant_id, change.location_id, change.sku, subscription_ids, now=now)
+
+
+def tell_waiting_subscribers(
+    *, location_id: int, changed_variant_ids: Collection[int], now: datetime
+) -> int:
+    """After a stock count: tell whoever waits for a SKU the web can promise here again.
+
+    A count replaces on-hand wholesale, so there is no single delta to compare; a subscription
+    still waiting while units are available is one nobody has answered yet. Subscriptions are
+    few per location, so they are read first and matched against the changed SKUs.
+    """
+    waiting: dict[int, list[int]] = defaultdict(list)
+    for pk, variant_id in BackInStockSubscription.objects.filter(
+        location_id=location_id, notified_at__isnull=True
+    ).values_list("pk", "variant_id"):
+        if variant_id in changed_variant_ids:
+            waiting[variant_id].append(pk)
+    if not waiting:
+        return 0
+    safety = safety_for(location_id=location_id, channel=BACK_IN_STOCK_CHANNEL)
+    levels = StockLevel.objects.filter(
+        location_id=location_id, variant_id__in=list(waiting)
+    ).values_list("variant_id", "variant__sku", "on_hand", "held")
+    told = 0
+    for variant_id, sku, on_hand, held in levels:
+        if StockFigures(on_hand, held, safety).available > 0:
+            _tell(variant_id, location_id, sku, waiting[variant_id], now=now)
+            told += 1
+    return told
+
+
+def _tell(
+    variant_id: int, location_id: int, sku: str, subscription_ids: list[int], *, now: datetime
+) -> None:
+    BackInStockSubscription.objects.filter(pk__in=subscription_ids).update(notified_at=now)
     record_event(
         events.BACK_IN_STOCK,
-        aggregate=f"stock:{change.location_id}:{change.variant_id}",
+        aggregate=f"stock:{location_id}:{variant_id}",
         payload={
-            "sku": change.sku,
-            "variant_id": change.variant_id,
-            "location_id": change.location_id,
+            "sku": sku,
+            "variant_id": variant_id,
+            "location_id": location_id,
             "subscription_ids": subscription_ids,
         },
         now=now,

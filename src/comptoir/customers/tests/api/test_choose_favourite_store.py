@@ -48,6 +48,7 @@ def test_a_shopper_changes_their_favourite_store_in_one_call(client):
         "first_name": "Jean",
         "last_name": "Martin",
         "email": "jean.martin@example.fr",
+        "phone": None,
         "language": "fr",
         "created_at": on_the_wire(jean.created_at),
         "favourite_store": {"code": "paris-rivoli", "name": "Élan Paris Rivoli", "city": "Paris"},

@@ -32,6 +32,7 @@ def test_signing_up_creates_the_profile_and_the_login(client):
         "first_name": "Jean",
         "last_name": "Martin",
         "email": "jean.martin@example.fr",
+        "phone": None,
         "language": "fr",
         "created_at": on_the_wire(jean.created_at),
         "favourite_store": None,

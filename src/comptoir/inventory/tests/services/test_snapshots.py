@@ -436,3 +436,66 @@ def test_a_count_with_no_positions_finishes_at_once():
     job = load_csv(store, "sku,quantity\n")
 
     assert (job.status, job.total_rows, job.processed_rows, job.changed) == ("finished", 0, 0, 0)
+
+
+def test_a_count_that_brings_a_sku_back_tells_its_subscribers_once():
+    from comptoir.inventory.services.stock import subscribe_back_in_stock
+
+    store = make_store()
+    jackets = {sku: make_variant(sku) for sku in ("JACKET-S", "JACKET-M", "JACKET-L")}
+    back = subscribe_back_in_stock(
+        variant_id=jackets["JACKET-S"].pk, location_id=store.pk, email="s@example.fr"
+    )
+    still_out = subscribe_back_in_stock(
+        variant_id=jackets["JACKET-M"].pk, location_id=store.pk, email="m@example.fr"
+    )
+    counted = "sku,quantity\nJACKET-S,3\nJACKET-M,0\nJACKET-L,2\n"
+
+    load_csv(store, counted)
+    load_csv(store, counted)  # the same count again changes nothing and tells nobody twice
+
+    [event] = OutboxEvent.objects.filter(type="stock.back_in_stock")
+    assert event.payload["sku"] == "JACKET-S"
+    assert event.payload["subscription_ids"] == [back.pk]
+    back.refresh_from_db()
+    still_out.refresh_from_db()
+    assert back.notified_at is not None
+    assert still_out.notified_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_one_snapshot_load_it_once():
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    store = make_store()
+    shelf_of_jackets(store, 5)
+    counted = "sku,quantity\n" + "".join(f"JACKET-{size},9\n" for size in SIZES)
+    # The job row alone, without its request event: no worker starts it behind the test's back.
+    job = SnapshotJob.objects.create(
+        location=store, format="csv", content=counted, total_rows=len(SIZES), created_at=clock.now()
+    )
+    start_together = threading.Barrier(2)
+
+    def run() -> str:
+        try:
+            start_together.wait(timeout=10)
+            run_stock_snapshot(job_id=job.pk, batch_size=2)
+            return "ran"
+        except SnapshotInProgress:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(lambda _: run(), range(2)))
+
+    job.refresh_from_db()
+    assert job.status == SnapshotJob.Status.FINISHED
+    assert "ran" in outcomes
+    assert on_hand(store) == {f"JACKET-{size}": 9 for size in SIZES}
+    assert snapshot_movements(store).count() == len(SIZES)
+    assert snapshot_movements(store).aggregate(Sum("on_hand_delta"))["on_hand_delta__sum"] == 40
+    assert stock_events().count() == len(SIZES)

@@ -14,10 +14,12 @@ from comptoir.core.outbox import record_event
 from comptoir.locations.errors import LocationNotFound
 from comptoir.locations.selectors import location_by_code
 
-from . import events
-from .errors import EmailAlreadyRegistered
-from .models import Customer, TimelineEntry
-from .selectors import customer_by_id, customer_for_update
+from .. import events
+from ..domain import IdentityKind
+from ..errors import EmailAlreadyRegistered, ProfileClosed
+from ..models import Customer, Identity, TimelineEntry
+from ..selectors import customer_by_id, customer_for_update
+from .identities import normalised
 
 User = get_user_model()
 
@@ -56,6 +58,9 @@ def register_shopper(
                     language=language,
                     created_at=clock.now(),
                 )
+                _record_identities(
+                    customer, channel=channel, identities=[(IdentityKind.EMAIL, email, False)]
+                )
         except IntegrityError:
             raise EmailAlreadyRegistered(
                 "An account already uses this email; sign in instead."
@@ -77,7 +82,12 @@ def add_to_timeline(
     summary: str,
     occurred_at: datetime,
 ) -> TimelineEntry:
-    """Idempotent on `event_id`: an event delivered twice lands once."""
+    """Idempotent on `event_id`: an event delivered twice lands once. An entry for a profile
+    merged meanwhile lands on its survivor."""
+    survivor_id = (
+        Customer.objects.filter(pk=customer_id).values_list("merged_into_id", flat=True).first()
+    )
+    customer_id = survivor_id or customer_id
     entry, _ = TimelineEntry.objects.get_or_create(
         event_id=event_id,
         defaults={
@@ -92,20 +102,50 @@ def add_to_timeline(
 
 
 def record_customer_profile(
-    *, first_name: str, last_name: str, email: str | None, channel: str, language: str = "fr"
+    *,
+    first_name: str,
+    last_name: str,
+    email: str | None,
+    channel: str,
+    language: str = "fr",
+    phone: str | None = None,
+    store_record: str | None = None,
 ) -> Customer:
-    """A profile without an online account (met in store, by phone). Same email → same profile."""
-    email = email.lower() if email else None
+    """A profile without an online account (met in store, by phone). Same email → same profile.
+
+    The email and phone are kept as unverified identities: they match nobody until confirmed.
+    `store_record` is the reference a store or a till gave the person (verified: we issued it).
+    """
+    email = normalised(IdentityKind.EMAIL, email, field="email") if email else None
+    phone = normalised(IdentityKind.PHONE, phone, field="phone") if phone else None
+    if store_record:
+        store_record = normalised(IdentityKind.STORE_RECORD, store_record, field="store_record")
     with transaction.atomic():
         existing = Customer.objects.filter(email=email).first() if email else None
+        if existing is None and store_record:
+            existing = Customer.objects.filter(
+                identities__kind=IdentityKind.STORE_RECORD,
+                identities__value=store_record,
+                identities__verified=True,
+            ).first()
         if existing is not None:
             return existing
         customer = Customer.objects.create(
             first_name=first_name,
             last_name=last_name,
             email=email,
+            phone=phone,
             language=language,
             created_at=clock.now(),
+        )
+        _record_identities(
+            customer,
+            channel=channel,
+            identities=[
+                (IdentityKind.EMAIL, email, False),
+                (IdentityKind.PHONE, phone, False),
+                (IdentityKind.STORE_RECORD, store_record, True),
+            ],
         )
         record_event(
             events.CUSTOMER_REGISTERED,
@@ -151,3 +191,29 @@ def choose_favourite_store(*, customer_id: int, location_code: str | None) -> Cu
                 },
             )
     return customer_by_id(customer_id=customer_id)
+
+
+def _record_identities(
+    customer: Customer, *, channel: str, identities: list[tuple[str, str | None, bool]]
+) -> None:
+    now = clock.now()
+    Identity.objects.bulk_create(
+        [
+            Identity(
+                customer=customer,
+                kind=kind,
+                value=value,
+                verified=verified,
+                channel=channel,
+                added_at=now,
+            )
+            for kind, value, verified in identities
+            if value
+        ]
+    )
+
+
+def ensure_open(customer: Customer) -> None:
+    """Nothing new is recorded on a merged or erased profile."""
+    if customer.merged_into_id is not None or customer.erased_at is not None:
+        raise ProfileClosed("This profile was merged or erased.")

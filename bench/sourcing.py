@@ -1,0 +1,300 @@
+"""Benchmark: sourcing quality against the exact optimum, and against the peers' simple rules.
+
+1,000 seeded orders of 1-8 lines over 200 locations (stores and warehouses around France).
+Each order is sourced by the engine (comptoir.fulfilment.domain.sourcing), solved exactly by a
+MILP of the same cost model through HiGHS, and sourced by the two rules common peers use
+(locations by fixed priority; the location with the highest stock), each line on its own.
+Pure Python, no database: `python bench/sourcing.py` writes bench/results/sourcing.json.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import highspy
+
+from comptoir.fulfilment.domain.sourcing import (
+    DEFAULT_COSTS,
+    STORE,
+    WAREHOUSE,
+    Assignment,
+    CandidateLocation,
+    CostModel,
+    Destination,
+    OrderLine,
+    ineligibility,
+    location_terms,
+    plan_cost,
+    source_order,
+)
+
+SEED = 20261125
+ORDERS = 1000
+LOCATIONS = 200
+WAREHOUSES = 12
+SKUS = 600
+RESULTS = Path("bench/results")
+# Cost of a unit nobody supplies, in both the engine's and the MILP's figures (never reached
+# with this data set, but it keeps the MILP feasible whatever the capacities).
+UNSOURCED_UNIT_COST = 1e6
+
+CITIES = [  # (latitude, longitude, weight ~ population)
+    (48.857, 2.352, 12), (45.764, 4.836, 5), (43.296, 5.370, 5), (43.605, 1.444, 4),
+    (43.710, 7.262, 3), (47.218, -1.554, 3), (48.573, 7.752, 3), (43.611, 3.877, 3),
+    (44.838, -0.579, 3), (50.629, 3.057, 4), (48.117, -1.678, 2), (49.258, 4.032, 1),
+    (45.188, 5.724, 2), (47.322, 5.041, 1), (47.394, 0.685, 1), (45.778, 3.087, 1),
+    (49.443, 1.099, 2), (43.125, 5.931, 1), (47.478, -0.563, 1), (49.894, 2.296, 1),
+    (46.580, 0.340, 1), (48.692, 6.184, 1), (43.300, -0.370, 1), (42.699, 2.895, 1),
+]  # fmt: skip
+
+
+def _near(rng: random.Random, spread: float) -> tuple[float, float]:
+    lat, lon, _ = rng.choices(CITIES, weights=[c[2] for c in CITIES])[0]
+    return round(lat + rng.uniform(-spread, spread), 5), round(
+        lon + rng.uniform(-spread, spread), 5
+    )
+
+
+def make_locations(rng: random.Random) -> list[CandidateLocation]:
+    """Warehouses hold most of the range; stores a tenth of it, some only their last units."""
+    locations = []
+    for i in range(1, LOCATIONS + 1):
+        is_warehouse = i <= WAREHOUSES
+        available: dict[str, int] = {}
+        protected: dict[str, int] = {}
+        for s in range(SKUS):
+            sku = f"SKU-{s:04d}"
+            popular = s < SKUS // 5
+            if is_warehouse and rng.random() < 0.55:
+                available[sku] = rng.randint(1, 120)
+            elif not is_warehouse and rng.random() < (0.3 if popular else 0.08):
+                units = rng.randint(1, 6)
+                available[sku] = units
+                if units <= 2:  # the store keeps its last unit for walk-in customers
+                    protected[sku] = 1
+        capacity = rng.randint(1500, 4000) if is_warehouse else rng.randint(30, 120)
+        workload = int(capacity * rng.choice([0.1, 0.3, 0.5, 0.7, 0.9, 1.0]) * rng.random())
+        lat, lon = _near(rng, 0.25 if is_warehouse else 0.15)
+        locations.append(
+            CandidateLocation(
+                location_id=i,
+                name=f"{'Warehouse' if is_warehouse else 'Store'} {i}",
+                kind=WAREHOUSE if is_warehouse else STORE,
+                latitude=lat,
+                longitude=lon,
+                available=available,
+                protected=protected,
+                ships_from_store=is_warehouse or rng.random() < 0.75,
+                workload_units=workload,
+                capacity_units=capacity,
+            )
+        )
+    return locations
+
+
+def make_orders(
+    rng: random.Random, locations: Sequence[CandidateLocation]
+) -> list[tuple[list[OrderLine], Destination]]:
+    """1-8 lines, popular SKUs more often; one order in five collected in a store."""
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(SKUS)]
+    stores = [c for c in locations if c.kind == STORE]
+    orders = []
+    for _ in range(ORDERS):
+        count = rng.randint(1, 8)
+        skus: list[int] = []
+        while len(skus) < count:
+            s = rng.choices(range(SKUS), weights=weights)[0]
+            if s not in skus:
+                skus.append(s)
+        lines = [
+            OrderLine(f"SKU-{s:04d}", rng.choices([1, 2, 3], weights=[7, 2, 1])[0]) for s in skus
+        ]
+        if rng.random() < 0.2:
+            store = rng.choice(stores)
+            destination = Destination.pickup(store.location_id, store.latitude, store.longitude)
+        else:
+            destination = Destination.home(*_near(rng, 0.3))
+        orders.append((lines, destination))
+    return orders
+
+
+# --- the exact optimum ------------------------------------------------------------------------
+
+
+def optimal_cost(
+    lines: Sequence[OrderLine],
+    destination: Destination,
+    candidates: Sequence[CandidateLocation],
+    costs: CostModel = DEFAULT_COSTS,
+) -> float:
+    """The optimum's cost (see optimal_plan)."""
+    return optimal_plan(lines, destination, candidates, costs)[0]
+
+
+def optimal_plan(
+    lines: Sequence[OrderLine],
+    destination: Destination,
+    candidates: Sequence[CandidateLocation],
+    costs: CostModel = DEFAULT_COSTS,
+) -> tuple[float, tuple[int, ...]]:
+    """The optimum of the engine's cost model, by MILP (HiGHS), over every eligible location.
+
+    u_l ∈ {0,1} uses location l (cost: its parcel + extra-parcel penalty); x_ls, y_ls ∈ ℕ are
+    free and protected units of SKU s from l; Σ_l x_ls + y_ls + m_s = q_s (m_s: unsourced);
+    x_ls + y_ls ≤ min(q_s, available_ls)·u_l; Σ_s x_ls + y_ls ≤ remaining capacity of l.
+    """
+    need: dict[str, int] = {}
+    for line in lines:
+        need[line.sku] = need.get(line.sku, 0) + line.quantity
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("threads", 1)
+    integer = highspy.HighsVarType.kInteger
+    served: dict[str, list] = {s: [] for s in need}
+    switches = []
+    for c in candidates:
+        if ineligibility(c, destination) is not None:
+            continue
+        skus = [s for s in need if c.available.get(s, 0) > 0]
+        if not skus:
+            continue
+        terms = location_terms(c, destination, costs)
+        used = h.addBinary(obj=terms.fixed)
+        switches.append((c.location_id, used))
+        units_here = []
+        for s in skus:
+            free = h.addVariable(0, c.free_units(s), terms.per_unit, integer)
+            protected = h.addVariable(
+                0, c.protected_units(s), terms.per_unit + costs.protected_unit_penalty, integer
+            )
+            h.addConstr(free + protected <= min(need[s], c.available[s]) * used)
+            served[s] += [free, protected]
+            units_here += [free, protected]
+        if math.isfinite(c.remaining_capacity):
+            h.addConstr(sum(units_here[1:], units_here[0]) <= c.remaining_capacity)
+    for s, quantity in need.items():
+        missing = h.addVariable(0, quantity, UNSOURCED_UNIT_COST, integer)
+        h.addConstr(sum(served[s], missing) == quantity)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal, h.getModelStatus()
+    objective = h.getInfo().objective_function_value
+    used_ids = tuple(i for i, used in switches if h.val(used) > 0.5)
+    return objective - costs.extra_parcel_penalty, used_ids
+
+
+# --- the peers' rules, line by line -----------------------------------------------------------
+
+
+def _peer_plan(
+    lines: Sequence[OrderLine],
+    destination: Destination,
+    candidates: Sequence[CandidateLocation],
+    rank: object,
+) -> tuple[list[Assignment], int]:
+    eligible = [c for c in candidates if ineligibility(c, destination) is None]
+    remaining = {c.location_id: c.remaining_capacity for c in eligible}
+    taken: dict[tuple[str, int], int] = {}
+    assignments, missing = [], 0
+    for line in lines:
+        left = line.quantity
+        for c in sorted(eligible, key=lambda c: rank(c, line.sku)):  # type: ignore[operator]
+            if left == 0:
+                break
+            already = taken.get((line.sku, c.location_id), 0)
+            take = int(min(left, c.available.get(line.sku, 0) - already, remaining[c.location_id]))
+            if take <= 0:
+                continue
+            # Peers take units as they come; the free ones first, the protected after.
+            protected = max(0, already + take - c.free_units(line.sku)) - max(
+                0, already - c.free_units(line.sku)
+            )
+            assignments.append(Assignment(line.sku, take, c.location_id, protected))
+            taken[(line.sku, c.location_id)] = already + take
+            remaining[c.location_id] -= take
+            left -= take
+        missing += left
+    return assignments, missing
+
+
+def fixed_priority(location: CandidateLocation, sku: str) -> tuple[int, int]:
+    """Warehouses first, then stores, each in the order the retailer configured (here: id)."""
+    return (0 if location.kind == WAREHOUSE else 1, location.location_id)
+
+
+def highest_stock(location: CandidateLocation, sku: str) -> tuple[int, int]:
+    return (-location.available.get(sku, 0), location.location_id)
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def _splits(assignments: Sequence[Assignment]) -> int:
+    return max(0, len({a.location_id for a in assignments}) - 1)
+
+
+def main() -> dict:
+    rng = random.Random(SEED)
+    locations = make_locations(rng)
+    orders = make_orders(rng, locations)
+    ratios, splits, engine_ms, milp_ms = [], [], [], []
+    peer_splits: dict[str, list[int]] = {"fixed_priority": [], "highest_stock": []}
+    peer_ratios: dict[str, list[float]] = {"fixed_priority": [], "highest_stock": []}
+    protected_used = {"engine": 0, "fixed_priority": 0, "highest_stock": 0}
+    for lines, destination in orders:
+        started = time.perf_counter()
+        plan = source_order(lines, destination, locations)
+        engine_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        optimum = optimal_cost(lines, destination, locations)
+        milp_ms.append((time.perf_counter() - started) * 1000)
+        unsourced = sum(line.quantity for line in plan.unsourced)
+        ratios.append((plan.cost + UNSOURCED_UNIT_COST * unsourced) / optimum)
+        splits.append(plan.splits)
+        protected_used["engine"] += sum(a.protected_units for a in plan.assignments)
+        for name, rank in (("fixed_priority", fixed_priority), ("highest_stock", highest_stock)):
+            assignments, missing = _peer_plan(lines, destination, locations, rank)
+            cost = plan_cost(assignments, destination, locations) + UNSOURCED_UNIT_COST * missing
+            peer_ratios[name].append(cost / optimum)
+            peer_splits[name].append(_splits(assignments))
+            protected_used[name] += sum(a.protected_units for a in assignments)
+    engine_ms.sort()
+    peer_split_means = {name: statistics.fmean(v) for name, v in peer_splits.items()}
+    result = {
+        "orders": ORDERS,
+        "locations": LOCATIONS,
+        "warehouses": WAREHOUSES,
+        "skus": SKUS,
+        "seed": SEED,
+        "sourcing_cost_ratio_vs_optimal_mean": round(statistics.fmean(ratios), 4),
+        "sourcing_cost_ratio_vs_optimal_worst": round(max(ratios), 4),
+        "sourcing_orders_at_optimum_share": round(
+            sum(1 for r in ratios if r <= 1 + 1e-6) / len(ratios), 4
+        ),
+        "sourcing_splits_per_order": round(statistics.fmean(splits), 4),
+        # The better (fewer splits) of the two peer rules, so the comparison is not flattered.
+        "peer_sourcing_splits_per_order": round(min(peer_split_means.values()), 4),
+        "peer_splits_per_order": {k: round(v, 4) for k, v in peer_split_means.items()},
+        "peer_cost_ratio_vs_optimal_mean": {
+            k: round(statistics.fmean(v), 4) for k, v in peer_ratios.items()
+        },
+        "protected_units_used": protected_used,
+        "sourcing_p50_ms": round(engine_ms[len(engine_ms) // 2], 3),
+        "sourcing_p99_ms": round(engine_ms[math.ceil(0.99 * len(engine_ms)) - 1], 3),
+        "milp_mean_ms": round(statistics.fmean(milp_ms), 3),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "sourcing.json").write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+if __name__ == "__main__":
+    json.dump(main(), sys.stdout, indent=2)
+    print()

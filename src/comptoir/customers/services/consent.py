@@ -1,0 +1,115 @@
+"""Consent per purpose: given or withdrawn, when, in which channel and how; history kept."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from comptoir.core import clock
+from comptoir.core.channels import CHANNEL_CODES
+from comptoir.core.errors import ValidationFailed
+from comptoir.core.outbox import record_event
+
+from .. import events
+from ..domain import PURPOSES
+from ..errors import ConsentRequired, ProfileClosed
+from ..models import ConsentRecord
+from ..selectors import customer_for_update, may_use
+
+CONSENT_METHODS = frozenset(
+    {"checkbox", "preference_centre", "verbal", "signed_form", "unsubscribe_link", "app_setting"}
+)
+
+
+def check_purpose(purpose: str) -> None:
+    if purpose not in PURPOSES:
+        raise ValidationFailed(
+            f"Unknown purpose {purpose!r}.",
+            errors=[{"field": "purpose", "message": f"one of {', '.join(sorted(PURPOSES))}"}],
+        )
+
+
+def record_consent(
+    *,
+    customer_id: int,
+    purpose: str,
+    granted: bool,
+    channel: str,
+    method: str,
+    recorded_by_id: int | None = None,
+) -> ConsentRecord:
+    """Append a consent given or withdrawn; the latest per purpose is in force from now on.
+
+    Records `customer.consent_changed` with it. Recording the same answer again is kept in the
+    history too (a renewed consent has its own date), but is not an error.
+    """
+    check_purpose(purpose)
+    if channel not in CHANNEL_CODES:
+        raise ValidationFailed(
+            f"Unknown channel {channel!r}.",
+            errors=[{"field": "channel", "message": f"one of {', '.join(sorted(CHANNEL_CODES))}"}],
+        )
+    if method not in CONSENT_METHODS:
+        raise ValidationFailed(
+            f"Unknown method {method!r}.",
+            errors=[{"field": "method", "message": f"one of {', '.join(sorted(CONSENT_METHODS))}"}],
+        )
+    with transaction.atomic():
+        customer = customer_for_update(customer_id=customer_id)
+        if customer.merged_into_id is not None or customer.erased_at is not None:
+            raise ProfileClosed("This profile was merged or erased; record it on the survivor.")
+        record = ConsentRecord.objects.create(
+            customer_id=customer_id,
+            purpose=purpose,
+            granted=granted,
+            channel=channel,
+            method=method,
+            recorded_by_id=recorded_by_id,
+            recorded_at=clock.now(),
+        )
+        record_event(
+            events.CONSENT_CHANGED,
+            aggregate=f"customer:{customer_id}",
+            payload={
+                "customer_id": customer_id,
+                "purpose": purpose,
+                "granted": granted,
+                "channel": channel,
+                "method": method,
+            },
+        )
+    return record
+
+
+def require_consent(*, customer_id: int, purpose: str) -> None:
+    """Raise ConsentRequired unless the person consents to `purpose` now."""
+    if not may_use(customer_id=customer_id, purpose=purpose):
+        raise ConsentRequired(
+            f"The customer has not consented to {purpose.replace('_', ' ')}.",
+            errors=[{"field": "purpose", "message": f"no consent in force for {purpose}"}],
+        )
+
+
+def request_marketing_message(
+    *, customer_id: int, purpose: str, campaign: str, channel: str = "web"
+) -> None:
+    """Ask the messaging apps to send a marketing message, only within the consent given.
+
+    Raises ConsentRequired (and records nothing) without it.
+    """
+    if purpose not in {"marketing_email", "marketing_sms"}:
+        raise ValidationFailed(
+            "A marketing message goes by email or SMS.",
+            errors=[{"field": "purpose", "message": "marketing_email or marketing_sms"}],
+        )
+    with transaction.atomic():
+        require_consent(customer_id=customer_id, purpose=purpose)
+        record_event(
+            events.MARKETING_MESSAGE_REQUESTED,
+            aggregate=f"customer:{customer_id}",
+            payload={
+                "customer_id": customer_id,
+                "purpose": purpose,
+                "campaign": campaign,
+                "channel": channel,
+            },
+        )
