@@ -148,31 +148,6 @@ def next_opening(
     return None
 
 
-def pickup_ready_at(
-    weekly: Sequence[WeeklyRange],
-    closures: Sequence[ClosureDay],
-    ordered_at: datetime,
-    lead_minutes: int,
-) -> datetime | None:
-    """When an order placed at `ordered_at` (the store's wall clock) can be collected.
-
-    Preparation starts at once if the store is open, else when it next opens, and takes
-    `lead_minutes`. If the store is closed when it would be ready, it is ready when the doors
-    open again. None when the store does not open in the coming year.
-    """
-    start = (
-        ordered_at
-        if is_open_at(weekly, closures, ordered_at)
-        else next_opening(weekly, closures, ordered_at)
-    )
-    if start is None:
-        return None
-    ready = start + timedelta(minutes=lead_minutes)
-    if is_open_at(weekly, closures, ready):
-        return ready
-    return next_opening(weekly, closures, ready)
-
-
 def local_time(now: datetime, timezone: str) -> datetime:
     """An aware instant as the store's clock shows it (so 10:00 is 10:00 on a DST day too)."""
     if now.tzinfo is None:

@@ -28,13 +28,13 @@ from comptoir.locations.selectors import (
     location_detail,
     location_list,
     nearest_locations,
-    pickup_promises,
 )
 
 from ..access import actor_of, is_htmx
 from ..plain_words import plain_words
 from . import offers
 from .forms import CatalogueFilters, NearForm, SignUpForm, place_of
+from .promises import ready_times
 
 CHANNEL = "web"
 PICKUP_STORES_NEAR = 5
@@ -128,7 +128,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             context["stores"] = _stock_near(slug, place)
             context["promise"] = next(
-                (row for row in context["stores"] if row["has_stock"] and row["promise"]), None
+                (row for row in context["stores"] if row["has_stock"] and row["ready_at"]), None
             )
         except DomainError as error:  # an unknown postcode or town: say so beside the form
             context["near_error"] = plain_words(error)[0]
@@ -142,7 +142,7 @@ def _stock_near(slug: str, place: dict[str, Any]) -> list[dict[str, Any]]:
     near = nearest_locations(**place, limit=PICKUP_STORES_NEAR)
     ids = [item.id for item in near.items]
     rows = availability(variant_ids=resolve_product(slug), location_ids=ids, channel=CHANNEL)
-    promises = pickup_promises(location_ids=ids, service="click_and_collect")
+    ready = ready_times(location_ids=ids)
     by_store: dict[int, list[Any]] = {}
     for row in rows:
         by_store.setdefault(row.location_id, []).append(row)
@@ -151,7 +151,8 @@ def _stock_near(slug: str, place: dict[str, Any]) -> list[dict[str, Any]]:
             "store": item,
             "stock": by_store.get(item.id, []),
             "has_stock": any(row.figures.available > 0 for row in by_store.get(item.id, [])),
-            "promise": promises.get(item.id),
+            "offers_pickup": item.id in ready,
+            "ready_at": ready.get(item.id),
         }
         for item in near.items
     ]
