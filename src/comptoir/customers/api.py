@@ -14,6 +14,7 @@ from comptoir.core.idempotency import idempotent
 from comptoir.locations.selectors import location_by_code, location_list
 
 from . import selectors, services
+from .domain import IN_STORE_HOURS
 from .errors import CustomerNotFound, InvalidCredentials
 from .schemas import (
     CheckInIn,
@@ -39,7 +40,6 @@ from .schemas import (
 )
 
 router = Router(tags=["customers"])
-IN_STORE_HOURS = 3  # a check-in older than this is a past visit, not someone in the store now
 
 
 @router.post("", response={201: CustomerOut}, operation_id="register_shopper", auth=None)

@@ -21,3 +21,11 @@ class TillSaleForm(forms.Form):
         label=_("Set-aside number (if the customer reserved it)"), required=False, min_value=1
     )
     ticket = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+
+class CustomerSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Loyalty card, email, phone or name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import customers, views
 
 app_name = "associate"
 urlpatterns = [
@@ -8,4 +8,7 @@ urlpatterns = [
     path("<slug:code>/", views.store_home, name="store"),
     path("<slug:code>/stock/", views.stock, name="stock"),
     path("<slug:code>/till/", views.till_sale, name="till"),
+    path("<slug:code>/customers/", customers.find, name="customers"),
+    path("<slug:code>/customers/<int:customer_id>/", customers.profile, name="customer"),
+    path("<slug:code>/in-store/", customers.in_store, name="in-store"),
 ]

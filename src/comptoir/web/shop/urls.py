@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account, views
 
 app_name = "shop"
 urlpatterns = [
@@ -10,7 +10,10 @@ urlpatterns = [
     path("stores/", views.stores, name="stores"),
     path("stores/<slug:code>/", views.store, name="store"),
     path("stores/<slug:code>/choose/", views.choose_store, name="choose-store"),
-    path("account/", views.account, name="account"),
+    path("account/", account.account, name="account"),
+    path("account/wishlist/", account.wish, name="wish"),
+    path("account/consents/", account.consents, name="consents"),
+    path("account/export/", account.export, name="export"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.sign_out, name="logout"),
     path("signup/", views.sign_up, name="signup"),

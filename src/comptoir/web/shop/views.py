@@ -204,14 +204,6 @@ def choose_store(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("shop:store", code=code)
 
 
-def account(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    if not actor.is_authenticated:
-        return redirect(f"{reverse('shop:login')}?next={reverse('shop:account')}")
-    customer = customer_by_id(customer_id=actor.customer_id) if actor.customer_id else None
-    return render(request, "web/shop/account.html", {"customer": customer})
-
-
 class SignInView(LoginView):
     template_name = "web/shop/login.html"
     redirect_authenticated_user = True

@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -61,3 +62,18 @@ def ready_when(ready_at: datetime | None) -> str:
         "date": formats.date_format(ready_at, "d/m"),
         "time": clock,
     }
+
+
+PURPOSE_NAMES = {
+    "marketing_email": gettext_lazy("News and offers by email"),
+    "marketing_sms": gettext_lazy("News and offers by SMS"),
+    "personalisation": gettext_lazy("Suggestions chosen for me"),
+    "in_store_recognition": gettext_lazy("Be recognised when I check in at a store"),
+    "order_updates_email": gettext_lazy("Order updates by email"),
+    "order_updates_sms": gettext_lazy("Order updates by SMS"),
+}
+
+
+@register.filter
+def purpose_name(purpose: str) -> str:
+    return str(PURPOSE_NAMES.get(purpose, purpose))
