@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -38,7 +39,7 @@ def test_jean_wishes_for_a_size_chooses_his_consents_and_downloads_his_data(
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger tout ce que vous détenez sur moi").click()
-    exported = json.loads(open(download.value.path(), encoding="utf-8").read())
+    exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert exported["profile"]["email"] == "jean.martin@example.fr"
 
 
