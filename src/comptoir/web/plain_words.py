@@ -23,6 +23,8 @@ MESSAGES = {
     "hold-not-active": _("This set-aside has already ended (sold, released or expired)."),
     "email-already-registered": _("An account already uses this email: sign in instead."),
     "customer-not-found": _("There is no such customer."),
+    "handoff-code-not-found": _("No open cart has this code: it may have expired (30 minutes)."),
+    "cart-not-found": _("There is no such cart."),
 }
 
 

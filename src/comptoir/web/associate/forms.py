@@ -29,3 +29,11 @@ class CustomerSearchForm(forms.Form):
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+
+class HandoffForm(forms.Form):
+    handoff = forms.CharField(
+        label=_("Cart code (on the customer's screen)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

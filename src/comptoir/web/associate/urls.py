@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import customers, views
+from . import carts, customers, views
 
 app_name = "associate"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("<slug:code>/customers/", customers.find, name="customers"),
     path("<slug:code>/customers/<int:customer_id>/", customers.profile, name="customer"),
     path("<slug:code>/in-store/", customers.in_store, name="in-store"),
+    path("<slug:code>/carts/", carts.open_cart, name="open-cart"),
+    path("<slug:code>/carts/<int:cart_id>/", carts.cart, name="cart"),
 ]

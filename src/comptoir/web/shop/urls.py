@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, views
+from . import account, cart, views
 
 app_name = "shop"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("stores/", views.stores, name="stores"),
     path("stores/<slug:code>/", views.store, name="store"),
     path("stores/<slug:code>/choose/", views.choose_store, name="choose-store"),
+    path("cart/", cart.show, name="cart"),
+    path("cart/add/", cart.add, name="cart-add"),
+    path("cart/lines/<str:sku>/", cart.change, name="cart-line"),
+    path("cart/handoff/", cart.hand_off, name="cart-handoff"),
     path("account/", account.account, name="account"),
     path("account/wishlist/", account.wish, name="wish"),
     path("account/consents/", account.consents, name="consents"),
