@@ -19,11 +19,14 @@ from comptoir.core.access import ANONYMOUS, Actor
 from comptoir.core.errors import DomainError
 from comptoir.core.problem import problem_response
 from comptoir.customers.api import router as customers_router
+from comptoir.fulfilment.api import router as fulfilment_router
 from comptoir.integrations.api import router as webhooks_router
 from comptoir.integrations.api_feeds import router as feeds_router
 from comptoir.inventory.api import router as stock_router
 from comptoir.inventory.api_snapshots import router as snapshots_router
 from comptoir.locations.api import router as locations_router
+from comptoir.orders.api import router as orders_router
+from comptoir.returns.api import router as returns_router
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +129,9 @@ api.add_router("/", stock_router)
 api.add_router("/", snapshots_router)
 api.add_router("/", catalog_router)
 api.add_router("/", feeds_router)
+api.add_router("/", orders_router)
+api.add_router("/", fulfilment_router)
+api.add_router("/", returns_router)
 
 
 _FIELD_SOURCES = ("body.", "query.", "path.", "header.")

@@ -16,11 +16,13 @@ from comptoir.catalog import handlers as catalog_handlers
 from comptoir.core.outbox import Event, Outcome
 from comptoir.customers import events as customer_events
 from comptoir.customers import handlers as customer_handlers
+from comptoir.fulfilment import handlers as fulfilment_handlers
 from comptoir.integrations.selectors import TARGET_PREFIX as WEBHOOK_PREFIX
 from comptoir.integrations.selectors import subscription_targets_for
 from comptoir.integrations.services import send_webhook
 from comptoir.inventory import events as inventory_events
 from comptoir.inventory import handlers as inventory_handlers
+from comptoir.orders import events as order_events
 
 Handler = Callable[[Event], None]
 
@@ -39,6 +41,8 @@ HANDLERS: dict[str, list[Handler]] = {
     customer_events.IDENTITY_ADDED: [customer_handlers.put_event_on_timeline],
     catalog_events.IMPORT_REQUESTED: [catalog_handlers.run_requested_import],
     inventory_events.SNAPSHOT_REQUESTED: [inventory_handlers.load_requested_snapshot],
+    order_events.ORDER_PLACED: [fulfilment_handlers.give_the_store_its_task],
+    order_events.ORDER_CANCELLED: [fulfilment_handlers.take_the_task_off_the_list],
 }
 
 HANDLER_PREFIX = "handler:"

@@ -376,3 +376,31 @@ def import_job(job_id: int) -> ImportJob:
     if job is None:
         raise ImportJobNotFound(f"No catalogue import has the id {job_id}.")
     return job
+
+
+def prices_for_skus(
+    *, skus: list[str], channel: str | None = None, location_id: int | None = None
+) -> dict[str, tuple[int, ResolvedPrice]]:
+    """`price_for` for several SKUs in one query (plus one for the store): an order's lines.
+
+    Maps each SKU to (variant id, resolved price); raises on an unknown SKU or one with no price.
+    """
+    check_channel(channel)
+    store = _store_code(location_id)
+    rows = list(
+        _applicable_prices(channel=channel, location_id=location_id)
+        .filter(variant__sku__in=skus)
+        .annotate(variant_sku=F("variant__sku"))
+    )
+    by_sku: dict[str, list[Price]] = {}
+    for row in rows:
+        by_sku.setdefault(row.variant_sku, []).append(row)
+    found: dict[str, tuple[int, ResolvedPrice]] = {}
+    for sku in skus:
+        resolved = _resolve(by_sku.get(sku, []), channel=channel, store=store)
+        if resolved is None:
+            if not Variant.objects.filter(sku=sku).exists():
+                raise VariantNotFound(f"No variant has the SKU {sku!r}.")
+            raise PriceNotFound(f"{sku} has no price that applies here.")
+        found[sku] = (by_sku[sku][0].variant_id, resolved)
+    return found

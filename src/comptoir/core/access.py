@@ -42,6 +42,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "stock.configure",
             "catalog.write",
             "feeds.read",
+            "orders.read",
+            "orders.write",
+            "orders.cancel",
+            "fulfilment.work",
+            "returns.read",
+            "returns.write",
             "backoffice.read",
         }
     ),
@@ -58,15 +64,23 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "stock.hold",
             "stock.sell",
             "stock.adjust",
+            "orders.read",
+            "orders.write",
+            "orders.cancel",
+            "fulfilment.work",
+            "returns.read",
+            "returns.write",
         }
     ),
     Role.AGENT: frozenset(
         {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"}
         | {"customers.merge", "customers.export", "carts.read", "carts.write"}
+        | {"orders.read", "orders.write", "orders.cancel", "returns.read"}
     ),
     # "_own": on their own profile only (see `authorize`).
     Role.SHOPPER: frozenset({"customers.read_own", "customers.write_own", "stock.hold"})
-    | {"customers.export_own", "customers.erase_own", "carts.read_own", "carts.write_own"},
+    | {"customers.export_own", "customers.erase_own", "carts.read_own", "carts.write_own"}
+    | {"orders.read_own", "orders.write_own", "orders.cancel_own", "returns.read_own"},
 }
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) - {"*"}
 

@@ -16,6 +16,7 @@ from comptoir.accounts.services import enrol_staff_member
 from comptoir.customers.models import Customer
 from comptoir.customers.services import record_customer_profile, register_shopper
 from comptoir.demo.catalogue import load_catalogue, load_stock
+from comptoir.demo.orders import load_orders
 from comptoir.demo.stores import DEFAULT_STORE_COUNT, load_locations
 from comptoir.locations.models import Location
 
@@ -58,6 +59,8 @@ def load(
     logins = _load_staff()
     logins.append(_load_jean())
     _load_customers(customers, rng=rng, seed=seed)
+    if customers:  # no shoppers (the benchmarks' load), no orders
+        load_orders(seed=seed)
     return logins
 
 

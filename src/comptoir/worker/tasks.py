@@ -22,6 +22,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from comptoir.catalog.services.imports import run_catalog_import
 from comptoir.core import clock, outbox
 from comptoir.core.idempotency import purge_expired_records
+from comptoir.fulfilment import services as fulfilment
 from comptoir.inventory.services.holds import EXPIRY_BATCH, expire_holds, next_hold_expiry
 from comptoir.wiring import ROUTES
 
@@ -124,3 +125,12 @@ def run_catalog_import_task(job_id: int) -> None:
     this task is for an operator who wants to resume a job now rather than at its next retry.
     """
     run_catalog_import(job_id=job_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_order_deadlines() -> None:
+    """Reservations nobody collected go back on sale; unpaid links and pending payments are
+    cancelled; customers whose order waits are reminded the day before its deadline."""
+    fulfilment.expire_uncollected()
+    fulfilment.cancel_unpaid_orders()
+    fulfilment.send_pickup_reminders()

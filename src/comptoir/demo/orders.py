@@ -1,0 +1,205 @@
+"""The demo's orders: a few months of them in every channel and fulfilment mode.
+
+Placed, set aside, collected, shipped and returned through the same services the API uses,
+with the fake PSP. Jean has orders ready for pickup today at his favourite store, and one he
+collected there and brought back to another store. Loading twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from comptoir.core import clock
+from comptoir.customers.models import Customer
+from comptoir.customers.services import choose_favourite_store
+from comptoir.fulfilment import services as fulfilment
+from comptoir.fulfilment.models import StoreTask
+from comptoir.inventory.models import StockLevel
+from comptoir.locations.models import Location
+from comptoir.orders.domain import FulfilmentMode, OrderStatus
+from comptoir.orders.models import Order
+from comptoir.orders.services.lifecycle import cancel_order
+from comptoir.orders.services.placing import (
+    LineRequest,
+    OrderRequest,
+    PaymentRequest,
+    place_order,
+)
+from comptoir.returns.services import ReturnLineRequest, receive_return
+
+DEMO_ACTOR = "demo"
+JEANS_STORE = "lyon-part-dieu"  # unless Jean already chose one
+CARD = "tok_visa_demo"
+# (channel, mode, payment method): every channel, every fulfilment mode.
+KINDS = [
+    ("web", "click_and_collect", "card"),
+    ("app", "reserve_and_collect", "at_pickup"),
+    ("web", "home_delivery", "card"),
+    ("app", "ship_from_store", "card"),
+    ("web", "ship_to_store", "card"),
+    ("store", "endless_aisle_home", "card"),
+    ("call_centre", "home_delivery", "payment_link"),
+    ("marketplace", "home_delivery", "card"),
+]
+
+
+def _address(customer: Customer) -> dict:
+    return {
+        "name": f"{customer.first_name} {customer.last_name}",
+        "line1": "12 rue de la République",
+        "postcode": "69002",
+        "city": "Lyon",
+        "country": "FR",
+    }
+
+
+def _skus_at(location: Location, rng: random.Random, count: int) -> list[str]:
+    skus = list(
+        StockLevel.objects.filter(location=location, on_hand__gte=3, held=0)
+        .order_by("variant_id")
+        .values_list("variant__sku", flat=True)[:200]
+    )
+    return rng.sample(skus, min(count, len(skus)))
+
+
+def _place(
+    customer: Customer,
+    kind: tuple[str, str, str],
+    *,
+    stores: list[Location],
+    warehouse: Location,
+    rng: random.Random,
+    at: datetime,
+    pickup: Location | None = None,
+) -> Order | None:
+    channel, mode, method = kind
+    pickup = pickup or rng.choice(stores)
+    source = {
+        FulfilmentMode.HOME_DELIVERY: warehouse,
+        FulfilmentMode.SHIP_TO_STORE: warehouse,
+        FulfilmentMode.ENDLESS_AISLE_HOME: warehouse,
+        FulfilmentMode.SHIP_FROM_STORE: rng.choice(stores),
+    }.get(FulfilmentMode(mode), pickup)
+    skus = _skus_at(source, rng, rng.randint(1, 3))
+    if not skus:
+        return None
+    placed = place_order(
+        OrderRequest(
+            channel=channel,
+            fulfilment_mode=mode,
+            lines=[LineRequest(sku, 1, source.pk) for sku in skus],
+            payment=PaymentRequest(method, CARD if method == "card" else ""),
+            customer_id=customer.pk,
+            pickup_location_id=pickup.pk
+            if mode in {"click_and_collect", "reserve_and_collect", "ship_to_store"}
+            else None,
+            ordered_at_location_id=pickup.pk if channel == "store" else None,
+            delivery_address=_address(customer),
+            created_by=DEMO_ACTOR,
+        ),
+        now=at,
+    )
+    fulfilment.create_tasks_for_order(order_id=placed.order.pk, now=at)  # as the worker would
+    return placed.order
+
+
+def _carry_out(order: Order, *, at: datetime, collect: bool) -> None:
+    """Move a past order on as its store would have: set aside and collected, or shipped."""
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        return  # a payment link never opened: the worker's sweep cancels it
+    for task in StoreTask.objects.filter(order=order).order_by("-kind", "pk"):  # ship first
+        if task.kind == StoreTask.Kind.SHIP:
+            fulfilment.dispatch(task_id=task.pk, actor=DEMO_ACTOR, now=at + timedelta(hours=5))
+        else:
+            fulfilment.mark_ready(task_id=task.pk, now=at + timedelta(hours=1))
+            if collect:
+                order.refresh_from_db()
+                fulfilment.hand_over(
+                    task_id=task.pk,
+                    pickup_code=order.pickup_code,
+                    actor=DEMO_ACTOR,
+                    now=at + timedelta(days=1),
+                )
+
+
+def load_orders(*, seed: int, months: int = 3, per_kind: int = 4) -> int:
+    """Orders for the demo's shoppers. Returns how many it placed (0 if already there)."""
+    if Order.objects.filter(created_by=DEMO_ACTOR).exists():
+        return 0
+    rng = random.Random(seed)
+    stores = list(Location.objects.filter(kind="store", is_active=True).order_by("pk"))
+    warehouse = Location.objects.filter(kind="warehouse").order_by("pk").first()
+    customers = list(Customer.objects.order_by("pk")[:50])
+    jean = Customer.objects.filter(email="jean.martin@example.fr").first()
+    if not stores or warehouse is None or not customers or jean is None:
+        return 0
+    if jean.favourite_location_id is None and any(s.code == JEANS_STORE for s in stores):
+        jean = choose_favourite_store(customer_id=jean.pk, location_code=JEANS_STORE)
+    favourite = next((s for s in stores if s.pk == jean.favourite_location_id), stores[0])
+    other_store = next(s for s in stores + [warehouse] if s.pk != favourite.pk)
+    now = clock.now()
+    placed = 0
+    for kind in KINDS:
+        for _ in range(per_kind):
+            at = now - timedelta(days=rng.randint(3, 30 * months), hours=rng.randint(0, 10))
+            order = _place(
+                rng.choice(customers), kind, stores=stores, warehouse=warehouse, rng=rng, at=at
+            )
+            if order is None:
+                continue
+            placed += 1
+            if rng.random() < 0.1:
+                cancel_order(
+                    order_id=order.pk, reason="changed my mind", now=at + timedelta(hours=1)
+                )
+            else:
+                _carry_out(order, at=at, collect=True)
+    placed += _jeans_orders(
+        jean, favourite, other_store, stores=stores, warehouse=warehouse, rng=rng, now=now
+    )
+    return placed
+
+
+def _jeans_orders(
+    jean: Customer,
+    favourite: Location,
+    other_store: Location,
+    *,
+    stores: list[Location],
+    warehouse: Location,
+    rng: random.Random,
+    now: datetime,
+) -> int:
+    """Two orders ready for pickup today at his store; one collected there in the spring and
+    returned in another store since."""
+    placed = 0
+    for kind in (KINDS[0], KINDS[1]):
+        order = _place(
+            jean,
+            kind,
+            stores=stores,
+            warehouse=warehouse,
+            rng=rng,
+            at=now - timedelta(hours=3),
+            pickup=favourite,
+        )
+        if order is not None:
+            _carry_out(order, at=now - timedelta(hours=3), collect=False)
+            placed += 1
+    at = now - timedelta(days=40)
+    order = _place(
+        jean, KINDS[0], stores=stores, warehouse=warehouse, rng=rng, at=at, pickup=favourite
+    )
+    if order is not None:
+        _carry_out(order, at=at, collect=True)
+        receive_return(
+            order_id=order.pk,
+            location_id=other_store.pk,
+            method="store",
+            lines=[ReturnLineRequest(1, 1, "too_small", sellable=True)],
+            actor=DEMO_ACTOR,
+            now=at + timedelta(days=5),
+        )
+        placed += 1
+    return placed

@@ -1,0 +1,91 @@
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from comptoir.core.access import Actor, authorize
+from comptoir.core.errors import ValidationFailed
+from comptoir.locations.selectors import location_list
+from comptoir.orders.selectors import open_lines
+
+from . import selectors, services
+from .models import StoreTask
+from .schemas import HandOverIn, NotFoundIn, StoreTaskOut
+
+router = Router(tags=["store tasks"])
+STATUSES = "^(open|ready|done|not_found|cancelled|expired)$"
+
+
+def _task_out(task: StoreTask) -> dict:
+    return {
+        "id": task.pk,
+        "kind": task.kind,
+        "status": task.status,
+        "location": task.location.code,
+        "order_reference": task.order.reference,
+        "fulfilment_mode": task.order.fulfilment_mode,
+        "deadline": task.deadline,
+        "collect_by": task.order.collect_by,
+        "lines": [
+            {"line_number": line.line_number, "sku": line.sku, "quantity": line.quantity}
+            for line in open_lines(task.order_id, location_id=task.location_id)
+        ],
+    }
+
+
+def _task_for(actor: Actor, task_id: int) -> StoreTask:
+    task = selectors.task_by_id(task_id)
+    authorize(actor, "fulfilment.work", store_id=task.location_id)
+    return task
+
+
+@router.get("/store-tasks", response=list[StoreTaskOut], operation_id="list_store_tasks")
+def list_store_tasks(
+    request: HttpRequest,
+    location: str = Query(..., min_length=1, max_length=40),  # noqa: B008 - Ninja's idiom
+    status: list[str] = Query(["open", "ready"], max_length=6),  # noqa: B008
+) -> list[dict]:
+    """A store's work, soonest deadline first: orders to set aside, hand over or ship."""
+    found = location_list().filter(code=location).values_list("pk", flat=True).first()
+    if found is None:
+        raise ValidationFailed(
+            f"Unknown location: {location}.",
+            errors=[{"field": "query.location", "message": f"unknown: {location}"}],
+        )
+    authorize(request.auth, "fulfilment.work", store_id=found)
+    return [_task_out(task) for task in selectors.tasks_at(location_id=found, statuses=status)]
+
+
+@router.post("/store-tasks/{task_id}/ready", response=StoreTaskOut, operation_id="mark_task_ready")
+def mark_task_ready(request: HttpRequest, task_id: int) -> dict:
+    """Set aside: the customer is told the order is ready, with their pickup code."""
+    _task_for(request.auth, task_id)
+    services.mark_ready(task_id=task_id)
+    return _task_out(selectors.task_by_id(task_id))
+
+
+@router.post("/store-tasks/{task_id}/handover", response=StoreTaskOut, operation_id="hand_over")
+def hand_over(request: HttpRequest, task_id: int, payload: HandOverIn) -> dict:
+    """Give the order to the customer against their pickup code (wrong code: 422)."""
+    actor: Actor = request.auth
+    _task_for(actor, task_id)
+    services.hand_over(task_id=task_id, pickup_code=payload.pickup_code, actor=actor.caller_key)
+    return _task_out(selectors.task_by_id(task_id))
+
+
+@router.post(
+    "/store-tasks/{task_id}/not-found", response=StoreTaskOut, operation_id="report_not_found"
+)
+def report_not_found(request: HttpRequest, task_id: int, payload: NotFoundIn) -> dict:
+    """These lines are not on the shelf: they are cancelled and the store's count corrected."""
+    actor: Actor = request.auth
+    _task_for(actor, task_id)
+    services.report_not_found(task_id=task_id, line_numbers=payload.lines, actor=actor.caller_key)
+    return _task_out(selectors.task_by_id(task_id))
+
+
+@router.post("/store-tasks/{task_id}/dispatch", response=StoreTaskOut, operation_id="dispatch")
+def dispatch(request: HttpRequest, task_id: int) -> dict:
+    """The parcel leaves the store or warehouse; the shipping app takes it from there."""
+    actor: Actor = request.auth
+    _task_for(actor, task_id)
+    services.dispatch(task_id=task_id, actor=actor.caller_key)
+    return _task_out(selectors.task_by_id(task_id))

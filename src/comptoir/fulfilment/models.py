@@ -1,0 +1,39 @@
+"""Store tasks: what a store (or a warehouse) must do for an order, with a deadline."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class StoreTask(models.Model):
+    class Kind(models.TextChoices):
+        SET_ASIDE = "set_aside"  # click & collect, reserve & collect: put it aside for pickup
+        SHIP = "ship"  # pick and pack, then dispatch to a home or another store
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        READY = "ready"  # set aside, waiting for the customer
+        DONE = "done"  # handed over or dispatched
+        NOT_FOUND = "not_found"  # nothing of it was on the shelf
+        CANCELLED = "cancelled"
+        EXPIRED = "expired"  # the customer never came
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey("locations.Location", on_delete=models.PROTECT)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    deadline = models.DateTimeField(help_text="set aside or dispatched by then")
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "location"], name="one_task_per_order_store")
+        ]
+        indexes = [
+            models.Index(
+                fields=["location", "deadline"],
+                name="open_tasks_by_store",
+                condition=Q(status__in=["open", "ready"]),
+            )
+        ]

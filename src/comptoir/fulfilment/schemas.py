@@ -1,0 +1,29 @@
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class TaskLineOut(Schema):
+    line_number: int
+    sku: str
+    quantity: int
+
+
+class StoreTaskOut(Schema):
+    id: int
+    kind: str
+    status: str
+    location: str
+    order_reference: str
+    fulfilment_mode: str
+    deadline: datetime
+    collect_by: datetime | None
+    lines: list[TaskLineOut]
+
+
+class HandOverIn(Schema):
+    pickup_code: str = Field(min_length=1, max_length=12)
+
+
+class NotFoundIn(Schema):
+    lines: list[int] = Field(min_length=1, max_length=50, description="order line numbers")

@@ -1,0 +1,66 @@
+"""Reads for the store's task list."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from comptoir.inventory.selectors import availability, locations_with_available
+from comptoir.locations.selectors import location_list
+
+from .domain.sourcing import STORE, WAREHOUSE, CandidateLocation
+from .errors import TaskNotFound
+from .models import StoreTask
+
+
+def tasks_at(*, location_id: int, statuses: list[str]) -> QuerySet[StoreTask]:
+    return (
+        StoreTask.objects.filter(location_id=location_id, status__in=statuses)
+        .select_related("order", "location")
+        .order_by("deadline", "id")
+    )
+
+
+def task_by_id(task_id: int) -> StoreTask:
+    task = StoreTask.objects.select_related("order", "location").filter(pk=task_id).first()
+    if task is None:
+        raise TaskNotFound("No such store task.")
+    return task
+
+
+def sourcing_candidates(
+    *, variant_ids: dict[str, int], channel: str, exclude: set[tuple[str, int]] = frozenset()
+) -> list[CandidateLocation]:
+    """Every active location that can promise one of these SKUs to `channel` now, as the
+    sourcing engine sees it: units available, and its queue of open shipping tasks as its
+    workload. A store's last free unit is protected for walk-in customers."""
+    ids = locations_with_available(variant_ids=list(variant_ids.values()), channel=channel)
+    if not ids:
+        return []
+    figures = availability(variant_ids=variant_ids, location_ids=sorted(ids), channel=channel)
+    available: dict[int, dict[str, int]] = {}
+    for row in figures:
+        if row.figures.available > 0 and (row.sku, row.location_id) not in exclude:
+            available.setdefault(row.location_id, {})[row.sku] = row.figures.available
+    workload = dict(
+        StoreTask.objects.filter(
+            location_id__in=available, status=StoreTask.Status.OPEN, kind=StoreTask.Kind.SHIP
+        )
+        .values("location_id")
+        .annotate(n=Count("pk"))
+        .values_list("location_id", "n")
+    )
+    return [
+        CandidateLocation(
+            location_id=location.pk,
+            name=location.name,
+            kind=STORE if location.kind == "store" else WAREHOUSE,
+            latitude=float(location.latitude),
+            longitude=float(location.longitude),
+            available=available[location.pk],
+            protected={sku: 1 for sku, n in available[location.pk].items() if n == 1}
+            if location.kind == "store"
+            else {},
+            workload_units=workload.get(location.pk, 0),
+        )
+        for location in location_list().filter(pk__in=available).order_by("pk")
+    ]

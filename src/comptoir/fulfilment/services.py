@@ -1,0 +1,340 @@
+"""Store tasks: a pickup order is set aside at once, a shipped order is picked and dispatched.
+
+Every order event that concerns a store becomes a task with a deadline on that store's list.
+The associate marks a set-aside order ready (the customer is told through
+`order.ready_for_pickup`), hands it over against its pickup code, or reports it not found; a
+shipped one is dispatched (`fulfilment.dispatched`, which the shipping app reacts to).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from comptoir.core import clock
+from comptoir.core.outbox import record_event
+from comptoir.inventory.services.stock import adjust_stock
+from comptoir.locations.selectors import location_list
+from comptoir.orders.selectors import open_lines, order_by_id
+from comptoir.orders.services import lifecycle
+from comptoir.orders.services.lifecycle import open_amount
+from comptoir.orders.services.placing import order_keys
+
+from . import events
+from .domain.sourcing import Destination, source_order
+from .domain.sourcing import OrderLine as SourcingLine
+from .errors import TaskStateConflict
+from .models import StoreTask
+from .selectors import sourcing_candidates
+
+if TYPE_CHECKING:
+    from comptoir.locations.models import Location
+    from comptoir.orders.models import Order, OrderLine
+
+SET_ASIDE_WITHIN = timedelta(hours=2)  # "the store's staff must be told at once"
+SHIP_WITHIN = timedelta(hours=24)
+REMIND_BEFORE = timedelta(hours=24)  # a reminder the day before a pickup deadline
+TRANSIT_DAYS = {"home": 2, "store": 3}  # until the sourcing helper's promise is merged
+
+
+def create_tasks_for_order(*, order_id: int, now: datetime | None = None) -> list[StoreTask]:
+    """One task per location holding the order's units. Idempotent: a second delivery of the
+    same `order.placed` finds the tasks already there."""
+    now = now or clock.now()
+    order = order_by_id(order_id)
+    by_location: dict[int, int] = defaultdict(int)
+    for line in open_lines(order_id):
+        by_location[line.location_id] += 1
+    if order.pickup_location_id is not None:
+        by_location.setdefault(order.pickup_location_id, 0)  # ship to store: collected there
+    tasks = []
+    for location_id in sorted(by_location):
+        set_aside = location_id == order.pickup_location_id
+        kind = StoreTask.Kind.SET_ASIDE if set_aside else StoreTask.Kind.SHIP
+        task, _ = StoreTask.objects.get_or_create(
+            order_id=order_id,
+            location_id=location_id,
+            defaults={
+                "kind": kind,
+                "deadline": now + (SET_ASIDE_WITHIN if set_aside else SHIP_WITHIN),
+                "created_at": now,
+            },
+        )
+        tasks.append(task)
+    return tasks
+
+
+def close_tasks_of_cancelled_order(*, order_id: int, now: datetime | None = None) -> int:
+    """An order cancelled anywhere leaves no task behind on a store's list. Idempotent."""
+    return StoreTask.objects.filter(
+        order_id=order_id, status__in=[StoreTask.Status.OPEN, StoreTask.Status.READY]
+    ).update(status=StoreTask.Status.CANCELLED, finished_at=now or clock.now())
+
+
+def _locked_task(task_id: int, *, kind: str, statuses: set[str]) -> StoreTask:
+    task = StoreTask.objects.select_for_update().get(pk=task_id)
+    if task.kind != kind:
+        raise TaskStateConflict(f"This is a {task.kind} task.")
+    if task.status not in statuses:
+        raise TaskStateConflict(f"This task is {task.status}.")
+    return task
+
+
+def _finish(task: StoreTask, status: str, now: datetime) -> None:
+    task.status = status
+    task.finished_at = now
+    task.save(update_fields=["status", "finished_at"])
+
+
+def mark_ready(*, task_id: int, now: datetime | None = None) -> StoreTask:
+    """The order is set aside: the customer is told it is ready, with a code and a deadline.
+    Not while some of it is still held elsewhere, waiting to be shipped to the store."""
+    now = now or clock.now()
+    with transaction.atomic():
+        task = _locked_task(task_id, kind=StoreTask.Kind.SET_ASIDE, statuses={"open"})
+        elsewhere = [
+            line for line in open_lines(task.order_id) if line.location_id != task.location_id
+        ]
+        if elsewhere:
+            raise TaskStateConflict(
+                "Part of this order has not been shipped to the store yet: "
+                + ", ".join(line.sku for line in elsewhere)
+                + "."
+            )
+        lifecycle.mark_ready_for_pickup(order_id=task.order_id, now=now)
+        task.status = StoreTask.Status.READY
+        task.save(update_fields=["status"])
+    return task
+
+
+def hand_over(
+    *, task_id: int, pickup_code: str, actor: str = "", now: datetime | None = None
+) -> StoreTask:
+    """Give the order to the customer against their pickup code (a wrong one changes nothing)."""
+    now = now or clock.now()
+    task = StoreTask.objects.get(pk=task_id)
+    if task.kind != StoreTask.Kind.SET_ASIDE or task.status != StoreTask.Status.READY:
+        raise TaskStateConflict("Only an order that is ready can be handed over.")
+    lifecycle.collect_order(
+        order_id=task.order_id,
+        pickup_code=pickup_code,
+        location_id=task.location_id,
+        actor=actor,
+        now=now,
+    )
+    with transaction.atomic():
+        task = _locked_task(task_id, kind=StoreTask.Kind.SET_ASIDE, statuses={"ready"})
+        _finish(task, StoreTask.Status.DONE, now)
+    return task
+
+
+def report_not_found(
+    *, task_id: int, line_numbers: list[int], actor: str = "", now: datetime | None = None
+) -> StoreTask:
+    """Some units are not on the shelf. The store's count is corrected (nobody else is promised
+    a unit that is not there) and each line is sourced again by the sourcing engine from the
+    best other location; a line no location can supply is cancelled with an event (the
+    payment will not capture it)."""
+    now = now or clock.now()
+    task = StoreTask.objects.get(pk=task_id)
+    if task.status not in {StoreTask.Status.OPEN, StoreTask.Status.READY}:
+        raise TaskStateConflict(f"This task is {task.status}.")
+    missing = [
+        line
+        for line in open_lines(task.order_id, location_id=task.location_id)
+        if line.line_number in set(line_numbers)
+    ]
+    if len(missing) != len(set(line_numbers)):
+        raise TaskStateConflict("Only the open lines of this store's task can be missing.")
+    unsourced = []
+    for line in missing:
+        with transaction.atomic():  # the phantom unit never looks free to anyone else
+            lifecycle.release_line_hold(
+                order_id=task.order_id, line_number=line.line_number, now=now
+            )
+            adjust_stock(
+                variant_id=line.variant_id,
+                location_id=task.location_id,
+                sku=line.sku,
+                delta=-line.quantity,
+                reason=f"not found on the shelf for order line {line.line_number}",
+                actor=actor,
+                now=now,
+            )
+        if not _source_again(task, line, now=now):
+            unsourced.append(line.line_number)
+    if unsourced:
+        lifecycle.cancel_lines(
+            order_id=task.order_id, line_numbers=unsourced, reason="not found in store", now=now
+        )
+    remaining = open_lines(task.order_id)
+    # A pickup store's task waits for the units sourced elsewhere; a shipping task is done
+    # when nothing is left to ship from its location.
+    if task.kind == StoreTask.Kind.SET_ASIDE:
+        finished = not remaining
+    else:
+        finished = not [line for line in remaining if line.location_id == task.location_id]
+    if finished:
+        with transaction.atomic():
+            task = _locked_task(task_id, kind=task.kind, statuses={"open", "ready", "cancelled"})
+            if task.status != StoreTask.Status.CANCELLED:
+                _finish(task, StoreTask.Status.NOT_FOUND, now)
+    return task
+
+
+def _source_again(task: StoreTask, line: OrderLine, *, now: datetime) -> bool:
+    """Move `line` to the location the sourcing engine picks, never the one that lacked it.
+    False when no single location can supply the whole line."""
+    order = order_by_id(task.order_id)
+    destination = _sourcing_destination(order, fallback=task.location)
+    candidates = sourcing_candidates(
+        variant_ids={line.sku: line.variant_id},
+        channel=order.channel,
+        exclude={(line.sku, task.location_id)},
+    )
+    still_sending = {other.location_id for other in open_lines(order.pk) if other.pk != line.pk}
+    plan = source_order(
+        [SourcingLine(line.sku, line.quantity)],
+        destination,
+        candidates,
+        excluded={(line.sku, task.location_id)},
+        open_location_ids=still_sending,
+    )
+    if plan.unsourced or len(plan.location_ids) != 1:
+        return False
+    [to_location_id] = plan.location_ids
+    with transaction.atomic():
+        lifecycle.move_line(
+            order_id=order.pk,
+            line_number=line.line_number,
+            to_location_id=to_location_id,
+            explanation=[
+                f"{line.sku} ×{line.quantity} was not found on the shelf at {task.location.name}.",
+                *plan.explanation,
+            ],
+            now=now,
+        )
+        StoreTask.objects.get_or_create(
+            order_id=order.pk,
+            location_id=to_location_id,
+            defaults={
+                "kind": StoreTask.Kind.SHIP,
+                "deadline": now + SHIP_WITHIN,
+                "created_at": now,
+            },
+        )
+    return True
+
+
+def _sourcing_destination(order: Order, *, fallback: Location) -> Destination:
+    if order.pickup_location_id is not None:
+        store = location_list().get(pk=order.pickup_location_id)
+        return Destination.pickup(store.pk, float(store.latitude), float(store.longitude))
+    address = order.delivery_address
+    if address.get("lat") is not None and address.get("lon") is not None:
+        return Destination.home(float(address["lat"]), float(address["lon"]))
+    return Destination.home(float(fallback.latitude), float(fallback.longitude))
+
+
+def _destination(order_id: int) -> dict:
+    order = order_by_id(order_id)
+    if order.pickup_location_id:  # ship to store, or a pickup line sourced from elsewhere
+        store = location_list().get(pk=order.pickup_location_id)
+        return {
+            "kind": "store",
+            "location_id": store.pk,
+            "name": store.name,
+            "line1": store.street,
+            "postcode": store.postcode,
+            "city": store.city,
+            "country": store.country,
+            "lat": float(store.latitude),
+            "lon": float(store.longitude),
+        }
+    address = order.delivery_address
+    return {
+        "kind": "home",
+        "location_id": None,
+        **{key: address.get(key) for key in ("name", "line1", "postcode", "city", "country")},
+        "lat": address.get("lat"),
+        "lon": address.get("lon"),
+    }
+
+
+def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> StoreTask:
+    """The parcel leaves: the held units become a sale, the payment for them is captured, and
+    `fulfilment.dispatched` tells the shipping app where it goes and by when it is promised."""
+    now = now or clock.now()
+    task = StoreTask.objects.get(pk=task_id)
+    if task.kind != StoreTask.Kind.SHIP or task.status != StoreTask.Status.OPEN:
+        raise TaskStateConflict("Only an open shipping task can be dispatched.")
+    leaving = open_lines(task.order_id, location_id=task.location_id)
+    lifecycle.capture_payment(order_id=task.order_id, amount=open_amount(leaving), now=now)
+    destination = _destination(task.order_id)
+    promised_by: date = (now + timedelta(days=TRANSIT_DAYS[destination["kind"]])).date()
+    with transaction.atomic():
+        task = _locked_task(task_id, kind=StoreTask.Kind.SHIP, statuses={"open"})
+        lines = lifecycle.dispatch_lines(
+            order_id=task.order_id, from_location_id=task.location_id, actor=actor, now=now
+        )
+        _finish(task, StoreTask.Status.DONE, now)
+        order = order_by_id(task.order_id)
+        record_event(
+            events.DISPATCHED,
+            aggregate=f"order:{order.pk}",
+            payload={
+                **order_keys(order),
+                "from_location_id": task.location_id,
+                "promised_by": promised_by.isoformat(),
+                "destination": destination,
+                "lines": [{"sku": line.sku, "quantity": line.quantity} for line in lines],
+            },
+            now=now,
+        )
+    return task
+
+
+def expire_uncollected(*, now: datetime | None = None) -> int:
+    """Cancel the reservations nobody came for: their units go back on sale at once."""
+    now = now or clock.now()
+    expired = 0
+    for order_id in lifecycle.reservations_to_expire(now=now):
+        lifecycle.cancel_order(
+            order_id=order_id, reason="not collected in time", now=now, expired=True
+        )
+        StoreTask.objects.filter(
+            order_id=order_id, status__in=[StoreTask.Status.OPEN, StoreTask.Status.READY]
+        ).update(status=StoreTask.Status.EXPIRED, finished_at=now)
+        expired += 1
+    return expired
+
+
+def send_pickup_reminders(*, now: datetime | None = None) -> int:
+    """Remind once, the day before the deadline, each customer whose order is waiting."""
+    now = now or clock.now()
+    due = list(
+        StoreTask.objects.filter(
+            status=StoreTask.Status.READY,
+            reminded_at__isnull=True,
+            order__collect_by__lte=now + REMIND_BEFORE,
+            order__collect_by__gt=now,
+        ).values_list("pk", "order_id")[:500]
+    )
+    for task_id, order_id in due:
+        with transaction.atomic():
+            if StoreTask.objects.filter(pk=task_id, reminded_at__isnull=True).update(
+                reminded_at=now
+            ):
+                lifecycle.remind_pickup(order_id=order_id, now=now)
+    return len(due)
+
+
+def cancel_unpaid_orders(*, now: datetime | None = None) -> int:
+    now = now or clock.now()
+    ids = lifecycle.unpaid_orders_to_cancel(now=now)
+    for order_id in ids:
+        lifecycle.cancel_order(order_id=order_id, reason="payment not received in time", now=now)
+    return len(ids)

@@ -1,0 +1,204 @@
+from datetime import timedelta
+
+import pytest
+
+from comptoir.accounts.tests.factories import make_staff
+from comptoir.core import clock
+from comptoir.core.models import OutboxEvent
+from comptoir.customers.tests.factories import make_shopper
+from comptoir.fulfilment import services
+from comptoir.fulfilment.models import StoreTask
+from comptoir.inventory.models import Hold, StockLevel
+from comptoir.orders.models import Order
+from comptoir.orders.tests.factories import (
+    deliver_events,
+    make_jackets,
+    make_location,
+    order_body,
+    stock,
+)
+
+
+def _level(store, sku="JACKET-TRAIL-S"):
+    level = StockLevel.objects.get(location=store, variant__sku=sku)
+    return level.on_hand, level.held
+
+
+def _reserve(client, *, mode="reserve_and_collect", units=2):
+    store = make_location("lyon-bellecour", city="Lyon")
+    make_jackets()
+    stock("JACKET-TRAIL-S", store, units)
+    client.force_login(make_shopper().user)
+    payment = {"method": "at_pickup"} if mode == "reserve_and_collect" else None
+    response = client.post(
+        "/api/v1/orders", order_body(mode=mode, payment=payment), content_type="application/json"
+    )
+    assert response.status_code == 201, response.json()
+    deliver_events()
+    order = Order.objects.get(reference=response.json()["reference"])
+    return store, order, StoreTask.objects.get(order=order)
+
+
+def _types():
+    return list(OutboxEvent.objects.order_by("id").values_list("type", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_reservation_gives_its_store_one_task_even_if_the_event_comes_twice(client):
+    store, order, task = _reserve(client)
+
+    services.create_tasks_for_order(order_id=order.pk)
+
+    assert StoreTask.objects.filter(order=order).count() == 1
+    assert (task.kind, task.status, task.location_id) == ("set_aside", "open", store.pk)
+    assert task.deadline - task.created_at == timedelta(hours=2)
+
+
+@pytest.mark.django_db
+def test_an_associate_of_another_store_cannot_see_or_work_its_tasks(client):
+    _, _, task = _reserve(client)
+    client.force_login(make_staff("associate", [make_location("lyon-part-dieu", city="Lyon")]))
+
+    listing = client.get("/api/v1/store-tasks", {"location": "lyon-bellecour"})
+    ready = client.post(f"/api/v1/store-tasks/{task.pk}/ready")
+
+    assert (listing.status_code, ready.status_code) == (403, 403)
+    assert StoreTask.objects.get(pk=task.pk).status == "open"
+
+
+@pytest.mark.django_db
+def test_a_reservation_is_paid_at_the_till_when_collected(client):
+    store, order, task = _reserve(client)
+    services.mark_ready(task_id=task.pk)
+    order.refresh_from_db()
+
+    services.hand_over(task_id=task.pk, pickup_code=order.pickup_code)
+
+    order.refresh_from_db()
+    assert (order.status, order.payment.status, order.payment.captured_amount) == (
+        "collected",
+        "captured",
+        129,
+    )
+    assert _level(store) == (1, 0)
+
+
+@pytest.mark.django_db
+def test_an_uncollected_reservation_expires_and_its_unit_goes_back_on_sale(client):
+    store, order, task = _reserve(client)
+    assert _level(store) == (2, 1)
+
+    assert services.expire_uncollected(now=clock.now() + timedelta(hours=47)) == 0
+    assert services.expire_uncollected(now=clock.now() + timedelta(hours=49)) == 1
+
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+    assert Hold.objects.get(reference=order.reference).status == "expired"
+    assert _level(store) == (2, 0)
+    assert StoreTask.objects.get(pk=task.pk).status == "expired"
+    cancelled = OutboxEvent.objects.get(type="order.cancelled")
+    assert cancelled.payload["reason"] == "not collected in time"
+
+
+@pytest.mark.django_db
+def test_a_ready_order_gets_one_reminder_the_day_before_its_deadline(client):
+    _, order, task = _reserve(client, mode="click_and_collect")
+    services.mark_ready(task_id=task.pk)
+    order.refresh_from_db()
+    day_before = order.collect_by - timedelta(hours=12)
+
+    assert services.send_pickup_reminders(now=order.collect_by - timedelta(days=3)) == 0
+    assert services.send_pickup_reminders(now=day_before) == 1
+    assert services.send_pickup_reminders(now=day_before) == 0
+
+    [reminder] = OutboxEvent.objects.filter(type="order.pickup_reminder")
+    assert reminder.payload["pickup_code"] == order.pickup_code
+    assert reminder.payload["collect_by"] == order.collect_by.isoformat()
+
+
+@pytest.mark.django_db
+def test_an_item_not_found_cancels_its_line_and_corrects_the_count(client):
+    store, order, task = _reserve(client, mode="click_and_collect", units=1)
+    client.force_login(make_staff("associate", [store]))
+
+    response = client.post(
+        f"/api/v1/store-tasks/{task.pk}/not-found", {"lines": [1]}, content_type="application/json"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "not_found"
+    deliver_events()  # order.cancelled: the task keeps saying why
+    assert StoreTask.objects.get(pk=task.pk).status == "not_found"
+    order.refresh_from_db()
+    assert (order.status, order.payment.status) == ("cancelled", "voided")
+    assert _level(store) == (0, 0)  # the phantom unit is off the books, not back on sale
+    assert OutboxEvent.objects.get(type="order.cancelled").payload["reason"] == (
+        "not found in store"
+    )
+
+
+@pytest.mark.django_db
+def test_a_wrong_pickup_code_changes_nothing(client):
+    store, order, task = _reserve(client, mode="click_and_collect")
+    services.mark_ready(task_id=task.pk)
+    order.refresh_from_db()
+    client.force_login(make_staff("associate", [store]))
+    wrong = "123456" if order.pickup_code != "123456" else "654321"
+
+    response = client.post(
+        f"/api/v1/store-tasks/{task.pk}/handover",
+        {"pickup_code": wrong},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "body.pickup_code", "message": "does not match this order"}
+    ]
+    order.refresh_from_db()
+    assert (order.status, order.payment.status) == ("ready_for_pickup", "authorised")
+    assert _level(store) == (2, 1)
+    assert "order.collected" not in _types()
+
+
+@pytest.mark.django_db
+def test_an_item_not_found_is_sourced_again_from_another_store_and_shipped_to_the_pickup_store(
+    client,
+):
+    store, order, task = _reserve(client, mode="click_and_collect", units=1)
+    part_dieu = make_location("lyon-part-dieu", city="Lyon")
+    stock("JACKET-TRAIL-S", part_dieu, 3)
+    client.force_login(make_staff("associate", [store]))
+
+    response = client.post(
+        f"/api/v1/store-tasks/{task.pk}/not-found", {"lines": [1]}, content_type="application/json"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "open"  # the pickup store waits for the parcel
+    assert _level(store) == (0, 0)  # counted out, not back on sale
+    assert _level(part_dieu) == (3, 1)  # held at once where it was found
+    lines = list(order.lines.order_by("line_number").values_list("location_id", "status"))
+    assert lines == [(store.pk, "cancelled"), (part_dieu.pk, "open")]
+    resourced = OutboxEvent.objects.get(type="order.line_resourced")
+    assert (resourced.payload["from_location_id"], resourced.payload["to_location_id"]) == (
+        store.pk,
+        part_dieu.pk,
+    )
+    order.refresh_from_db()
+    assert order.sourcing_explanation[0].startswith("JACKET-TRAIL-S ×1 was not found")
+    assert not OutboxEvent.objects.filter(type="order.cancelled").exists()
+
+    # Not ready before the parcel has left Part-Dieu; then ready, and collected.
+    assert client.post(f"/api/v1/store-tasks/{task.pk}/ready").status_code == 409
+    ship = StoreTask.objects.get(order=order, location=part_dieu)
+    services.dispatch(task_id=ship.pk)
+    dispatched = OutboxEvent.objects.get(type="fulfilment.dispatched").payload
+    assert dispatched["destination"]["kind"] == "store"
+    assert dispatched["destination"]["location_id"] == store.pk
+    services.mark_ready(task_id=task.pk)
+    order.refresh_from_db()
+    services.hand_over(task_id=task.pk, pickup_code=order.pickup_code)
+    order.refresh_from_db()
+    assert (order.status, order.payment.captured_amount) == ("collected", 129)
+    assert _level(part_dieu) == (2, 0)

@@ -1,0 +1,125 @@
+"""Pure order rules: the fulfilment modes, the one state machine, totals and pickup codes.
+
+No Django here. Every change of an order's status goes through `check_transition`, so the
+allowed moves are written down once and tested without a database.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+
+class FulfilmentMode(StrEnum):
+    HOME_DELIVERY = "home_delivery"  # shipped from a warehouse or a store to the customer
+    CLICK_AND_COLLECT = "click_and_collect"  # paid online, collected in a store
+    RESERVE_AND_COLLECT = "reserve_and_collect"  # held in a store, paid at pickup
+    SHIP_TO_STORE = "ship_to_store"  # shipped from elsewhere to a store, collected there
+    SHIP_FROM_STORE = "ship_from_store"  # a store picks and ships to the customer's home
+    ENDLESS_AISLE_HOME = "endless_aisle_home"  # ordered in a store, delivered home
+
+
+PICKUP_MODES = frozenset(
+    {
+        FulfilmentMode.CLICK_AND_COLLECT,
+        FulfilmentMode.RESERVE_AND_COLLECT,
+        FulfilmentMode.SHIP_TO_STORE,
+    }
+)
+HOME_MODES = frozenset(FulfilmentMode) - PICKUP_MODES
+# Reserve & collect is paid at the till when collected; every other mode is paid up front.
+PAID_AT_PICKUP = frozenset({FulfilmentMode.RESERVE_AND_COLLECT})
+
+
+class OrderStatus(StrEnum):
+    AWAITING_PAYMENT = "awaiting_payment"  # a payment link or a pending authorisation
+    PLACED = "placed"  # stock held, payment authorised (or due at pickup)
+    READY_FOR_PICKUP = "ready_for_pickup"
+    DISPATCHED = "dispatched"
+    COLLECTED = "collected"
+    CANCELLED = "cancelled"
+
+
+ALLOWED_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.AWAITING_PAYMENT: frozenset({OrderStatus.PLACED, OrderStatus.CANCELLED}),
+    OrderStatus.PLACED: frozenset(
+        {OrderStatus.READY_FOR_PICKUP, OrderStatus.DISPATCHED, OrderStatus.CANCELLED}
+    ),
+    OrderStatus.READY_FOR_PICKUP: frozenset({OrderStatus.COLLECTED, OrderStatus.CANCELLED}),
+    # A ship-to-store parcel arrives at the store, is made ready, then collected.
+    OrderStatus.DISPATCHED: frozenset({OrderStatus.READY_FOR_PICKUP}),
+    OrderStatus.COLLECTED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
+CANCELLABLE = frozenset(
+    status for status, targets in ALLOWED_TRANSITIONS.items() if OrderStatus.CANCELLED in targets
+)
+
+
+class TransitionNotAllowed(Exception):
+    def __init__(self, current: OrderStatus, target: OrderStatus) -> None:
+        super().__init__(f"An order that is {current} cannot become {target}.")
+        self.current = current
+        self.target = target
+
+
+def check_transition(current: str, target: str) -> OrderStatus:
+    """The target status if an order in `current` may move to it; raise otherwise."""
+    now, then = OrderStatus(current), OrderStatus(target)
+    if then not in ALLOWED_TRANSITIONS[now]:
+        raise TransitionNotAllowed(now, then)
+    return then
+
+
+def needs_pickup_location(mode: str) -> bool:
+    return FulfilmentMode(mode) in PICKUP_MODES
+
+
+def needs_address(mode: str) -> bool:
+    return FulfilmentMode(mode) in HOME_MODES
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    currency: str
+
+    @property
+    def amount(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+
+class MixedCurrencies(ValueError):
+    pass
+
+
+def order_total(lines: Iterable[PricedLine]) -> tuple[Decimal, str]:
+    """The sum of the lines and their one currency. An order is never in two currencies."""
+    lines = list(lines)
+    currencies = {line.currency for line in lines}
+    if len(currencies) != 1:
+        raise MixedCurrencies(f"lines in {sorted(currencies)}")
+    return sum((line.amount for line in lines), Decimal("0")), currencies.pop()
+
+
+PICKUP_CODE_DIGITS = 6
+
+
+def new_pickup_code() -> str:
+    """Six digits the customer shows at the counter; drawn by the OS's CSPRNG."""
+    return f"{secrets.randbelow(10**PICKUP_CODE_DIGITS):0{PICKUP_CODE_DIGITS}d}"
+
+
+def pickup_code_matches(expected: str, given: str) -> bool:
+    return secrets.compare_digest(expected.encode(), given.strip().encode())
+
+
+def new_order_reference() -> str:
+    """Short enough to read over the phone, long enough never to collide in practice."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+    return "CO-" + "".join(secrets.choice(alphabet) for _ in range(8))

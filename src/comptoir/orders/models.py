@@ -1,0 +1,148 @@
+"""Orders from every channel, their lines and their payments. Persistence only.
+
+No card data is ever stored: a payment keeps the PSP's reference and status, nothing more.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+
+from comptoir.core.channels import CHANNELS
+
+from .domain import FulfilmentMode, OrderStatus
+
+MODES = [(mode.value, mode.value.replace("_", " ")) for mode in FulfilmentMode]
+STATUSES = [(status.value, status.value.replace("_", " ")) for status in OrderStatus]
+
+
+class Order(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    channel = models.CharField(max_length=20, choices=CHANNELS)
+    fulfilment_mode = models.CharField(max_length=24, choices=MODES)
+    status = models.CharField(max_length=20, choices=STATUSES)
+    customer_id = models.BigIntegerField(null=True, blank=True)
+    # Where it is collected (pickup modes); where it was ordered (store channel).
+    pickup_location = models.ForeignKey(
+        "locations.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ordered_at_location = models.ForeignKey(
+        "locations.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    delivery_address = models.JSONField(default=dict, blank=True)  # personal data
+    pickup_code = models.CharField(max_length=6, blank=True)  # personal data: shown once to staff
+    collect_by = models.DateTimeField(null=True, blank=True)
+    created_by = models.CharField(max_length=80, blank=True, help_text="who placed it")
+    sourcing_explanation = models.JSONField(
+        default=list, blank=True, help_text="why its lines come from where they come from"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(fulfilment_mode__in=["click_and_collect", "reserve_and_collect"])
+                | Q(pickup_location__isnull=False),
+                name="pickup_order_has_a_store",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer_id", "-created_at"], name="orders_of_customer"),
+            models.Index(fields=["status", "collect_by"], name="orders_by_status_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class OrderLine(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open"
+        FULFILLED = "fulfilled"
+        CANCELLED = "cancelled"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    line_number = models.PositiveSmallIntegerField()
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT)
+    sku = models.CharField(max_length=40)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    location = models.ForeignKey(
+        "locations.Location", on_delete=models.PROTECT, help_text="where its units are held"
+    )
+    hold_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line_number"], name="one_line_number"),
+            # A line re-sourced elsewhere is cancelled and a new one opened for the same SKU.
+            models.UniqueConstraint(
+                fields=["order", "variant"],
+                condition=Q(status="open"),
+                name="one_open_line_per_sku",
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="line_price_not_negative"),
+        ]
+
+
+class Payment(models.Model):
+    """One payment of an order at a PSP: its reference there, its status, what was captured."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"  # waiting for the PSP's webhook (3-D Secure, a payment link)
+        AUTHORISED = "authorised"
+        DECLINED = "declined"
+        CAPTURED = "captured"
+        VOIDED = "voided"
+        DUE_AT_PICKUP = "due_at_pickup"  # reserve & collect: paid at the till
+
+    class Method(models.TextChoices):
+        CARD = "card"  # a token from the PSP's hosted fields, never the card number
+        PAYMENT_LINK = "payment_link"
+        AT_PICKUP = "at_pickup"
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="payment")
+    method = models.CharField(max_length=16, choices=Method.choices)
+    provider = models.CharField(max_length=20)
+    provider_reference = models.CharField(max_length=80, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    captured_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    payment_link = models.URLField(max_length=400, blank=True)
+    decline_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=F("captured_amount")),
+                name="refund_within_captured",
+            ),
+            models.CheckConstraint(
+                condition=Q(captured_amount__lte=F("amount")), name="capture_within_authorised"
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "provider_reference"], name="payment_at_psp")]
+
+
+class PaymentNotification(models.Model):
+    """A PSP webhook already handled: a duplicate delivery of the same id changes nothing."""
+
+    provider = models.CharField(max_length=20)
+    notification_id = models.CharField(max_length=80)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "notification_id"], name="one_notification_per_id"
+            )
+        ]

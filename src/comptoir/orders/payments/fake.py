@@ -1,0 +1,141 @@
+"""A local PSP that behaves like a real one, for the demo, the tests and the benchmark.
+
+Rules, keyed on the card token the shop's page got from the PSP's hosted fields:
+- `tok_declined…` is declined, as is any amount above 5,000 (the card's limit);
+- `tok_3ds…` answers "pending": the PSP confirms later by a signed webhook (`take_sent`);
+- any other `tok_…` is authorised; something that is not a token is declined.
+Webhooks are signed with HMAC-SHA256 (header `Fake-Psp-Signature: t=<unix>,v1=<hex>`), and a
+real PSP may deliver one twice, so the receiver must be idempotent.
+A payment link carries its amount, signed, so that paying it needs no state on the PSP side.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core import signing
+
+from .adapter import BadSignature, Notification, PaymentLink, PspResult, PspStatus
+
+CARD_LIMIT = Decimal("5000")
+SIGNATURE_HEADER = "Fake-Psp-Signature"
+_LINK_SALT = "comptoir.fake-psp.link"
+
+
+def _secret() -> bytes:
+    return str(getattr(settings, "FAKE_PSP_WEBHOOK_SECRET", "fake-psp-local-secret")).encode()
+
+
+def sign(body: bytes, *, timestamp: int | None = None) -> str:
+    timestamp = timestamp or int(time.time())
+    mac = hmac.new(_secret(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+class FakePsp:
+    name = "fake"
+    signature_header = SIGNATURE_HEADER
+    # Webhooks "sent" and not yet delivered; a test (or the link page) delivers them.
+    _sent: ClassVar[list[tuple[bytes, str]]] = []
+
+    def authorise(
+        self, *, amount: Decimal, currency: str, card_token: str, reference: str
+    ) -> PspResult:
+        psp_reference = f"fake_{uuid.uuid4().hex}"
+        decision, reason = self._decide(amount, card_token)
+        if decision == PspStatus.AUTHORISED and card_token.startswith("tok_3ds"):
+            self._send(psp_reference, PspStatus.AUTHORISED, amount, currency)
+            return PspResult(PspStatus.PENDING, psp_reference)
+        return PspResult(decision, psp_reference, reason)
+
+    def capture(self, *, provider_reference: str, amount: Decimal, currency: str) -> PspResult:
+        return PspResult(PspStatus.CAPTURED, provider_reference)
+
+    def refund(self, *, provider_reference: str, amount: Decimal, currency: str) -> PspResult:
+        return PspResult(PspStatus.REFUNDED, provider_reference)
+
+    def void(self, *, provider_reference: str) -> PspResult:
+        return PspResult(PspStatus.VOIDED, provider_reference)
+
+    def create_payment_link(
+        self, *, amount: Decimal, currency: str, reference: str, expires_at: datetime
+    ) -> PaymentLink:
+        psp_reference = f"fake_link_{uuid.uuid4().hex}"
+        token = signing.dumps(
+            {"r": psp_reference, "a": str(amount), "c": currency, "e": expires_at.timestamp()},
+            salt=_LINK_SALT,
+        )
+        base = str(getattr(settings, "COMPTOIR_BASE_URL", "http://127.0.0.1:8000"))
+        return PaymentLink(psp_reference, f"{base}/api/v1/fake-psp/links/{token}", expires_at)
+
+    def pay_link(self, *, token: str, card_token: str) -> tuple[bytes, str]:
+        """The customer pays the link: the PSP decides, then signs the webhook it sends."""
+        try:
+            link = signing.loads(token, salt=_LINK_SALT)
+        except signing.BadSignature:
+            raise BadSignature("not a payment link of this PSP") from None
+        if time.time() > link["e"]:
+            return self._notification(
+                link["r"], PspStatus.DECLINED, link["a"], link["c"], "expired"
+            )
+        decision, reason = self._decide(Decimal(link["a"]), card_token)
+        return self._notification(link["r"], decision, link["a"], link["c"], reason)
+
+    def read_notification(self, *, body: bytes, signature: str) -> Notification:
+        parts = dict(part.split("=", 1) for part in signature.split(",") if "=" in part)
+        timestamp, given = parts.get("t", ""), parts.get("v1", "")
+        if not timestamp.isdigit() or not hmac.compare_digest(
+            sign(body, timestamp=int(timestamp)), f"t={timestamp},v1={given}"
+        ):
+            raise BadSignature("the signature does not match")
+        data: dict[str, Any] = json.loads(body)
+        return Notification(
+            notification_id=data["id"],
+            provider_reference=data["payment"],
+            status=data["status"],
+            amount=Decimal(data["amount"]),
+            currency=data["currency"],
+            reason=data.get("reason", ""),
+        )
+
+    @classmethod
+    def take_sent(cls) -> list[tuple[bytes, str]]:
+        """The webhooks sent since the last call, as (body, signature header)."""
+        sent, cls._sent[:] = list(cls._sent), []
+        return sent
+
+    def _decide(self, amount: Decimal, card_token: str) -> tuple[str, str]:
+        if not card_token.startswith("tok_"):
+            return PspStatus.DECLINED, "not a card token"
+        if card_token.startswith("tok_declined"):
+            return PspStatus.DECLINED, "card declined"
+        if amount > CARD_LIMIT:
+            return PspStatus.DECLINED, "over the card's limit"
+        return PspStatus.AUTHORISED, ""
+
+    def _send(self, psp_reference: str, status: str, amount: Decimal, currency: str) -> None:
+        self._sent.append(self._notification(psp_reference, status, str(amount), currency, ""))
+
+    @staticmethod
+    def _notification(
+        psp_reference: str, status: str, amount: str, currency: str, reason: str
+    ) -> tuple[bytes, str]:
+        body = json.dumps(
+            {
+                "id": f"evt_{uuid.uuid4().hex}",
+                "payment": psp_reference,
+                "status": status,
+                "amount": amount,
+                "currency": currency,
+                "reason": reason,
+            }
+        ).encode()
+        return body, sign(body)

@@ -1,0 +1,83 @@
+"""Reads of orders, shaped for the API, the store tasks and the returns."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from comptoir.core.access import Actor, authorize
+from comptoir.core.errors import NotAuthenticated
+
+from .errors import OrderNotFound
+from .models import Order, OrderLine, Payment
+
+
+def order_by_reference(reference: str) -> Order:
+    order = (
+        Order.objects.select_related("payment", "pickup_location", "ordered_at_location")
+        .prefetch_related("lines")
+        .filter(reference=reference)
+        .first()
+    )
+    if order is None:
+        raise OrderNotFound("No such order.")
+    return order
+
+
+def order_by_id(order_id: int) -> Order:
+    order = Order.objects.select_related("payment").filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFound("No such order.")
+    return order
+
+
+def access_order(actor: Actor, reference: str, *, permission: str = "orders.read") -> Order:
+    """The one way any caller reaches an order. A shopper sees only theirs: another's order, or
+    one that does not exist, is the same 404."""
+    if not actor.is_authenticated:
+        raise NotAuthenticated("Sign in or send an API token to use this.")
+    order = (
+        Order.objects.select_related("payment", "pickup_location", "ordered_at_location")
+        .filter(reference=reference)
+        .first()
+    )
+    is_theirs = (
+        order is not None
+        and actor.customer_id is not None
+        and (order.customer_id == actor.customer_id)
+    )
+    if order is None or (not actor.is_staff_member and not is_theirs):
+        raise OrderNotFound("No such order.")
+    authorize(actor, permission, customer_id=order.customer_id)
+    return order
+
+
+def orders_of_customer(customer_id: int) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(customer_id=customer_id)
+        .select_related("payment", "pickup_location", "ordered_at_location")
+        .prefetch_related("lines")
+        .order_by("-created_at", "-id")
+    )
+
+
+def open_lines(order_id: int, *, location_id: int | None = None) -> list[OrderLine]:
+    lines = OrderLine.objects.filter(order_id=order_id, status=OrderLine.Status.OPEN)
+    if location_id is not None:
+        lines = lines.filter(location_id=location_id)
+    return list(lines.order_by("line_number"))
+
+
+def payment_by_provider_reference(provider: str, reference: str) -> Payment | None:
+    return (
+        Payment.objects.select_related("order")
+        .filter(provider=provider, provider_reference=reference)
+        .first()
+    )
+
+
+def fulfilled_lines(order_id: int) -> dict[int, OrderLine]:
+    """The lines that reached the customer (collected or dispatched), by line number."""
+    return {
+        line.line_number: line
+        for line in OrderLine.objects.filter(order_id=order_id, status=OrderLine.Status.FULFILLED)
+    }

@@ -1,0 +1,84 @@
+"""Asynchronous answers from the PSP: a pending authorisation or a payment link settled.
+
+A PSP may deliver the same webhook twice (or many times): the notification id is recorded in
+the same transaction as its effect, so a duplicate finds it and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from comptoir.core import clock
+from comptoir.core.errors import ValidationFailed
+from comptoir.core.outbox import record_event
+
+from .. import events
+from ..domain import OrderStatus
+from ..models import Order, Payment, PaymentNotification
+from ..payments import provider
+from ..payments.adapter import BadSignature, PspStatus
+from .lifecycle import _move, cancel_order
+from .placing import placed_payload
+
+
+class InvalidSignature(ValidationFailed):
+    code = "invalid-signature"
+    title = "The webhook's signature does not match"
+
+
+def receive_payment_notification(
+    *, provider_name: str, body: bytes, signature: str, now: datetime | None = None
+) -> str:
+    """Apply a signed PSP webhook once. Returns "applied", "duplicate" or "unknown-payment"."""
+    now = now or clock.now()
+    try:
+        psp = provider(provider_name)
+        notification = psp.read_notification(body=body, signature=signature)
+    except (BadSignature, LookupError, ValueError, KeyError) as error:
+        raise InvalidSignature(
+            "This webhook is not signed by the payment provider.",
+            errors=[{"field": "header.signature", "message": str(error)}],
+        ) from None
+    declined = False
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                PaymentNotification.objects.create(
+                    provider=psp.name,
+                    notification_id=notification.notification_id,
+                    received_at=now,
+                )
+        except IntegrityError:
+            return "duplicate"
+        payment = (
+            Payment.objects.select_for_update()
+            .filter(provider=psp.name, provider_reference=notification.provider_reference)
+            .first()
+        )
+        if payment is None:
+            return "unknown-payment"
+        if payment.status != Payment.Status.PENDING:
+            return "duplicate"  # already settled by another notification of the same payment
+        order = Order.objects.select_for_update().get(pk=payment.order_id)
+        if notification.status == PspStatus.AUTHORISED:
+            payment.status = Payment.Status.AUTHORISED
+            payment.updated_at = now
+            payment.save(update_fields=["status", "updated_at"])
+            _move(order, OrderStatus.PLACED, now)
+            record_event(
+                events.ORDER_PLACED,
+                aggregate=f"order:{order.pk}",
+                payload=placed_payload(order),
+                now=now,
+            )
+        else:
+            payment.status = Payment.Status.DECLINED
+            payment.decline_reason = notification.reason[:200]
+            payment.updated_at = now
+            payment.save(update_fields=["status", "decline_reason", "updated_at"])
+            declined = True
+    if declined:  # a declined payment leaves no hold
+        cancel_order(order_id=order.pk, reason="payment declined", now=now)
+    return "applied"
