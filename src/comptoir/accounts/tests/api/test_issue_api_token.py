@@ -129,7 +129,7 @@ def test_anonymous_callers_must_authenticate(client):
 @pytest.mark.parametrize(
     ("scopes", "message"),
     [
-        pytest.param(["orders.write"], "unknown: orders.write", id="made_up_scope_case"),
+        pytest.param(["stock.teleport"], "unknown: stock.teleport", id="made_up_scope_case"),
         pytest.param(["tokens.manage"], "unknown: tokens.manage", id="token_managing_case"),
         pytest.param(["*"], "unknown: *", id="wildcard_case"),
         pytest.param(["team.read", "z.z", "a.a"], "unknown: a.a, z.z", id="mixed_with_known_case"),
