@@ -85,7 +85,9 @@ class OrderLine(models.Model):
                 condition=Q(status="open"),
                 name="one_open_line_per_sku",
             ),
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="order_line_quantity_positive"
+            ),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="line_price_not_negative"),
         ]
 

@@ -25,6 +25,11 @@ MESSAGES = {
     "customer-not-found": _("There is no such customer."),
     "handoff-code-not-found": _("No open cart has this code: it may have expired (30 minutes)."),
     "cart-not-found": _("There is no such cart."),
+    "order-not-found": _("There is no such order."),
+    "wrong-pickup-code": _(
+        "This pickup code does not match: check it with the customer. Nothing was handed over."
+    ),
+    "payment-declined": _("The card was declined: nothing was ordered and nothing is held."),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import carts, customers, views
+from . import carts, customers, returns, tasks, views
 
 app_name = "associate"
 urlpatterns = [
@@ -11,6 +11,13 @@ urlpatterns = [
     path("<slug:code>/customers/", customers.find, name="customers"),
     path("<slug:code>/customers/<int:customer_id>/", customers.profile, name="customer"),
     path("<slug:code>/in-store/", customers.in_store, name="in-store"),
+    path("<slug:code>/tasks/", tasks.task_list, name="tasks"),
+    path("<slug:code>/returns/", returns.take_return, name="returns"),
+    path(
+        "<slug:code>/tasks/<int:task_id>/<str:action>/",
+        tasks.act,
+        name="task-action",
+    ),
     path("<slug:code>/carts/", carts.open_cart, name="open-cart"),
     path("<slug:code>/carts/<int:cart_id>/", carts.cart, name="cart"),
 ]

@@ -53,3 +53,47 @@ class SignUpForm(forms.Form):
         min_length=8,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+
+MODES = [
+    ("reserve_and_collect", _("Reserve and collect: held in the store, pay there")),
+    ("click_and_collect", _("Click and collect: pay now, collect in the store")),
+    ("ship_to_store", _("Ship to the store: sent to the store you choose")),
+    ("home_delivery", _("Home delivery")),
+    ("ship_from_store", _("Delivered home from a nearby store")),
+]
+PICKUP_MODES = {"reserve_and_collect", "click_and_collect", "ship_to_store"}
+ADDRESS_FIELDS = ("name", "line1", "postcode", "city")
+
+
+class CheckoutForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("How do you want it?"), choices=MODES, widget=forms.RadioSelect
+    )
+    store = forms.ChoiceField(label=_("Store"), required=False)
+    name = forms.CharField(label=_("Name on the parcel"), required=False, max_length=100)
+    line1 = forms.CharField(label=_("Street and number"), required=False, max_length=200)
+    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=5)
+    city = forms.CharField(label=_("Town"), required=False, max_length=100)
+    card_token = forms.CharField(
+        label=_("Card (a test card token: tok_visa)"), required=False, max_length=60
+    )
+
+    def __init__(self, *args: Any, stores: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["store"].choices = stores
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        mode = data.get("mode")
+        if mode in PICKUP_MODES and not data.get("store"):
+            self.add_error("store", _("Choose the store you collect in."))
+        if mode and mode not in PICKUP_MODES:
+            for name in ADDRESS_FIELDS:
+                if not data.get(name):
+                    self.add_error(name, _("Needed for a delivery."))
+            if data.get("postcode") and not POSTCODE.match(data["postcode"]):
+                self.add_error("postcode", _("Five digits, such as 69003."))
+        if mode and mode != "reserve_and_collect" and not data.get("card_token"):
+            self.add_error("card_token", _("Needed to pay now."))
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, cart, views
+from . import account, cart, checkout, orders, views
 
 app_name = "shop"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("cart/add/", cart.add, name="cart-add"),
     path("cart/lines/<str:sku>/", cart.change, name="cart-line"),
     path("cart/handoff/", cart.hand_off, name="cart-handoff"),
+    path("checkout/", checkout.checkout, name="checkout"),
+    path("account/orders/", orders.orders, name="orders"),
+    path("account/orders/<str:reference>/", orders.order, name="order"),
     path("account/", account.account, name="account"),
     path("account/wishlist/", account.wish, name="wish"),
     path("account/consents/", account.consents, name="consents"),

@@ -77,3 +77,46 @@ PURPOSE_NAMES = {
 @register.filter
 def purpose_name(purpose: str) -> str:
     return str(PURPOSE_NAMES.get(purpose, purpose))
+
+
+MODE_NAMES = {
+    "home_delivery": gettext_lazy("Home delivery"),
+    "click_and_collect": gettext_lazy("Click and collect"),
+    "reserve_and_collect": gettext_lazy("Reserve and collect"),
+    "ship_to_store": gettext_lazy("Ship to store"),
+    "ship_from_store": gettext_lazy("Delivered from a store"),
+    "endless_aisle_home": gettext_lazy("Ordered in store, delivered home"),
+}
+STATUS_NAMES = {
+    "awaiting_payment": gettext_lazy("Awaiting payment"),
+    "placed": gettext_lazy("Placed"),
+    "ready_for_pickup": gettext_lazy("Ready for pickup"),
+    "dispatched": gettext_lazy("Dispatched"),
+    "collected": gettext_lazy("Collected"),
+    "cancelled": gettext_lazy("Cancelled"),
+}
+
+
+@register.filter
+def mode_name(mode: str) -> str:
+    return str(MODE_NAMES.get(mode, mode))
+
+
+@register.filter
+def status_name(status: str) -> str:
+    return str(STATUS_NAMES.get(status, status))
+
+
+REASON_NAMES = {
+    "too_small": gettext_lazy("Too small"),
+    "too_big": gettext_lazy("Too big"),
+    "other": gettext_lazy("Something else"),
+    "changed_mind": gettext_lazy("Changed their mind"),
+    "damaged": gettext_lazy("Damaged"),
+    "not_as_described": gettext_lazy("Not as described"),
+}
+
+
+@register.filter
+def reason_name(reason: str) -> str:
+    return str(REASON_NAMES.get(reason, reason))
