@@ -25,8 +25,10 @@ from comptoir.integrations.api_feeds import router as feeds_router
 from comptoir.inventory.api import router as stock_router
 from comptoir.inventory.api_snapshots import router as snapshots_router
 from comptoir.locations.api import router as locations_router
+from comptoir.notifications.api import router as notifications_router
 from comptoir.orders.api import router as orders_router
 from comptoir.returns.api import router as returns_router
+from comptoir.shipping.api import router as shipping_router
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +134,8 @@ api.add_router("/", feeds_router)
 api.add_router("/", orders_router)
 api.add_router("/", fulfilment_router)
 api.add_router("/", returns_router)
+api.add_router("/", shipping_router)
+api.add_router("/", notifications_router)
 
 
 _FIELD_SOURCES = ("body.", "query.", "path.", "header.")

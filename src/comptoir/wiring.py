@@ -22,7 +22,11 @@ from comptoir.integrations.selectors import subscription_targets_for
 from comptoir.integrations.services import send_webhook
 from comptoir.inventory import events as inventory_events
 from comptoir.inventory import handlers as inventory_handlers
+from comptoir.notifications import events as notification_events
+from comptoir.notifications import handlers as notification_handlers
 from comptoir.orders import events as order_events
+from comptoir.shipping import events as shipping_events
+from comptoir.shipping import handlers as shipping_handlers
 
 Handler = Callable[[Event], None]
 
@@ -43,7 +47,13 @@ HANDLERS: dict[str, list[Handler]] = {
     inventory_events.SNAPSHOT_REQUESTED: [inventory_handlers.load_requested_snapshot],
     order_events.ORDER_PLACED: [fulfilment_handlers.give_the_store_its_task],
     order_events.ORDER_CANCELLED: [fulfilment_handlers.take_the_task_off_the_list],
+    shipping_events.FULFILMENT_DISPATCHED: [shipping_handlers.ship_dispatched_fulfilment],
 }
+# Customers hear of their order, parcel and refund: each event once per channel.
+for _event_type in notification_events.MESSAGE_KIND_FOR:
+    HANDLERS.setdefault(_event_type, []).extend(
+        [notification_handlers.send_email_for, notification_handlers.send_sms_for]
+    )
 
 HANDLER_PREFIX = "handler:"
 

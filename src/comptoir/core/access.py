@@ -48,6 +48,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "fulfilment.work",
             "returns.read",
             "returns.write",
+            "shipping.read",
+            "shipping.manage",
             "backoffice.read",
         }
     ),
@@ -70,12 +72,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "fulfilment.work",
             "returns.read",
             "returns.write",
+            "shipping.read",
         }
     ),
     Role.AGENT: frozenset(
         {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"}
         | {"customers.merge", "customers.export", "carts.read", "carts.write"}
         | {"orders.read", "orders.write", "orders.cancel", "returns.read"}
+        | {"shipping.read"}
     ),
     # "_own": on their own profile only (see `authorize`).
     Role.SHOPPER: frozenset({"customers.read_own", "customers.write_own", "stock.hold"})

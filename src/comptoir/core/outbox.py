@@ -101,6 +101,30 @@ def record_event(
     return row
 
 
+def record_events(
+    events: list[tuple[str, str, dict[str, Any]]], *, now: datetime | None = None
+) -> None:
+    """Record several (type, aggregate, payload) events in one INSERT, in the current
+    transaction: for a batch of changes (a carrier's batch of tracking scans)."""
+    if not events:
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("record_events must run inside the transaction of the change")
+    at = now or clock.now()
+    request_id = current_request_id.get().strip("-")
+    OutboxEvent.objects.bulk_create(
+        OutboxEvent(
+            type=event_type,
+            aggregate=aggregate,
+            payload=payload,
+            occurred_at=at,
+            request_id=request_id,
+        )
+        for event_type, aggregate, payload in events
+    )
+    transaction.on_commit(_wake_workers)
+
+
 def fan_out(routes: Routes, *, now: datetime | None = None, limit: int = 500) -> int:
     """Turn committed events into deliveries, one per target. Safe to run from many workers."""
     now = now or clock.now()

@@ -28,10 +28,12 @@ INSTALLED_APPS = [
     "comptoir.accounts",
     "comptoir.customers",
     "comptoir.carts",
-    "comptoir.integrations",
     "comptoir.orders",
     "comptoir.fulfilment",
     "comptoir.returns",
+    "comptoir.shipping",
+    "comptoir.notifications",
+    "comptoir.integrations",
     "comptoir.worker",
     "comptoir.demo",
     "comptoir.web",
@@ -125,6 +127,28 @@ WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("COMPTOIR_WEBHOOK_TIMEOUT_SECONDS
 # Stock snapshots and catalogue imports arrive as one request body (a million CSV positions is
 # about 32 MB); Django's default 2.5 MB would refuse them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("COMPTOIR_MAX_UPLOAD_MB", "64")) * 1024 * 1024
+
+# Shipping: when a parcel with no scan raises "no movement", then "lost"; how far off its
+# route a scan may be before "misrouted".
+SHIPPING_NO_MOVEMENT_HOURS = float(os.environ.get("COMPTOIR_SHIPPING_NO_MOVEMENT_HOURS", "48"))
+SHIPPING_LOST_AFTER_HOURS = float(os.environ.get("COMPTOIR_SHIPPING_LOST_AFTER_HOURS", "120"))
+SHIPPING_DETOUR_KM = float(os.environ.get("COMPTOIR_SHIPPING_DETOUR_KM", "150"))
+# The tracking page's branding.
+BRAND_NAME = os.environ.get("COMPTOIR_BRAND_NAME", "Élan Sport & Tech")
+BRAND_COLOUR = os.environ.get("COMPTOIR_BRAND_COLOUR", "#0b5cad")
+BRAND_LOGO_URL = os.environ.get("COMPTOIR_BRAND_LOGO_URL", "")
+PUBLIC_BASE_URL = os.environ.get("COMPTOIR_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# Customer messages: real SMTP (a local relay by default), SMS through an adapter.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("COMPTOIR_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("COMPTOIR_SMTP_PORT", "1025"))
+EMAIL_HOST_USER = os.environ.get("COMPTOIR_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("COMPTOIR_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("COMPTOIR_SMTP_TLS", "0") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("COMPTOIR_MAIL_FROM", "Élan <bonjour@elan.example>")
+SMS_ADAPTER = os.environ.get("COMPTOIR_SMS_ADAPTER", "fake")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -24,6 +24,8 @@ from comptoir.core import clock, outbox
 from comptoir.core.idempotency import purge_expired_records
 from comptoir.fulfilment import services as fulfilment
 from comptoir.inventory.services.holds import EXPIRY_BATCH, expire_holds, next_hold_expiry
+from comptoir.shipping.services import alerts as shipping_alerts
+from comptoir.shipping.services.shipments import book_pickups
 from comptoir.wiring import ROUTES
 
 logger = logging.getLogger(__name__)
@@ -115,6 +117,7 @@ def sweep_on_startup() -> None:
     HUEY.get(KICK_FLAG)
     sweep_outbox()
     expire_due_holds()
+    check_shipments()
 
 
 @db_task()
@@ -134,3 +137,29 @@ def sweep_order_deadlines() -> None:
     fulfilment.expire_uncollected()
     fulfilment.cancel_unpaid_orders()
     fulfilment.send_pickup_reminders()
+
+
+SHIPMENT_CHECK_AT = "shipping.check-at"
+
+
+@db_task()
+def check_shipments() -> None:
+    """Alerts no carrier event will bring: late against the promise, no movement, lost. Then
+    book the next check for the moment the next parcel falls due, so an alert follows its
+    deadline within moments, not within the minute."""
+    while shipping_alerts.check_shipments() >= shipping_alerts.CHECK_BATCH:
+        pass  # a backlog: keep going until it is cleared
+    _book(check_shipments, SHIPMENT_CHECK_AT, shipping_alerts.next_check())
+
+
+@db_periodic_task(crontab(minute="*"))
+def check_shipments_every_minute() -> None:
+    check_shipments.call_local()
+
+
+@db_periodic_task(crontab(minute="5"))
+def book_carrier_pickups() -> None:
+    """Book today's and tomorrow's store collections with the carriers (once per pickup)."""
+    today = clock.now().date()
+    for day in (today, today + timedelta(days=1)):
+        book_pickups(day=day)

@@ -1,0 +1,158 @@
+"""Tell customers before they ask: one message per event and channel, in their language,
+within their consent and preferences, recorded in the message log and on their timeline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+
+from comptoir.core import clock
+from comptoir.core.outbox import Event
+from comptoir.customers.errors import CustomerNotFound
+from comptoir.customers.selectors import ContactDetails, contact_details, may_use
+from comptoir.customers.services import add_to_timeline
+from comptoir.locations.selectors import location_list
+from comptoir.shipping.selectors import carrier_by_code
+
+from .domain import CONSENT_PURPOSE, EMAIL, SMS, is_worth_sending, spoken_amount, spoken_date
+from .events import MESSAGE_KIND_FOR
+from .models import ChannelPreference, MessageLog
+from .selectors import channel_preference
+from .sms import sms_gateway
+
+
+def _store_name(location_id: int | None) -> str:
+    if location_id is None:
+        return ""
+    return location_list().filter(pk=location_id).values_list("name", flat=True).first() or ""
+
+
+def _when(value: str | None, *, language: str) -> str:
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
+        return f"{spoken_date(local.date(), language=language)} {local:%H:%M}"
+    return spoken_date(date.fromisoformat(value), language=language)
+
+
+def message_context(payload: dict[str, Any], contact: ContactDetails) -> dict[str, Any]:
+    language = contact.language
+    carrier = payload.get("carrier")
+    return {
+        "brand": settings.BRAND_NAME,
+        "first_name": contact.first_name,
+        "order_reference": payload.get("order_reference") or payload.get("shipment_reference", ""),
+        "amount": spoken_amount(
+            str(payload.get("amount") or payload.get("total") or ""),
+            payload.get("currency", "EUR"),
+            language=language,
+        ),
+        "store_name": _store_name(payload.get("location_id")),
+        "pickup_code": payload.get("pickup_code", ""),
+        "collect_by": _when(payload.get("collect_by"), language=language),
+        "promised_by": _when(payload.get("promised_by"), language=language),
+        "new_date": _when(payload.get("new_date"), language=language),
+        "carrier": carrier_by_code(code=carrier).name if carrier else "",
+        "tracking_url": f"{settings.PUBLIC_BASE_URL}/track/{payload['tracking_token']}"
+        if payload.get("tracking_token")
+        else "",
+    }
+
+
+def _why_not(channel: str, contact: ContactDetails) -> str:
+    preference = channel_preference(customer_id=contact.customer_id)
+    wants = getattr(preference, channel) if preference else channel == EMAIL
+    if not wants:
+        return f"the customer prefers no {channel}"
+    if not may_use(customer_id=contact.customer_id, purpose=CONSENT_PURPOSE[channel]):
+        return f"no consent to {CONSENT_PURPOSE[channel]}"
+    if not (contact.email if channel == EMAIL else contact.phone):
+        return f"no {'email address' if channel == EMAIL else 'phone number'}"
+    return ""
+
+
+def _deliver(
+    channel: str, kind: str, contact: ContactDetails, context: dict[str, Any]
+) -> tuple[str, str]:
+    """Send it; returns (subject or text, provider id). Raises if the server refused it."""
+    name = f"{kind}.{contact.language}.txt"
+    if channel == EMAIL:
+        subject, _, body = render_to_string(f"notifications/email/{name}", context).partition("\n")
+        message = EmailMessage(
+            subject=subject.strip(), body=body.strip() + "\n", to=[contact.email]
+        )
+        message.extra_headers["Content-Language"] = contact.language
+        message.extra_headers["Message-ID"] = make_msgid(domain="comptoir.local")
+        message.send(fail_silently=False)
+        return subject.strip(), message.extra_headers.get("Message-ID", "")
+    text = render_to_string(f"notifications/sms/{name}", context).strip()
+    return text[:200], sms_gateway().send(to=contact.phone or "", text=text)
+
+
+def notify(*, event: Event, channel: str, now: datetime | None = None) -> MessageLog | None:
+    """Send the message `event` calls for through `channel`, at most once per event and
+    channel (a redelivered event finds its log row and sends nothing). None if it was sent
+    or skipped already. A refused send raises, so the outbox retries it later."""
+    now = now or clock.now()
+    kind = MESSAGE_KIND_FOR[event.type]
+    payload = event.payload
+    reason = is_worth_sending(kind, payload)
+    contact = None
+    if not reason:
+        try:
+            contact = contact_details(customer_id=payload["customer_id"])
+        except CustomerNotFound:
+            reason = "no such customer"
+    if contact is not None and not reason:
+        reason = _why_not(channel, contact)
+    customer_id = contact.customer_id if contact else None
+    try:
+        with transaction.atomic():
+            log = MessageLog.objects.create(
+                event_id=event.event_id,
+                channel=channel,
+                customer_id=customer_id,
+                kind=kind,
+                language=contact.language if contact else "",
+                status=MessageLog.Status.SKIPPED if reason else MessageLog.Status.SENT,
+                reason=reason,
+                created_at=now,
+            )
+    except IntegrityError:
+        return None  # this event already went (or was skipped) on this channel
+    if reason or contact is None:
+        return log
+    subject, provider_id = _deliver(channel, kind, contact, message_context(payload, contact))
+    MessageLog.objects.filter(pk=log.pk).update(
+        subject=subject[:200], provider_id=provider_id[:100]
+    )
+    add_to_timeline(
+        customer_id=contact.customer_id,
+        event_id=uuid.uuid5(event.event_id, channel),
+        kind=f"message.{kind}",
+        channel=channel,
+        summary=subject[:200],
+        occurred_at=now,
+    )
+    return log
+
+
+def set_channel_preferences(*, customer_id: int, email: bool, sms: bool) -> ChannelPreference:
+    """Which channels the customer wants order updates on (consent is still needed)."""
+    preference, _ = ChannelPreference.objects.update_or_create(
+        customer_id=customer_id, defaults={"email": email, "sms": sms, "updated_at": clock.now()}
+    )
+    return preference
+
+
+__all__ = ["SMS", "notify", "set_channel_preferences"]

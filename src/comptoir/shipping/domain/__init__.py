@@ -1,0 +1,1 @@
+"""Pure shipping rules: no Django, no other app. Tested without a database."""

@@ -1,0 +1,41 @@
+"""GET /api/v1/shipping/kpis — on-time rate, delays, exceptions; what cannot be measured is null."""
+
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from comptoir.accounts.tests.factories import make_staff
+from comptoir.locations.tests.factories import make_store
+from comptoir.shipping.domain.tracking import TrackingStatus
+from comptoir.shipping.tests.factories import a_scan, make_carriers, make_shipment, signed
+
+pytestmark = pytest.mark.django_db
+MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def test_kpis_count_on_time_and_late_deliveries_and_exceptions(client):
+    make_carriers()
+    lyon = make_store("lyon-part-dieu")
+    on_time = make_shipment(lyon, promised_by=date(2026, 3, 4), now=MONDAY)
+    late = make_shipment(lyon, promised_by=date(2026, 3, 4), now=MONDAY)
+    for shipment, at in ((on_time, MONDAY + timedelta(days=1)), (late, MONDAY + timedelta(days=4))):
+        scans = [
+            a_scan(shipment, TrackingStatus.FAILED_ATTEMPT, at - timedelta(hours=3)),
+            a_scan(shipment, TrackingStatus.DELIVERED, at),
+        ]
+        client.post(
+            f"/api/v1/carriers/{shipment.carrier.code}/tracking-events",
+            **signed(shipment.carrier, scans, timestamp=int(time.time())),
+        )
+    client.force_login(make_staff("operations"))
+
+    # Alerts count by when they were raised: now, as the webhooks came in now.
+    kpis = client.get("/api/v1/shipping/kpis", {"since": "2026-03-01T00:00:00Z"}).json()
+
+    assert (kpis["delivered"], kpis["on_time_rate"]) == (2, 0.5)
+    # Delivered Friday 08:00 UTC, promised until Wednesday midnight in Paris: 33 hours late.
+    assert kpis["mean_delay_days"] == pytest.approx(33 / 24, abs=0.01)
+    assert kpis["exceptions_by_kind"] == [{"key": "failed_attempt", "count": 2}]
+    assert kpis["where_is_my_order_contact_share"] is None
+    assert kpis["notes"]

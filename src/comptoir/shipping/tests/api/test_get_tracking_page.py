@@ -1,0 +1,41 @@
+"""GET /api/v1/tracking/{token} — public, by the unguessable token only."""
+
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from comptoir.locations.tests.factories import make_store
+from comptoir.shipping.domain.tracking import TrackingStatus
+from comptoir.shipping.tests.factories import a_scan, make_carriers, make_shipment, signed
+
+pytestmark = pytest.mark.django_db
+MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def test_the_tracking_page_shows_brand_timeline_promise_and_the_nearest_store(client):
+    make_carriers()
+    make_store("paris-rivoli")
+    shipment = make_shipment(make_store("lyon-part-dieu"), promised_by=date(2026, 3, 4), now=MONDAY)
+    scans = [
+        a_scan(shipment, TrackingStatus.IN_TRANSIT, MONDAY + timedelta(hours=3), place="Lyon hub"),
+        a_scan(shipment, TrackingStatus.INFO_RECEIVED, MONDAY),
+    ]
+    client.post(
+        f"/api/v1/carriers/{shipment.carrier.code}/tracking-events",
+        **signed(shipment.carrier, scans, timestamp=int(time.time())),
+    )
+
+    page = client.get(f"/api/v1/tracking/{shipment.tracking_token}").json()
+
+    assert page["brand"]["name"] == "Élan Sport & Tech"
+    assert page["status"] == "in_transit"
+    assert page["promised_by"] == "2026-03-04"
+    assert [e["status"] for e in page["events"]] == ["info_received", "in_transit"]
+    assert page["help_store"]["code"] == "paris-rivoli"  # the customer is in Paris
+    assert "Martin" not in str(page)  # no personal data on a public page
+    assert len(shipment.tracking_token) >= 32
+
+
+def test_a_wrong_token_is_not_found(client):
+    assert client.get("/api/v1/tracking/not-a-real-token").status_code == 404

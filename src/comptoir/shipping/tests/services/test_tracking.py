@@ -1,0 +1,189 @@
+import random
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from comptoir.core.models import OutboxEvent
+from comptoir.locations.tests.factories import make_store
+from comptoir.shipping.domain.tracking import TrackingStatus
+from comptoir.shipping.models import Shipment, ShipmentAlert, TrackingEvent
+from comptoir.shipping.services.alerts import check_shipments
+from comptoir.shipping.tests.factories import a_scan, make_carriers, make_shipment, signed
+
+# A Monday morning in Lyon; the parcel is promised to Paris by Wednesday.
+MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+WEDNESDAY = date(2026, 3, 4)
+URL = "/api/v1/carriers/{}/tracking-events"
+
+
+def _journey(shipment: Shipment) -> list[dict]:
+    hour = timedelta(hours=1)
+    return [
+        a_scan(shipment, TrackingStatus.INFO_RECEIVED, MONDAY),
+        a_scan(
+            shipment,
+            TrackingStatus.IN_TRANSIT,
+            MONDAY + 3 * hour,
+            place="Lyon hub",
+            latitude=45.72,
+            longitude=4.92,
+        ),
+        # Brest is 500 km off the Lyon-Paris road: misrouted.
+        a_scan(
+            shipment,
+            TrackingStatus.IN_TRANSIT,
+            MONDAY + 10 * hour,
+            place="Brest",
+            latitude=48.39,
+            longitude=-4.49,
+        ),
+        a_scan(
+            shipment,
+            TrackingStatus.IN_TRANSIT,
+            MONDAY + 20 * hour,
+            place="Paris Nord",
+            latitude=48.90,
+            longitude=2.36,
+        ),
+        a_scan(shipment, TrackingStatus.OUT_FOR_DELIVERY, MONDAY + 24 * hour),
+        a_scan(shipment, TrackingStatus.FAILED_ATTEMPT, MONDAY + 28 * hour, reason="absent"),
+        a_scan(shipment, TrackingStatus.OUT_FOR_DELIVERY, MONDAY + 48 * hour),
+        a_scan(shipment, TrackingStatus.DELIVERED, MONDAY + 50 * hour),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_shuffled_and_repeated_events_give_the_right_status_and_each_alert_once(client, seed):
+    colis, _ = make_carriers()
+    shipment = make_shipment(make_store("lyon-part-dieu"), promised_by=WEDNESDAY, now=MONDAY)
+    journey = _journey(shipment)
+    delivered = journey + random.Random(seed).sample(journey, 5)  # five resent
+    random.Random(seed).shuffle(delivered)
+
+    for start in range(0, len(delivered), 3):  # batches of three, as carriers send them
+        response = client.post(
+            URL.format(shipment.carrier.code),
+            **signed(shipment.carrier, delivered[start : start + 3], timestamp=int(time.time())),
+        )
+        assert response.status_code == 202, response.content
+
+    shipment.refresh_from_db()
+    assert shipment.status == "delivered"
+    assert shipment.delivered_at == MONDAY + timedelta(hours=50)
+    assert TrackingEvent.objects.filter(shipment=shipment).count() == len(journey)
+    assert sorted(
+        ShipmentAlert.objects.filter(shipment=shipment).values_list("kind", flat=True)
+    ) == [
+        "failed_attempt",
+        "misrouted",
+    ]
+    assert OutboxEvent.objects.filter(type="shipment.delivered").count() == 1
+    # Delivered: the scheduled check raises nothing more, however long after.
+    assert check_shipments(now=MONDAY + timedelta(days=30)) == 0
+    assert colis.pk != 0
+
+
+@pytest.mark.django_db
+def test_a_webhook_with_a_wrong_signature_is_refused_and_stores_nothing(client):
+    make_carriers()
+    shipment = make_shipment(make_store("lyon-part-dieu"), promised_by=WEDNESDAY, now=MONDAY)
+    request = signed(
+        shipment.carrier,
+        [a_scan(shipment, TrackingStatus.DELIVERED, MONDAY)],
+        timestamp=int(time.time()),
+    )
+    request["headers"]["webhook-signature"] = "v1,bm90IHRoZSByaWdodCBvbmU="
+
+    response = client.post(URL.format(shipment.carrier.code), **request)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid-signature"
+    assert not TrackingEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_old_signed_webhook_is_refused_as_a_replay(client):
+    make_carriers()
+    shipment = make_shipment(make_store("lyon-part-dieu"), promised_by=WEDNESDAY, now=MONDAY)
+    scans = [a_scan(shipment, TrackingStatus.DELIVERED, MONDAY)]
+
+    response = client.post(
+        URL.format(shipment.carrier.code),
+        **signed(shipment.carrier, scans, timestamp=int(time.time()) - 3600),
+    )
+
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_events_for_unknown_parcels_are_counted_and_ignored(client):
+    colis, _ = make_carriers()
+    shipment = make_shipment(make_store("lyon-part-dieu"), promised_by=WEDNESDAY, now=MONDAY)
+    scans = [a_scan(shipment, TrackingStatus.IN_TRANSIT, MONDAY)]
+    stranger = dict(scans[0], id="x-1", tracking_number="NOT-OURS")
+
+    response = client.post(
+        URL.format(shipment.carrier.code),
+        **signed(shipment.carrier, [*scans, stranger], timestamp=int(time.time())),
+    )
+
+    assert response.json() == {"accepted": 1, "unknown": 1}
+    assert TrackingEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_carrier_estimate_past_the_promise_raises_late_and_a_delay_before_the_promise_passes(
+    client,
+):
+    make_carriers()
+    shipment = make_shipment(make_store("lyon-part-dieu"), promised_by=WEDNESDAY, now=MONDAY)
+    scans = [
+        a_scan(
+            shipment,
+            TrackingStatus.EXCEPTION,
+            MONDAY + timedelta(hours=5),
+            reason="weather",
+            estimated_delivery=date(2026, 3, 6),
+        ),
+    ]
+
+    client.post(
+        URL.format(shipment.carrier.code),
+        **signed(shipment.carrier, scans, timestamp=int(time.time())),
+    )
+    client.post(
+        URL.format(shipment.carrier.code),
+        **signed(shipment.carrier, scans, timestamp=int(time.time())),
+    )
+
+    shipment.refresh_from_db()
+    assert shipment.estimated_delivery == date(2026, 3, 6)
+    assert list(ShipmentAlert.objects.values_list("kind", flat=True)) == ["late"]
+    delayed = OutboxEvent.objects.get(type="shipment.delayed")
+    assert delayed.payload["new_date"] == "2026-03-06"
+    assert delayed.payload["order_reference"] == "WEB-1001"
+
+
+@pytest.mark.django_db
+def test_polling_the_carrier_takes_in_the_same_events_once(client):
+    from comptoir.shipping.adapters.fake import FakeCarrier
+    from comptoir.shipping.services.tracking import poll_shipment
+
+    make_carriers()
+    shipment = make_shipment(make_store("lyon-part-dieu"), promised_by=WEDNESDAY, now=MONDAY)
+    journey = _journey(shipment)[:4]
+    FakeCarrier.record_scans(journey)
+
+    client.post(
+        URL.format(shipment.carrier.code),
+        **signed(shipment.carrier, journey[:2], timestamp=int(time.time())),
+    )
+    received = poll_shipment(shipment_id=shipment.pk, now=MONDAY + timedelta(days=1))
+
+    assert received.accepted == 4
+    assert TrackingEvent.objects.filter(shipment=shipment).count() == 4
+    shipment.refresh_from_db()
+    assert shipment.status == "in_transit"
+    assert shipment.last_scan_at == MONDAY + timedelta(hours=20)
