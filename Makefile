@@ -32,8 +32,8 @@ browser-deps: ## axe-core for the browser tests, from the npm registry (skipped 
 	else echo "npm not found: the browser tests will skip (they fail under CI=true)"; fi
 
 messages: $(BIN)/comptoir ## extract the pages' strings into the French catalogue and compile it
-	cd src/comptoir/web && ../../../$(BIN)/django-admin makemessages -l fr --no-obsolete \
-	  --settings=comptoir.settings.base && ../../../$(BIN)/django-admin compilemessages \
+	cd src/comptoir/web && COMPTOIR_VAR_DIR=../../../var ../../../$(BIN)/django-admin makemessages -l fr --no-obsolete \
+	  --settings=comptoir.settings.base && COMPTOIR_VAR_DIR=../../../var ../../../$(BIN)/django-admin compilemessages \
 	  --settings=comptoir.settings.base
 
 bench: $(BIN)/comptoir ## measure; writes bench/results/*.json and bench/results/report.md

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import assert_accessible, screenshot, sign_in
+from .conftest import assert_accessible, screenshot, sign_in  # noqa: F401
 
 
 def test_operations_see_stock_availability_now_on_the_dashboard(retailer, live_server, desktop):
@@ -16,7 +16,6 @@ def test_operations_see_stock_availability_now_on_the_dashboard(retailer, live_s
     expect(chart).to_be_visible()
     expect(chart.locator("rect")).to_have_count(3)
     assert_accessible(desktop)
-    screenshot(desktop, "backoffice-dashboard-desktop")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WIDTH = 560
-LABEL_WIDTH = 200
+LABEL_WIDTH = 230
 BAR_HEIGHT = 26
 GAP = 10
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import operations, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("webhooks/", views.webhooks, name="webhooks"),
     path("webhooks/<int:subscription_id>/", views.webhook, name="webhook"),
     path("team/", views.team, name="team"),
+    path("orders/", operations.orders, name="orders"),
+    path("exceptions/", operations.alerts, name="alerts"),
+    path("exceptions/<int:alert_id>/<str:action>/", operations.act_on_alert, name="alert-action"),
 ]

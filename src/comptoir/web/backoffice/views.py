@@ -22,6 +22,7 @@ from comptoir.locations.selectors import location_by_code, location_list
 
 from ..access import staff_actor
 from .charts import bar_chart
+from .kpis import dashboard_figures
 
 BACKOFFICE = "backoffice.read"
 PAGE_SIZE = 50
@@ -32,7 +33,7 @@ def _page(request: HttpRequest, rows: Any) -> Any:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    staff_actor(request, BACKOFFICE)
+    actor = staff_actor(request, BACKOFFICE)
     health = stock_health()
     worst = locations_most_out_of_stock()
     names = dict(location_list().filter(pk__in=[pk for pk, _ in worst]).values_list("pk", "name"))
@@ -50,7 +51,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             [(names.get(pk, str(pk)), count, "bad") for pk, count in worst],
         ),
     ]
-    return render(request, "web/backoffice/dashboard.html", {"health": health, "charts": charts})
+    context: dict[str, Any] = {"health": health, "charts": charts}
+    context.update(dashboard_figures(actor))
+    return render(request, "web/backoffice/dashboard.html", context)
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:

@@ -120,3 +120,23 @@ REASON_NAMES = {
 @register.filter
 def reason_name(reason: str) -> str:
     return str(REASON_NAMES.get(reason, reason))
+
+
+@register.filter
+def split(text: str) -> list[str]:
+    return text.split()
+
+
+ALERT_KIND_NAMES = {
+    "late": gettext_lazy("Late"),
+    "no_movement": gettext_lazy("No movement"),
+    "failed_attempt": gettext_lazy("Failed delivery attempt"),
+    "misrouted": gettext_lazy("Misrouted"),
+    "lost": gettext_lazy("Lost"),
+    "returned_to_sender": gettext_lazy("Returned to sender"),
+}
+
+
+@register.filter
+def alert_kind_name(kind: str) -> str:
+    return str(ALERT_KIND_NAMES.get(kind, kind))
