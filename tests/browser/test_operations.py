@@ -74,3 +74,32 @@ def test_the_orders_list_opens_and_passes_axe(retailer, live_server, desktop):
 
     expect(desktop.get_by_role("heading", level=1)).to_have_text("Commandes")
     assert_accessible(desktop)
+
+
+def test_the_store_sees_a_parcel_on_its_way_for_a_customer(retailer, live_server, phone):
+    from comptoir.shipping.services.shipments import Destination
+
+    make_carriers()
+    lyon = Location.objects.get(code="lyon-part-dieu")
+    warehouse = Location.objects.get(code="entrepot-saint-quentin")
+    to_lyon = Destination(
+        kind="store",
+        name=lyon.name,
+        line1=lyon.street,
+        postcode=lyon.postcode,
+        city=lyon.city,
+        country="FR",
+        latitude=float(lyon.latitude),
+        longitude=float(lyon.longitude),
+        location_id=lyon.pk,
+    )
+    now = clock.now()
+    make_shipment(
+        warehouse, promised_by=(now + timedelta(days=2)).date(), now=now, destination=to_lyon
+    )
+    sign_in(phone, live_server, "associate.lyon")
+    phone.goto(f"{live_server.url}/associate/lyon-part-dieu/parcels/")
+
+    expect(phone.get_by_role("heading", name="WEB-1001")).to_be_visible()
+    assert_accessible(phone)
+    screenshot(phone, "associate-parcels-phone")

@@ -10,12 +10,12 @@ from playwright.sync_api import expect
 from .conftest import assert_accessible, screenshot, sign_in
 
 
-def test_jean_makes_lyon_his_store_and_filters_the_catalogue_by_it(retailer, live_server, desktop):
+def test_jean_makes_paris_his_store_and_filters_the_catalogue_by_it(retailer, live_server, desktop):
     page = desktop
     sign_in(page, live_server, "jean.martin@example.fr")
-    page.goto(f"{live_server.url}/stores/?near=Lyon")
+    page.goto(f"{live_server.url}/stores/?near=Paris")
     assert_accessible(page)
-    page.locator("main").get_by_role("link", name="Élan Lyon Part-Dieu").first.click()
+    page.locator("main").get_by_role("link", name="Élan Paris Rivoli").first.click()
     page.get_by_role("button", name="Choisir ce magasin").click()
     expect(page.get_by_role("status")).to_contain_text("est maintenant votre magasin")
     assert_accessible(page)
@@ -24,7 +24,7 @@ def test_jean_makes_lyon_his_store_and_filters_the_catalogue_by_it(retailer, liv
     page.get_by_label("Disponible dans mon magasin").check()
     page.get_by_role("button", name="Voir les produits").click()
 
-    expect(page.locator("#results")).to_contain_text("disponibles à Élan Lyon Part-Dieu")
+    expect(page.locator("#results")).to_contain_text("disponibles à Élan Paris Rivoli")
     expect(page).to_have_url(re.compile(r"mine=on"))
     assert_accessible(page)
     screenshot(page, "shop-catalogue-desktop")
@@ -32,9 +32,9 @@ def test_jean_makes_lyon_his_store_and_filters_the_catalogue_by_it(retailer, liv
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Veste de running Trail")
     expect(page.get_by_role("cell", name="89,90 €").first).to_be_visible()
-    lyon_row = page.get_by_role("row").filter(has_text="Élan Lyon Part-Dieu")
-    expect(lyon_row).to_be_visible()
-    expect(page.get_by_test_id("pickup-promise")).to_contain_text("Élan Lyon Part-Dieu")
+    paris_row = page.get_by_role("row").filter(has_text="Élan Paris Rivoli")
+    expect(paris_row).to_be_visible()
+    expect(page.get_by_test_id("pickup-promise")).to_contain_text("Élan Paris Rivoli")
     assert_accessible(page)
     screenshot(page, "shop-product-desktop")
 

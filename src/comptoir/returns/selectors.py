@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from .errors import ReturnNotFound
 from .models import Return
 
@@ -14,3 +16,8 @@ def return_by_reference(reference: str) -> Return:
     if found is None:
         raise ReturnNotFound("No such return.")
     return found
+
+
+def returns_of_order(order_id: int) -> QuerySet[Return]:
+    """An order's returns, oldest first, with where they were taken back."""
+    return Return.objects.filter(order_id=order_id).select_related("location").order_by("pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import carts, customers, returns, tasks, views
+from . import carts, customers, parcels, returns, tasks, views
 
 app_name = "associate"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:code>/in-store/", customers.in_store, name="in-store"),
     path("<slug:code>/tasks/", tasks.task_list, name="tasks"),
     path("<slug:code>/returns/", returns.take_return, name="returns"),
+    path("<slug:code>/parcels/", parcels.parcels, name="parcels"),
     path(
         "<slug:code>/tasks/<int:task_id>/<str:action>/",
         tasks.act,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from comptoir.core.access import authorize
 from comptoir.orders.selectors import access_order, orders_of_customer
+from comptoir.returns.selectors import returns_of_order
 
 from ..access import actor_of
 
@@ -28,5 +29,10 @@ def order(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect(f"{reverse('shop:login')}?next={request.path}")
     found = access_order(actor, reference)
     is_theirs = actor.customer_id is not None and found.customer_id == actor.customer_id
-    context = {"order": found, "lines": found.lines.order_by("line_number"), "is_theirs": is_theirs}
+    context = {
+        "order": found,
+        "lines": found.lines.order_by("line_number"),
+        "returns": returns_of_order(found.pk),
+        "is_theirs": is_theirs,
+    }
     return render(request, "web/shop/order.html", context)

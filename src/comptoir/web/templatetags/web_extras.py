@@ -140,3 +140,21 @@ ALERT_KIND_NAMES = {
 @register.filter
 def alert_kind_name(kind: str) -> str:
     return str(ALERT_KIND_NAMES.get(kind, kind))
+
+
+PARCEL_STATUS_NAMES = {
+    "info_received": gettext_lazy("Label created"),
+    "in_transit": gettext_lazy("In transit"),
+    "out_for_delivery": gettext_lazy("Out for delivery"),
+    "failed_attempt": gettext_lazy("Delivery attempt failed"),
+    "available_for_pickup": gettext_lazy("Available for pickup"),
+    "delivered": gettext_lazy("Delivered"),
+    "exception": gettext_lazy("Problem in transit"),
+    "returned_to_sender": gettext_lazy("Returned to sender"),
+    "expired": gettext_lazy("Expired"),
+}
+
+
+@register.filter
+def parcel_status(status: str) -> str:
+    return str(PARCEL_STATUS_NAMES.get(status, status))
