@@ -9,23 +9,26 @@ from playwright.sync_api import expect
 
 from comptoir.core import clock
 from comptoir.locations.models import Location
+from comptoir.shipping.domain.alerts import AlertKind
 from comptoir.shipping.models import ShipmentAlert
-from comptoir.shipping.services.alerts import check_shipments
+from comptoir.shipping.services.alerts import raise_alert
 from comptoir.shipping.tests.factories import make_carriers, make_shipment
 
 from .conftest import assert_accessible, screenshot, sign_in
 
 
 def a_late_parcel() -> ShipmentAlert:
-    """A parcel promised three days ago that never arrived: the scheduled check raises it."""
+    """A parcel promised three days ago that never arrived, raised as late two days ago (so it
+    heads the queue, before any alert the demo's own parcels raise today)."""
     make_carriers()
     warehouse = Location.objects.get(code="entrepot-saint-quentin")
     now = clock.now()
-    make_shipment(
+    shipment = make_shipment(
         warehouse, promised_by=(now - timedelta(days=3)).date(), now=now - timedelta(days=5)
     )
-    check_shipments(now=now)
-    return ShipmentAlert.objects.get(kind="late")
+    return raise_alert(
+        shipment, AlertKind.LATE, detail="promised 3 days ago", now=now - timedelta(days=2)
+    )
 
 
 def test_an_operator_resolves_a_late_parcel_alert_from_the_dashboard(
