@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from comptoir.carts import events as cart_events
 from comptoir.carts import handlers as cart_handlers
 from comptoir.catalog import events as catalog_events
 from comptoir.catalog import handlers as catalog_handlers
@@ -25,6 +26,7 @@ from comptoir.inventory import handlers as inventory_handlers
 from comptoir.notifications import events as notification_events
 from comptoir.notifications import handlers as notification_handlers
 from comptoir.orders import events as order_events
+from comptoir.orders import handlers as order_handlers
 from comptoir.shipping import events as shipping_events
 from comptoir.shipping import handlers as shipping_handlers
 
@@ -37,10 +39,19 @@ HANDLERS: dict[str, list[Handler]] = {
         customer_handlers.put_event_on_timeline,
         # The hook later apps join: orders move the merged profile's orders here too.
         cart_handlers.move_carts_of_merged_profile,
+        order_handlers.move_orders_of_merged_profile,
     ],
-    customer_events.CUSTOMER_ERASED: [cart_handlers.forget_carts_of_erased_customer],
+    customer_events.CUSTOMER_ERASED: [
+        cart_handlers.forget_carts_of_erased_customer,
+        order_handlers.forget_orders_of_erased_customer,
+    ],
+    cart_events.CART_LINE_ADDED: [customer_handlers.put_event_on_timeline],
+    cart_events.CART_MERGED: [customer_handlers.put_event_on_timeline],
     customer_events.CHECKED_IN: [customer_handlers.put_event_on_timeline],
-    customer_events.WISHLIST_ITEM_ADDED: [customer_handlers.put_event_on_timeline],
+    customer_events.WISHLIST_ITEM_ADDED: [
+        customer_handlers.put_event_on_timeline,
+        customer_handlers.infer_taste_from_wishlist,
+    ],
     customer_events.WISHLIST_ITEM_REMOVED: [customer_handlers.put_event_on_timeline],
     customer_events.IDENTITY_ADDED: [customer_handlers.put_event_on_timeline],
     catalog_events.IMPORT_REQUESTED: [catalog_handlers.run_requested_import],

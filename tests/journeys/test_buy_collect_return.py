@@ -4,6 +4,7 @@ import pytest
 
 from comptoir.accounts.tests.factories import make_staff
 from comptoir.core.models import OutboxEvent
+from comptoir.customers.services import choose_favourite_store
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.inventory.models import Hold, StockLevel, StockMovement
 from comptoir.orders.models import Order
@@ -32,15 +33,16 @@ def test_jean_reserves_online_collects_in_his_store_and_returns_in_another(clien
     part_dieu = make_location("lyon-part-dieu", city="Lyon")
     make_jackets()
     stock("JACKET-TRAIL-S", bellecour, 1)  # the last size S in Jean's favourite store
-    jean = make_shopper()
+    jean = choose_favourite_store(customer_id=make_shopper().pk, location_code="lyon-bellecour")
     sofia = make_staff("associate", [bellecour], username="sofia")
     karim = make_staff("associate", [part_dieu], username="karim")
 
-    # Jean orders the size-S jacket online, to collect at Bellecour.
+    # Jean orders the size-S jacket online, to collect at his favourite store.
     client.force_login(jean.user)
+    favourite = client.get("/api/v1/customers/me").json()["favourite_store"]["code"]
     response = client.post(
         "/api/v1/orders",
-        order_body(),
+        order_body(pickup=favourite),
         content_type="application/json",
         headers={"Idempotency-Key": "jean-jacket-1"},
     )

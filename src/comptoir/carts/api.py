@@ -3,10 +3,12 @@ same cart opened by an associate or an agent with its hand-off code."""
 
 from django.http import HttpRequest
 from ninja import Router, Status
+from ninja.decorators import decorate_view
 
 from comptoir.core.access import Actor, authorize
 from comptoir.core.channels import channel_of
 from comptoir.core.errors import NotFound
+from comptoir.core.idempotency import idempotent
 
 from . import selectors, services
 from .domain import handoff_qr_svg
@@ -58,16 +60,14 @@ def _current_cart(request: HttpRequest, channel: str) -> Cart:
     return cart
 
 
-def _view(cart: Cart) -> object:
+def _view(cart: Cart) -> selectors.CartView:
     return selectors.cart_view(cart=selectors.cart_by_id(cart_id=cart.pk))
 
 
-@router.post("", response={200: CartOut, 201: AnonymousCartOut}, operation_id="start_cart")
+@router.post("", response={201: AnonymousCartOut}, operation_id="start_cart", auth=None)
 def start_cart(request: HttpRequest, payload: CartIn) -> Status[object]:
-    """A signed-in shopper gets their one open cart (200), with an anonymous one they send as
-    X-Cart-Token merged into it. Anyone else gets a new anonymous cart (201) and its token."""
-    if request.auth.customer_id is not None:
-        return Status(200, _view(_current_cart(request, payload.channel)))
+    """A new anonymous cart and its token, to send back as X-Cart-Token. A signed-in shopper
+    needs none: GET /carts/current is their cart, and merges this one into it."""
     cart = services.open_anonymous_cart(channel=payload.channel)
     view = selectors.cart_view(cart=cart)
     return Status(201, {**_out(view), "token": cart.anonymous_token})
@@ -85,6 +85,7 @@ def get_current_cart(request: HttpRequest, channel: str = "web") -> dict:
 
 
 @router.post("/current/lines", response=CartOut, operation_id="add_to_current_cart")
+@decorate_view(idempotent)
 def add_to_current_cart(request: HttpRequest, payload: CartLineIn) -> dict:
     cart = _current_cart(request, payload.channel)
     services.add_line(
@@ -135,6 +136,7 @@ def get_cart(request: HttpRequest, cart_id: int) -> dict:
 
 
 @router.post("/{cart_id}/lines", response=CartOut, operation_id="add_to_cart")
+@decorate_view(idempotent)
 def add_to_cart(request: HttpRequest, cart_id: int, payload: CartLineIn) -> dict:
     """Add a line to a cart by id: its owner, or the associate or agent serving them (the line
     records their channel and who added it)."""

@@ -4,7 +4,7 @@ from ninja import Field, Schema
 
 
 class CartIn(Schema):
-    channel: str = Field("web", description="web or app; where the cart starts")
+    channel: str = Field("web", description="web or app: where the cart starts")
 
 
 class CartLineIn(Schema):

@@ -130,7 +130,7 @@ def set_line_quantity(*, cart_id: int, sku: str, quantity: int) -> Cart:
     return cart
 
 
-def _fold(source: Cart, target: Cart, *, reason: str) -> None:
+def _fold(source: Cart, target: Cart, *, reason: str, channel: str) -> None:
     """Sum `source`'s lines into `target` and close `source`. Both rows are locked."""
     into = dict(CartLine.objects.filter(cart=target).values_list("variant_id", "quantity"))
     incoming = list(CartLine.objects.filter(cart=source).values_list("variant_id", "quantity"))
@@ -155,6 +155,7 @@ def _fold(source: Cart, target: Cart, *, reason: str) -> None:
             "into_cart_id": target.pk,
             "customer_id": target.customer_id,
             "reason": reason,
+            "channel": channel,
         },
     )
 
@@ -179,7 +180,7 @@ def merge_anonymous_cart(*, token: str, customer_id: int, channel: str) -> Cart:
         }
         anonymous, target = locked[anonymous.pk], locked[target.pk]
         if anonymous.status == Cart.Status.OPEN:
-            _fold(anonymous, target, reason="signed_in")
+            _fold(anonymous, target, reason="signed_in", channel=channel)
     return target
 
 
@@ -196,7 +197,7 @@ def move_carts_to_survivor(*, survivor_id: int, merged_id: int) -> None:
                 .filter(pk__in=[source.pk, target.pk])
                 .order_by("pk")
             }
-            _fold(locked[source.pk], locked[target.pk], reason="profiles_merged")
+            _fold(locked[source.pk], locked[target.pk], reason="profiles_merged", channel="store")
         Cart.objects.filter(customer_id=merged_id).update(customer_id=survivor_id)
 
 

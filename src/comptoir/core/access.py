@@ -83,7 +83,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
     # "_own": on their own profile only (see `authorize`).
     Role.SHOPPER: frozenset({"customers.read_own", "customers.write_own", "stock.hold"})
-    | {"customers.export_own", "customers.erase_own", "carts.read_own", "carts.write_own"}
+    # Erasure cannot be undone: a shopper asks for it, operations carry it out (export is own).
+    | {"customers.export_own", "carts.read_own", "carts.write_own"}
     | {"orders.read_own", "orders.write_own", "orders.cancel_own", "returns.read_own"},
 }
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) - {"*"}

@@ -34,6 +34,11 @@ def _caller(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
+    # An anonymous cart's holder is a caller of their own: two shoppers who picked the same key
+    # must never see each other's stored answer.
+    cart_token = request.headers.get("X-Cart-Token", "")
+    if cart_token:
+        return "cart:" + hashlib.sha256(cart_token.encode()).hexdigest()[:32]
     return "anonymous"
 
 

@@ -14,7 +14,7 @@ from comptoir.core.idempotency import idempotent
 from comptoir.locations.selectors import location_by_code, location_list
 
 from . import selectors, services
-from .domain import IN_STORE_HOURS
+from .domain import IN_STORE_HOURS, entrance_qr_payload, entrance_qr_svg
 from .errors import CustomerNotFound, InvalidCredentials
 from .schemas import (
     CheckInIn,
@@ -23,6 +23,7 @@ from .schemas import (
     ConsentOut,
     ConsentsOut,
     CustomerOut,
+    EntranceQrOut,
     FavouriteStoreIn,
     IdentityIn,
     IdentityOut,
@@ -40,6 +41,10 @@ from .schemas import (
 )
 
 router = Router(tags=["customers"])
+SIGN_IN_REFUSED = {
+    "description": "The email and password do not match a shopper account",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 
 
 @router.post("", response={201: CustomerOut}, operation_id="register_shopper", auth=None)
@@ -49,7 +54,13 @@ def register_shopper(request: HttpRequest, payload: ShopperSignUpIn) -> Status[o
     return Status(201, services.register_shopper(**payload.dict(), channel="web"))
 
 
-@router.post("/sign-in", response=CustomerOut, operation_id="sign_in_shopper", auth=None)
+@router.post(
+    "/sign-in",
+    response=CustomerOut,
+    operation_id="sign_in_shopper",
+    auth=None,
+    openapi_extra={"responses": {"401": SIGN_IN_REFUSED}},
+)
 def sign_in_shopper(request: HttpRequest, payload: SignInIn) -> object:
     """Open a session for a shopper (cookie `sessionid`); pages and the API share it."""
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
@@ -71,10 +82,10 @@ def find_customer_by_identity(request: HttpRequest, kind: str, value: str) -> ob
     """Staff find a profile by any identity: email, phone, loyalty card, app device, store
     record. A value shared by several profiles and verified on none finds nobody."""
     authorize(request.auth, "customers.read")
-    customer_id = selectors.customer_id_by_identity(kind=kind, value=value)
-    if customer_id is None:
+    customer = selectors.customer_by_identity(kind=kind, value=value)
+    if customer is None:
         raise CustomerNotFound("No profile has this identity.")
-    return selectors.customer_by_id(customer_id=customer_id)
+    return customer
 
 
 @router.post("/check-ins", response={201: CheckInOut}, operation_id="check_in_by_loyalty_card")
@@ -105,6 +116,19 @@ def list_shoppers_in_store(request: HttpRequest, store: str) -> object:
     return selectors.in_store_now(
         location_id=location.pk, since=clock.now() - timedelta(hours=IN_STORE_HOURS)
     )
+
+
+@router.get("/entrance-qr", response=EntranceQrOut, operation_id="get_entrance_qr")
+def get_entrance_qr(request: HttpRequest, store: str) -> dict:
+    """The QR code to print at a store's entrance: a consenting shopper scans it with the app,
+    which then checks them in (POST /customers/{id}/check-ins). The store's own staff."""
+    location = location_by_code(code=store)
+    authorize(request.auth, "customers.check_in", store_id=location.pk)
+    return {
+        "store": location.code,
+        "payload": entrance_qr_payload(location.code),
+        "qr_svg": entrance_qr_svg(location.code),
+    }
 
 
 @router.get("/me", response=CustomerOut, operation_id="get_my_profile")
@@ -144,9 +168,9 @@ def choose_favourite_store(
     return services.choose_favourite_store(customer_id=customer_id, location_code=payload.location)
 
 
-def _recorded_by(actor: object) -> int | None:
+def _recorded_by(actor: Actor) -> int | None:
     """The staff member who recorded it; None when the person did it themself."""
-    return actor.user_id if actor.is_staff_member else None  # type: ignore[attr-defined]
+    return actor.user_id if actor.is_staff_member else None
 
 
 @router.get("/{customer_id}/consents", response=ConsentsOut, operation_id="get_customer_consents")
@@ -180,7 +204,7 @@ def record_consent(
         customer_id=customer_id,
         purpose=purpose,
         granted=payload.granted,
-        channel=payload.channel,
+        channel=channel_of(request.auth, payload.channel),
         method=payload.method,
         recorded_by_id=_recorded_by(request.auth),
     )
@@ -204,7 +228,7 @@ def add_identity(request: HttpRequest, customer_id: int, payload: IdentityIn) ->
         customer_id=customer_id,
         kind=payload.kind,
         value=payload.value,
-        channel=payload.channel,
+        channel=channel_of(request.auth, payload.channel),
         confirmed=payload.confirmed and staff,
         added_by_id=_recorded_by(request.auth),
     )
@@ -216,6 +240,7 @@ def merge_customers(request: HttpRequest, customer_id: int, payload: MergeIn) ->
     """Fold `merged_id` into this profile: identities, consents, timeline, wishlist, carts and
     (once they exist) orders follow. Staff with `customers.merge` only; audited."""
     authorize(request.auth, "customers.merge")
+    selectors.customer_by_id(customer_id=customer_id)
     audit = services.merge_profiles(
         survivor_id=customer_id,
         merged_id=payload.merged_id,

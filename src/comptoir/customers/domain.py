@@ -76,3 +76,17 @@ def normalise_identity(kind: str, value: str) -> str:
 
 def identity_is_verified_on_arrival(kind: str, *, confirmed: bool) -> bool:
     return kind in ISSUED_BY_US or confirmed
+
+
+ENTRANCE_QR_PREFIX = "COMPTOIR-CHECK-IN:"
+
+
+def entrance_qr_payload(store_code: str) -> str:
+    """What the QR at a store's entrance says; the shopper's app reads the store code from it."""
+    return f"{ENTRANCE_QR_PREFIX}{store_code}"
+
+
+def entrance_qr_svg(store_code: str) -> str:
+    import segno  # imported here: only the poster needs it
+
+    return str(segno.make(entrance_qr_payload(store_code), error="m").svg_inline(scale=6))

@@ -32,7 +32,9 @@ def _summary(event: Event) -> str:
     if event.type == events.IDENTITY_ADDED:
         state = "verified" if payload["verified"] else "unverified"
         return f"New {payload['kind'].replace('_', ' ')} ({state})"
-    return event.type
+    # Another app's event (carts, orders…): its type in words, with the SKU when there is one.
+    words = event.type.replace(".", " ").replace("_", " ").capitalize()
+    return f"{words}: {payload['sku']}" if "sku" in payload else words
 
 
 def put_event_on_timeline(event: Event) -> None:
@@ -44,4 +46,10 @@ def put_event_on_timeline(event: Event) -> None:
         channel=event.payload.get("channel") or "store",
         summary=_summary(event)[:200],
         occurred_at=event.occurred_at,
+    )
+
+
+def infer_taste_from_wishlist(event: Event) -> None:
+    services.infer_from_wished_sku(
+        customer_id=event.payload["customer_id"], sku=event.payload["sku"]
     )

@@ -106,7 +106,9 @@ class IdentityOut(Schema):
 
 
 class MergeIn(Schema):
-    merged_id: int = Field(description="the profile that is folded into this one")
+    merged_id: int = Field(
+        ge=1, le=2**63 - 1, description="the profile that is folded into this one"
+    )
     reason: str = Field(min_length=1, max_length=200)
 
 
@@ -175,3 +177,9 @@ class ShopperInStoreOut(Schema):
     checked_in_at: datetime
     favourite_categories: list[str]
     wishlist_in_stock: list[WishedItemOut]
+
+
+class EntranceQrOut(Schema):
+    store: str
+    payload: str = Field(description="what the QR says; the app posts its store code")
+    qr_svg: str

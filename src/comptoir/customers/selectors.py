@@ -125,11 +125,11 @@ def identities_of(*, customer_id: int) -> QuerySet[Identity]:
     return Identity.objects.filter(customer_id=customer_id).order_by("kind", "id")
 
 
-def customer_id_by_identity(*, kind: str, value: str) -> int | None:
+def customer_by_identity(*, kind: str, value: str) -> Customer | None:
     """The profile a verified identity names; else the only profile an unverified one names.
 
     Two profiles sharing an unverified value are not the same person: None, never a guess.
-    One indexed probe on (kind, value).
+    One query: an indexed probe on (kind, value) joined to the profile and its store.
     """
     if kind not in set(IdentityKind):
         return None
@@ -139,14 +139,17 @@ def customer_id_by_identity(*, kind: str, value: str) -> int | None:
         return None
     rows = list(
         Identity.objects.filter(kind=kind, value=value, customer__merged_into__isnull=True)
-        .order_by("-verified", "id")
-        .values_list("customer_id", "verified")[:2]
+        .select_related("customer__favourite_location")
+        .order_by("-verified", "id")[:2]
     )
-    if not rows:
-        return None
-    if rows[0][1] or len(rows) == 1:
-        return rows[0][0]
+    if rows and (rows[0].verified or len(rows) == 1):
+        return rows[0].customer
     return None
+
+
+def customer_id_by_identity(*, kind: str, value: str) -> int | None:
+    customer = customer_by_identity(kind=kind, value=value)
+    return customer.pk if customer else None
 
 
 def preferences_of(*, customer_id: int) -> QuerySet[Preference]:

@@ -13,10 +13,21 @@ from django.db import transaction
 from faker import Faker
 
 from comptoir.accounts.services import enrol_staff_member
+from comptoir.carts.selectors import cart_view
+from comptoir.carts.services import add_line, cart_of_customer, issue_handoff_code
+from comptoir.catalog.models import Variant
 from comptoir.customers.models import Customer
-from comptoir.customers.services import record_customer_profile, register_shopper
+from comptoir.customers.services import (
+    add_identity,
+    add_to_wishlist,
+    choose_favourite_store,
+    record_consent,
+    record_customer_profile,
+    register_shopper,
+)
 from comptoir.demo.catalogue import load_catalogue, load_stock
 from comptoir.demo.orders import load_orders
+from comptoir.demo.shipping import load_carriers
 from comptoir.demo.stores import DEFAULT_STORE_COUNT, load_locations
 from comptoir.locations.models import Location
 
@@ -37,12 +48,14 @@ STAFF = [
     ("agent", "agent", "Karim", "Haddad", [], "customer service"),
 ]
 JEAN = {"email": "jean.martin@example.fr", "first_name": "Jean", "last_name": "Martin"}
+JEAN_CARD = "ELAN-0000-0042"
+JEAN_CART_SKU = "JACKET-TRAIL-M"
 
 
 def load(
     *,
     seed: int = 42,
-    customers: int = 200,
+    customers: int = 1000,
     stores: int = DEFAULT_STORE_COUNT,
     skus: int = 2000,
     range_percent: int | None = None,
@@ -56,6 +69,7 @@ def load(
     _load_locations(stores)
     load_catalogue(skus=skus, seed=seed)
     load_stock(seed=seed, range_percent=range_percent or (60 if skus <= 5000 else 6))
+    load_carriers()
     logins = _load_staff()
     logins.append(_load_jean())
     _load_customers(customers, rng=rng, seed=seed)
@@ -87,19 +101,90 @@ def _load_staff() -> list[DemoLogin]:
 
 
 def _load_jean() -> DemoLogin:
-    if not Customer.objects.filter(email=JEAN["email"]).exists():
-        register_shopper(password=DEMO_PASSWORD, channel="app", **JEAN)
-    return DemoLogin(JEAN["email"], "shopper", "Jean Martin, the persona every journey follows")
+    jean = Customer.objects.filter(email=JEAN["email"]).first()
+    if jean is None:
+        jean = register_shopper(password=DEMO_PASSWORD, channel="app", **JEAN)
+        add_identity(customer_id=jean.pk, kind="loyalty_card", value=JEAN_CARD, channel="store")
+        for purpose in ("marketing_email", "personalisation", "in_store_recognition"):
+            record_consent(
+                customer_id=jean.pk, purpose=purpose, granted=True, channel="app", method="checkbox"
+            )
+    store = Location.objects.filter(kind="store", is_active=True).order_by("pk")
+    favourite = store.filter(code="lyon-part-dieu").first() or store.first()
+    if favourite is not None:
+        choose_favourite_store(customer_id=jean.pk, location_code=favourite.code)
+    code = _jeans_cart_in_progress(jean.pk)
+    return DemoLogin(
+        JEAN["email"],
+        "shopper",
+        f"Jean Martin, the persona every journey follows; loyalty card {JEAN_CARD}"
+        + (f"; cart hand-off code {code}" if code else ""),
+    )
+
+
+def _jeans_cart_in_progress(customer_id: int) -> str | None:
+    """The trail jacket in his cart, and a live hand-off code for the associate to type."""
+    if not Variant.objects.filter(sku=JEAN_CART_SKU).exists():
+        return None
+    cart = cart_of_customer(customer_id=customer_id, channel="app")
+    if not cart.lines.exists():
+        add_line(cart_id=cart.pk, sku=JEAN_CART_SKU, quantity=1, channel="app")
+    live = cart_view(cart=cart).handoff_code
+    return live or issue_handoff_code(cart_id=cart.pk).handoff_code
 
 
 def _load_customers(count: int, *, rng: random.Random, seed: int) -> None:
     fake = Faker("fr_FR")
     fake.seed_instance(seed)
     channels = ["web", "app", "store", "call_centre"]
+    wishable = list(Variant.objects.order_by("sku").values_list("sku", flat=True)[:300])
     with transaction.atomic():
         for index in range(count):
             first, last = fake.first_name(), fake.last_name()
             email = f"client{index:06d}@example.fr"  # deterministic and unique: idempotent
-            record_customer_profile(
-                first_name=first, last_name=last, email=email, channel=rng.choice(channels)
+            channel = rng.choice(channels)
+            known = Customer.objects.filter(email=email).exists()
+            customer = record_customer_profile(
+                first_name=first,
+                last_name=last,
+                email=email,
+                phone=f"+336{index:08d}",
+                channel=channel,
             )
+            if not known:
+                _give_a_life(customer.pk, index=index, channel=channel, rng=rng, skus=wishable)
+
+
+def _give_a_life(
+    customer_id: int, *, index: int, channel: str, rng: random.Random, skus: list[str]
+) -> None:
+    """A loyalty card for a third of them, consents as people give them, a short wishlist."""
+    if index % 3 == 0:
+        add_identity(
+            customer_id=customer_id,
+            kind="loyalty_card",
+            value=f"ELAN-{index:08d}",
+            channel="store",
+        )
+    method = "verbal" if channel in {"store", "call_centre"} else "checkbox"
+    for purpose, share in CONSENT_SHARES:
+        if rng.random() < share:
+            record_consent(
+                customer_id=customer_id,
+                purpose=purpose,
+                granted=True,
+                channel=channel,
+                method=method,
+            )
+    for sku in rng.sample(skus, k=min(len(skus), rng.randint(0, 3))):
+        add_to_wishlist(customer_id=customer_id, sku=sku, channel=channel)
+
+
+# The share of the crowd that gives each consent, roughly as French retailers report.
+CONSENT_SHARES = [
+    ("order_updates_email", 0.9),
+    ("marketing_email", 0.45),
+    ("marketing_sms", 0.2),
+    ("personalisation", 0.5),
+    ("in_store_recognition", 0.15),
+]

@@ -11,7 +11,6 @@ from .models import StoreTask
 from .schemas import HandOverIn, NotFoundIn, StoreTaskOut
 
 router = Router(tags=["store tasks"])
-STATUSES = "^(open|ready|done|not_found|cancelled|expired)$"
 
 
 def _task_out(task: StoreTask) -> dict:
@@ -49,6 +48,12 @@ def list_store_tasks(
         raise ValidationFailed(
             f"Unknown location: {location}.",
             errors=[{"field": "query.location", "message": f"unknown: {location}"}],
+        )
+    unknown = sorted(set(status) - set(StoreTask.Status.values))
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown task status: {', '.join(unknown)}.",
+            errors=[{"field": "query.status", "message": f"one of {StoreTask.Status.values}"}],
         )
     authorize(request.auth, "fulfilment.work", store_id=found)
     return [_task_out(task) for task in selectors.tasks_at(location_id=found, statuses=status)]

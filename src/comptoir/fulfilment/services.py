@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from comptoir.core import clock
+from comptoir.core.errors import DomainError
 from comptoir.core.outbox import record_event
+from comptoir.inventory.errors import OutOfStock
 from comptoir.inventory.services.stock import adjust_stock
-from comptoir.locations.selectors import location_list
+from comptoir.locations.selectors import location_list, search_origin
 from comptoir.orders.selectors import open_lines, order_by_id
-from comptoir.orders.services import lifecycle
+from comptoir.orders.services import lifecycle, resourcing
 from comptoir.orders.services.lifecycle import open_amount
-from comptoir.orders.services.placing import order_keys
+from comptoir.orders.services.placing import LineRequest, OrderRequest, Piece, order_keys
 
 from . import events
 from .domain.sourcing import Destination, source_order
@@ -115,18 +117,17 @@ def hand_over(
 ) -> StoreTask:
     """Give the order to the customer against their pickup code (a wrong one changes nothing)."""
     now = now or clock.now()
-    task = StoreTask.objects.get(pk=task_id)
-    if task.kind != StoreTask.Kind.SET_ASIDE or task.status != StoreTask.Status.READY:
-        raise TaskStateConflict("Only an order that is ready can be handed over.")
-    lifecycle.collect_order(
-        order_id=task.order_id,
-        pickup_code=pickup_code,
-        location_id=task.location_id,
-        actor=actor,
-        now=now,
-    )
     with transaction.atomic():
+        # The task's row lock makes a second tap at the counter wait, then find the task done:
+        # the payment is captured once. No stock row is locked while the PSP answers.
         task = _locked_task(task_id, kind=StoreTask.Kind.SET_ASIDE, statuses={"ready"})
+        lifecycle.collect_order(
+            order_id=task.order_id,
+            pickup_code=pickup_code,
+            location_id=task.location_id,
+            actor=actor,
+            now=now,
+        )
         _finish(task, StoreTask.Status.DONE, now)
     return task
 
@@ -152,7 +153,7 @@ def report_not_found(
     unsourced = []
     for line in missing:
         with transaction.atomic():  # the phantom unit never looks free to anyone else
-            lifecycle.release_line_hold(
+            resourcing.release_line_hold(
                 order_id=task.order_id, line_number=line.line_number, now=now
             )
             adjust_stock(
@@ -207,7 +208,7 @@ def _source_again(task: StoreTask, line: OrderLine, *, now: datetime) -> bool:
         return False
     [to_location_id] = plan.location_ids
     with transaction.atomic():
-        lifecycle.move_line(
+        resourcing.move_line(
             order_id=order.pk,
             line_number=line.line_number,
             to_location_id=to_location_id,
@@ -268,15 +269,14 @@ def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> S
     """The parcel leaves: the held units become a sale, the payment for them is captured, and
     `fulfilment.dispatched` tells the shipping app where it goes and by when it is promised."""
     now = now or clock.now()
-    task = StoreTask.objects.get(pk=task_id)
-    if task.kind != StoreTask.Kind.SHIP or task.status != StoreTask.Status.OPEN:
-        raise TaskStateConflict("Only an open shipping task can be dispatched.")
-    leaving = open_lines(task.order_id, location_id=task.location_id)
-    lifecycle.capture_payment(order_id=task.order_id, amount=open_amount(leaving), now=now)
-    destination = _destination(task.order_id)
+    destination = _destination(StoreTask.objects.get(pk=task_id).order_id)
     promised_by: date = (now + timedelta(days=TRANSIT_DAYS[destination["kind"]])).date()
     with transaction.atomic():
+        # Under the task's row lock, a second dispatch of the same parcel waits and is refused:
+        # its lines are captured once. The stock rows are locked only after the PSP answered.
         task = _locked_task(task_id, kind=StoreTask.Kind.SHIP, statuses={"open"})
+        leaving = open_lines(task.order_id, location_id=task.location_id)
+        lifecycle.capture_payment(order_id=task.order_id, amount=open_amount(leaving), now=now)
         lines = lifecycle.dispatch_lines(
             order_id=task.order_id, from_location_id=task.location_id, actor=actor, now=now
         )
@@ -338,3 +338,39 @@ def cancel_unpaid_orders(*, now: datetime | None = None) -> int:
     for order_id in ids:
         lifecycle.cancel_order(order_id=order_id, reason="payment not received in time", now=now)
     return len(ids)
+
+
+def _home_point(address: dict) -> Destination:
+    if address.get("lat") is not None and address.get("lon") is not None:
+        return Destination.home(float(address["lat"]), float(address["lon"]))
+    try:  # the offline French postal table; a town name if the postcode is unknown
+        place = search_origin(postcode=str(address.get("postcode", "")))
+    except DomainError:
+        place = search_origin(city=str(address.get("city", "")))
+    return Destination.home(place.point.latitude, place.point.longitude)
+
+
+def source_new_order_lines(
+    *, request: OrderRequest, lines: list[LineRequest], variant_ids: dict[str, int]
+) -> tuple[list[Piece], list[str]]:
+    """The sourcing engine's locations for the lines of a new order that named none
+    (registered with orders at start-up, see apps.py). Raises OutOfStock when no location
+    can supply a line; the explanation is stored on the order."""
+    if request.pickup_location_id is not None:
+        store = location_list().get(pk=request.pickup_location_id)
+        destination = Destination.pickup(store.pk, float(store.latitude), float(store.longitude))
+    else:
+        destination = _home_point(request.delivery_address)
+    candidates = sourcing_candidates(
+        variant_ids={line.sku: variant_ids[line.sku] for line in lines}, channel=request.channel
+    )
+    plan = source_order(
+        [SourcingLine(line.sku, line.quantity) for line in lines], destination, candidates
+    )
+    if plan.unsourced:
+        short = plan.unsourced[0]
+        raise OutOfStock(
+            f"No location can supply {short.quantity} × {short.sku} now.", sku=short.sku
+        )
+    pieces = [Piece(a.sku, a.quantity, a.location_id) for a in plan.assignments]
+    return pieces, list(plan.explanation)

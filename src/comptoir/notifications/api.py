@@ -43,4 +43,5 @@ def list_customer_messages(
 ) -> dict:
     """Every message sent or skipped (and why) for this customer, oldest first."""
     authorize(request.auth, "customers.read", customer_id=customer_id)
+    customer_by_id(customer_id=customer_id)  # an unknown customer is a 404, not an empty page
     return paginate(selectors.messages_of(customer_id=customer_id), cursor=cursor, limit=limit)

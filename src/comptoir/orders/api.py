@@ -57,6 +57,7 @@ def _order_out(
         "collect_by": order.collect_by,
         "pickup_code": (order.pickup_code or None) if owner_asks else None,
         "created_at": order.created_at,
+        "sourcing_explanation": order.sourcing_explanation,
         "lines": [
             {
                 "line_number": line.line_number,
@@ -83,12 +84,32 @@ def _order_out(
     }
 
 
+def _location_ids_of(orders: list[Order]) -> set[int]:
+    ids = {line.location_id for order in orders for line in order.lines.all()}
+    for order in orders:
+        ids |= {i for i in (order.pickup_location_id, order.ordered_at_location_id) if i}
+    return ids
+
+
+def _payment_of(order: Order) -> Payment | None:
+    try:
+        return order.payment
+    except Payment.DoesNotExist:
+        return None
+
+
+def orders_out(orders: list[Order], actor: Actor) -> list[dict]:
+    """Several orders in three queries: with their lines and payments prefetched, and one
+    lookup of every location code they mention."""
+    codes = _codes(_location_ids_of(orders))
+    return [
+        _order_out(order, list(order.lines.all()), _payment_of(order), codes, actor)
+        for order in orders
+    ]
+
+
 def order_out(order: Order, actor: Actor) -> dict:
-    lines = list(order.lines.all())
-    ids = {line.location_id for line in lines}
-    ids |= {i for i in (order.pickup_location_id, order.ordered_at_location_id) if i}
-    payment = Payment.objects.filter(order_id=order.pk).first()
-    return _order_out(order, lines, payment, _codes(ids), actor)
+    return orders_out([order], actor)[0]
 
 
 @router.post("/orders", response={201: OrderOut}, operation_id="place_order")
@@ -129,6 +150,9 @@ def place_order_endpoint(request: HttpRequest, payload: OrderIn) -> Status:
         )
     )
     codes_by_id = {pk: code for code, pk in ids.items()}
+    sourced = {line.location_id for line in placed.lines} - codes_by_id.keys()
+    if sourced:  # chosen by the sourcing engine
+        codes_by_id |= _codes(sourced)
     return Status(201, _order_out(placed.order, placed.lines, placed.payment, codes_by_id, actor))
 
 
@@ -137,8 +161,8 @@ def list_my_orders(request: HttpRequest) -> list[dict]:
     """The signed-in shopper's orders, newest first, from every channel."""
     actor: Actor = request.auth
     authorize(actor, "orders.read", customer_id=actor.customer_id or -1)
-    orders = selectors.orders_of_customer(actor.customer_id or -1)[:50]
-    return [order_out(order, actor) for order in orders]
+    orders = list(selectors.orders_of_customer(actor.customer_id or -1)[:50])
+    return orders_out(orders, actor)
 
 
 @router.get("/orders/{reference}", response=OrderOut, operation_id="get_order")

@@ -5,11 +5,10 @@ Every payload carries `order_id`, `order_reference` and `customer_id` (int or nu
 
 ORDER_PLACED = "order.placed"  # + channel, fulfilment_mode, total, currency, location_id
 ORDER_CANCELLED = "order.cancelled"  # + reason
-ORDER_LINES_CANCELLED = "order.lines_cancelled"  # + reason, lines [{sku, quantity}], refunded
+ORDER_LINES_CANCELLED = "order.lines_cancelled"  # + reason, lines [{sku, quantity}]
 ORDER_READY_FOR_PICKUP = "order.ready_for_pickup"  # + location_id, pickup_code, collect_by
 ORDER_PICKUP_REMINDER = "order.pickup_reminder"  # same keys as ready_for_pickup
 ORDER_COLLECTED = "order.collected"  # + location_id
-PAYMENT_AUTHORISED = "payment.authorised"  # + amount, currency
 PAYMENT_CAPTURED = "payment.captured"  # + amount, currency
 ORDER_AWAITING_PAYMENT = "order.awaiting_payment"  # same keys as order.placed
 ORDER_LINE_RESOURCED = "order.line_resourced"  # + sku, quantity, from/to_location_id, explanation

@@ -79,11 +79,12 @@ class OrderLine(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["order", "line_number"], name="one_line_number"),
-            # A line re-sourced elsewhere is cancelled and a new one opened for the same SKU.
+            # A line re-sourced elsewhere is cancelled and a new one opened for the same SKU;
+            # a line the sourcing engine splits is one open line per location.
             models.UniqueConstraint(
-                fields=["order", "variant"],
+                fields=["order", "variant", "location"],
                 condition=Q(status="open"),
-                name="one_open_line_per_sku",
+                name="one_open_line_per_sku_and_location",
             ),
             models.CheckConstraint(
                 condition=Q(quantity__gt=0), name="order_line_quantity_positive"

@@ -39,7 +39,9 @@ class PaymentIn(Schema):
 class OrderIn(Schema):
     channel: str = Field(pattern=CHANNEL_PATTERN)
     fulfilment_mode: str = Field(pattern=MODE_PATTERN)
-    customer: int | None = Field(None, description="staff only; a shopper orders for themself")
+    customer: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="staff only; a shopper orders for themself"
+    )
     pickup_location: str | None = Field(None, min_length=1, max_length=40)
     ordered_at_location: str | None = Field(None, min_length=1, max_length=40)
     delivery_address: AddressIn | None = None
@@ -80,6 +82,7 @@ class OrderOut(Schema):
     collect_by: datetime | None
     pickup_code: str | None = Field(description="shown to the customer only")
     created_at: datetime
+    sourcing_explanation: list[str] = Field(description="why each line comes from where it does")
     lines: list[OrderLineOut]
     payment: PaymentOut | None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
@@ -83,6 +84,27 @@ def fulfilled_lines(order_id: int) -> dict[int, OrderLine]:
         line.line_number: line
         for line in OrderLine.objects.filter(order_id=order_id, status=OrderLine.Status.FULFILLED)
     }
+
+
+def orders_export(customer_id: int) -> list[dict[str, Any]]:
+    """The person's orders for the GDPR export: what, where, how much, and to which address."""
+    return [
+        {
+            "reference": order.reference,
+            "channel": order.channel,
+            "fulfilment_mode": order.fulfilment_mode,
+            "status": order.status,
+            "total": str(order.total),
+            "currency": order.currency,
+            "delivery_address": order.delivery_address,
+            "created_at": order.created_at.isoformat(),
+            "lines": [
+                {"sku": line.sku, "quantity": line.quantity, "unit_price": str(line.unit_price)}
+                for line in sorted(order.lines.all(), key=lambda line: line.line_number)
+            ],
+        }
+        for order in orders_of_customer(customer_id).order_by("id")
+    ]
 
 
 def order_counts(*, since: datetime, by: str) -> list[tuple[str, int]]:

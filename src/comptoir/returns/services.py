@@ -20,8 +20,9 @@ from django.db import transaction
 from django.db.models import Sum
 
 from comptoir.catalog.errors import VariantNotFound
-from comptoir.catalog.selectors import variant_by_sku
+from comptoir.catalog.selectors import price_for, variant_by_sku
 from comptoir.core import clock
+from comptoir.core.errors import DomainError
 from comptoir.core.outbox import record_event
 from comptoir.inventory.services.levels import LevelChange, write_movement
 from comptoir.inventory.services.stock import receive_stock
@@ -66,7 +67,11 @@ def _returnable(order_id: int) -> tuple[dict[int, OrderLine], dict[int, int]]:
 
 
 def _check(
-    requests: list[ReturnLineRequest], lines: dict[int, OrderLine], already: dict[int, int]
+    requests: list[ReturnLineRequest],
+    lines: dict[int, OrderLine],
+    already: dict[int, int],
+    *,
+    location_id: int,
 ) -> dict[int, int]:
     """Each line's exchange variant id (if any); raise on anything not returnable."""
     if not requests:
@@ -92,6 +97,16 @@ def _check(
             if wanted.product_id != original.product_id or wanted.pk == original.pk:
                 raise _invalid(
                     "an exchange is another size or colour of the same product",
+                    f"lines[{index}].exchange_sku",
+                )
+            try:
+                price = price_for(sku=wanted.sku, channel="store", location_id=location_id)
+            except DomainError:
+                price = None
+            if price is None or price.amount != line.unit_price:
+                # A different price is a return and a new sale, each with its own payment.
+                raise _invalid(
+                    "an exchange is for the same price; return it and buy the other one",
                     f"lines[{index}].exchange_sku",
                 )
             exchanges[index] = wanted.pk
@@ -147,7 +162,7 @@ def receive_return(
     order = order_by_id(order_id)
     with transaction.atomic():
         returnable, already = _returnable(order_id)
-        exchanges = _check(lines, returnable, already)
+        exchanges = _check(lines, returnable, already, location_id=location_id)
         refund = sum(
             (
                 returnable[r.line_number].unit_price * r.quantity

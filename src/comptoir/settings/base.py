@@ -189,3 +189,8 @@ LOGGING = {
         },
     },
 }
+
+# Payments: the PSP adapter orders use (comptoir.orders.payments), and where links point.
+COMPTOIR_PSP = os.environ.get("COMPTOIR_PSP", "fake")
+FAKE_PSP_WEBHOOK_SECRET = os.environ.get("COMPTOIR_FAKE_PSP_SECRET", "fake-psp-local-secret")
+COMPTOIR_BASE_URL = os.environ.get("COMPTOIR_BASE_URL", "http://127.0.0.1:8000")

@@ -3,7 +3,7 @@ parcels, the public tracking page's data and post-purchase KPIs."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,10 +13,10 @@ from ninja.decorators import decorate_view
 
 from comptoir.core import clock
 from comptoir.core.access import Actor, authorize
+from comptoir.core.errors import ValidationFailed
 from comptoir.core.idempotency import idempotent
 from comptoir.core.pagination import Page, paginate
-from comptoir.locations.domain import GeoPoint
-from comptoir.locations.selectors import location_by_code, nearest_locations
+from comptoir.locations.selectors import location_by_code
 
 from . import selectors
 from .domain.kpis import delivery_figures, hours_between
@@ -259,54 +259,19 @@ def list_store_parcels(
 def get_tracking_page(request: HttpRequest, token: str) -> dict:
     """What the public tracking page shows, reached by the unguessable link in the customer's
     messages: no sign-in, no personal data beyond the town."""
-    shipment = selectors.shipment_by_token(token=token)
-    return tracking_page(shipment)
+    return selectors.tracking_page(token=token)
 
 
-def tracking_page(shipment: Shipment) -> dict[str, Any]:
-    help_store = None
-    point = _destination_point(shipment)
-    if point is not None:
-        near = nearest_locations(point=point, postcode=None, city=None, limit=1)
-        if near.items:
-            item = near.items[0]
-            help_store = {
-                "code": item.code,
-                "name": item.name,
-                "city": item.city,
-                "distance_km": item.distance_km,
-            }
-    return {
-        "brand": {
-            "name": settings.BRAND_NAME,
-            "colour": settings.BRAND_COLOUR,
-            "logo_url": settings.BRAND_LOGO_URL,
-        },
-        "reference": shipment.reference,
-        "carrier": shipment.carrier.name,
-        "tracking_number": shipment.tracking_number,
-        "status": shipment.status,
-        "promised_by": shipment.promised_by,
-        "estimated_delivery": shipment.estimated_delivery,
-        "delivered_at": shipment.delivered_at,
-        "destination_city": shipment.destination_city
-        or (shipment.destination_location.city if shipment.destination_location else ""),
-        "events": list(
-            selectors.events_of(shipment_id=shipment.pk).values(
-                "status", "occurred_at", "description", "place"
-            )
-        ),
-        "help_store": help_store,
-    }
-
-
-def _destination_point(shipment: Shipment) -> GeoPoint | None:
-    if shipment.destination_latitude is not None and shipment.destination_longitude is not None:
-        return GeoPoint(shipment.destination_latitude, shipment.destination_longitude)
-    place = shipment.destination_location
-    if place is not None:
-        return GeoPoint(float(place.latitude), float(place.longitude))
-    return None
+def _aware(moment: datetime | None, *, field: str) -> datetime | None:
+    """A query datetime as aware UTC, in a range the databases can compare (naive means UTC)."""
+    if moment is None:
+        return None
+    if not 1970 <= moment.year <= 2200:
+        raise ValidationFailed(
+            f"{field} must be between 1970 and 2200.",
+            errors=[{"field": f"query.{field}", "message": "between 1970 and 2200"}],
+        )
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @router.get("/shipping/kpis", response=KpisOut, operation_id="get_shipping_kpis")
@@ -315,8 +280,8 @@ def get_shipping_kpis(
 ) -> dict:
     """Post-purchase KPIs over deliveries in [since, until) (default: the last 30 days)."""
     authorize(request.auth, "shipping.read")
-    until = until or clock.now()
-    since = since or until - timedelta(days=30)
+    until = _aware(until, field="until") or clock.now()
+    since = _aware(since, field="since") or until - timedelta(days=30)
     delivered = selectors.delivered_between(since=since, until=until)
     figures = delivery_figures(list(delivered.values_list("delivered_at", "late_after")))
     pickup_hours = hours_between(selectors.ready_and_collected(since=since, until=until))

@@ -14,6 +14,8 @@ class Carrier(models.Model):
     # The secret the carrier signs its tracking webhooks with (Standard Webhooks, whsec_…).
     webhook_secret = models.CharField(max_length=100)
     active = models.BooleanField(default=True)
+    # A carrier without webhooks is asked for its scans by the worker instead.
+    polls_tracking = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.name
@@ -112,6 +114,7 @@ class Shipment(models.Model):
     late_watch_at = models.DateTimeField(null=True, blank=True)
     quiet_deadline = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True, help_text="carriers without webhooks")
     created_at = models.DateTimeField()
     # The fulfilment.dispatched event it was made from: a redelivered event makes nothing new.
     dispatch_event_id = models.UUIDField(null=True, blank=True, unique=True)

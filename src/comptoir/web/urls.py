@@ -1,8 +1,11 @@
 from django.urls import include, path
 
+from . import track
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("associate/", include("comptoir.web.associate.urls")),
     path("backoffice/", include("comptoir.web.backoffice.urls")),
+    path("track/<str:token>", track.track_parcel, name="track-parcel"),
     path("", include("comptoir.web.shop.urls")),
 ]

@@ -26,6 +26,7 @@ from comptoir.fulfilment import services as fulfilment
 from comptoir.inventory.services.holds import EXPIRY_BATCH, expire_holds, next_hold_expiry
 from comptoir.shipping.services import alerts as shipping_alerts
 from comptoir.shipping.services.shipments import book_pickups
+from comptoir.shipping.services.tracking import poll_quiet_shipments
 from comptoir.wiring import ROUTES
 
 logger = logging.getLogger(__name__)
@@ -155,6 +156,12 @@ def check_shipments() -> None:
 @db_periodic_task(crontab(minute="*"))
 def check_shipments_every_minute() -> None:
     check_shipments.call_local()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def poll_carrier_tracking() -> None:
+    """Carriers without webhooks: ask for the scans of parcels not heard of for 30 minutes."""
+    poll_quiet_shipments(quiet_for=timedelta(minutes=30))
 
 
 @db_periodic_task(crontab(minute="5"))

@@ -50,7 +50,6 @@ OWN = {
     "customers.read_own",
     "customers.write_own",
     "customers.export_own",
-    "customers.erase_own",
     "carts.read_own",
     "carts.write_own",
     "orders.read_own",

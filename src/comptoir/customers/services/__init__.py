@@ -4,7 +4,7 @@ from .consent import record_consent, request_marketing_message, require_consent
 from .gdpr import erase_customer, export_personal_data
 from .identities import add_identity
 from .merge import merge_profiles
-from .preferences import declare_preferences, infer_preference
+from .preferences import declare_preferences, infer_from_wished_sku, infer_preference
 from .profiles import (
     add_to_timeline,
     choose_favourite_store,
@@ -21,6 +21,7 @@ __all__ = [
     "declare_preferences",
     "erase_customer",
     "export_personal_data",
+    "infer_from_wished_sku",
     "infer_preference",
     "remove_from_wishlist",
     "add_to_timeline",

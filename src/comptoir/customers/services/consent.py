@@ -11,9 +11,10 @@ from comptoir.core.outbox import record_event
 
 from .. import events
 from ..domain import PURPOSES
-from ..errors import ConsentRequired, ProfileClosed
+from ..errors import ConsentRequired
 from ..models import ConsentRecord
 from ..selectors import customer_for_update, may_use
+from .guards import ensure_open
 
 CONSENT_METHODS = frozenset(
     {"checkbox", "preference_centre", "verbal", "signed_form", "unsubscribe_link", "app_setting"}
@@ -55,8 +56,7 @@ def record_consent(
         )
     with transaction.atomic():
         customer = customer_for_update(customer_id=customer_id)
-        if customer.merged_into_id is not None or customer.erased_at is not None:
-            raise ProfileClosed("This profile was merged or erased; record it on the survivor.")
+        ensure_open(customer)
         record = ConsentRecord.objects.create(
             customer_id=customer_id,
             purpose=purpose,

@@ -16,9 +16,10 @@ from ..domain import (
     identity_is_verified_on_arrival,
     normalise_identity,
 )
-from ..errors import IdentityTaken, ProfileClosed
+from ..errors import IdentityTaken
 from ..models import Customer, Identity
 from ..selectors import customer_for_update
+from .guards import ensure_open
 from .merge import merge_profiles
 
 
@@ -59,8 +60,7 @@ def add_identity(
     verified = identity_is_verified_on_arrival(kind, confirmed=confirmed)
     with transaction.atomic():
         customer = customer_for_update(customer_id=customer_id)
-        if customer.merged_into_id is not None or customer.erased_at is not None:
-            raise ProfileClosed("This profile was merged or erased.")
+        ensure_open(customer)
         holder = (
             Identity.objects.filter(kind=kind, value=value, verified=True)
             .exclude(customer_id=customer_id)

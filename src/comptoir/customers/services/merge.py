@@ -10,7 +10,7 @@ from comptoir.core.errors import ValidationFailed
 from comptoir.core.outbox import record_event
 
 from .. import events
-from ..errors import CustomerNotFound, ProfileClosed
+from ..errors import CustomerNotFound
 from ..models import (
     ConsentRecord,
     Customer,
@@ -21,6 +21,7 @@ from ..models import (
     TimelineEntry,
     WishlistItem,
 )
+from .guards import ensure_open
 
 User = get_user_model()
 
@@ -59,8 +60,7 @@ def merge_profiles(
             raise CustomerNotFound("No such customer.")
         survivor, merged = locked[survivor_id], locked[merged_id]
         for profile in (survivor, merged):
-            if profile.merged_into_id is not None or profile.erased_at is not None:
-                raise ProfileClosed(f"Profile {profile.pk} was already merged or erased.")
+            ensure_open(profile)
         moved = _move_belongings(survivor, merged)
         _fill_contact_fields(survivor, merged)
         audit = ProfileMerge.objects.create(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from comptoir.catalog.errors import VariantNotFound
+from comptoir.catalog.selectors import variant_by_sku
 from comptoir.core import clock
 from comptoir.core.errors import ValidationFailed
 from comptoir.core.outbox import record_event
@@ -12,7 +14,7 @@ from .. import events
 from ..domain import Purpose
 from ..models import Preference
 from ..selectors import customer_for_update, may_use
-from .profiles import ensure_open
+from .guards import ensure_open
 
 PREFERENCE_KINDS = frozenset({"size", "sport", "category", "contact_channel"})
 
@@ -76,3 +78,14 @@ def infer_preference(*, customer_id: int, kind: str, value: str) -> Preference |
         preference.updated_at = clock.now()
         preference.save(update_fields=["updated_at"])
     return preference
+
+
+def infer_from_wished_sku(*, customer_id: int, sku: str) -> Preference | None:
+    """A wished product says something of the person's taste: its category, inferred (and
+    only with the `personalisation` consent)."""
+    try:
+        variant = variant_by_sku(sku)
+    except VariantNotFound:
+        return None
+    slug = variant.product.category.slug
+    return infer_preference(customer_id=customer_id, kind="category", value=slug)

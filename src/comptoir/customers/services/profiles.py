@@ -16,7 +16,7 @@ from comptoir.locations.selectors import location_by_code
 
 from .. import events
 from ..domain import IdentityKind
-from ..errors import EmailAlreadyRegistered, ProfileClosed
+from ..errors import EmailAlreadyRegistered
 from ..models import Customer, Identity, TimelineEntry
 from ..selectors import customer_by_id, customer_for_update
 from .identities import normalised
@@ -211,9 +211,3 @@ def _record_identities(
             if value
         ]
     )
-
-
-def ensure_open(customer: Customer) -> None:
-    """Nothing new is recorded on a merged or erased profile."""
-    if customer.merged_into_id is not None or customer.erased_at is not None:
-        raise ProfileClosed("This profile was merged or erased.")

@@ -15,7 +15,7 @@ from ..domain import Purpose
 from ..models import StoreVisit
 from ..selectors import customer_for_update
 from .consent import require_consent
-from .profiles import ensure_open
+from .guards import ensure_open
 
 CHECK_IN_METHODS = frozenset({"entrance_qr", "loyalty_card"})
 

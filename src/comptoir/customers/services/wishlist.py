@@ -11,7 +11,7 @@ from comptoir.inventory.selectors import resolve_skus
 from .. import events
 from ..models import WishlistItem
 from ..selectors import customer_for_update
-from .profiles import ensure_open
+from .guards import ensure_open
 
 
 def add_to_wishlist(*, customer_id: int, sku: str, channel: str) -> WishlistItem:

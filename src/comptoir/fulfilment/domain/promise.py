@@ -29,6 +29,9 @@ PARIS = "Europe/Paris"
 SUNDAY = 6
 MONDAY_TO_FRIDAY = frozenset(range(5))
 MONDAY_TO_SATURDAY = frozenset(range(6))
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -87,12 +90,14 @@ def describe_ready_by(ready_at: datetime, *, now: datetime, timezone: str = PARI
     at 10:00", "ready on Saturday 28 November at 10:00"."""
     zone = ZoneInfo(timezone)
     local, today = ready_at.astimezone(zone), now.astimezone(zone).date()
-    clock = local.strftime("%H:%M")
+    clock = f"{local.hour:02d}:{local.minute:02d}"
     if local.date() == today:
         return f"ready today at {clock}"
     if local.date() == today + timedelta(days=1):
         return f"ready tomorrow at {clock}"
-    return f"ready on {local.strftime('%A')} {local.day} {local.strftime('%B')} at {clock}"
+    # Names from tables, not strftime: the process locale must not change the words.
+    day_name, month_name = WEEKDAYS[local.weekday()], MONTHS[local.month - 1]
+    return f"ready on {day_name} {local.day} {month_name} at {clock}"
 
 
 # --- home delivery ----------------------------------------------------------------------------

@@ -7,10 +7,12 @@ from comptoir.core import clock
 from comptoir.core.models import OutboxEvent
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.fulfilment import services
+from comptoir.fulfilment.errors import TaskStateConflict
 from comptoir.fulfilment.models import StoreTask
 from comptoir.inventory.models import Hold, StockLevel
 from comptoir.orders.models import Order
 from comptoir.orders.tests.factories import (
+    HOME,
     deliver_events,
     make_jackets,
     make_location,
@@ -202,3 +204,42 @@ def test_an_item_not_found_is_sourced_again_from_another_store_and_shipped_to_th
     order.refresh_from_db()
     assert (order.status, order.payment.captured_amount) == ("collected", 129)
     assert _level(part_dieu) == (2, 0)
+
+
+@pytest.mark.django_db
+def test_an_unknown_task_status_is_a_422_naming_it(client):
+    store = make_location("lyon-bellecour", city="Lyon")
+    client.force_login(make_staff("associate", [store]))
+
+    response = client.get("/api/v1/store-tasks", {"location": "lyon-bellecour", "status": "lost"})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "query.status"
+
+
+@pytest.mark.django_db
+def test_a_parcel_dispatched_twice_is_captured_and_sold_once(client):
+    store = make_location("lyon-bellecour", city="Lyon")
+    make_jackets()
+    stock("JACKET-TRAIL-M", store, 2)
+    client.force_login(make_shopper().user)
+    body = order_body(
+        mode="ship_from_store",
+        pickup=None,
+        lines=[{"sku": "JACKET-TRAIL-M", "quantity": 1, "location": "lyon-bellecour"}],
+        delivery_address=HOME,
+    )
+    reference = client.post("/api/v1/orders", body, content_type="application/json").json()[
+        "reference"
+    ]
+    deliver_events()
+    task = StoreTask.objects.get(order__reference=reference)
+    services.dispatch(task_id=task.pk)
+
+    with pytest.raises(TaskStateConflict):
+        services.dispatch(task_id=task.pk)
+
+    order = Order.objects.get(reference=reference)
+    assert order.payment.captured_amount == 129
+    assert _level(store, "JACKET-TRAIL-M") == (1, 0)
+    assert OutboxEvent.objects.filter(type="fulfilment.dispatched").count() == 1

@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from comptoir.core import clock
 from comptoir.core.outbox import record_event
 from comptoir.inventory.errors import HoldNotActive
-from comptoir.inventory.services.holds import HoldRequestLine, place_hold, release_hold
+from comptoir.inventory.services.holds import release_hold
 from comptoir.inventory.services.till import TillLine, sell_at_till
 
 from .. import events
@@ -34,12 +34,12 @@ from ..errors import InvalidOrder, OrderNotFound, OrderStateConflict, PaymentFai
 from ..models import Order, OrderLine, Payment
 from ..payments import provider
 from ..payments.adapter import PspStatus
-from .placing import ORDER_HOLD_TTL, PAYMENT_WINDOW, order_keys
+from .placing import PAYMENT_WINDOW, order_keys
 
 COLLECT_WINDOW = timedelta(days=7)  # click & collect: a week to collect once ready
 
 
-def _locked(order_id: int) -> Order:
+def locked_order(order_id: int) -> Order:
     order = Order.objects.select_for_update().filter(pk=order_id).first()
     if order is None:
         raise OrderNotFound("No such order.")
@@ -56,7 +56,9 @@ def _move(order: Order, target: OrderStatus, now: datetime) -> None:
     order.save(update_fields=["status", "updated_at"])
 
 
-def _release(lines: Iterable[OrderLine], *, hold_status: str, reason: str, now: datetime) -> None:
+def release_lines(
+    lines: Iterable[OrderLine], *, hold_status: str, reason: str, now: datetime
+) -> None:
     for line in lines:
         if line.hold_id is not None:
             # Already ended (inventory's safety-net expiry)? Then there is nothing to give back.
@@ -79,11 +81,11 @@ def cancel_order(
     authorisation is voided, and `order.cancelled` is recorded."""
     now = now or clock.now()
     with transaction.atomic():
-        order = _locked(order_id)
+        order = locked_order(order_id)
         _move(order, OrderStatus.CANCELLED, now)
         lines = _open_lines(order)
         hold_status = "expired" if expired else "released"  # inventory's Hold.Status
-        _release(lines, hold_status=hold_status, reason=f"order cancelled: {reason}", now=now)
+        release_lines(lines, hold_status=hold_status, reason=f"order cancelled: {reason}", now=now)
         OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(
             status=OrderLine.Status.CANCELLED
         )
@@ -130,8 +132,8 @@ def cancel_lines(
     if len(chosen) == len(lines):
         return cancel_order(order_id=order_id, reason=reason, now=now)
     with transaction.atomic():
-        order = _locked(order_id)
-        _release(chosen, hold_status="released", reason=f"line cancelled: {reason}", now=now)
+        order = locked_order(order_id)
+        release_lines(chosen, hold_status="released", reason=f"line cancelled: {reason}", now=now)
         OrderLine.objects.filter(
             pk__in=[line.pk for line in chosen], status=OrderLine.Status.OPEN
         ).update(status=OrderLine.Status.CANCELLED)
@@ -164,7 +166,7 @@ def mark_ready_for_pickup(*, order_id: int, now: datetime | None = None) -> Orde
     (`order.ready_for_pickup`, which notifications turn into an email or a text)."""
     now = now or clock.now()
     with transaction.atomic():
-        order = _locked(order_id)
+        order = locked_order(order_id)
         _move(order, OrderStatus.READY_FOR_PICKUP, now)
         order.pickup_code = new_pickup_code()
         if order.collect_by is None:  # reserve & collect keeps the deadline it was given
@@ -182,7 +184,7 @@ def mark_ready_for_pickup(*, order_id: int, now: datetime | None = None) -> Orde
 def remind_pickup(*, order_id: int, now: datetime | None = None) -> None:
     now = now or clock.now()
     with transaction.atomic():
-        order = _locked(order_id)
+        order = locked_order(order_id)
         if order.status != OrderStatus.READY_FOR_PICKUP:
             return
         record_event(
@@ -216,11 +218,15 @@ def capture_payment(*, order_id: int, amount: Decimal, now: datetime | None = No
     if result.status != PspStatus.CAPTURED:
         raise PaymentFailed(f"The PSP did not capture: {result.reason or result.status}.")
     with transaction.atomic():
-        Payment.objects.filter(pk=payment.pk).update(
+        captured = Payment.objects.filter(
+            pk=payment.pk, captured_amount__lte=F("amount") - amount
+        ).update(
             status=Payment.Status.CAPTURED,
             captured_amount=F("captured_amount") + amount,
             updated_at=now,
         )
+        if not captured:
+            raise PaymentFailed("This would capture more than was authorised.")
         record_event(
             events.PAYMENT_CAPTURED,
             aggregate=f"order:{order_id}",
@@ -276,7 +282,7 @@ def collect_order(
         )
     capture_payment(order_id=order_id, amount=open_amount(_open_lines(order)), now=now)
     with transaction.atomic():
-        order = _locked(order_id)
+        order = locked_order(order_id)
         _move(order, OrderStatus.COLLECTED, now)
         lines = _open_lines(order)
         _hand_over_stock(order, lines, location_id=location_id, actor=actor, now=now)
@@ -296,7 +302,7 @@ def dispatch_lines(
     transaction (fulfilment records `fulfilment.dispatched` beside it). The order becomes
     dispatched when its last open lines leave."""
     now = now or clock.now()
-    order = _locked(order_id)
+    order = locked_order(order_id)
     lines = _open_lines(order)
     leaving = [line for line in lines if line.location_id == from_location_id]
     if not leaving:
@@ -352,78 +358,3 @@ def unpaid_orders_to_cancel(*, now: datetime, limit: int = 500) -> list[int]:
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-
-
-def move_line(
-    *,
-    order_id: int,
-    line_number: int,
-    to_location_id: int,
-    explanation: list[str],
-    now: datetime | None = None,
-) -> OrderLine:
-    """Source an open line again from `to_location_id` (its units were not found where they
-    were held): the old hold is released, a new line is held there, in one transaction, and
-    `order.line_resourced` says where from, where to and why."""
-    now = now or clock.now()
-    with transaction.atomic():
-        order = _locked(order_id)
-        line = order.lines.filter(line_number=line_number, status=OrderLine.Status.OPEN).first()
-        if line is None:
-            raise InvalidOrder(
-                "This is not an open line of the order.",
-                errors=[{"field": "lines", "message": f"not open: {line_number}"}],
-            )
-        _release([line], hold_status="released", reason="sourced again elsewhere", now=now)
-        OrderLine.objects.filter(pk=line.pk).update(status=OrderLine.Status.CANCELLED)
-        [hold] = place_hold(
-            lines=[HoldRequestLine(to_location_id, line.variant_id, line.sku, line.quantity)],
-            channel=order.channel,
-            reference=order.reference,
-            customer_id=order.customer_id,
-            ttl=ORDER_HOLD_TTL,
-            now=now,
-        )
-        last = order.lines.order_by("-line_number").values_list("line_number", flat=True).first()
-        moved = OrderLine.objects.create(
-            order=order,
-            line_number=(last or 0) + 1,
-            variant_id=line.variant_id,
-            sku=line.sku,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            currency=line.currency,
-            location_id=to_location_id,
-            hold_id=hold.pk,
-        )
-        order.sourcing_explanation = [*order.sourcing_explanation, *explanation]
-        order.updated_at = now
-        order.save(update_fields=["sourcing_explanation", "updated_at"])
-        record_event(
-            events.ORDER_LINE_RESOURCED,
-            aggregate=f"order:{order.pk}",
-            payload={
-                **order_keys(order),
-                "sku": line.sku,
-                "quantity": line.quantity,
-                "from_location_id": line.location_id,
-                "to_location_id": to_location_id,
-                "explanation": explanation,
-            },
-            now=now,
-        )
-    return moved
-
-
-def release_line_hold(*, order_id: int, line_number: int, now: datetime | None = None) -> None:
-    """Give back the units an open line holds (they are not where they were thought to be);
-    the line stays open until it is sourced again or cancelled."""
-    now = now or clock.now()
-    with transaction.atomic():
-        line = OrderLine.objects.filter(
-            order_id=order_id, line_number=line_number, status=OrderLine.Status.OPEN
-        ).first()
-        if line is None:
-            return
-        _release([line], hold_status="released", reason="not found on the shelf", now=now)
-        OrderLine.objects.filter(pk=line.pk).update(hold_id=None)

@@ -60,6 +60,13 @@ def receive_payment_notification(
         if payment is None:
             return "unknown-payment"
         if payment.status != Payment.Status.PENDING:
+            late = payment.status == Payment.Status.VOIDED
+            if late and notification.status == PspStatus.AUTHORISED:
+                # The order was cancelled (unpaid in time) before the PSP answered: give the
+                # customer's money back rather than keep an authorisation nobody will capture.
+                transaction.on_commit(
+                    lambda: psp.void(provider_reference=notification.provider_reference)
+                )
             return "duplicate"  # already settled by another notification of the same payment
         order = Order.objects.select_for_update().get(pk=payment.order_id)
         if notification.status == PspStatus.AUTHORISED:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 
@@ -73,6 +73,32 @@ class OrderRequest:
 
 
 @dataclass(frozen=True)
+class Piece:
+    """Part of a line, held at one location: a line the sourcing engine splits has several."""
+
+    sku: str
+    quantity: int
+    location_id: int
+
+
+class LineSourcer(Protocol):
+    """Picks locations for lines the caller left open. Implemented by the fulfilment app (its
+    sourcing engine), which registers it at start-up: orders cannot import fulfilment."""
+
+    def __call__(
+        self, *, request: OrderRequest, lines: list[LineRequest], variant_ids: dict[str, int]
+    ) -> tuple[list[Piece], list[str]]: ...
+
+
+_sourcer: LineSourcer | None = None
+
+
+def use_sourcer(sourcer: LineSourcer | None) -> None:
+    global _sourcer  # noqa: PLW0603 - the one registration point, set once at start-up
+    _sourcer = sourcer
+
+
+@dataclass(frozen=True)
 class PlacedOrder:
     order: Order
     lines: list[OrderLine]
@@ -117,7 +143,7 @@ def _check_shape(request: OrderRequest) -> None:
     if request.payment.method == Payment.Method.CARD and not request.payment.card_token:
         raise _invalid("a card payment needs the PSP's card token", "payment.card_token")
     for index, line in enumerate(request.lines):
-        if line.location_id is None and request.pickup_location_id is None:
+        if line.location_id is None and request.pickup_location_id is None and _sourcer is None:
             raise _invalid("where are its units? give a location", f"lines[{index}].location")
 
 
@@ -176,21 +202,76 @@ def place_order(request: OrderRequest, *, now: datetime | None = None) -> Placed
         total, currency = order_total(priced)
     except MixedCurrencies:
         raise _invalid("an order is in one currency", "lines") from None
+    pieces, explanation = _where_from(request, variant_ids)
     reference = new_order_reference()
     psp = provider()
     payment = _open_payment(psp, request.payment, total, currency, reference)
     try:
-        return _record(request, priced, variant_ids, total, currency, reference, payment, psp, now)
+        return _record(
+            request,
+            _Lines(pieces, {line.sku: line for line in priced}, variant_ids, explanation),
+            total,
+            currency,
+            reference,
+            payment,
+            psp,
+            now,
+        )
     except BaseException:
         if payment.provider_reference:
             psp.void(provider_reference=payment.provider_reference)
         raise
 
 
+@dataclass(frozen=True)
+class _Lines:
+    pieces: list[Piece]
+    prices: dict[str, PricedLine]
+    variant_ids: dict[str, int]
+    explanation: list[str]
+
+
+def _where_from(
+    request: OrderRequest, variant_ids: dict[str, int]
+) -> tuple[list[Piece], list[str]]:
+    """Each line's location: as given; the pickup store for the collect modes; else the
+    sourcing engine's choice, with its explanation."""
+    collect_here = FulfilmentMode(request.fulfilment_mode) in {
+        FulfilmentMode.CLICK_AND_COLLECT,
+        FulfilmentMode.RESERVE_AND_COLLECT,
+    }
+    pieces: list[Piece] = []
+    open_lines: list[LineRequest] = []
+    for line in request.lines:
+        location_id = line.location_id or (request.pickup_location_id if collect_here else None)
+        if location_id is None:
+            open_lines.append(line)
+        else:
+            pieces.append(Piece(line.sku, line.quantity, location_id))
+    if not open_lines:
+        return pieces, []
+    if _sourcer is None:
+        raise _invalid("where are its units? give a location", "lines.location")
+    sourced, explanation = _sourcer(request=request, lines=open_lines, variant_ids=variant_ids)
+    return pieces + sourced, explanation
+
+
+def _hold_batches(pieces: list[Piece]) -> list[list[Piece]]:
+    """Pieces in batches of distinct SKUs: one SKU held at two locations needs two hold
+    references (a reference holds a SKU once)."""
+    batches: list[list[Piece]] = []
+    for piece in pieces:
+        batch = next((b for b in batches if all(p.sku != piece.sku for p in b)), None)
+        if batch is None:
+            batches.append([piece])
+        else:
+            batch.append(piece)
+    return batches
+
+
 def _record(
     request: OrderRequest,
-    priced: list[PricedLine],
-    variant_ids: dict[str, int],
+    lines_in: _Lines,
     total: Decimal,
     currency: str,
     reference: str,
@@ -214,38 +295,39 @@ def _record(
             delivery_address=request.delivery_address,
             collect_by=now + RESERVATION_WINDOW if mode in PAID_AT_PICKUP else None,
             created_by=request.created_by,
+            sourcing_explanation=lines_in.explanation,
             created_at=now,
             updated_at=now,
         )
-        locations = [line.location_id or request.pickup_location_id for line in request.lines]
-        holds = place_hold(
-            lines=[
-                HoldRequestLine(location_id, variant_ids[line.sku], line.sku, line.quantity)
-                for line, location_id in zip(request.lines, locations, strict=True)
-            ],
-            channel=request.channel,
-            reference=reference,
-            customer_id=request.customer_id,
-            ttl=ORDER_HOLD_TTL,
-            now=now,
-        )
-        hold_ids = {(hold.location_id, hold.variant_id): hold.pk for hold in holds}
+        variant_ids, prices = lines_in.variant_ids, lines_in.prices
+        hold_ids: dict[tuple[int, int], int] = {}
+        for index, batch in enumerate(_hold_batches(lines_in.pieces)):
+            holds = place_hold(
+                lines=[
+                    HoldRequestLine(p.location_id, variant_ids[p.sku], p.sku, p.quantity)
+                    for p in batch
+                ],
+                channel=request.channel,
+                reference=reference if index == 0 else f"{reference}/{index + 1}",
+                customer_id=request.customer_id,
+                ttl=ORDER_HOLD_TTL,
+                now=now,
+            )
+            hold_ids |= {(hold.location_id, hold.variant_id): hold.pk for hold in holds}
         lines = OrderLine.objects.bulk_create(
             [
                 OrderLine(
                     order=order,
                     line_number=number,
-                    variant_id=variant_ids[line.sku],
-                    sku=line.sku,
-                    quantity=line.quantity,
-                    unit_price=price.unit_price,
-                    currency=price.currency,
-                    location_id=location_id,
-                    hold_id=hold_ids[(location_id, variant_ids[line.sku])],
+                    variant_id=variant_ids[piece.sku],
+                    sku=piece.sku,
+                    quantity=piece.quantity,
+                    unit_price=prices[piece.sku].unit_price,
+                    currency=prices[piece.sku].currency,
+                    location_id=piece.location_id,
+                    hold_id=hold_ids[(piece.location_id, variant_ids[piece.sku])],
                 )
-                for number, (line, price, location_id) in enumerate(
-                    zip(request.lines, priced, locations, strict=True), start=1
-                )
+                for number, piece in enumerate(lines_in.pieces, start=1)
             ]
         )
         payment_row = Payment.objects.create(

@@ -1,8 +1,12 @@
+from decimal import Decimal
+
 import pytest
 
 from comptoir.accounts.tests.factories import make_staff
+from comptoir.catalog.services.prices import set_price
 from comptoir.catalog.tests.factories import make_product
 from comptoir.core.models import OutboxEvent
+from comptoir.customers.models import Customer
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.fulfilment import services as fulfilment
 from comptoir.fulfilment.models import StoreTask
@@ -174,3 +178,48 @@ def test_an_order_not_yet_delivered_cannot_be_returned(client):
     )
 
     assert response.status_code == 422
+
+
+@pytest.mark.django_db
+def test_a_shopper_reads_the_return_of_their_order_and_nobody_elses(client):
+    reference = _delivered_order(client, quantity=1)
+    store = make_location("lyon-part-dieu", city="Lyon")
+    jean_id = Order.objects.get(reference=reference).customer_id
+    client.force_login(make_staff("associate", [store]))
+    returned = _return(
+        client, reference, "lyon-part-dieu", [{"line_number": 1, "quantity": 1, "reason": "other"}]
+    ).json()["reference"]
+
+    client.force_login(Customer.objects.get(pk=jean_id).user)
+    assert client.get(f"{URL}/{returned}").json()["refund_amount"] == "129.00"
+    client.force_login(make_shopper("lea@example.fr", first_name="Léa").user)
+    assert client.get(f"{URL}/{returned}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_exchange_for_a_size_sold_at_another_price_in_that_store_is_refused(client):
+    reference = _delivered_order(client, quantity=1)
+    store = make_location("lyon-part-dieu", city="Lyon")
+    stock("JACKET-TRAIL-L", store, 1)
+    set_price(
+        sku="JACKET-TRAIL-L", amount=Decimal("99.00"), store="lyon-part-dieu", reason="clearance"
+    )
+    client.force_login(make_staff("associate", [store]))
+
+    response = _return(
+        client,
+        reference,
+        "lyon-part-dieu",
+        [
+            {
+                "line_number": 1,
+                "quantity": 1,
+                "reason": "too_small",
+                "exchange_sku": "JACKET-TRAIL-L",
+            }
+        ],
+    )
+
+    assert response.status_code == 422
+    assert _level(store, "JACKET-TRAIL-L") == (1, 0)
+    assert not OutboxEvent.objects.filter(type="return.received").exists()

@@ -8,10 +8,14 @@ import hashlib
 import json
 import random
 import threading
+import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+
+import httpx
 
 from ..domain.signatures import sign
 from ..domain.tracking import TrackingStatus, TrackingUpdate
@@ -168,6 +172,44 @@ class FakeCarrier:
             },
             body=body,
         )
+
+    @staticmethod
+    def push(
+        url: str,
+        secret: str,
+        scans: list[dict[str, Any]],
+        *,
+        batch_size: int = 50,
+        delay_seconds: float = 0.0,
+        duplicate_share: float = 0.0,
+        out_of_order_share: float = 0.0,
+        seed: int = 0,
+    ) -> list[int]:
+        """Send scans to comptoir as the carrier's servers would: signed batches, some scans
+        resent or late, a pause between calls. Returns the HTTP status of each call."""
+        delivered = FakeCarrier.as_delivered(
+            scans,
+            duplicate_share=duplicate_share,
+            out_of_order_share=out_of_order_share,
+            seed=seed,
+        )
+        statuses = []
+        with httpx.Client(timeout=30) as client:
+            for start in range(0, len(delivered), batch_size):
+                request = FakeCarrier.signed_webhook(
+                    secret,
+                    delivered[start : start + batch_size],
+                    message_id=f"msg_{uuid.uuid4().hex}",
+                    timestamp=int(time.time()),
+                )
+                response = client.post(
+                    url,
+                    content=request.body,
+                    headers={**request.headers, "Content-Type": "application/json"},
+                )
+                statuses.append(response.status_code)
+                time.sleep(delay_seconds)
+        return statuses
 
     @staticmethod
     def as_delivered(

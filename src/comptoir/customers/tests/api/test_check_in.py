@@ -123,3 +123,14 @@ def test_an_associate_sees_only_their_own_stores_list(client):
     response = client.get("/api/v1/customers/in-store-now?store=lyon-part-dieu")
 
     assert response.status_code == 403
+
+
+def test_the_store_prints_an_entrance_qr_that_names_it(client):
+    lyon = make_store("lyon-part-dieu")
+    client.force_login(make_staff("associate", [lyon]))
+
+    response = client.get("/api/v1/customers/entrance-qr?store=lyon-part-dieu")
+
+    assert response.status_code == 200
+    assert response.json()["payload"] == "COMPTOIR-CHECK-IN:lyon-part-dieu"
+    assert response.json()["qr_svg"].startswith("<svg")

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=42)
-        parser.add_argument("--customers", type=int, default=200)
+        parser.add_argument("--customers", type=int, default=1000)
         parser.add_argument("--skus", type=int, default=2000, help="about this many SKUs")
         parser.add_argument(
             "--range-percent", type=int, default=None, help="share of SKUs each store stocks"

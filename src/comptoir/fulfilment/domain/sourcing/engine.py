@@ -39,7 +39,7 @@ def source_order(
     """
     need = _merge(lines)
     excluded_pairs = frozenset(excluded)
-    eligible, reasons = _eligible(candidates, destination, excluded_pairs)
+    eligible, reasons = _eligible(candidates, destination, need)
     problem = Problem(need, eligible, destination, costs, excluded_pairs, open_location_ids)
     need, unsourced = problem.need, problem.unsourced
     best = problem.search() if need else Allocation(0.0, (), {})
@@ -49,7 +49,7 @@ def source_order(
             unsourced + tuple(OrderLine(s, q) for s, q in best.short.items())
         )
     cost = best.cost - (costs.extra_parcel_penalty if assignments and not open_location_ids else 0)
-    explanation = explain(need, unsourced, assignments, problem.terms, reasons, problem)
+    explanation = explain(unsourced, assignments, reasons, problem)
     return SourcingPlan(
         assignments=assignments,
         unsourced=unsourced,
@@ -72,7 +72,8 @@ def resource_after_not_found(
 
     The units assigned there are sourced again, never from that location for that SKU (nor from
     any pair excluded before); every other assignment stays as it is, and the locations still
-    sending a parcel cost no extra parcel. `candidates` is stock as it stands now.
+    sending a parcel cost no extra parcel. `candidates` is stock as it stands now (the holders
+    of `sku` are enough; with every location of the plan, the new cost is exact).
     """
     missing = sum(
         a.quantity for a in plan.assignments if a.sku == sku and a.location_id == location_id
@@ -93,6 +94,10 @@ def resource_after_not_found(
         open_location_ids=still_open,
     )
     merged = _merge_assignments(kept + partial.assignments)
+    if {a.location_id for a in merged} <= names.keys():
+        cost = plan_cost(merged, destination, pool, costs)
+    else:  # the caller passed only the holders of this SKU: add what the new units cost
+        cost = plan.cost + partial.cost
     note = f"{sku} ×{missing} was not found on the shelf at {names.get(location_id, location_id)}"
     if partial.assignments:
         sources = ", ".join(
@@ -105,7 +110,7 @@ def resource_after_not_found(
     return SourcingPlan(
         assignments=merged,
         unsourced=_merge_unsourced(plan.unsourced + partial.unsourced),
-        cost=round(plan.cost + partial.cost, 6),
+        cost=round(cost, 6),
         explanation=(*plan.explanation, note),
         excluded=excluded,
     )
@@ -142,16 +147,15 @@ def _merge(lines: Iterable[OrderLine]) -> dict[str, int]:
 
 
 def _eligible(
-    candidates: Iterable[CandidateLocation],
-    destination: Destination,
-    excluded: frozenset[tuple[str, int]],
+    candidates: Iterable[CandidateLocation], destination: Destination, need: dict[str, int]
 ) -> tuple[list[CandidateLocation], dict[int, str]]:
+    """The locations that may fulfil, and why the others that hold items of the order may not."""
     eligible, reasons = [], {}
     for c in sorted(candidates, key=lambda c: c.location_id):
         reason = ineligibility(c, destination)
         if reason is None:
             eligible.append(c)
-        else:
+        elif any(c.available.get(s, 0) > 0 for s in need):
             reasons[c.location_id] = reason
     return eligible, reasons
 

@@ -48,7 +48,9 @@ def fill_by_flow(
     source, sink = 0, 1 + len(skus) + len(ids)
     graph: list[list[_Edge]] = [[] for _ in range(sink + 1)]
 
-    def add(a: int, b: int, units: int, cost: float, label=None) -> None:  # type: ignore[no-untyped-def]
+    def add(
+        a: int, b: int, units: int, cost: float, label: tuple[str, int, bool] | None = None
+    ) -> None:
         graph[a].append(_Edge(b, units, cost, len(graph[b]), label))
         graph[b].append(_Edge(a, 0, -cost, len(graph[a]) - 1))
 
@@ -60,8 +62,8 @@ def fill_by_flow(
             if free[i].get(s):
                 add(1 + k, location_node, free[i][s], unit_cost[i], (s, i, False))
             if protected[i].get(s):
-                add(1 + k, location_node, protected[i][s], unit_cost[i] + protected_penalty,
-                    (s, i, True))  # fmt: skip
+                penalised = unit_cost[i] + protected_penalty
+                add(1 + k, location_node, protected[i][s], penalised, (s, i, True))
     for j, i in enumerate(ids):
         room = capacity[i]
         add(1 + len(skus) + j, sink, int(min(total, room if math.isfinite(room) else total)), 0.0)

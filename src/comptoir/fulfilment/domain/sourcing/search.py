@@ -20,7 +20,7 @@ from .model import (
 # Per SKU, at least this many locations stay candidates after pruning (more if needed to
 # cover the quantity); the branch and bound explores at most MAX_NODES sets of locations.
 CANDIDATES_PER_SKU = 12
-MAX_NODES = 3000
+MAX_NODES = 1500
 EPSILON = 1e-9
 
 
@@ -75,10 +75,13 @@ class Problem:
                 self.terms[c.location_id] = terms
         # What no eligible location holds is unsourced; the rest is what the search covers.
         supply = dict.fromkeys(self.skus, 0)
+        free_supply = dict.fromkeys(self.skus, 0)
         for i in self.free:
-            for stock in (self.free[i], self.protected[i]):
-                for s, units in stock.items():
-                    supply[s] += units
+            for s, units in self.free[i].items():
+                supply[s] += units
+                free_supply[s] += units
+            for s, units in self.protected[i].items():
+                supply[s] += units
         self.unsourced = tuple(
             OrderLine(s, need[s] - supply[s]) for s in self.skus if supply[s] < need[s]
         )
@@ -87,6 +90,9 @@ class Problem:
         need = self.need
         self.scores = {i: self._score(i) for i in self.free}
         self.options = self._prune()
+        self.by_fixed = {
+            s: sorted((self.terms[i].fixed, i) for i in self.options[s]) for s in self.skus
+        }
         self.pool = sorted(
             {i for ids in self.options.values() for i in ids}, key=lambda i: (self.scores[i], i)
         )
@@ -95,9 +101,7 @@ class Problem:
             for s in self.skus
         }
         # Units that must come from protected stock whatever the plan: the free shortfall.
-        self.must_protect = {
-            s: max(0, need[s] - sum(self.free[i].get(s, 0) for i in self.free)) for s in self.skus
-        }
+        self.must_protect = {s: max(0, need[s] - free_supply[s]) for s in self.skus}
         self.units_bound = sum(
             need[s] * self.min_unit[s] + self.must_protect[s] * costs.protected_unit_penalty
             for s in self.skus
@@ -216,17 +220,31 @@ class Problem:
         best = self._greedy()
         seen: set[frozenset[int]] = set()
 
-        def explore(chosen: tuple[int, ...], fixed: float) -> None:
+        def explore(chosen: tuple[int, ...], fixed: float, held: dict[str, int]) -> None:
             nonlocal best
             if self.nodes >= MAX_NODES:
                 return
-            if not best.short and fixed + self.units_bound >= best.cost - EPSILON:
+            complete_known = not best.short
+            if complete_known and fixed + self.units_bound >= best.cost - EPSILON:
                 return
             self.nodes += 1
-            allocation = self.allocate(chosen)
-            if allocation.rank < best.rank:
-                best = allocation
-            branches = self._branches(chosen, allocation)
+            missing = {s: self.need[s] - held[s] for s in self.skus if held[s] < self.need[s]}
+            if missing and complete_known:
+                # The chosen locations do not hold the units, so no need to fill them: every
+                # SKU still missing needs one more location among its holders.
+                needed = max(
+                    next((f for f, i in self.by_fixed[s] if i not in chosen), math.inf)
+                    for s in missing
+                )
+                if fixed + needed + self.units_bound >= best.cost - EPSILON:
+                    return
+                sku = min(missing, key=lambda s: (len(self.options[s]), s))
+                branches = self.options[sku]
+            else:
+                allocation = self.allocate(chosen)
+                if allocation.rank < best.rank:
+                    best = allocation
+                branches = self._branches(chosen, allocation)
             for i in branches:
                 child_fixed = fixed + self.terms[i].fixed
                 if i in chosen or (
@@ -238,9 +256,14 @@ class Problem:
                 if key in seen:
                     continue
                 seen.add(key)
-                explore(child, child_fixed)
+                child_held = dict(held)
+                for stock in (self.free[i], self.protected[i]):
+                    for s, units in stock.items():
+                        if s in child_held:
+                            child_held[s] += units
+                explore(child, child_fixed, child_held)
 
-        explore((), 0.0)
+        explore((), 0.0, dict.fromkeys(self.skus, 0))
         return best
 
     def _branches(self, chosen: tuple[int, ...], allocation: Allocation) -> list[int]:

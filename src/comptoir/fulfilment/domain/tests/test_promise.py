@@ -35,8 +35,8 @@ STANDARD = CarrierService("standard", transit_days=2)
 EXPRESS = CarrierService("express", transit_days=1)
 
 
-def paris(*args: int) -> datetime:
-    return datetime(*args, tzinfo=PARIS)
+def paris(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=PARIS)
 
 
 def closed_on(*days: date) -> OpeningHours:
@@ -64,8 +64,10 @@ def closed_on(*days: date) -> OpeningHours:
 def test_pickup_is_ready_after_the_lead_time_counted_in_open_hours(
     now: datetime, lead: int, ready: datetime
 ) -> None:
-    assert pickup_ready_by(now=now, hours=STORE_HOURS, lead_minutes=lead) == ready
-    assert pickup_ready_by(now=now, hours=STORE_HOURS, lead_minutes=lead).tzinfo == UTC
+    promised = pickup_ready_by(now=now, hours=STORE_HOURS, lead_minutes=lead)
+    assert promised == ready
+    assert promised is not None
+    assert promised.tzinfo == UTC
 
 
 def test_pickup_skips_an_exceptional_closure_and_uses_special_hours() -> None:
@@ -224,14 +226,14 @@ def test_time_slots_start_on_the_delivery_date_and_skip_sundays() -> None:
 
 
 def same_day_store(location_id: int, km: float, **overrides: object) -> SameDayStore:
-    fields: dict = {
+    fields: dict[str, object] = {
         "location_id": location_id,
         "hours": STORE_HOURS,
         "cut_off": time(14),
         "distance_km": km,
         "has_stock": True,
     }
-    return SameDayStore(**{**fields, **overrides})
+    return SameDayStore(**{**fields, **overrides})  # type: ignore[arg-type]
 
 
 def test_same_day_goes_to_the_nearest_store_with_the_stock_before_its_cut_off() -> None:
@@ -282,3 +284,29 @@ def test_ship_to_store_waits_for_the_store_to_reopen_after_a_sunday_and_a_closur
     # Delivered on Saturday 28 by the carrier's date, but the store is closed Saturday,
     # Sunday and Monday: received on Tuesday at opening.
     assert ready == paris(2026, 12, 1, 10, 30)
+
+
+def test_the_cut_off_follows_the_local_clock_after_the_spring_change() -> None:
+    # Monday 30 March 2026 is in summer time (UTC+2): 14:30 UTC is 16:30 in Paris, too late;
+    # the Friday before (UTC+1) 14:30 UTC was 15:30, in time.
+    assert dispatch_date(now=datetime(2026, 3, 30, 14, 30, tzinfo=UTC), rules=WAREHOUSE) == date(
+        2026, 3, 31
+    )
+    assert dispatch_date(now=datetime(2026, 3, 27, 14, 30, tzinfo=UTC), rules=WAREHOUSE) == date(
+        2026, 3, 27
+    )
+
+
+def test_slots_keep_their_local_times_across_the_autumn_change() -> None:
+    slots = delivery_slots(
+        now=paris(2026, 10, 22, 10),
+        dispatch=WAREHOUSE,
+        carrier=STANDARD,
+        slots=[TimeSlot(time(8), time(10))],
+        days=2,
+    )
+    # Saturday 24 October (UTC+2), then Monday 26 October (UTC+1): 08:00 local both days.
+    assert [s.starts_at for s in slots] == [
+        datetime(2026, 10, 24, 6, tzinfo=UTC),
+        datetime(2026, 10, 26, 7, tzinfo=UTC),
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from typing import Any
 
 import pytest
 from bench.sourcing import optimal_plan
@@ -19,12 +20,13 @@ from comptoir.fulfilment.domain.sourcing import (
     resource_after_not_found,
     source_order,
 )
+from comptoir.fulfilment.domain.sourcing.flow import fill_by_flow
 
 JEAN_HOME = Destination.home(45.7640, 4.8357)  # Lyon
 
 
 def location(
-    location_id: int, kind: str = STORE, km_east: float = 0.0, **fields
+    location_id: int, kind: str = STORE, km_east: float = 0.0, **fields: Any
 ) -> CandidateLocation:
     """A location `km_east` kilometres east of Jean's home (one degree ≈ 78 km at Lyon)."""
     return CandidateLocation(
@@ -83,10 +85,10 @@ def assert_feasible(
         assert quantity <= by_id[location_id].available[sku]
     for location_id, quantity in per_location.items():
         assert quantity <= by_id[location_id].remaining_capacity
-    ordered = Counter()
+    ordered: Counter[str] = Counter()
     for line in lines:
         ordered[line.sku] += line.quantity
-    sourced = Counter()
+    sourced: Counter[str] = Counter()
     for a in plan.assignments:
         sourced[a.sku] += a.quantity
     for line in plan.unsourced:
@@ -194,3 +196,60 @@ def test_the_same_input_gives_the_same_plan() -> None:
     lines, destination, candidates = random_case(random.Random(7))
     first = source_order(lines, destination, candidates)
     assert source_order(lines, destination, list(reversed(candidates))) == first
+
+
+def test_a_line_not_found_is_sourced_again_from_the_holders_of_that_sku_alone() -> None:
+    pickup = location(7, STORE, 0, available={"JACKET-S": 1, "BOOTS-42": 1})
+    destination = Destination.pickup(7, pickup.latitude, pickup.longitude)
+    lines = [OrderLine("JACKET-S", 1), OrderLine("BOOTS-42", 1)]
+    plan = source_order(lines, destination, [pickup])
+    assert plan.location_ids == (7,)
+    assert "pickup store's own shelves" in plan.explanation[0]
+    # The fulfilment service passes only the locations that hold the missing SKU now.
+    holders = [location(3, WAREHOUSE, 120, available={"JACKET-S": 5})]
+    again = resource_after_not_found(
+        plan, sku="JACKET-S", location_id=7, destination=destination, candidates=holders
+    )
+    assert sorted((a.sku, a.location_id) for a in again.assignments) == [
+        ("BOOTS-42", 7),
+        ("JACKET-S", 3),
+    ]
+    assert again.cost > plan.cost
+    assert "sourced again from Warehouse 3 (×1)" in again.explanation[-1]
+
+
+def test_a_line_nobody_else_holds_is_left_unsourced_after_a_not_found() -> None:
+    candidates = [location(1, STORE, 1, available={"JACKET-S": 1})]
+    plan = source_order([OrderLine("JACKET-S", 1)], JEAN_HOME, candidates)
+    again = resource_after_not_found(
+        plan, sku="JACKET-S", location_id=1, destination=JEAN_HOME, candidates=candidates
+    )
+    assert again.assignments == ()
+    assert again.unsourced == (OrderLine("JACKET-S", 1),)
+    assert "no other location can supply it" in again.explanation[-1]
+
+
+def test_shared_capacity_goes_to_the_line_only_that_location_can_serve() -> None:
+    # Location 1 picks 2 units a day and is the cheapest for both SKUs; only it holds BOOTS.
+    # Cheapest-first would spend its capacity on JACKET and leave a boot short.
+    fill = fill_by_flow(
+        need={"BOOTS-42": 2, "JACKET-S": 1},
+        location_ids=[1, 2],
+        unit_cost={1: 0.3, 2: 0.8},
+        free={1: {"BOOTS-42": 2, "JACKET-S": 5}, 2: {"JACKET-S": 5}},
+        protected={1: {}, 2: {}},
+        capacity={1: 2, 2: float("inf")},
+        protected_penalty=1000.0,
+    )
+    assert fill.units == {("BOOTS-42", 1): (2, 0), ("JACKET-S", 2): (1, 0)}
+    assert fill.short == {}
+    assert fill.cost == pytest.approx(2 * 0.3 + 0.8)
+
+
+def test_an_empty_or_unknown_order_gives_an_empty_plan() -> None:
+    candidates = [location(1, STORE, 1, available={"JACKET-S": 1})]
+    assert source_order([], JEAN_HOME, candidates).assignments == ()
+    plan = source_order([OrderLine("NOT-SOLD-HERE", 2)], JEAN_HOME, candidates)
+    assert plan.assignments == ()
+    assert plan.unsourced == (OrderLine("NOT-SOLD-HERE", 2),)
+    assert plan.cost == 0

@@ -205,3 +205,28 @@ def test_an_order_confirmation_and_a_refund_are_written_from_their_events(settin
 
     subjects = sorted(m.message["Subject"] for m in inbox.to("claire@example.com"))
     assert subjects == ["Your order WEB-7 is confirmed", "Your refund of €19.90 is on its way"]
+
+
+def test_ready_for_pickup_names_the_store_the_code_and_the_last_day_in_french(settings):
+    jean = _customer("jean.martin@example.fr", language="fr", first_name="Jean")
+    lyon = make_store("lyon-part-dieu")
+    payload = {
+        "order_id": 8,
+        "order_reference": "WEB-8",
+        "customer_id": jean.pk,
+        "location_id": lyon.pk,
+        "pickup_code": "K7Q2",
+        "collect_by": "2026-03-13T18:00:00+00:00",
+    }
+    with smtp_server(settings) as inbox:
+        with transaction.atomic():
+            record_event("order.ready_for_pickup", aggregate="order:8", payload=payload)
+            record_event("order.pickup_reminder", aggregate="order:8", payload=payload)
+        _deliver_all()
+
+    bodies = {m.message["Subject"]: m.body for m in inbox.to("jean.martin@example.fr")}
+    ready = bodies["Votre commande WEB-8 vous attend en magasin"]
+    assert "Élan Lyon Part-Dieu" in ready
+    assert "Code de retrait : K7Q2" in ready
+    assert "vendredi 13 mars 19:00" in ready  # Paris time
+    assert "Rappel : votre commande WEB-8 vous attend" in bodies

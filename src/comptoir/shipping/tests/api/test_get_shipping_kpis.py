@@ -39,3 +39,12 @@ def test_kpis_count_on_time_and_late_deliveries_and_exceptions(client):
     assert kpis["exceptions_by_kind"] == [{"key": "failed_attempt", "count": 2}]
     assert kpis["where_is_my_order_contact_share"] is None
     assert kpis["notes"]
+
+
+def test_a_date_out_of_range_is_a_field_error_not_a_crash(client):
+    client.force_login(make_staff("operations"))
+
+    response = client.get("/api/v1/shipping/kpis", {"until": "0001-01-01T00:00:00Z"})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "query.until"

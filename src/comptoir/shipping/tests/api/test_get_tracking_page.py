@@ -39,3 +39,15 @@ def test_the_tracking_page_shows_brand_timeline_promise_and_the_nearest_store(cl
 
 def test_a_wrong_token_is_not_found(client):
     assert client.get("/api/v1/tracking/not-a-real-token").status_code == 404
+
+
+def test_the_link_in_the_messages_opens_a_page_without_signing_in(client):
+    make_carriers()
+    shipment = make_shipment(make_store("lyon-part-dieu"), promised_by=date(2026, 3, 4), now=MONDAY)
+
+    page = client.get(f"/track/{shipment.tracking_token}")
+
+    assert page.status_code == 200
+    assert f"Votre colis {shipment.reference}" in page.content.decode()
+    assert page["X-Robots-Tag"] == "noindex"
+    assert client.get("/track/not-a-real-token").status_code == 404

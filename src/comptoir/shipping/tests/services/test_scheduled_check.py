@@ -30,3 +30,49 @@ def test_a_parcel_with_no_scan_for_the_configured_time_raises_no_movement_on_its
     alerts = list(ShipmentAlert.objects.values_list("shipment_id", "kind"))
     assert alerts == [(quiet.pk, "no_movement")]
     assert recent.pk not in [shipment_id for shipment_id, _ in alerts]
+
+
+@pytest.mark.django_db
+def test_the_worker_asks_a_carrier_without_webhooks_for_its_scans():
+    from comptoir.shipping.adapters.fake import FakeCarrier
+    from comptoir.shipping.domain.tracking import TrackingStatus
+    from comptoir.shipping.models import Carrier, TrackingEvent
+    from comptoir.shipping.tests.factories import a_scan
+    from comptoir.worker.tasks import poll_carrier_tracking
+
+    make_carriers()
+    Carrier.objects.filter(code="colisexpress").update(polls_tracking=True)
+    now = clock.now()
+    shipment = make_shipment(
+        make_store("lyon-part-dieu"),
+        promised_by=(now + timedelta(days=10)).date(),
+        now=now - timedelta(hours=1),
+    )
+    FakeCarrier.record_scans(
+        [a_scan(shipment, TrackingStatus.IN_TRANSIT, now - timedelta(minutes=40))]
+    )
+
+    poll_carrier_tracking.call_local()
+
+    shipment.refresh_from_db()
+    assert shipment.status == "in_transit"
+    assert TrackingEvent.objects.filter(shipment=shipment).count() == 1
+
+
+@pytest.mark.django_db
+def test_polling_takes_turns_so_no_parcel_waits_behind_the_others():
+    from comptoir.shipping.models import Carrier
+    from comptoir.shipping.services.tracking import poll_quiet_shipments
+
+    make_carriers()
+    Carrier.objects.update(polls_tracking=True)
+    now = clock.now()
+    lyon = make_store("lyon-part-dieu")
+    promised = (now + timedelta(days=10)).date()
+    for _ in range(3):
+        make_shipment(lyon, promised_by=promised, now=now - timedelta(hours=2))
+    quiet = timedelta(minutes=30)
+
+    assert poll_quiet_shipments(quiet_for=quiet, now=now) == 3
+    assert poll_quiet_shipments(quiet_for=quiet, now=now + timedelta(minutes=10)) == 0
+    assert poll_quiet_shipments(quiet_for=quiet, now=now + timedelta(minutes=31)) == 3

@@ -187,3 +187,54 @@ def test_polling_the_carrier_takes_in_the_same_events_once(client):
     shipment.refresh_from_db()
     assert shipment.status == "in_transit"
     assert shipment.last_scan_at == MONDAY + timedelta(hours=20)
+
+
+def _count_queries(client, parcels):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scans = []
+    for parcel in parcels:
+        scans += [
+            a_scan(parcel, TrackingStatus.IN_TRANSIT, MONDAY + timedelta(hours=2)),
+            a_scan(parcel, TrackingStatus.OUT_FOR_DELIVERY, MONDAY + timedelta(hours=20)),
+        ]
+    request = signed(parcels[0].carrier, scans, timestamp=int(time.time()))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(URL.format(parcels[0].carrier.code), **request).status_code == 202
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_a_batch_costs_the_same_number_of_statements_for_three_parcels_or_thirty(client):
+    make_carriers()
+    lyon = make_store("lyon-part-dieu")
+    few = [make_shipment(lyon, promised_by=WEDNESDAY, now=MONDAY) for _ in range(3)]
+    many = [make_shipment(lyon, promised_by=WEDNESDAY, now=MONDAY) for _ in range(30)]
+
+    assert _count_queries(client, few) == _count_queries(client, many)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fake_carrier_pushes_late_and_repeated_batches_over_http(live_server):
+    from comptoir.shipping.adapters.fake import FakeCarrier
+
+    make_carriers()
+    shipment = make_shipment(make_store("lyon-part-dieu"), promised_by=WEDNESDAY, now=MONDAY)
+    journey = _journey(shipment)
+
+    statuses = FakeCarrier.push(
+        f"{live_server.url}{URL.format(shipment.carrier.code)}",
+        shipment.carrier.webhook_secret,
+        journey,
+        batch_size=2,
+        delay_seconds=0.01,
+        duplicate_share=0.5,
+        out_of_order_share=0.5,
+        seed=4,
+    )
+
+    assert set(statuses) == {202}
+    shipment.refresh_from_db()
+    assert shipment.status == "delivered"
+    assert TrackingEvent.objects.filter(shipment=shipment).count() == len(journey)
