@@ -126,7 +126,17 @@ def sign_in(page: Any, live_server: Any, username: str) -> None:
 
 @pytest.fixture
 def retailer(transactional_db: None) -> None:
-    """A small Élan Sport & Tech: the flagship stores, Jean, his jacket, Sofia at Lyon."""
+    """A small Élan Sport & Tech: the flagship stores, Jean, his jacket, Sofia at Lyon.
+
+    The demo leaves a jacket in Jean's cart (an associate's demo); the journeys start from an
+    empty cart, so that each one shows exactly what it adds."""
+    from comptoir.carts.selectors import open_cart_of
+    from comptoir.carts.services import set_line_quantity
+    from comptoir.customers.models import Customer
     from comptoir.demo.retailer import load
 
     load(customers=5, stores=6, skus=60)
+    jean = Customer.objects.get(email="jean.martin@example.fr")
+    cart = open_cart_of(customer_id=jean.pk)
+    for line in cart.lines.select_related("variant") if cart else []:
+        set_line_quantity(cart_id=cart.pk, sku=line.variant.sku, quantity=0)

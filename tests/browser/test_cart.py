@@ -20,7 +20,9 @@ def test_a_visitors_cart_follows_jean_when_he_signs_in_and_sofia_opens_it_by_its
     sign_in(desktop, live_server, "jean.martin@example.fr")
     desktop.goto(f"{live_server.url}/cart/")
     expect(desktop.get_by_role("row", name=re.compile("JACKET-TRAIL-S"))).to_be_visible()
-    desktop.get_by_role("button", name="Obtenir un code pour ce panier").click()
+    get_a_code = desktop.get_by_role("button", name="Obtenir un code pour ce panier")
+    if get_a_code.count():  # the demo may have given this cart a live code already
+        get_a_code.click()
     code = desktop.get_by_test_id("handoff-code").text_content()
     assert_accessible(desktop)
     screenshot(desktop, "shop-cart-desktop")

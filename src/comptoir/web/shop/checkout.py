@@ -1,8 +1,8 @@
 """Checkout: the cart becomes an order through orders.services.place_order, as from the API.
 
-Like any client of the API, the page says where each line's units are: the pickup store for
-click & collect and reserve & collect; for the modes that ship, the location the sourcing
-engine chooses (fulfilment's candidates and `source_order`).
+Where each line's units come from is the order service's to decide: the pickup store for the
+collect modes, else the sourcing engine. The page only sends the address with its point
+(found from the postcode), which the engine measures distances from.
 """
 
 from __future__ import annotations
@@ -17,12 +17,9 @@ from django.utils.translation import gettext as _
 
 from comptoir.carts.selectors import cart_view
 from comptoir.carts.services import set_line_quantity
-from comptoir.catalog.selectors import variant_ids_for_skus
 from comptoir.core.access import authorize
-from comptoir.core.errors import DomainError, ValidationFailed
+from comptoir.core.errors import DomainError
 from comptoir.customers.selectors import customer_by_id
-from comptoir.fulfilment.domain.sourcing import Destination, OrderLine, source_order
-from comptoir.fulfilment.selectors import sourcing_candidates
 from comptoir.locations.selectors import location_by_code, location_list, search_origin
 from comptoir.orders.services.placing import (
     LineRequest,
@@ -74,19 +71,15 @@ def checkout(request: HttpRequest) -> HttpResponse:
 def _order_request(data: dict[str, Any], view: Any, actor: Any) -> OrderRequest:
     mode = data["mode"]
     store = location_by_code(code=data["store"]) if mode in PICKUP_MODES else None
-    lines = [(line.sku, line.quantity) for line in view.lines]
-    if mode in {"reserve_and_collect", "click_and_collect"}:
-        located = [LineRequest(sku, quantity, store.pk) for sku, quantity in lines]
-    else:
-        located = _sourced(lines, _destination(data, store))
-    address = {}
+    address: dict[str, Any] = {}
     if mode not in PICKUP_MODES:
+        point = search_origin(postcode=data["postcode"]).point
         address = {key: data[key] for key in ("name", "line1", "postcode", "city")}
-        address["country"] = "FR"
+        address.update(country="FR", lat=point.latitude, lon=point.longitude)
     return OrderRequest(
         channel=CHANNEL,
         fulfilment_mode=mode,
-        lines=located,
+        lines=[LineRequest(line.sku, line.quantity) for line in view.lines],
         payment=PaymentRequest(
             "at_pickup" if mode == "reserve_and_collect" else "card", data["card_token"]
         ),
@@ -95,30 +88,3 @@ def _order_request(data: dict[str, Any], view: Any, actor: Any) -> OrderRequest:
         delivery_address=address,
         created_by=actor.caller_key,
     )
-
-
-def _destination(data: dict[str, Any], store: Any) -> Destination:
-    if store is not None:
-        return Destination.pickup(store.pk, float(store.latitude), float(store.longitude))
-    point = search_origin(postcode=data["postcode"]).point
-    return Destination.home(point.latitude, point.longitude)
-
-
-def _sourced(lines: list[tuple[str, int]], destination: Destination) -> list[LineRequest]:
-    """Each line from the one location the sourcing engine picks for it."""
-    plan = source_order(
-        [OrderLine(sku, quantity) for sku, quantity in lines],
-        destination,
-        sourcing_candidates(
-            variant_ids=variant_ids_for_skus([s for s, _ in lines]), channel=CHANNEL
-        ),
-    )
-    where = {assignment.sku: assignment.location_id for assignment in plan.assignments}
-    split = len(plan.assignments) != len({a.sku for a in plan.assignments})
-    if plan.unsourced or split:
-        raise ValidationFailed(
-            "Not enough stock to send every line from one place: "
-            + ", ".join(line.sku for line in plan.unsourced or lines),
-            errors=[{"field": "lines", "message": "not enough stock"}],
-        )
-    return [LineRequest(sku, quantity, where[sku]) for sku, quantity in lines]
