@@ -287,3 +287,8 @@ def tracking_page(*, token: str) -> dict[str, Any]:
         ),
         "help_store": _help_store(shipment),
     }
+
+
+def shipments_of_order(*, order_id: int) -> QuerySet[Shipment]:
+    """An order's parcels, first sent first, with their carrier (the shopper's order page)."""
+    return Shipment.objects.filter(order_id=order_id).select_related("carrier").order_by("pk")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from comptoir.core.access import authorize
 from comptoir.orders.selectors import access_order, orders_of_customer
 from comptoir.returns.selectors import returns_of_order
+from comptoir.shipping.selectors import shipments_of_order
 
 from ..access import actor_of
 
@@ -33,6 +34,7 @@ def order(request: HttpRequest, reference: str) -> HttpResponse:
         "order": found,
         "lines": found.lines.order_by("line_number"),
         "returns": returns_of_order(found.pk),
+        "parcels": shipments_of_order(order_id=found.pk),
         "is_theirs": is_theirs,
     }
     return render(request, "web/shop/order.html", context)
