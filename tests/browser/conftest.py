@@ -35,6 +35,8 @@ CHROMIUM_ARGS = [
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 SERIOUS = {"serious", "critical"}
+AXE_REPORT = ROOT / "var" / "axe-report.json"
+_axe_runs: list[dict[str, Any]] = []
 
 
 def _missing(what: str) -> None:
@@ -48,6 +50,15 @@ def _chromium() -> str:
     if not Path(found).exists():
         _missing("chromium is not installed: `apt-get install chromium` to run the browser tests")
     return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def axe_report() -> Iterator[None]:
+    """var/axe-report.json: every page axe-core checked, with any violation it still found."""
+    yield
+    if _axe_runs:
+        AXE_REPORT.parent.mkdir(parents=True, exist_ok=True)
+        AXE_REPORT.write_text(json.dumps(_axe_runs, indent=1), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +110,13 @@ def assert_accessible(page: Any) -> list[dict[str, Any]]:
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     violations = results["violations"]
     serious = [v for v in violations if v["impact"] in SERIOUS]
+    _axe_runs.append(
+        {
+            "url": page.url.split("//", 1)[-1].split("/", 1)[-1],
+            "width": page.viewport_size["width"] if page.viewport_size else None,
+            "violations": {v["id"]: v["impact"] for v in violations},
+        }
+    )
     assert not serious, f"axe-core on {page.url}:\n" + "\n".join(
         f"- {v['impact']} {v['id']}: {v['help']} at "
         + ", ".join(json.dumps(node["target"]) for node in v["nodes"][:5])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.catalog.selectors import category_by_slug, category_list, product_detail, product_page
+from comptoir.core.access import authorize
 from comptoir.core.errors import DomainError
 from comptoir.customers.selectors import customer_by_id
 from comptoir.customers.services import choose_favourite_store, register_shopper
@@ -197,6 +198,7 @@ def choose_store(request: HttpRequest, code: str) -> HttpResponse:
     actor = actor_of(request)
     if actor.customer_id is None:
         return redirect(f"{reverse('shop:login')}?next={reverse('shop:store', args=[code])}")
+    authorize(actor, "customers.write", customer_id=actor.customer_id)
     chosen = choose_favourite_store(customer_id=actor.customer_id, location_code=code)
     messages.success(
         request, _("%(store)s is now your store.") % {"store": chosen.favourite_location.name}
