@@ -20,6 +20,7 @@ from comptoir.core.errors import DomainError
 from comptoir.core.problem import problem_response
 from comptoir.customers.api import router as customers_router
 from comptoir.fulfilment.api import router as fulfilment_router
+from comptoir.fulfilment.api_checkout import router as checkout_router
 from comptoir.integrations.api import router as webhooks_router
 from comptoir.integrations.api_feeds import router as feeds_router
 from comptoir.inventory.api import router as stock_router
@@ -133,6 +134,7 @@ api.add_router("/", catalog_router)
 api.add_router("/", feeds_router)
 api.add_router("/", orders_router)
 api.add_router("/", fulfilment_router)
+api.add_router("/", checkout_router)
 api.add_router("/", returns_router)
 api.add_router("/", shipping_router)
 api.add_router("/", notifications_router)

@@ -27,6 +27,7 @@ from comptoir.notifications import events as notification_events
 from comptoir.notifications import handlers as notification_handlers
 from comptoir.orders import events as order_events
 from comptoir.orders import handlers as order_handlers
+from comptoir.returns import events as return_events
 from comptoir.shipping import events as shipping_events
 from comptoir.shipping import handlers as shipping_handlers
 
@@ -40,10 +41,13 @@ HANDLERS: dict[str, list[Handler]] = {
         # The hook later apps join: orders move the merged profile's orders here too.
         cart_handlers.move_carts_of_merged_profile,
         order_handlers.move_orders_of_merged_profile,
+        shipping_handlers.move_shipments_of_merged_profile,
+        notification_handlers.move_messages_of_merged_profile,
     ],
     customer_events.CUSTOMER_ERASED: [
         cart_handlers.forget_carts_of_erased_customer,
         order_handlers.forget_orders_of_erased_customer,
+        shipping_handlers.forget_shipments_of_erased_customer,
     ],
     cart_events.CART_LINE_ADDED: [customer_handlers.put_event_on_timeline],
     cart_events.CART_MERGED: [customer_handlers.put_event_on_timeline],
@@ -56,8 +60,18 @@ HANDLERS: dict[str, list[Handler]] = {
     customer_events.IDENTITY_ADDED: [customer_handlers.put_event_on_timeline],
     catalog_events.IMPORT_REQUESTED: [catalog_handlers.run_requested_import],
     inventory_events.SNAPSHOT_REQUESTED: [inventory_handlers.load_requested_snapshot],
-    order_events.ORDER_PLACED: [fulfilment_handlers.give_the_store_its_task],
-    order_events.ORDER_CANCELLED: [fulfilment_handlers.take_the_task_off_the_list],
+    order_events.ORDER_PLACED: [
+        fulfilment_handlers.give_the_store_its_task,
+        customer_handlers.put_purchase_on_timeline,
+    ],
+    order_events.ORDER_CANCELLED: [
+        fulfilment_handlers.take_the_task_off_the_list,
+        customer_handlers.put_purchase_on_timeline,
+    ],
+    order_events.ORDER_READY_FOR_PICKUP: [customer_handlers.put_purchase_on_timeline],
+    order_events.ORDER_COLLECTED: [customer_handlers.put_purchase_on_timeline],
+    return_events.RETURN_RECEIVED: [customer_handlers.put_purchase_on_timeline],
+    return_events.REFUND_ISSUED: [customer_handlers.put_purchase_on_timeline],
     shipping_events.FULFILMENT_DISPATCHED: [shipping_handlers.ship_dispatched_fulfilment],
 }
 # Customers hear of their order, parcel and refund: each event once per channel.

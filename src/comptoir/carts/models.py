@@ -8,6 +8,7 @@ class Cart(models.Model):
     class Status(models.TextChoices):
         OPEN = "open"
         MERGED = "merged"  # folded into another cart (login, or two profiles merged)
+        ORDERED = "ordered"  # checked out: its lines became an order
 
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"

@@ -232,3 +232,17 @@ def issue_handoff_code(*, cart_id: int) -> Cart:
                 payload={"cart_id": cart.pk, "customer_id": cart.customer_id},
             )
     return cart
+
+
+def mark_ordered(*, cart_id: int) -> Cart:
+    """Checkout: the cart's lines became an order, so the cart closes (its lines stay, as a
+    record). Call it inside the transaction that places the order, the cart row locked by
+    `cart_for_update`: then a declined payment or a failed order leaves the cart open."""
+    cart = cart_for_update(cart_id=cart_id)
+    if cart.status != Cart.Status.OPEN:
+        raise CartClosed("This cart is not open any more.")
+    cart.status = Cart.Status.ORDERED
+    cart.handoff_code = None
+    cart.updated_at = clock.now()
+    cart.save(update_fields=["status", "handoff_code", "updated_at"])
+    return cart

@@ -114,7 +114,7 @@ def list_shoppers_in_store(request: HttpRequest, store: str) -> object:
     location = location_by_code(code=store)
     authorize(request.auth, "customers.check_in", store_id=location.pk)
     return selectors.in_store_now(
-        location_id=location.pk, since=clock.now() - timedelta(hours=IN_STORE_HOURS)
+        location_id=location.pk, since=clock.now() - timedelta(hours=selectors.IN_STORE_HOURS)
     )
 
 

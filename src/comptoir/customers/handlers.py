@@ -2,7 +2,7 @@
 
 from comptoir.core.outbox import Event
 
-from . import events, services
+from . import events, selectors, services
 
 
 def put_registration_on_timeline(event: Event) -> None:
@@ -47,6 +47,50 @@ def put_event_on_timeline(event: Event) -> None:
         summary=_summary(event)[:200],
         occurred_at=event.occurred_at,
     )
+
+
+# Events of later apps (orders, returns) by type: their words on the timeline. The customers
+# app cannot import those apps, so the types are the event contract's names (docs/api.md).
+PURCHASE_SUMMARIES = {
+    "order.placed": "Order {order_reference} placed",
+    "order.ready_for_pickup": "Order {order_reference} ready for pickup",
+    "order.collected": "Order {order_reference} collected",
+    "order.cancelled": "Order {order_reference} cancelled: {reason}",
+    "return.received": "Return of order {order_reference} received",
+    "refund.issued": "Refund of {amount} {currency} for order {order_reference}",
+}
+
+
+def _purchase_channel(event: Event) -> str:
+    payload = event.payload
+    if payload.get("channel"):
+        return str(payload["channel"])
+    if event.type == "return.received" and payload.get("method") == "post":
+        return "web"  # a return by post is arranged online
+    return "store"  # collected, set aside, returned or refunded at a store's counter
+
+
+def put_purchase_on_timeline(event: Event) -> None:
+    """An order, a return or a refund of a known customer (a guest's order has none). Nothing
+    lands on an erased profile: erasure emptied its timeline for good."""
+    customer_id = event.payload.get("customer_id")
+    if customer_id is None or not selectors.customer_may_get_timeline(customer_id=customer_id):
+        return
+    services.add_to_timeline(
+        customer_id=customer_id,
+        event_id=event.event_id,
+        kind=event.type,
+        channel=_purchase_channel(event),
+        summary=PURCHASE_SUMMARIES[event.type].format_map(_Missing(event.payload))[:200],
+        occurred_at=event.occurred_at,
+    )
+
+
+class _Missing(dict):
+    """A summary key an older event lacks reads as "?", never a KeyError in the worker."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
 
 
 def infer_taste_from_wishlist(event: Event) -> None:

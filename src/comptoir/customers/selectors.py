@@ -54,6 +54,11 @@ def customer_id_for_user(*, user_id: int) -> int | None:
     return Customer.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
 
 
+def customer_may_get_timeline(*, customer_id: int) -> bool:
+    """A profile that exists and was not erased (a merged one forwards to its survivor)."""
+    return Customer.objects.filter(pk=customer_id, erased_at__isnull=True).exists()
+
+
 def timeline_of(*, customer_id: int) -> QuerySet[TimelineEntry]:
     return TimelineEntry.objects.filter(customer_id=customer_id).order_by("-occurred_at", "-id")
 
@@ -202,6 +207,9 @@ class ShopperInStore:
     checked_in_at: datetime
     favourite_categories: list[str]
     wishlist_in_stock: list[WishedItem]
+
+
+IN_STORE_HOURS = 3  # a check-in older than this is a past visit, not someone in the store now
 
 
 def in_store_now(*, location_id: int, since: datetime) -> list[ShopperInStore]:

@@ -1,14 +1,19 @@
+from dataclasses import asdict
+from datetime import timedelta
+
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from comptoir.core import clock
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import ValidationFailed
-from comptoir.locations.selectors import location_list
+from comptoir.customers.selectors import IN_STORE_HOURS, in_store_now
+from comptoir.locations.selectors import location_by_code, location_list
 from comptoir.orders.selectors import open_lines
 
 from . import selectors, services
 from .models import StoreTask
-from .schemas import HandOverIn, NotFoundIn, StoreTaskOut
+from .schemas import HandOverIn, NotFoundIn, ShopperWithPickupsOut, StoreTaskOut
 
 router = Router(tags=["store tasks"])
 
@@ -94,3 +99,45 @@ def dispatch(request: HttpRequest, task_id: int) -> dict:
     _task_for(actor, task_id)
     services.dispatch(task_id=task_id, actor=actor.caller_key)
     return _task_out(selectors.task_by_id(task_id))
+
+
+@router.get(
+    "/stores/{store}/in-store-now",
+    response=list[ShopperWithPickupsOut],
+    operation_id="list_shoppers_in_store_with_pickups",
+)
+def list_shoppers_in_store_with_pickups(request: HttpRequest, store: str) -> list[dict]:
+    """The associate's "in store now" list: who checked in here in the last hours and still
+    consents to be recognised (as GET /customers/in-store-now), each with the orders set aside
+    for them in this store, ready to hand over. The store's own staff."""
+    location = location_by_code(code=store)
+    authorize(request.auth, "customers.check_in", store_id=location.pk)
+    authorize(request.auth, "orders.read", store_id=location.pk)  # it shows their orders too
+    shoppers = in_store_now(
+        location_id=location.pk, since=clock.now() - timedelta(hours=IN_STORE_HOURS)
+    )
+    ready = selectors.ready_pickups_at(
+        location_id=location.pk, customer_ids=[shopper.customer_id for shopper in shoppers]
+    )
+    return [
+        {
+            **asdict(shopper),
+            "orders_ready_here": [
+                {
+                    "task_id": task.pk,
+                    "order_reference": task.order.reference,
+                    "collect_by": task.order.collect_by,
+                    "lines": [
+                        {
+                            "line_number": line.line_number,
+                            "sku": line.sku,
+                            "quantity": line.quantity,
+                        }
+                        for line in open_lines(task.order_id, location_id=location.pk)
+                    ],
+                }
+                for task in ready.get(shopper.customer_id, [])
+            ],
+        }
+        for shopper in shoppers
+    ]

@@ -25,6 +25,10 @@ class StoreTask(models.Model):
     created_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The promise made when the order was placed (see promises.py): the day a shipped parcel
+    # is due at its destination; the local day a set-aside order is ready.
+    promised_by = models.DateField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True, help_text="set aside, customer told")
 
     class Meta:
         constraints = [

@@ -2,6 +2,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from comptoir.customers.schemas import ShopperInStoreOut
+
 
 class TaskLineOut(Schema):
     line_number: int
@@ -27,3 +29,14 @@ class HandOverIn(Schema):
 
 class NotFoundIn(Schema):
     lines: list[int] = Field(min_length=1, max_length=50, description="order line numbers")
+
+
+class ReadyPickupOut(Schema):
+    task_id: int = Field(description="hand it over with POST /store-tasks/{task_id}/handover")
+    order_reference: str
+    collect_by: datetime | None
+    lines: list[TaskLineOut]
+
+
+class ShopperWithPickupsOut(ShopperInStoreOut):
+    orders_ready_here: list[ReadyPickupOut]

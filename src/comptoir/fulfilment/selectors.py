@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import datetime
+
 from django.db.models import Count, QuerySet
 
 from comptoir.inventory.selectors import availability, locations_with_available
@@ -17,6 +20,40 @@ def tasks_at(*, location_id: int, statuses: list[str]) -> QuerySet[StoreTask]:
         StoreTask.objects.filter(location_id=location_id, status__in=statuses)
         .select_related("order", "location")
         .order_by("deadline", "id")
+    )
+
+
+def ready_pickups_at(
+    *, location_id: int, customer_ids: Collection[int]
+) -> dict[int, list[StoreTask]]:
+    """The orders set aside at this store for these customers, soonest deadline first."""
+    by_customer: dict[int, list[StoreTask]] = {}
+    tasks = (
+        StoreTask.objects.filter(
+            location_id=location_id,
+            kind=StoreTask.Kind.SET_ASIDE,
+            status=StoreTask.Status.READY,
+            order__customer_id__in=list(customer_ids),
+        )
+        .select_related("order")
+        .order_by("order__collect_by", "id")
+    )
+    for task in tasks:
+        by_customer.setdefault(task.order.customer_id, []).append(task)
+    return by_customer
+
+
+def ready_and_collected(*, since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
+    """For pickup orders collected in [since, until): when the store told the customer the
+    order was ready, and when it was handed over."""
+    return list(
+        StoreTask.objects.filter(
+            kind=StoreTask.Kind.SET_ASIDE,
+            status=StoreTask.Status.DONE,
+            ready_at__isnull=False,
+            finished_at__gte=since,
+            finished_at__lt=until,
+        ).values_list("ready_at", "finished_at")
     )
 
 

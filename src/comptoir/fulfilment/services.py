@@ -25,7 +25,7 @@ from comptoir.orders.services import lifecycle, resourcing
 from comptoir.orders.services.lifecycle import open_amount
 from comptoir.orders.services.placing import LineRequest, OrderRequest, Piece, order_keys
 
-from . import events
+from . import events, promises
 from .domain.sourcing import Destination, source_order
 from .domain.sourcing import OrderLine as SourcingLine
 from .errors import TaskStateConflict
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 SET_ASIDE_WITHIN = timedelta(hours=2)  # "the store's staff must be told at once"
 SHIP_WITHIN = timedelta(hours=24)
 REMIND_BEFORE = timedelta(hours=24)  # a reminder the day before a pickup deadline
-TRANSIT_DAYS = {"home": 2, "store": 3}  # until the sourcing helper's promise is merged
 
 
 def create_tasks_for_order(*, order_id: int, now: datetime | None = None) -> list[StoreTask]:
@@ -52,21 +51,56 @@ def create_tasks_for_order(*, order_id: int, now: datetime | None = None) -> lis
         by_location[line.location_id] += 1
     if order.pickup_location_id is not None:
         by_location.setdefault(order.pickup_location_id, 0)  # ship to store: collected there
+    codes = dict(location_list().filter(pk__in=list(by_location)).values_list("pk", "code"))
     tasks = []
     for location_id in sorted(by_location):
         set_aside = location_id == order.pickup_location_id
         kind = StoreTask.Kind.SET_ASIDE if set_aside else StoreTask.Kind.SHIP
+        existing = StoreTask.objects.filter(order_id=order_id, location_id=location_id).first()
+        if existing is not None:  # a redelivered event: the promise was made already
+            tasks.append(existing)
+            continue
+        deadline, promised_by = _promise(order, location_id, codes, set_aside=set_aside)
+        deadline = deadline or now + (SET_ASIDE_WITHIN if set_aside else SHIP_WITHIN)
         task, _ = StoreTask.objects.get_or_create(
             order_id=order_id,
             location_id=location_id,
             defaults={
                 "kind": kind,
-                "deadline": now + (SET_ASIDE_WITHIN if set_aside else SHIP_WITHIN),
+                "deadline": deadline,
+                "promised_by": promised_by,
                 "created_at": now,
             },
         )
         tasks.append(task)
     return tasks
+
+
+def _promise(
+    order: Order, location_id: int, codes: dict[int, str], *, set_aside: bool
+) -> tuple[datetime | None, date | None]:
+    """A task's promised deadline (None: the default one) and date, from when the order was
+    placed. A ship task: the day its parcel is due. A set-aside task: when the pickup store
+    promised it ready (after the last parcel shipped there arrives), and that local day; none
+    when the store's hours are unknown. None either for a location no longer active."""
+    if location_id not in codes:
+        return None, None
+    if not set_aside:
+        due = promises.parcel_promised_by(
+            from_location_code=codes[location_id], placed_at=order.created_at
+        )
+        return None, due
+    shipped_from = [code for pk, code in codes.items() if pk != location_id]
+    ready = [
+        promises.pickup_ready_at(
+            store_code=codes[location_id], placed_at=order.created_at, shipped_from_code=code
+        )
+        for code in shipped_from or [None]
+    ]
+    if any(moment is None for moment in ready):
+        return None, None
+    latest = max(moment for moment in ready if moment is not None)
+    return latest, promises.local_day(latest, store_code=codes[location_id])
 
 
 def close_tasks_of_cancelled_order(*, order_id: int, now: datetime | None = None) -> int:
@@ -108,7 +142,8 @@ def mark_ready(*, task_id: int, now: datetime | None = None) -> StoreTask:
             )
         lifecycle.mark_ready_for_pickup(order_id=task.order_id, now=now)
         task.status = StoreTask.Status.READY
-        task.save(update_fields=["status"])
+        task.ready_at = now
+        task.save(update_fields=["status", "ready_at"])
     return task
 
 
@@ -269,8 +304,12 @@ def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> S
     """The parcel leaves: the held units become a sale, the payment for them is captured, and
     `fulfilment.dispatched` tells the shipping app where it goes and by when it is promised."""
     now = now or clock.now()
-    destination = _destination(StoreTask.objects.get(pk=task_id).order_id)
-    promised_by: date = (now + timedelta(days=TRANSIT_DAYS[destination["kind"]])).date()
+    planned = StoreTask.objects.select_related("location").get(pk=task_id)
+    destination = _destination(planned.order_id)
+    # The promise made at placing; a task from before promises were kept gets one from now.
+    promised_by = planned.promised_by or promises.parcel_promised_by(
+        from_location_code=planned.location.code, placed_at=now
+    )
     with transaction.atomic():
         # Under the task's row lock, a second dispatch of the same parcel waits and is refused:
         # its lines are captured once. The stock rows are locked only after the PSP answered.

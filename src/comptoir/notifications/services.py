@@ -156,3 +156,12 @@ def set_channel_preferences(*, customer_id: int, email: bool, sms: bool) -> Chan
 
 
 __all__ = ["SMS", "notify", "set_channel_preferences"]
+
+
+def move_messages_to_survivor(*, survivor_id: int, merged_id: int) -> int:
+    """The merged profile's message log follows it; its channel choices too, unless the
+    surviving profile made its own. Idempotent."""
+    with transaction.atomic():
+        if not ChannelPreference.objects.filter(customer_id=survivor_id).exists():
+            ChannelPreference.objects.filter(customer_id=merged_id).update(customer_id=survivor_id)
+        return MessageLog.objects.filter(customer_id=merged_id).update(customer_id=survivor_id)

@@ -1,10 +1,11 @@
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Path, Query, Router, Status
 from ninja.decorators import decorate_view
 
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotFound, ValidationFailed
 from comptoir.core.idempotency import idempotent
+from comptoir.customers.selectors import customer_by_id
 from comptoir.locations.selectors import location_list
 
 from . import selectors
@@ -53,6 +54,7 @@ def _order_out(
         "pickup_location": codes.get(order.pickup_location_id or 0),
         "ordered_at_location": codes.get(order.ordered_at_location_id or 0),
         "total": str(order.total),
+        "delivery_fee": str(order.delivery_fee),
         "currency": order.currency,
         "collect_by": order.collect_by,
         "pickup_code": (order.pickup_code or None) if owner_asks else None,
@@ -163,6 +165,27 @@ def list_my_orders(request: HttpRequest) -> list[dict]:
     authorize(actor, "orders.read", customer_id=actor.customer_id or -1)
     orders = list(selectors.orders_of_customer(actor.customer_id or -1)[:50])
     return orders_out(orders, actor)
+
+
+@router.get(
+    "/customers/{customer_id}/orders", response=list[OrderOut], operation_id="list_customer_orders"
+)
+def list_customer_orders(
+    request: HttpRequest,
+    customer_id: int = Path(..., ge=1, le=2**63 - 1),  # noqa: B008 - Ninja's idiom
+    status: str = Query("open", pattern="^(open|all)$"),  # noqa: B008
+) -> list[dict]:
+    """A customer's orders from every channel, newest first, beside their profile: the open
+    ones by default (awaiting payment, placed, ready, on their way to a store), or `all`.
+    Staff who may read orders; a shopper their own (another's is a 404)."""
+    actor: Actor = request.auth
+    authorize(actor, "orders.read", customer_id=customer_id)
+    customer_by_id(customer_id=customer_id)
+    if status == "open":
+        orders = selectors.open_orders_of_customer(customer_id)
+    else:
+        orders = selectors.orders_of_customer(customer_id)
+    return orders_out(list(orders[:50]), actor)
 
 
 @router.get("/orders/{reference}", response=OrderOut, operation_id="get_order")

@@ -27,7 +27,10 @@ class Order(models.Model):
     ordered_at_location = models.ForeignKey(
         "locations.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    total = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(
+        max_digits=12, decimal_places=2, help_text="the lines plus the delivery fee"
+    )
+    delivery_fee = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     currency = models.CharField(max_length=3)
     delivery_address = models.JSONField(default=dict, blank=True)  # personal data
     pickup_code = models.CharField(max_length=6, blank=True)  # personal data: shown once to staff
@@ -42,6 +45,9 @@ class Order(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(delivery_fee__gte=0), name="order_delivery_fee_not_negative"
+            ),
             models.CheckConstraint(
                 condition=~Q(fulfilment_mode__in=["click_and_collect", "reserve_and_collect"])
                 | Q(pickup_location__isnull=False),

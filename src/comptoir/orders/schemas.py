@@ -78,6 +78,7 @@ class OrderOut(Schema):
     pickup_location: str | None
     ordered_at_location: str | None
     total: str
+    delivery_fee: str
     currency: str
     collect_by: datetime | None
     pickup_code: str | None = Field(description="shown to the customer only")

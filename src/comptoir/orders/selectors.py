@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotAuthenticated
@@ -63,6 +63,15 @@ def orders_of_customer(customer_id: int) -> QuerySet[Order]:
     )
 
 
+def open_orders_of_customer(customer_id: int) -> QuerySet[Order]:
+    """Orders still under way: awaiting payment, placed, ready for pickup, or on their way to
+    the store they will be collected in. A parcel gone home is shipping's to follow."""
+    under_way = Q(status__in=["awaiting_payment", "placed", "ready_for_pickup"]) | Q(
+        status="dispatched", pickup_location__isnull=False
+    )
+    return orders_of_customer(customer_id).filter(under_way)
+
+
 def open_lines(order_id: int, *, location_id: int | None = None) -> list[OrderLine]:
     lines = OrderLine.objects.filter(order_id=order_id, status=OrderLine.Status.OPEN)
     if location_id is not None:
@@ -95,6 +104,7 @@ def orders_export(customer_id: int) -> list[dict[str, Any]]:
             "fulfilment_mode": order.fulfilment_mode,
             "status": order.status,
             "total": str(order.total),
+            "delivery_fee": str(order.delivery_fee),
             "currency": order.currency,
             "delivery_address": order.delivery_address,
             "created_at": order.created_at.isoformat(),

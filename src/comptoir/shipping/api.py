@@ -16,6 +16,7 @@ from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import ValidationFailed
 from comptoir.core.idempotency import idempotent
 from comptoir.core.pagination import Page, paginate
+from comptoir.fulfilment.selectors import ready_and_collected
 from comptoir.locations.selectors import location_by_code
 
 from . import selectors
@@ -221,6 +222,7 @@ def _pickup_out(pickup: CarrierPickup) -> dict[str, Any]:
         "status": pickup.status,
         "confirmation": pickup.confirmation,
         "parcels": pickup.parcels,  # type: ignore[attr-defined]
+        "booked_parcels": pickup.booked_parcels,
     }
 
 
@@ -256,10 +258,15 @@ def list_store_parcels(
 @router.get(
     "/tracking/{token}", response=TrackingPageOut, operation_id="get_tracking_page", auth=None
 )
-def get_tracking_page(request: HttpRequest, token: str) -> dict:
+def get_tracking_page(
+    request: HttpRequest,
+    token: str,
+    lang: str | None = Query(None, pattern="^(fr|en)$"),  # noqa: B008 - Ninja's idiom
+) -> dict:
     """What the public tracking page shows, reached by the unguessable link in the customer's
-    messages: no sign-in, no personal data beyond the town."""
-    return selectors.tracking_page(token=token)
+    messages: no sign-in, no personal data beyond the town. Its words are in `lang`, else in
+    the customer's language."""
+    return selectors.tracking_page(token=token, language=lang)
 
 
 def _aware(moment: datetime | None, *, field: str) -> datetime | None:
@@ -284,7 +291,8 @@ def get_shipping_kpis(
     since = _aware(since, field="since") or until - timedelta(days=30)
     delivered = selectors.delivered_between(since=since, until=until)
     figures = delivery_figures(list(delivered.values_list("delivered_at", "late_after")))
-    pickup_hours = hours_between(selectors.ready_and_collected(since=since, until=until))
+    # Shipping sits above fulfilment, so it reads the store tasks' ready and handover times.
+    pickup_hours = hours_between(ready_and_collected(since=since, until=until))
     return {
         "delivered": figures.delivered,
         "on_time_rate": figures.on_time_rate,
@@ -302,7 +310,8 @@ def get_shipping_kpis(
         "notes": [
             "where_is_my_order_contact_share: comptoir records no customer-service contacts yet "
             "(no service app), so this share cannot be measured and is null.",
-            "pickup_time_in_store_hours: from the carrier's 'available for pickup' scan to its "
-            "'delivered' scan, for parcels sent to a store; null without such parcels.",
+            "pickup_time_in_store_hours: mean time from an order set aside (the customer told it "
+            "is ready) to its handover at the counter, for pickup orders collected in the "
+            "period; null without any.",
         ],
     }

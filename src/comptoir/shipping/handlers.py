@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from comptoir.core.outbox import Event
 
+from .services import personal_data
 from .services.shipments import Destination, create_shipment
 
 
@@ -26,3 +27,13 @@ def ship_dispatched_fulfilment(event: Event) -> None:
         dispatch_event_id=event.event_id,
         now=event.occurred_at,
     )
+
+
+def move_shipments_of_merged_profile(event: Event) -> None:
+    personal_data.move_shipments_to_survivor(
+        survivor_id=event.payload["survivor_id"], merged_id=event.payload["merged_id"]
+    )
+
+
+def forget_shipments_of_erased_customer(event: Event) -> None:
+    personal_data.forget_shipments_of(customer_id=event.payload["customer_id"])

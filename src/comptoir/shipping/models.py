@@ -54,6 +54,8 @@ class CarrierPickup(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
     confirmation = models.CharField(max_length=80, blank=True)
     booked_at = models.DateTimeField(null=True, blank=True)
+    # What the carrier was told when booking, and told again each time a parcel joins or leaves.
+    booked_parcels = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -43,6 +43,7 @@ class SwitchCarrierIn(Schema):
 
 class TrackingEventOut(Schema):
     status: str
+    status_text: str = Field("", description="the status in words, in the page's language")
     occurred_at: datetime
     description: str
     place: str
@@ -96,6 +97,7 @@ class PickupOut(Schema):
     status: str
     confirmation: str
     parcels: int
+    booked_parcels: int = Field(description="the count the carrier was last told")
 
 
 class StoreParcelsOut(Schema):
@@ -119,6 +121,9 @@ class HelpStoreOut(Schema):
 
 
 class TrackingPageOut(Schema):
+    language: str = Field(description="fr or en: ?lang=, else the customer's language")
+    status_text: str
+    promise_text: str
     brand: BrandOut
     reference: str
     carrier: str

@@ -9,12 +9,15 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, F, Min, Q, QuerySet
 
+from comptoir.customers.errors import CustomerNotFound
+from comptoir.customers.selectors import contact_details
 from comptoir.locations.domain import GeoPoint
 from comptoir.locations.models import Location
 from comptoir.locations.selectors import nearest_locations
 
 from .domain.carriers import PriceBand, ServiceTerms
 from .domain.tracking import FINAL_STATUSES
+from .domain.words import LANGUAGES, promise_words, status_words
 from .errors import AlertNotFound, CarrierNotFound, ShipmentNotFound
 from .models import Carrier, CarrierPickup, CarrierService, Shipment, ShipmentAlert, TrackingEvent
 
@@ -220,22 +223,6 @@ def alert_counts(*, since: datetime, until: datetime, by: str) -> list[tuple[str
     return [(key, count) for key, count in rows]
 
 
-def ready_and_collected(*, since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
-    """For parcels sent to a store: when the carrier made them available, and when the
-    carrier recorded them delivered (collected), per shipment."""
-    shipments = delivered_between(since=since, until=until).filter(destination_kind="store")
-    ready = dict(
-        TrackingEvent.objects.filter(shipment__in=shipments, status="available_for_pickup")
-        .values_list("shipment_id")
-        .annotate(at=Min("occurred_at"))
-    )
-    return [
-        (ready[pk], delivered_at)
-        for pk, delivered_at in shipments.values_list("pk", "delivered_at")
-        if pk in ready
-    ]
-
-
 def _destination_point(shipment: Shipment) -> GeoPoint | None:
     if shipment.destination_latitude is not None and shipment.destination_longitude is not None:
         return GeoPoint(shipment.destination_latitude, shipment.destination_longitude)
@@ -261,11 +248,38 @@ def _help_store(shipment: Shipment) -> dict[str, Any] | None:
     }
 
 
-def tracking_page(*, token: str) -> dict[str, Any]:
+def tracking_language(shipment: Shipment, requested: str | None) -> str:
+    """The language asked for, else the customer's, else French."""
+    if requested in LANGUAGES:
+        return requested
+    if shipment.customer_id is not None:
+        try:
+            return contact_details(customer_id=shipment.customer_id).language
+        except CustomerNotFound:
+            pass
+    return "fr"
+
+
+def tracking_page(*, token: str, language: str | None = None) -> dict[str, Any]:
     """What the public tracking page shows: branding, status, timeline, promise, the store
-    nearest the destination for help. No personal data beyond the town."""
+    nearest the destination for help, its words in `language` (or the customer's). No personal
+    data beyond the town."""
     shipment = shipment_by_token(token=token)
+    language = tracking_language(shipment, language)
+    events = list(
+        events_of(shipment_id=shipment.pk).values("status", "occurred_at", "description", "place")
+    )
+    for event in events:
+        event["status_text"] = status_words(event["status"], language=language)
     return {
+        "language": language,
+        "status_text": status_words(shipment.status, language=language),
+        "promise_text": promise_words(
+            promised_by=shipment.promised_by,
+            estimated=shipment.estimated_delivery,
+            delivered=shipment.delivered_at is not None,
+            language=language,
+        ),
         "brand": {
             "name": settings.BRAND_NAME,
             "colour": settings.BRAND_COLOUR,
@@ -280,13 +294,45 @@ def tracking_page(*, token: str) -> dict[str, Any]:
         "delivered_at": shipment.delivered_at,
         "destination_city": shipment.destination_city
         or (shipment.destination_location.city if shipment.destination_location else ""),
-        "events": list(
-            events_of(shipment_id=shipment.pk).values(
-                "status", "occurred_at", "description", "place"
-            )
-        ),
+        "events": events,
         "help_store": _help_store(shipment),
     }
+
+
+def shipments_export(customer_id: int) -> list[dict[str, Any]]:
+    """The person's parcels for the GDPR export: where each went, with whom, and its scans."""
+    shipments = (
+        Shipment.objects.filter(customer_id=customer_id)
+        .select_related("carrier", "origin")
+        .prefetch_related("events")
+        .order_by("id")
+    )
+    return [
+        {
+            "reference": shipment.reference,
+            "order_reference": shipment.order_reference,
+            "carrier": shipment.carrier.code,
+            "tracking_number": shipment.tracking_number,
+            "from": shipment.origin.code,
+            "destination": {
+                "kind": shipment.destination_kind,
+                "name": shipment.destination_name,
+                "line1": shipment.destination_line1,
+                "postcode": shipment.destination_postcode,
+                "city": shipment.destination_city,
+                "country": shipment.destination_country,
+            },
+            "promised_by": shipment.promised_by.isoformat(),
+            "status": shipment.status,
+            "delivered_at": shipment.delivered_at.isoformat() if shipment.delivered_at else None,
+            "created_at": shipment.created_at.isoformat(),
+            "events": [
+                {"status": event.status, "occurred_at": event.occurred_at.isoformat()}
+                for event in sorted(shipment.events.all(), key=lambda e: e.occurred_at)
+            ],
+        }
+        for shipment in shipments
+    ]
 
 
 def shipments_of_order(*, order_id: int) -> QuerySet[Shipment]:

@@ -92,7 +92,8 @@ def cancel_order(
         record_event(
             events.ORDER_CANCELLED,
             aggregate=f"order:{order.pk}",
-            payload={**order_keys(order), "reason": reason},
+            # The order's channel, so the customer's timeline files the cancellation under it.
+            payload={**order_keys(order), "reason": reason, "channel": order.channel},
             now=now,
         )
     _void_payment(order_id, now=now)

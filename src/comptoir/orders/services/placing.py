@@ -70,6 +70,9 @@ class OrderRequest:
     ordered_at_location_id: int | None = None
     delivery_address: dict[str, Any] = field(default_factory=dict)
     created_by: str = ""
+    delivery_fee: Decimal = Decimal(
+        "0"
+    )  # the chosen delivery option's price, in the lines' currency
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,9 @@ def place_order(request: OrderRequest, *, now: datetime | None = None) -> Placed
         total, currency = order_total(priced)
     except MixedCurrencies:
         raise _invalid("an order is in one currency", "lines") from None
+    if request.delivery_fee < 0:
+        raise _invalid("a delivery fee is never negative", "delivery_fee")
+    total += request.delivery_fee
     pieces, explanation = _where_from(request, variant_ids)
     reference = new_order_reference()
     psp = provider()
@@ -291,6 +297,7 @@ def _record(
             pickup_location_id=request.pickup_location_id,
             ordered_at_location_id=request.ordered_at_location_id,
             total=total,
+            delivery_fee=request.delivery_fee,
             currency=currency,
             delivery_address=request.delivery_address,
             collect_by=now + RESERVATION_WINDOW if mode in PAID_AT_PICKUP else None,

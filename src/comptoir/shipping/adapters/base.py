@@ -48,6 +48,10 @@ class CarrierAdapter(Protocol):
         self, *, location_code: str, postcode: str, day: date, parcels: int
     ) -> PickupBooking: ...
 
+    def update_pickup(self, *, confirmation: str, parcels: int) -> None:
+        """Tell the carrier how many parcels a booked collection now has."""
+        ...
+
     def poll_tracking(
         self, tracking_number: str, *, since: datetime | None
     ) -> list[TrackingUpdate]:

@@ -61,6 +61,7 @@ class _FakeCarrierState:
         self.parcels: dict[str, ParcelRequest] = {}
         self.cancelled: set[str] = set()
         self.pickups: list[tuple[str, date, int]] = []
+        self.pickup_updates: list[tuple[str, int]] = []
         self.scans: dict[str, list[dict[str, Any]]] = defaultdict(list)
 
     def reset(self) -> None:
@@ -68,6 +69,7 @@ class _FakeCarrierState:
             self.parcels.clear()
             self.cancelled.clear()
             self.pickups.clear()
+            self.pickup_updates.clear()
             self.scans.clear()
 
 
@@ -123,6 +125,10 @@ class FakeCarrier:
         with STATE.lock:
             STATE.pickups.append((location_code, day, parcels))
         return PickupBooking(confirmation=f"PU-{location_code}-{day:%Y%m%d}", day=day)
+
+    def update_pickup(self, *, confirmation: str, parcels: int) -> None:
+        with STATE.lock:
+            STATE.pickup_updates.append((confirmation, parcels))
 
     def poll_tracking(
         self, tracking_number: str, *, since: datetime | None

@@ -163,6 +163,8 @@ def create_shipment(
         if dispatch_event_id is not None:  # a concurrent twin made it first
             return Shipment.objects.get(dispatch_event_id=dispatch_event_id)
         raise
+    if shipment.pickup_id is not None:
+        tell_carrier_parcel_count(pickup_id=shipment.pickup_id)
     return shipment
 
 
@@ -190,6 +192,7 @@ def switch_carrier(*, shipment_id: int, service_id: int, now: datetime | None = 
     if service.pk == shipment.service_id:
         return shipment
     old_carrier, old_number = shipment.carrier, shipment.tracking_number
+    old_pickup_id = shipment.pickup_id
     label = adapter_for(service.carrier.adapter, carrier_code=service.carrier.code).create_shipment(
         _parcel(shipment, service)
     )
@@ -209,7 +212,26 @@ def switch_carrier(*, shipment_id: int, service_id: int, now: datetime | None = 
             now=now,
         )
     adapter_for(old_carrier.adapter, carrier_code=old_carrier.code).cancel_shipment(old_number)
+    for pickup_id in {old_pickup_id, shipment.pickup_id} - {None}:
+        tell_carrier_parcel_count(pickup_id=pickup_id)
     return shipment
+
+
+def tell_carrier_parcel_count(*, pickup_id: int) -> int:
+    """A booked collection whose parcels changed (one joined, one switched carrier): the
+    carrier is told the new count, so it comes with room for all of them. Nothing to say of a
+    collection not booked yet: the booking will count them. Returns the count."""
+    pickup = CarrierPickup.objects.select_related("carrier").get(pk=pickup_id)
+    parcels = pickup.shipments.count()
+    if pickup.status != CarrierPickup.Status.BOOKED or parcels == pickup.booked_parcels:
+        return parcels
+    # Outside any transaction: the carrier's answer holds no lock. Two parcels joining at once
+    # both count after their commit, so the last word the carrier hears counts both.
+    adapter_for(pickup.carrier.adapter, carrier_code=pickup.carrier.code).update_pickup(
+        confirmation=pickup.confirmation, parcels=parcels
+    )
+    CarrierPickup.objects.filter(pk=pickup.pk).update(booked_parcels=parcels)
+    return parcels
 
 
 def book_pickups(*, day: date, now: datetime | None = None) -> int:
@@ -231,6 +253,9 @@ def book_pickups(*, day: date, now: datetime | None = None) -> int:
         booked += CarrierPickup.objects.filter(
             pk=pickup.pk, status=CarrierPickup.Status.PLANNED
         ).update(
-            status=CarrierPickup.Status.BOOKED, confirmation=booking.confirmation, booked_at=now
+            status=CarrierPickup.Status.BOOKED,
+            confirmation=booking.confirmation,
+            booked_at=now,
+            booked_parcels=parcels,
         )
     return booked

@@ -6,7 +6,19 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from comptoir.accounts.tests.factories import make_staff
+from comptoir.core import clock
+from comptoir.customers.tests.factories import make_shopper
+from comptoir.fulfilment.models import StoreTask
+from comptoir.fulfilment.services import hand_over, mark_ready
 from comptoir.locations.tests.factories import make_store
+from comptoir.orders.models import Order
+from comptoir.orders.tests.factories import (
+    deliver_events,
+    make_jackets,
+    make_location,
+    order_body,
+    stock,
+)
 from comptoir.shipping.domain.tracking import TrackingStatus
 from comptoir.shipping.tests.factories import a_scan, make_carriers, make_shipment, signed
 
@@ -48,3 +60,31 @@ def test_a_date_out_of_range_is_a_field_error_not_a_crash(client):
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "query.until"
+
+
+def test_pickup_time_in_store_runs_from_ready_to_handed_over(client):
+    store = make_location("lyon-bellecour", city="Lyon")
+    make_jackets()
+    stock("JACKET-TRAIL-S", store, 2)
+    client.force_login(make_shopper().user)
+    for _ in range(2):
+        placed = client.post("/api/v1/orders", order_body(), content_type="application/json")
+        assert placed.status_code == 201, placed.json()
+    deliver_events()
+    ready_at = clock.now()
+    for task, hours in zip(StoreTask.objects.order_by("id"), (3, 5), strict=True):
+        mark_ready(task_id=task.pk, now=ready_at)
+        code = Order.objects.get(pk=task.order_id).pickup_code
+        hand_over(task_id=task.pk, pickup_code=code, now=ready_at + timedelta(hours=hours))
+    client.force_login(make_staff("operations"))
+
+    window = {"since": (ready_at - timedelta(days=1)).isoformat()}
+    kpis = client.get(
+        "/api/v1/shipping/kpis", {**window, "until": (ready_at + timedelta(days=1)).isoformat()}
+    ).json()
+    empty = client.get(
+        "/api/v1/shipping/kpis", {**window, "until": (ready_at + timedelta(hours=4)).isoformat()}
+    ).json()
+
+    assert kpis["pickup_time_in_store_hours"] == 4.0
+    assert empty["pickup_time_in_store_hours"] == 3.0  # the second was collected after "until"

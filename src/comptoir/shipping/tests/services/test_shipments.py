@@ -115,3 +115,30 @@ def test_a_parcel_the_carrier_already_moved_cannot_be_switched():
 
     with pytest.raises(CarrierSwitchRefused):
         switch_carrier(shipment_id=shipment.pk, service_id=express.pk)
+
+
+@pytest.mark.django_db
+def test_a_parcel_joining_a_booked_pickup_updates_the_count_the_carrier_was_given():
+    make_carriers()
+    lyon = make_store("lyon-part-dieu")
+    tuesday = MONDAY + timedelta(days=1)
+    first = make_shipment(lyon, promised_by=date(2026, 3, 9), now=tuesday)
+    make_shipment(lyon, promised_by=date(2026, 3, 9), now=tuesday)
+    STATE.reset()
+    assert book_pickups(day=date(2026, 3, 4)) == 1
+    pickup = CarrierPickup.objects.get()
+    assert pickup.booked_parcels == 2
+
+    make_shipment(lyon, promised_by=date(2026, 3, 9), now=tuesday)  # joins Wednesday's pickup
+    switch_carrier(
+        shipment_id=first.pk,
+        service_id=CarrierService.objects.get(carrier__code="rapidpost").pk,
+        now=tuesday,
+    )
+
+    pickup.refresh_from_db()
+    assert (pickup.status, pickup.shipments.count(), pickup.booked_parcels) == ("booked", 2, 2)
+    assert STATE.pickup_updates == [
+        (pickup.confirmation, 3),  # the third parcel joined
+        (pickup.confirmation, 2),  # the first left with another carrier
+    ]

@@ -1,0 +1,193 @@
+"""Options to a home: parcels (standard, express, a time slot), same day, from a store."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from comptoir.locations.domain import GeoPoint, haversine_km
+from comptoir.locations.selectors import location_list
+from comptoir.orders.domain import FulfilmentMode
+
+from ..domain.promise import (
+    SameDayStore,
+    delivery_slots,
+    home_delivery_date,
+    same_day_delivery,
+)
+from ..domain.sourcing import STORE, CandidateLocation, Destination, source_order
+from ..offers import (
+    HOME_EXPRESS,
+    HOME_STANDARD,
+    HOME_TIME_SLOT,
+    SAME_DAY,
+    SHIP_FROM_STORE,
+)
+from .model import (
+    Context,
+    DeliveryOption,
+    Place,
+    Slot,
+    all_from,
+    codes,
+    covers,
+    day_words,
+    missing,
+    pieces_of,
+)
+
+
+def _shipping_store_ids(candidates: list[CandidateLocation]) -> set[int]:
+    stores = [c.location_id for c in candidates if c.kind == STORE]
+    if not stores:
+        return set()
+    offering = location_list().filter(pk__in=stores, services__service="ship_from_store")
+    return set(offering.values_list("pk", flat=True))
+
+
+def home_options(context: Context, place: Place) -> list[DeliveryOption]:
+    shipping = _shipping_store_ids(context.candidates)
+    candidates = [
+        replace(c, ships_from_store=c.location_id in shipping) if c.kind == STORE else c
+        for c in context.candidates
+    ]
+    destination = Destination.home(place.point.latitude, place.point.longitude)
+    home = FulfilmentMode.HOME_DELIVERY
+    options: list[DeliveryOption] = []
+    plan = source_order(context.lines, destination, candidates)
+    if plan.unsourced:
+        reason = missing(plan.unsourced)
+        options += [context.unavailable(c, home, reason) for c in (HOME_STANDARD, HOME_EXPRESS)]
+        options.append(context.unavailable(HOME_TIME_SLOT, home, reason))
+    else:
+        options += _parcel_options(context, plan.assignments, plan.location_ids)
+    options.append(_same_day(context, place, candidates))
+    options.append(_ship_from_store(context, destination, candidates))
+    return options
+
+
+def _arrival(context: Context, location_ids: tuple[int, ...], code: str) -> tuple[date, int]:
+    """The date the last parcel arrives, and the location it leaves from."""
+    carrier = context.carrier(code)
+    context.sites.load(location_ids)
+    dates = {
+        location_id: home_delivery_date(
+            now=context.now, dispatch=context.dispatch_rules(location_id), carrier=carrier
+        )
+        for location_id in location_ids
+    }
+    last = max(location_ids, key=lambda pk: (dates[pk], pk))
+    return dates[last], last
+
+
+def _parcel_options(
+    context: Context, assignments: tuple, location_ids: tuple[int, ...]
+) -> list[DeliveryOption]:
+    home = FulfilmentMode.HOME_DELIVERY
+    pieces, sources = pieces_of(assignments), codes(context, location_ids)
+    options = []
+    for code in (HOME_STANDARD, HOME_EXPRESS):
+        arrives, _ = _arrival(context, location_ids, code)
+        options.append(
+            context.option(
+                code,
+                home,
+                promised_date=arrives,
+                promise=f"delivered on {day_words(arrives)}",
+                from_locations=sources,
+                pieces=pieces,
+            )
+        )
+    arrives, last = _arrival(context, location_ids, HOME_TIME_SLOT)
+    slots = delivery_slots(
+        now=context.now,
+        dispatch=context.dispatch_rules(last),
+        carrier=context.carrier(HOME_TIME_SLOT),
+        slots=context.offers.slots,
+        days=context.offers.slot_days,
+    )
+    options.append(
+        context.option(
+            HOME_TIME_SLOT,
+            home,
+            promised_date=arrives,
+            promise=f"delivered in the slot you choose, from {day_words(arrives)}",
+            from_locations=sources,
+            slots=tuple(Slot(s.starts_at, s.ends_at) for s in slots),
+            pieces=pieces,
+        )
+    )
+    return options
+
+
+def _same_day(
+    context: Context, place: Place, candidates: list[CandidateLocation]
+) -> DeliveryOption:
+    mode = FulfilmentMode.SHIP_FROM_STORE
+    offers = context.offers
+    near = []
+    for candidate in candidates:
+        if candidate.kind != STORE or not candidate.ships_from_store:
+            continue
+        distance = haversine_km(place.point, GeoPoint(candidate.latitude, candidate.longitude))
+        has_all = covers(candidate.available, context.lines)
+        if distance <= offers.same_day_max_km and has_all:
+            near.append((candidate.location_id, distance))
+    context.sites.load(pk for pk, _ in near)
+    stores = [
+        SameDayStore(
+            location_id=pk,
+            hours=context.sites.get(pk).hours,
+            cut_off=offers.same_day_cut_off,
+            distance_km=distance,
+            has_stock=True,
+        )
+        for pk, distance in near
+    ]
+    promise = same_day_delivery(
+        now=context.now,
+        stores=stores,
+        max_distance_km=offers.same_day_max_km,
+        delivered_by=offers.same_day_delivered_by,
+    )
+    if promise is None:
+        reason = (
+            f"No store within {offers.same_day_max_km:g} km has every item and is still before "
+            f"its same-day cut-off ({offers.same_day_cut_off:%H:%M})."
+            if near
+            else f"No store within {offers.same_day_max_km:g} km has every item in stock."
+        )
+        return context.unavailable(SAME_DAY, mode, reason)
+    site = context.sites.get(promise.location_id)
+    local = promise.delivered_by.astimezone(ZoneInfo(site.hours.timezone))
+    return context.option(
+        SAME_DAY,
+        mode,
+        promised_date=local.date(),
+        ready_by=promise.delivered_by,
+        promise=f"delivered today by {local:%H:%M} from {site.name}",
+        from_locations=(site.code,),
+        pieces=all_from(context.lines, site.id),
+    )
+
+
+def _ship_from_store(
+    context: Context, destination: Destination, candidates: list[CandidateLocation]
+) -> DeliveryOption:
+    mode = FulfilmentMode.SHIP_FROM_STORE
+    stores = [c for c in candidates if c.kind == STORE and c.ships_from_store]
+    plan = source_order(context.lines, destination, stores)
+    if not stores or plan.unsourced:
+        return context.unavailable(
+            SHIP_FROM_STORE, mode, "No store that ships parcels has every item in stock."
+        )
+    arrives, _ = _arrival(context, plan.location_ids, SHIP_FROM_STORE)
+    return context.option(
+        SHIP_FROM_STORE,
+        mode,
+        promised_date=arrives,
+        promise=f"delivered on {day_words(arrives)}",
+        from_locations=codes(context, plan.location_ids),
+        pieces=pieces_of(plan.assignments),
+    )

@@ -1,0 +1,242 @@
+"""The shapes of delivery options, and what every option reads: places, sites, offers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from comptoir.core.errors import ValidationFailed
+from comptoir.locations.domain import ClosureDay, GeoPoint, WeeklyRange
+from comptoir.locations.errors import LocationNotFound
+from comptoir.locations.geocoding import place_for_postcode
+from comptoir.locations.models import Closure, Location
+from comptoir.locations.selectors import location_by_code, location_list
+
+from ..domain.promise import (
+    MONTHS,
+    WEEKDAYS,
+    CarrierService,
+    DispatchRules,
+    OpeningHours,
+)
+from ..domain.sourcing import STORE, CandidateLocation, OrderLine
+from ..offers import (
+    RESERVE_AND_COLLECT,
+    DeliveryOffers,
+)
+
+ONLINE, AT_PICKUP = "online", "at_pickup"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the goods go: a home (a point) or a pickup store."""
+
+    kind: str  # "home" | "store"
+    label: str
+    point: GeoPoint
+    store_id: int | None = None
+
+
+def store_place(code: str, *, field_name: str) -> Place:
+    """The pickup store a shopper named; an unknown or closed-down one is a field error."""
+    try:
+        location = location_by_code(code=code)
+    except LocationNotFound:
+        location = None
+    if location is None or not location.is_active or location.kind != "store":
+        raise ValidationFailed(
+            f"No store has the code {code!r}.",
+            errors=[{"field": field_name, "message": "unknown store"}],
+        )
+    point = GeoPoint(float(location.latitude), float(location.longitude))
+    return Place("store", location.name, point, location.pk)
+
+
+def home_place(
+    *, point: GeoPoint | None, postcode: str | None, point_field: str, postcode_field: str
+) -> Place:
+    """A home: its coordinates when known, else the centre of its French postcode."""
+    if point is not None:
+        return Place("home", f"{point.latitude:.5f},{point.longitude:.5f}", point)
+    found = place_for_postcode(postcode or "")
+    if found is None:
+        field_name = postcode_field if postcode is not None else point_field
+        raise ValidationFailed(
+            f"No French postcode {postcode!r} is known."
+            if postcode is not None
+            else "Where does it go?",
+            errors=[{"field": field_name, "message": "unknown French postcode"}],
+        )
+    return Place("home", found.label, found.point)
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Units of one SKU taken from one location, as the order will hold them."""
+
+    sku: str
+    quantity: int
+    location_id: int
+
+
+@dataclass(frozen=True)
+class DeliveryOption:
+    code: str
+    label: str
+    fulfilment_mode: str
+    available: bool
+    reason: str | None
+    price: Decimal
+    currency: str
+    paid: str  # ONLINE | AT_PICKUP
+    promised_date: date | None = None
+    ready_by: datetime | None = None
+    held_until: datetime | None = None
+    promise: str | None = None
+    store_code: str | None = None
+    from_locations: tuple[str, ...] = ()
+    slots: tuple[Slot, ...] = ()
+    pieces: tuple[Piece, ...] = field(default=(), repr=False)  # for checkout, never shown
+
+
+@dataclass(frozen=True)
+class Site:
+    """A location as the promise rules need it."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    point: GeoPoint
+    hours: OpeningHours
+    services: dict[str, int]  # service -> pickup lead minutes
+
+    @property
+    def has_hours(self) -> bool:
+        return bool(self.hours.weekly)
+
+
+class Sites:
+    """Locations with their hours, closures and services, read in batches: four queries for
+    the first batch asked, whatever its size, and none for a location read before."""
+
+    def __init__(self, now: datetime) -> None:
+        self._by_id: dict[int, Site] = {}
+        self._now = now
+
+    def get(self, location_id: int) -> Site:
+        self.load([location_id])
+        return self._by_id[location_id]
+
+    def load(self, location_ids: Iterable[int]) -> None:
+        unread = sorted(set(location_ids) - self._by_id.keys())
+        if not unread:
+            return
+        # UTC's date minus two days is at or before yesterday in every zone: every closure
+        # that can still matter.
+        since = self._now.date() - timedelta(days=2)
+        locations = (
+            location_list()
+            .filter(pk__in=unread)
+            .prefetch_related(
+                "opening_hours",
+                "services",
+                Prefetch("closures", queryset=Closure.objects.filter(date__gte=since)),
+            )
+        )
+        for location in locations:
+            self._by_id[location.pk] = _site(location)
+
+
+def _site(location: Location) -> Site:
+    return Site(
+        id=location.pk,
+        code=location.code,
+        name=location.name,
+        kind=location.kind,
+        point=GeoPoint(float(location.latitude), float(location.longitude)),
+        hours=OpeningHours(
+            weekly=tuple(
+                WeeklyRange(h.weekday, h.opens, h.closes) for h in location.opening_hours.all()
+            ),
+            closures=tuple(ClosureDay(c.date, c.opens, c.closes) for c in location.closures.all()),
+            timezone=location.timezone,
+        ),
+        services={s.service: s.pickup_lead_minutes for s in location.services.all()},
+    )
+
+
+@dataclass
+class Context:
+    lines: list[OrderLine]
+    candidates: list[CandidateLocation]
+    offers: DeliveryOffers
+    now: datetime
+    sites: Sites
+
+    def option(self, code: str, mode: str, **values: object) -> DeliveryOption:
+        offer = self.offers[code]
+        paid = AT_PICKUP if code == RESERVE_AND_COLLECT else ONLINE
+        values.setdefault("available", True)
+        values.setdefault("reason", None)
+        return DeliveryOption(
+            code=code,
+            label=offer.label,
+            fulfilment_mode=mode,
+            price=offer.price,
+            currency=self.offers.currency,
+            paid=paid,
+            **values,  # type: ignore[arg-type]
+        )
+
+    def unavailable(self, code: str, mode: str, reason: str) -> DeliveryOption:
+        return self.option(code, mode, available=False, reason=reason)
+
+    def dispatch_rules(self, location_id: int) -> DispatchRules:
+        site = self.sites.get(location_id)
+        if site.kind == STORE:
+            # A store hands parcels over on the days it opens (no hours known: weekdays).
+            hours = site.hours if site.has_hours else None
+            return DispatchRules(self.offers.store_cut_off, site.hours.timezone, hours=hours)
+        return DispatchRules(self.offers.warehouse_cut_off, site.hours.timezone)
+
+    def carrier(self, code: str) -> CarrierService:
+        return CarrierService(code, self.offers[code].transit_days)
+
+
+def missing(lines: tuple[OrderLine, ...]) -> str:
+    named = ", ".join(f"{line.sku} ×{line.quantity}" for line in lines)
+    return f"Not in stock anywhere that can send it: {named}."
+
+
+def covers(available: dict[str, int], lines: list[OrderLine]) -> bool:
+    return all(available.get(line.sku, 0) >= line.quantity for line in lines)
+
+
+def all_from(lines: list[OrderLine], location_id: int) -> tuple[Piece, ...]:
+    return tuple(Piece(line.sku, line.quantity, location_id) for line in lines)
+
+
+def pieces_of(plan_assignments: tuple) -> tuple[Piece, ...]:
+    return tuple(Piece(a.sku, a.quantity, a.location_id) for a in plan_assignments)
+
+
+def codes(context: Context, location_ids: tuple[int, ...]) -> tuple[str, ...]:
+    context.sites.load(location_ids)
+    return tuple(context.sites.get(pk).code for pk in location_ids)
+
+
+def day_words(day: date) -> str:
+    # Names from the promise's tables, not strftime: the process locale must not change them.
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
