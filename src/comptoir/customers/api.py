@@ -14,7 +14,7 @@ from comptoir.core.idempotency import idempotent
 from comptoir.locations.selectors import location_by_code, location_list
 
 from . import selectors, services
-from .domain import IN_STORE_HOURS, entrance_qr_payload, entrance_qr_svg
+from .domain import entrance_qr_payload, entrance_qr_svg
 from .errors import CustomerNotFound, InvalidCredentials
 from .schemas import (
     CheckInIn,

@@ -19,8 +19,6 @@ class Purpose(StrEnum):
 
 
 PURPOSES = frozenset(purpose.value for purpose in Purpose)
-# A check-in older than this is a past visit, not someone in the store now (API and pages).
-IN_STORE_HOURS = 3
 
 
 class IdentityKind(StrEnum):

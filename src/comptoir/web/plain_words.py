@@ -26,6 +26,9 @@ MESSAGES = {
     "handoff-code-not-found": _("No open cart has this code: it may have expired (30 minutes)."),
     "cart-not-found": _("There is no such cart."),
     "order-not-found": _("There is no such order."),
+    "delivery-option-unavailable": _(
+        "This way of delivery is not possible for your cart now: choose another one."
+    ),
     "wrong-pickup-code": _(
         "This pickup code does not match: check it with the customer. Nothing was handed over."
     ),

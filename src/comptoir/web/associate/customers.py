@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 
 from comptoir.core import clock
 from comptoir.core.access import authorize
-from comptoir.customers.domain import IN_STORE_HOURS
 from comptoir.customers.selectors import (
+    IN_STORE_HOURS,
     consents_in_force,
     customer_by_id,
     customer_id_by_identity,

@@ -1,8 +1,8 @@
-"""Checkout: the cart becomes an order through orders.services.place_order, as from the API.
+"""Checkout: the cart becomes an order through fulfilment's `check_out`, as from the API.
 
-Where each line's units come from is the order service's to decide: the pickup store for the
-collect modes, else the sourcing engine. The page only sends the address with its point
-(found from the postcode), which the engine measures distances from.
+The service computes the delivery options again, places the order from the chosen one and
+closes the cart in one transaction; the page only parses the form (an address with the point
+of its postcode) and says what went wrong.
 """
 
 from __future__ import annotations
@@ -16,17 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from comptoir.carts.selectors import cart_view
-from comptoir.carts.services import set_line_quantity
 from comptoir.core.access import authorize
 from comptoir.core.errors import DomainError
 from comptoir.customers.selectors import customer_by_id
-from comptoir.locations.selectors import location_by_code, location_list, search_origin
-from comptoir.orders.services.placing import (
-    LineRequest,
-    OrderRequest,
-    PaymentRequest,
-    place_order,
-)
+from comptoir.fulfilment.checkout import CheckoutRequest, check_out
+from comptoir.locations.selectors import location_list, search_origin
+from comptoir.orders.services.placing import PaymentRequest
 
 from ..access import actor_of
 from ..plain_words import plain_words
@@ -54,37 +49,38 @@ def checkout(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            placed = place_order(_order_request(form.cleaned_data, view, actor))
+            done = check_out(_checkout_request(form.cleaned_data, view, actor))
         except DomainError as error:
             form.add_error(None, plain_words(error)[0])
         else:
-            for line in view.lines:  # ordered: the cart is empty again
-                set_line_quantity(cart_id=view.id, sku=line.sku, quantity=0)
+            reference = done.placed.order.reference
             messages.success(
-                request,
-                _("Thank you: your order %(ref)s is placed.") % {"ref": placed.order.reference},
+                request, _("Thank you: your order %(ref)s is placed.") % {"ref": reference}
             )
-            return redirect("shop:order", reference=placed.order.reference)
+            return redirect("shop:order", reference=reference)
     return render(request, "web/shop/checkout.html", {"form": form, "cart": view})
 
 
-def _order_request(data: dict[str, Any], view: Any, actor: Any) -> OrderRequest:
+# The page's choices and the checkout's delivery options (home delivery: the standard one).
+OPTIONS = {"home_delivery": "home_standard"}
+
+
+def _checkout_request(data: dict[str, Any], view: Any, actor: Any) -> CheckoutRequest:
     mode = data["mode"]
-    store = location_by_code(code=data["store"]) if mode in PICKUP_MODES else None
     address: dict[str, Any] = {}
     if mode not in PICKUP_MODES:
         point = search_origin(postcode=data["postcode"]).point
         address = {key: data[key] for key in ("name", "line1", "postcode", "city")}
         address.update(country="FR", lat=point.latitude, lon=point.longitude)
-    return OrderRequest(
-        channel=CHANNEL,
-        fulfilment_mode=mode,
-        lines=[LineRequest(line.sku, line.quantity) for line in view.lines],
+    return CheckoutRequest(
+        cart_id=view.id,
+        customer_id=actor.customer_id,
+        option=OPTIONS.get(mode, mode),
         payment=PaymentRequest(
             "at_pickup" if mode == "reserve_and_collect" else "card", data["card_token"]
         ),
-        customer_id=actor.customer_id,
-        pickup_location_id=store.pk if store else None,
+        channel=CHANNEL,
+        store_code=data["store"] if mode in PICKUP_MODES else None,
         delivery_address=address,
         created_by=actor.caller_key,
     )

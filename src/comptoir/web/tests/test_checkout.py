@@ -29,7 +29,6 @@ def jean() -> Client:
     [
         pytest.param("reserve_and_collect", {}, id="reserve_and_collect"),
         pytest.param("click_and_collect", {"card_token": "tok_visa"}, id="click_and_collect"),
-        pytest.param("ship_to_store", {"card_token": "tok_visa"}, id="ship_to_store"),
         pytest.param(
             "home_delivery", {"card_token": "tok_visa", **ADDRESS, "city": "Lyon"}, id="home"
         ),
@@ -45,8 +44,8 @@ def test_the_cart_becomes_an_order_in_each_fulfilment_mode(jean, mode, extra):
 
     answer = jean.post("/checkout/", {"mode": mode, "store": "lyon-part-dieu", **extra})
 
+    assert answer.status_code == 302, unescape(answer.content.decode())[-2500:]
     [order] = Order.objects.exclude(pk__in=before)
-    assert answer.status_code == 302, unescape(answer.content.decode())[-2000:]
     assert answer["Location"] == f"/account/orders/{order.reference}/"
     assert (order.fulfilment_mode, order.channel) == (mode, "web")
     assert [line.sku for line in order.lines.all()] == ["JACKET-TRAIL-M"]
@@ -71,3 +70,16 @@ def test_a_delivery_without_an_address_names_each_missing_field(jean):
 
     assert unescape(answer.content.decode()).count("Nécessaire pour une livraison") == 4
     assert Order.objects.count() == before
+
+
+def test_an_option_not_possible_now_is_refused_in_plain_words_and_the_cart_stays(jean):
+    """Lyon has the jacket on its shelf: shipping one there is not on offer (collect it)."""
+    before = Order.objects.count()
+
+    answer = jean.post(
+        "/checkout/", {"mode": "ship_to_store", "store": "lyon-part-dieu", "card_token": "tok_visa"}
+    )
+
+    assert "pas possible pour votre panier" in unescape(answer.content.decode())
+    assert Order.objects.count() == before
+    assert "JACKET-TRAIL-M" in jean.get("/cart/").content.decode()
