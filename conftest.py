@@ -3,6 +3,8 @@
 import pytest
 from django.db import connection
 
+from comptoir.core.lookups import forget_all
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if connection.vendor == "postgresql":
@@ -15,3 +17,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
+
+
+@pytest.fixture(autouse=True)
+def _forget_remembered_lookups():
+    """Each test's rows come back under new ids: per-process lookups start empty."""
+    forget_all()
+    yield
+    forget_all()

@@ -67,7 +67,7 @@ def stock_everywhere() -> list[str]:
 
 def order_statements(location_code: str) -> int:
     """Statements one 3-line order sends through the service, BEGIN/COMMIT not counted (as for
-    hold_sql_statements); the savepoint around the holds is counted: two real round trips."""
+    hold_sql_statements); a savepoint, if any, is counted: two real round trips."""
     location_id = Location.objects.get(code=location_code).pk
     request = OrderRequest(
         channel="web",

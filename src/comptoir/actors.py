@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from comptoir.accounts.selectors import active_token, staff_grant_for_user
+from comptoir.accounts.selectors import staff_grant_for_user, token_holder
 from comptoir.core.access import ANONYMOUS, Actor, Role
 from comptoir.customers.selectors import customer_id_for_user
 
 
 def actor_for_token(raw_token: str) -> Actor:
-    token = active_token(raw_token)
-    return Actor(token_id=token.pk, scopes=frozenset(token.scopes))
+    holder = token_holder(raw_token)
+    return Actor(token_id=holder.token_id, scopes=holder.scopes)
 
 
 def actor_for_session(request: HttpRequest) -> Actor:

@@ -8,12 +8,17 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from comptoir.core.access import Role
+from comptoir.core.lookups import LookupCache
 
 from .domain import hash_token
 from .errors import UnknownApiToken
 from .models import ApiToken, StaffMember
 
 STORE_SCOPED_ROLES = {StaffMember.Role.ASSOCIATE}
+# A revoked token is refused at once by the process that revoked it, and by every other
+# process within this time (docs/operations.md, "API tokens").
+TOKEN_CACHE_SECONDS = 10.0
+_token_holders = LookupCache("api tokens", ttl_seconds=TOKEN_CACHE_SECONDS, max_entries=10_000)
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,27 @@ def active_token(raw: str) -> ApiToken:
     if token is None:
         raise UnknownApiToken("This API token is unknown or has been revoked.")
     return token
+
+
+@dataclass(frozen=True)
+class TokenHolder:
+    token_id: int
+    scopes: frozenset[str]
+
+
+def token_holder(raw: str) -> TokenHolder:
+    """The active token's id and scopes, remembered by its hash for TOKEN_CACHE_SECONDS."""
+    secret_hash = hash_token(raw)
+    holder = _token_holders.get(secret_hash)
+    if holder is None:
+        token = active_token(raw)
+        holder = TokenHolder(token.pk, frozenset(token.scopes))
+        _token_holders.put_many({secret_hash: holder})
+    return holder
+
+
+def forget_token(token_id: int) -> None:
+    _token_holders.forget_where(lambda holder: holder.token_id == token_id)
 
 
 def team_of_location(*, location_id: int) -> QuerySet[StaffMember]:

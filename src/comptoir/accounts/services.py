@@ -11,6 +11,7 @@ from comptoir.core.access import ALL_PERMISSIONS
 from .domain import make_token
 from .errors import ApiTokenNotFound, UnknownScope
 from .models import ApiToken, StaffMember
+from .selectors import forget_token
 
 User = get_user_model()
 
@@ -68,6 +69,9 @@ def revoke_api_token(*, token_id: int) -> ApiToken:
     updated = ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(
         revoked_at=clock.now()
     )
+    # Forgotten now, and again once committed: a request in between cannot re-remember it.
+    forget_token(token_id)
+    transaction.on_commit(lambda: forget_token(token_id))
     if not updated and not ApiToken.objects.filter(pk=token_id).exists():
         raise ApiTokenNotFound("No such API token.")
     return ApiToken.objects.get(pk=token_id)

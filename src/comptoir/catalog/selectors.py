@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from comptoir.core.channels import CHANNEL_CODES
+from comptoir.core.lookups import LookupCache
 from comptoir.core.pagination import paginate
 
 from .domain import PriceRule, ResolvedPrice, resolve_price
@@ -28,6 +29,23 @@ from .models import Category, ChannelListing, ImportJob, Price, Product, Product
 def variant_ids_for_skus(skus: list[str]) -> dict[str, int]:
     """SKU → variant id for the SKUs that exist (unknown ones are simply absent)."""
     return dict(Variant.objects.filter(sku__in=skus).values_list("sku", "pk"))
+
+
+# A SKU names one variant for good: nothing renames a SKU or deletes a variant (its stock,
+# prices and order lines protect it), so remembering the pair is safe; the time-to-live only
+# bounds an edit made by hand in SQL.
+_variant_ids = LookupCache("sku -> variant id", ttl_seconds=300.0)
+
+
+def variant_ids_for_skus_remembered(skus: list[str]) -> dict[str, int]:
+    """As `variant_ids_for_skus`, for the few SKUs of a hot request: per-process memory."""
+    found = _variant_ids.get_many(skus)
+    missing = [sku for sku in skus if sku not in found]
+    if missing:
+        fresh = variant_ids_for_skus(missing)
+        _variant_ids.put_many(fresh)
+        found |= fresh
+    return found
 
 
 def variants_of_product(slug: str) -> dict[str, int]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import timedelta
 from functools import partial, wraps
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 
 from . import clock
@@ -49,18 +50,27 @@ def _fingerprint(request: HttpRequest) -> str:
 
 
 def _begin(caller: str, key: str, fingerprint: str) -> tuple[IdempotencyRecord, bool]:
+    """Claim the key: one INSERT on the happy path. A record past RETENTION is deleted only
+    when the key is met again (a caller reusing an old key), then claimed afresh."""
     now = clock.now()
-    IdempotencyRecord.objects.filter(
-        caller=caller, key=key, created_at__lt=now - RETENTION
-    ).delete()
-    try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
-                caller=caller, key=key, request_fingerprint=fingerprint, created_at=now
-            )
-        return record, True
-    except IntegrityError:
-        return IdempotencyRecord.objects.get(caller=caller, key=key), False
+    for _ in range(2):
+        try:
+            # Alone, the INSERT is its own transaction (no BEGIN/COMMIT round trips); inside
+            # a caller's transaction, a savepoint lets the conflict be caught.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                record = IdempotencyRecord.objects.create(
+                    caller=caller, key=key, request_fingerprint=fingerprint, created_at=now
+                )
+            return record, True
+        except IntegrityError:
+            existing = IdempotencyRecord.objects.filter(caller=caller, key=key).first()
+            if existing is not None and existing.created_at >= now - RETENTION:
+                return existing, False
+            if existing is not None:
+                IdempotencyRecord.objects.filter(
+                    pk=existing.pk, created_at__lt=now - RETENTION
+                ).delete()
+    return IdempotencyRecord.objects.get(caller=caller, key=key), False
 
 
 def _replay(record: IdempotencyRecord) -> HttpResponse:

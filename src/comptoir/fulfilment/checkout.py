@@ -160,6 +160,7 @@ def check_out(request: CheckoutRequest, *, now: datetime | None = None) -> Check
                 delivery_address=_address(request, place),
                 created_by=request.created_by,
                 delivery_fee=option.price,
+                delivery_option=option.code,
             ),
             now=now,
         )

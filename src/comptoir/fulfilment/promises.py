@@ -1,108 +1,85 @@
-"""The promise made to the customer when an order is placed, from
-`comptoir.fulfilment.domain.promise`: the dispatch location's cut-off and days, the carrier's
-business days, the pickup store's opening hours and lead time.
-
-Computed once, from the moment the order was placed (not when a worker gets to it), and kept
-on the order's store tasks: the ship task keeps the date its parcel is promised by (which
+"""The promise kept on an order's store tasks, made from the moment the order was placed (not
+when a worker gets to it) with the same offers and rules the delivery options showed
+(`offers.delivery_offers`, `options.model.dispatch_rules`), so that what the task keeps is what
+the shopper was told: the ship task keeps the day its parcel is due (which
 `fulfilment.dispatched` carries to shipping, whose late-parcel alert measures against it); the
 set-aside task's deadline is when the store promised it ready.
 
-The carrier is not known before dispatch (shipping chooses it, and fulfilment may not read
-shipping), so the promise assumes the standard service below; shipping then picks the cheapest
-service that keeps it.
+The option the shopper chose (`Order.delivery_option`, set by checkout) gives the carrier's
+days; an order placed without one (an integration, the call centre) is promised the standard
+home delivery. Shipping later picks the cheapest carrier service that keeps the promise.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from comptoir.locations.domain import ClosureDay, WeeklyRange
-from comptoir.locations.selectors import location_by_code, location_detail
-
 from .domain.promise import (
-    MONDAY_TO_FRIDAY,
-    MONDAY_TO_SATURDAY,
     CarrierService,
     DispatchRules,
-    OpeningHours,
     home_delivery_date,
     pickup_ready_by,
     ship_to_store_ready_by,
 )
+from .offers import HOME_STANDARD, SAME_DAY, SHIP_TO_STORE, delivery_offers
+from .options.model import Sites, dispatch_rules
 
-# A warehouse hands parcels over on weekdays until 16:00; a store on the days it opens (Monday
-# to Saturday) until 15:00, its afternoon being for customers. Standard parcels take two of the
-# carrier's delivery days (Monday to Saturday).
-WAREHOUSE_CUT_OFF = time(16)
-STORE_CUT_OFF = time(15)
-STANDARD_CARRIER = CarrierService(code="standard", transit_days=2)
-SET_ASIDE_MINUTES = 120  # of open time, when the store declared no pickup lead time
-RECEIVING_MINUTES = 60  # a parcel shipped to a store: received and set aside
+SET_ASIDE_MINUTES = 120  # of open time, when the store declared no lead time for the service
 
 
-@dataclass(frozen=True)
-class _Place:
-    kind: str
-    hours: OpeningHours | None  # None: no hours known (a warehouse usually)
-    pickup_lead_minutes: int
-
-
-def _place(location_code: str, *, at: datetime) -> _Place:
-    location = location_detail(code=location_code, now=at - timedelta(days=1))
-    weekly = tuple(WeeklyRange(h.weekday, h.opens, h.closes) for h in location.opening_hours.all())
-    closures = tuple(ClosureDay(c.date, c.opens, c.closes) for c in location.closures.all())
-    leads = [s.pickup_lead_minutes for s in location.services.all() if s.pickup_lead_minutes]
-    hours = OpeningHours(weekly, closures, location.timezone) if weekly else None
-    return _Place(location.kind, hours, max(leads, default=0))
-
-
-def _dispatch_rules(place: _Place) -> DispatchRules:
-    if place.kind == "store":
-        timezone = place.hours.timezone if place.hours else "Europe/Paris"
-        return DispatchRules(STORE_CUT_OFF, timezone, MONDAY_TO_SATURDAY, hours=place.hours)
-    return DispatchRules(WAREHOUSE_CUT_OFF, weekdays=MONDAY_TO_FRIDAY)
-
-
-def parcel_promised_by(*, from_location_code: str, placed_at: datetime) -> date:
-    """The day a parcel leaving `from_location_code` for an order placed at `placed_at` is
-    promised at its destination (the customer's door or the pickup store)."""
-    rules = _dispatch_rules(_place(from_location_code, at=placed_at))
+def parcel_promised_by(
+    *, from_location_id: int, placed_at: datetime, option: str = "", sites: Sites | None = None
+) -> date:
+    """The day a parcel leaving this location for an order placed at `placed_at` with the
+    delivery `option` is promised at its destination (the customer's door or the store)."""
+    offers = delivery_offers()
+    site = (sites or Sites(placed_at)).get(from_location_id)
+    if option == SAME_DAY:
+        return placed_at.astimezone(ZoneInfo(site.hours.timezone)).date()
+    code = option if option in offers.offers and offers[option].transit_days else HOME_STANDARD
+    carrier = CarrierService(code, offers[code].transit_days)
+    rules = dispatch_rules(site, offers)
     try:
-        return home_delivery_date(now=placed_at, dispatch=rules, carrier=STANDARD_CARRIER)
+        return home_delivery_date(now=placed_at, dispatch=rules, carrier=carrier)
     except ValueError:
         # Hours that leave no dispatch day in a year (a store open on Sundays only): a promise
         # from its weekdays alone, rather than no store task at all.
         rules = DispatchRules(rules.cut_off, rules.timezone, rules.weekdays)
-        return home_delivery_date(now=placed_at, dispatch=rules, carrier=STANDARD_CARRIER)
+        return home_delivery_date(now=placed_at, dispatch=rules, carrier=carrier)
 
 
 def pickup_ready_at(
-    *, store_code: str, placed_at: datetime, shipped_from_code: str | None = None
+    *,
+    store_id: int,
+    placed_at: datetime,
+    service: str,
+    shipped_from_id: int | None = None,
+    sites: Sites | None = None,
 ) -> datetime | None:
-    """When a pickup order is promised ready at its store: the store's lead time of open time
-    after the order, or, for units shipped there from `shipped_from_code`, the carrier's day
-    and the time to receive them. None: the store's opening hours are not known."""
-    store = _place(store_code, at=placed_at)
-    if store.hours is None:
+    """When a pickup order is promised ready at its store: the service's lead time of open
+    time after the order, or, for units shipped there from `shipped_from_id`, the carrier's
+    days and the time to receive them. None: the store's opening hours are not known."""
+    sites = sites or Sites(placed_at)
+    store = sites.get(store_id)
+    if not store.has_hours:
         return None
-    if shipped_from_code is None:
-        lead = store.pickup_lead_minutes or SET_ASIDE_MINUTES
+    if shipped_from_id is None:
+        lead = store.services.get(service) or SET_ASIDE_MINUTES
         return pickup_ready_by(now=placed_at, hours=store.hours, lead_minutes=lead)
-    rules = _dispatch_rules(_place(shipped_from_code, at=placed_at))
+    offers = delivery_offers()
     try:
         return ship_to_store_ready_by(
             now=placed_at,
-            dispatch=rules,
-            carrier=STANDARD_CARRIER,
+            dispatch=dispatch_rules(sites.get(shipped_from_id), offers),
+            carrier=CarrierService(SHIP_TO_STORE, offers[SHIP_TO_STORE].transit_days),
             store_hours=store.hours,
-            receiving_minutes=RECEIVING_MINUTES,
+            receiving_minutes=offers.receiving_minutes,
         )
-    except ValueError:  # the origin never dispatches: no promise, the 2-hour default applies
+    except ValueError:  # the origin never dispatches: no promise, the default deadline applies
         return None
 
 
-def local_day(moment: datetime, *, store_code: str) -> date:
-    """The day `moment` falls on where the store is."""
-    return moment.astimezone(ZoneInfo(location_by_code(code=store_code).timezone)).date()
+def local_day(moment: datetime, *, timezone: str) -> date:
+    """The day `moment` falls on in `timezone`."""
+    return moment.astimezone(ZoneInfo(timezone)).date()

@@ -30,6 +30,7 @@ from .domain.sourcing import Destination, source_order
 from .domain.sourcing import OrderLine as SourcingLine
 from .errors import TaskStateConflict
 from .models import StoreTask
+from .options.model import Sites
 from .selectors import sourcing_candidates
 
 if TYPE_CHECKING:
@@ -85,22 +86,30 @@ def _promise(
     when the store's hours are unknown. None either for a location no longer active."""
     if location_id not in codes:
         return None, None
+    sites = Sites(order.created_at)
     if not set_aside:
         due = promises.parcel_promised_by(
-            from_location_code=codes[location_id], placed_at=order.created_at
+            from_location_id=location_id,
+            placed_at=order.created_at,
+            option=order.delivery_option,
+            sites=sites,
         )
         return None, due
-    shipped_from = [code for pk, code in codes.items() if pk != location_id]
+    shipped_from = [pk for pk in codes if pk != location_id]
     ready = [
         promises.pickup_ready_at(
-            store_code=codes[location_id], placed_at=order.created_at, shipped_from_code=code
+            store_id=location_id,
+            placed_at=order.created_at,
+            service=order.fulfilment_mode,
+            shipped_from_id=pk,
+            sites=sites,
         )
-        for code in shipped_from or [None]
+        for pk in shipped_from or [None]
     ]
     if any(moment is None for moment in ready):
         return None, None
     latest = max(moment for moment in ready if moment is not None)
-    return latest, promises.local_day(latest, store_code=codes[location_id])
+    return latest, promises.local_day(latest, timezone=sites.get(location_id).hours.timezone)
 
 
 def close_tasks_of_cancelled_order(*, order_id: int, now: datetime | None = None) -> int:
@@ -308,7 +317,7 @@ def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> S
     destination = _destination(planned.order_id)
     # The promise made at placing; a task from before promises were kept gets one from now.
     promised_by = planned.promised_by or promises.parcel_promised_by(
-        from_location_code=planned.location.code, placed_at=now
+        from_location_id=planned.location_id, placed_at=now
     )
     with transaction.atomic():
         # Under the task's row lock, a second dispatch of the same parcel waits and is refused:

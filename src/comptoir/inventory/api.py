@@ -1,14 +1,19 @@
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
 from comptoir.catalog.selectors import product_page
 from comptoir.core.access import Actor, authorize
+from comptoir.core.answers import json_answer
 from comptoir.core.errors import NotFound, ValidationFailed
 from comptoir.core.idempotency import idempotent
 from comptoir.core.pagination import Page, paginate
 from comptoir.locations.domain import GeoPoint
-from comptoir.locations.selectors import location_by_code, location_list, nearest_locations
+from comptoir.locations.selectors import (
+    active_location_ids,
+    location_by_code,
+    nearest_locations,
+)
 
 from . import selectors
 from .domain import StockFigures
@@ -36,7 +41,7 @@ router = Router(tags=["stock"])
 
 
 def _codes_to_ids(codes: list[str]) -> dict[str, int]:
-    found = dict(location_list().filter(code__in=codes).values_list("code", "pk"))
+    found = active_location_ids(codes)
     unknown = [code for code in codes if code not in found]
     if unknown:
         raise ValidationFailed(
@@ -209,7 +214,7 @@ def list_available_products(
 
 @router.post("/holds", response={201: list[HoldOut]}, operation_id="place_hold")
 @decorate_view(idempotent)
-def place_hold(request: HttpRequest, payload: HoldIn) -> Status[list[dict]]:
+def place_hold(request: HttpRequest, payload: HoldIn) -> HttpResponse:
     """Hold units for a cart or an order: all lines or none. 409 `out-of-stock` if any is short."""
     actor: Actor = request.auth
     skus = selectors.resolve_skus([line.sku for line in payload.lines])
@@ -229,7 +234,7 @@ def place_hold(request: HttpRequest, payload: HoldIn) -> Status[list[dict]]:
     )
     sku_of = {pk: code for code, pk in skus.items()}
     code_of = {pk: code for code, pk in codes.items()}
-    return Status(
+    return json_answer(  # shaped as list[HoldOut]; not validated again (core/answers.py)
         201,
         [_hold_out(h, sku=sku_of[h.variant_id], location=code_of[h.location_id]) for h in placed],
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 
-from comptoir.catalog.selectors import variant_ids_for_skus, variants_of_product
+from comptoir.catalog.selectors import variant_ids_for_skus_remembered, variants_of_product
 
 from .domain import StockFigures
 from .errors import UnknownSku
@@ -22,7 +22,7 @@ class Availability:
 
 def resolve_skus(skus: list[str]) -> dict[str, int]:
     """SKU → variant id; every unknown SKU is named in one 422 problem."""
-    found = variant_ids_for_skus(skus)
+    found = variant_ids_for_skus_remembered(skus)
     unknown = [sku for sku in skus if sku not in found]
     if unknown:
         raise UnknownSku(

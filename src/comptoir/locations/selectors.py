@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from comptoir.core import clock
 from comptoir.core.errors import ValidationFailed
+from comptoir.core.lookups import LookupCache
 
 from . import geocoding
 from .domain import (
@@ -37,6 +38,37 @@ MAX_NEAREST = 50
 def location_list(*, kind: str | None = None) -> QuerySet[Location]:
     locations = Location.objects.filter(is_active=True)
     return locations.filter(kind=kind) if kind else locations
+
+
+# A location's code and id never change and nothing deletes or deactivates a location in the
+# application (stock, holds and orders protect it), so the pair is remembered per process; the
+# time-to-live bounds an edit made by hand (is_active set in SQL).
+_ids_by_code = LookupCache("location code -> id", ttl_seconds=300.0)
+_codes_by_id = LookupCache("location id -> code", ttl_seconds=300.0)
+
+
+def active_location_ids(codes: Collection[str]) -> dict[str, int]:
+    """Code → id of the active locations among `codes` (unknown ones are absent), remembered."""
+    found = _ids_by_code.get_many(codes)
+    missing = [code for code in codes if code not in found]
+    if missing:
+        fresh = dict(location_list().filter(code__in=missing).values_list("code", "pk"))
+        _ids_by_code.put_many(fresh)
+        _codes_by_id.put_many({pk: code for code, pk in fresh.items()})
+        found |= fresh
+    return found
+
+
+def active_location_codes(ids: Collection[int]) -> dict[int, str]:
+    """Id → code of the active locations among `ids`, remembered."""
+    found = _codes_by_id.get_many(ids)
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        fresh = dict(location_list().filter(pk__in=missing).values_list("pk", "code"))
+        _codes_by_id.put_many(fresh)
+        _ids_by_code.put_many({code: pk for pk, code in fresh.items()})
+        found |= fresh
+    return found
 
 
 def location_by_code(*, code: str) -> Location:

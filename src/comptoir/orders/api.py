@@ -1,12 +1,13 @@
-from django.http import HttpRequest
-from ninja import Path, Query, Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Path, Query, Router
 from ninja.decorators import decorate_view
 
 from comptoir.core.access import Actor, authorize
+from comptoir.core.answers import json_answer
 from comptoir.core.errors import NotFound, ValidationFailed
 from comptoir.core.idempotency import idempotent
 from comptoir.customers.selectors import customer_by_id
-from comptoir.locations.selectors import location_list
+from comptoir.locations.selectors import active_location_codes, active_location_ids
 
 from . import selectors
 from .models import Order, OrderLine, Payment
@@ -23,7 +24,7 @@ SHOPPER_CHANNELS = {"web", "app"}
 
 
 def _location_ids(codes: set[str]) -> dict[str, int]:
-    found = dict(location_list().filter(code__in=codes).values_list("code", "pk")) if codes else {}
+    found = active_location_ids(codes) if codes else {}
     unknown = sorted(codes - found.keys())
     if unknown:
         raise ValidationFailed(
@@ -34,7 +35,7 @@ def _location_ids(codes: set[str]) -> dict[str, int]:
 
 
 def _codes(ids: set[int]) -> dict[int, str]:
-    return dict(location_list().filter(pk__in=ids).values_list("pk", "code"))
+    return active_location_codes(ids)
 
 
 def _order_out(
@@ -116,7 +117,7 @@ def order_out(order: Order, actor: Actor) -> dict:
 
 @router.post("/orders", response={201: OrderOut}, operation_id="place_order")
 @decorate_view(idempotent)
-def place_order_endpoint(request: HttpRequest, payload: OrderIn) -> Status:
+def place_order_endpoint(request: HttpRequest, payload: OrderIn) -> HttpResponse:
     """Place an order from any channel. Send an `Idempotency-Key`: a retry returns the same
     order. The stock is held at once; a declined card is a 402 and holds nothing."""
     actor: Actor = request.auth
@@ -155,7 +156,10 @@ def place_order_endpoint(request: HttpRequest, payload: OrderIn) -> Status:
     sourced = {line.location_id for line in placed.lines} - codes_by_id.keys()
     if sourced:  # chosen by the sourcing engine
         codes_by_id |= _codes(sourced)
-    return Status(201, _order_out(placed.order, placed.lines, placed.payment, codes_by_id, actor))
+    # Shaped as OrderOut by _order_out; not validated again (core/answers.py).
+    return json_answer(
+        201, _order_out(placed.order, placed.lines, placed.payment, codes_by_id, actor)
+    )
 
 
 @router.get("/orders", response=list[OrderOut], operation_id="list_my_orders")

@@ -31,6 +31,9 @@ class Order(models.Model):
         max_digits=12, decimal_places=2, help_text="the lines plus the delivery fee"
     )
     delivery_fee = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    delivery_option = models.CharField(
+        max_length=30, blank=True, help_text="the option chosen at checkout, e.g. home_express"
+    )
     currency = models.CharField(max_length=3)
     delivery_address = models.JSONField(default=dict, blank=True)  # personal data
     pickup_code = models.CharField(max_length=6, blank=True)  # personal data: shown once to staff

@@ -204,15 +204,19 @@ class Context:
         return self.option(code, mode, available=False, reason=reason)
 
     def dispatch_rules(self, location_id: int) -> DispatchRules:
-        site = self.sites.get(location_id)
-        if site.kind == STORE:
-            # A store hands parcels over on the days it opens (no hours known: weekdays).
-            hours = site.hours if site.has_hours else None
-            return DispatchRules(self.offers.store_cut_off, site.hours.timezone, hours=hours)
-        return DispatchRules(self.offers.warehouse_cut_off, site.hours.timezone)
+        return dispatch_rules(self.sites.get(location_id), self.offers)
 
     def carrier(self, code: str) -> CarrierService:
         return CarrierService(code, self.offers[code].transit_days)
+
+
+def dispatch_rules(site: Site, offers: DeliveryOffers) -> DispatchRules:
+    """When this location hands parcels to the carrier: the offers' cut-off, on weekdays; a
+    store only on the days it opens (no hours known: weekdays)."""
+    if site.kind == STORE:
+        hours = site.hours if site.has_hours else None
+        return DispatchRules(offers.store_cut_off, site.hours.timezone, hours=hours)
+    return DispatchRules(offers.warehouse_cut_off, site.hours.timezone)
 
 
 def missing(lines: tuple[OrderLine, ...]) -> str:

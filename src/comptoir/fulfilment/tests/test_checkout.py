@@ -236,3 +236,24 @@ def test_a_line_no_single_location_can_supply_is_split_by_the_orders_sourcing(cl
         ("lyon-part-dieu", 1),
     ]
     assert (_held(depot), _held(store)) == (2, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("option", ["home_standard", "home_express"])
+def test_the_store_task_keeps_the_promise_the_chosen_option_made(client, monkeypatch, option):
+    from comptoir.fulfilment.models import StoreTask
+    from comptoir.orders.tests.factories import deliver_events
+
+    depot = warehouse()
+    shelve(depot, 5)
+    jean_with_a_jacket(client)
+    at(monkeypatch, TUESDAY_2_PM)
+
+    response = _check_out(client, {"option": option, "delivery_address": NO_POINT, "payment": CARD})
+    deliver_events()
+
+    assert response.status_code == 201, response.content
+    promised = response.json()["option"]["promised_date"]
+    assert Order.objects.get().delivery_option == option
+    [task] = StoreTask.objects.filter(location=depot)
+    assert task.promised_by.isoformat() == promised

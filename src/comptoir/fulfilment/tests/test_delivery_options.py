@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comptoir.core.lookups import forget_all
 from comptoir.locations.models import Location
 from comptoir.locations.tests.factories import closed_on, make_store, offering, with_hours
 from comptoir.orders.tests.factories import make_jackets
@@ -256,6 +257,7 @@ def _queries_for_stores_nearby(client, count: int) -> int:
     for number in range(count):
         store = with_hours(make_store(f"lyon-{len(Location.objects.all())}-{number}"))
         shelve(offering(store, "ship_from_store", "click_and_collect"), 2)
+    forget_all()  # each count from a process that remembers no SKU yet
     with CaptureQueriesContext(connection) as queries:
         options = _options(client, sku=JACKET, quantity=1, postcode="69003")
     assert options["same_day"]["available"] is True

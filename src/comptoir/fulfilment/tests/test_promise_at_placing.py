@@ -51,7 +51,7 @@ def _at(monkeypatch, moment):
 
 
 @pytest.mark.django_db
-def test_a_parcel_ordered_after_the_stores_cut_off_is_promised_two_carrier_days_after_saturday(
+def test_a_parcel_ordered_after_the_stores_cut_off_is_promised_two_carrier_days_after_monday(
     client, monkeypatch
 ):
     store = _bellecour_open_monday_to_saturday()
@@ -78,13 +78,14 @@ def test_a_parcel_ordered_after_the_stores_cut_off_is_promised_two_carrier_days_
     assert client.post(f"/api/v1/store-tasks/{task['id']}/dispatch").status_code == 200
     deliver_events()
 
-    # Friday 16:30 is past the 15:00 cut-off: it leaves on Saturday, then Monday and Tuesday
-    # are the carrier's two delivery days (never Sunday).
+    # Friday 16:30 is past the stores' 12:00 cut-off (the delivery offers'), and carriers
+    # collect from stores on weekdays: it leaves on Monday, then Tuesday and Wednesday are the
+    # standard service's two delivery days. The options page promised the same.
     [dispatched] = OutboxEvent.objects.filter(type="fulfilment.dispatched")
-    assert dispatched.payload["promised_by"] == "2026-12-01"
+    assert dispatched.payload["promised_by"] == "2026-12-02"
     shipment = Shipment.objects.get(order_reference=placed.json()["reference"])
-    assert shipment.promised_by == date(2026, 12, 1)
-    assert shipment.late_after == datetime(2026, 12, 1, 23, 0, tzinfo=UTC)  # midnight in Lyon
+    assert shipment.promised_by == date(2026, 12, 2)
+    assert shipment.late_after == datetime(2026, 12, 2, 23, 0, tzinfo=UTC)  # midnight in Lyon
 
 
 @pytest.mark.django_db

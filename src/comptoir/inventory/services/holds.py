@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from comptoir.core import clock
 
 from ..domain import HoldLine, lock_order
 from ..errors import HoldNotActive, HoldNotFound, OutOfStock
 from ..models import Hold, StockMovement
-from .levels import Guard, LevelChange, apply_level_change, write_movement
+from .levels import (
+    Guard,
+    HeldLevel,
+    LevelChange,
+    apply_level_change,
+    hold_levels_at_once,
+    write_movement,
+)
 from .stock import check_channel, tell_back_in_stock
 
 DEFAULT_HOLD_TTL = timedelta(minutes=30)
@@ -40,56 +48,185 @@ def place_hold(
     customer_id: int | None = None,
     ttl: timedelta = DEFAULT_HOLD_TTL,
     now: datetime | None = None,
+    savepoint: bool = True,
 ) -> list[Hold]:
     """Hold every line or none: all-or-nothing, in one transaction.
 
-    Each line's level is changed by one conditional UPDATE that takes only units its channel may
+    Each level is changed by a conditional UPDATE that takes only units its channel may
     promise (on hand − held − safety stock), so concurrent holds and till sales can never
     oversell. Lines lock their levels in (location, variant) order, so two carts never deadlock.
     """
+    return place_holds(
+        batches=[(reference, lines)],
+        channel=channel,
+        customer_id=customer_id,
+        ttl=ttl,
+        now=now,
+        savepoint=savepoint,
+    )
+
+
+def place_holds(
+    *,
+    batches: list[tuple[str, list[HoldRequestLine]]],
+    channel: str,
+    customer_id: int | None = None,
+    ttl: timedelta = DEFAULT_HOLD_TTL,
+    now: datetime | None = None,
+    savepoint: bool = True,
+) -> list[Hold]:
+    """Hold several references' lines, all or nothing (an order whose SKU is held at two
+    locations needs two references: a reference holds a SKU once). On PostgreSQL every line
+    is held by one statement (ADR 0007); elsewhere line by line, in lock order.
+
+    `savepoint=False` is for a caller whose transaction fails as a whole with the hold (an
+    order): inside a transaction it saves the SAVEPOINT/RELEASE round trips; a failed hold
+    then spoils the caller's transaction, which must not go on.
+    """
     check_channel(channel)
     now = now or clock.now()
+    if connection.vendor == "postgresql":
+        return _hold_in_one_statement(batches, channel, customer_id, now + ttl, now, savepoint)
+    holds = []
+    with transaction.atomic(savepoint=savepoint):
+        for reference, lines in batches:
+            holds += _hold_line_by_line(lines, channel, reference, customer_id, now + ttl, now)
+    return holds
+
+
+def _hold_in_one_statement(
+    batches: list[tuple[str, list[HoldRequestLine]]],
+    channel: str,
+    customer_id: int | None,
+    expires_at: datetime,
+    now: datetime,
+    savepoint: bool,
+) -> list[Hold]:
+    wanted = []
+    for reference, lines in batches:
+        skus = {(line.location_id, line.variant_id): line.sku for line in lines}
+        ordered = lock_order([HoldLine(x.location_id, x.variant_id, x.quantity) for x in lines])
+        wanted += [
+            HeldLevel(
+                x.location_id,
+                x.variant_id,
+                skus[(x.location_id, x.variant_id)],
+                x.quantity,
+                reference,
+            )
+            for x in ordered
+        ]
+    # Alone, the statement is its own transaction: no BEGIN/COMMIT, the hot rows are unlocked
+    # as it ends. Inside the caller's transaction, it joins it.
+    joined = (
+        transaction.atomic(savepoint=savepoint) if connection.in_atomic_block else nullcontext()
+    )
+    try:
+        with joined:
+            held, short = hold_levels_at_once(
+                wanted, channel=channel, customer_id=customer_id, expires_at=expires_at, now=now
+            )
+    except IntegrityError as error:
+        if _constraint_of(error) != ONE_ACTIVE_HOLD:
+            raise
+        raise HoldAlreadyActive(
+            f"{wanted[0].reference!r} already holds {_skus(wanted)}; release that hold first."
+        ) from None
+    if short:
+        line = short[0]
+        raise OutOfStock(
+            f"Not enough {line.sku} left to hold {line.quantity}.",
+            sku=line.sku,
+            location=str(line.location_id),
+        )
+    return [
+        _as_hold(line, channel=channel, customer_id=customer_id, expires_at=expires_at, now=now)
+        for line in held
+    ]
+
+
+ONE_ACTIVE_HOLD = "one_active_hold_per_reference_line"
+
+
+def _constraint_of(error: IntegrityError) -> str:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""
+
+
+def _skus(lines: list[HeldLevel]) -> str:
+    skus = sorted({line.sku for line in lines})
+    return skus[0] if len(skus) == 1 else f"one of {', '.join(skus)}"
+
+
+def _as_hold(
+    line: HeldLevel, *, channel: str, customer_id: int | None, expires_at: datetime, now: datetime
+) -> Hold:
+    """The row the statement inserted, as the ORM would have returned it."""
+    hold = Hold(
+        pk=line.hold_id,
+        variant_id=line.variant_id,
+        location_id=line.location_id,
+        quantity=line.quantity,
+        status=Hold.Status.ACTIVE,
+        channel=channel,
+        reference=line.reference,
+        customer_id=customer_id,
+        expires_at=expires_at,
+        created_at=now,
+    )
+    hold._state.adding = False
+    hold._state.db = connection.alias
+    return hold
+
+
+def _hold_line_by_line(
+    lines: list[HoldRequestLine],
+    channel: str,
+    reference: str,
+    customer_id: int | None,
+    expires_at: datetime,
+    now: datetime,
+) -> list[Hold]:
     skus = {(line.location_id, line.variant_id): line.sku for line in lines}
     ordered = lock_order([HoldLine(x.location_id, x.variant_id, x.quantity) for x in lines])
     holds = []
-    with transaction.atomic():
-        for line in ordered:
-            sku = skus[(line.location_id, line.variant_id)]
-            try:
-                # No savepoint: a duplicate aborts the whole hold, which is what we want.
-                hold = Hold.objects.create(
-                    variant_id=line.variant_id,
-                    location_id=line.location_id,
-                    quantity=line.quantity,
-                    channel=channel,
-                    reference=reference,
-                    customer_id=customer_id,
-                    expires_at=now + ttl,
-                    created_at=now,
-                )
-            except IntegrityError:
-                raise HoldAlreadyActive(
-                    f"{reference!r} already holds {sku}; release that hold first."
-                ) from None
-            change = LevelChange(
-                line.variant_id,
-                line.location_id,
-                sku,
-                held_delta=line.quantity,
-                guard=Guard.PROMISABLE,
-                need=line.quantity,
+    for line in ordered:
+        sku = skus[(line.location_id, line.variant_id)]
+        try:
+            # No savepoint: a duplicate aborts the whole hold, which is what we want.
+            hold = Hold.objects.create(
+                variant_id=line.variant_id,
+                location_id=line.location_id,
+                quantity=line.quantity,
                 channel=channel,
+                reference=reference,
+                customer_id=customer_id,
+                expires_at=expires_at,
+                created_at=now,
             )
-            write_movement(
-                change, kind=StockMovement.Kind.HOLD, now=now, hold_id=hold.pk, reference=reference
+        except IntegrityError:
+            raise HoldAlreadyActive(
+                f"{reference!r} already holds {sku}; release that hold first."
+            ) from None
+        change = LevelChange(
+            line.variant_id,
+            line.location_id,
+            sku,
+            held_delta=line.quantity,
+            guard=Guard.PROMISABLE,
+            need=line.quantity,
+            channel=channel,
+        )
+        write_movement(
+            change, kind=StockMovement.Kind.HOLD, now=now, hold_id=hold.pk, reference=reference
+        )
+        if apply_level_change(change, reason=StockMovement.Kind.HOLD, now=now) is None:
+            raise OutOfStock(
+                f"Not enough {sku} left to hold {line.quantity}.",
+                sku=sku,
+                location=str(line.location_id),
             )
-            if apply_level_change(change, reason=StockMovement.Kind.HOLD, now=now) is None:
-                raise OutOfStock(
-                    f"Not enough {sku} left to hold {line.quantity}.",
-                    sku=sku,
-                    location=str(line.location_id),
-                )
-            holds.append(hold)
+        holds.append(hold)
     return holds
 
 

@@ -10,7 +10,7 @@ On SQLite, writers are serialised by BEGIN IMMEDIATE, so two statements are just
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
@@ -171,3 +171,114 @@ def add_units(change: LevelChange, *, now: datetime | None = None) -> tuple[int,
         )
         on_hand, held = cursor.fetchone()
     return on_hand, held
+
+
+@dataclass(frozen=True)
+class HeldLevel:
+    """One line of a multi-line hold, as the one-statement path takes and returns it."""
+
+    location_id: int
+    variant_id: int
+    sku: str
+    quantity: int
+    reference: str
+    hold_id: int | None = None  # set once held
+
+
+# Every line of a hold (even of several references) in ONE statement, PostgreSQL only:
+# `locked` takes every level's row lock in (location, variant) order, so two carts taking the
+# same SKUs in any order never deadlock, and reads each level's figures as locked (a row
+# changed since the snapshot is re-read: READ COMMITTED's recheck of FOR UPDATE). `verdict` is
+# true only if every line found its level with enough promisable units; the other parts write
+# nothing otherwise, so the statement is all-or-nothing by itself, even in autocommit.
+_HOLD_LEVELS = """
+WITH wanted AS (
+    SELECT * FROM unnest(%(location_ids)s::bigint[], %(variant_ids)s::bigint[],
+                         %(quantities)s::int[], %(skus)s::text[], %(references)s::text[])
+        AS w(location_id, variant_id, quantity, sku, reference)
+), locked AS (
+    SELECT s.id, s.location_id, s.variant_id, w.quantity, w.sku, w.reference,
+           s.on_hand - s.held - COALESCE((SELECT quantity FROM inventory_safetystock
+               WHERE location_id = s.location_id AND channel = %(channel)s::text), 0)
+           >= w.quantity AS enough
+      FROM inventory_stocklevel s
+      JOIN wanted w ON w.location_id = s.location_id AND w.variant_id = s.variant_id
+     ORDER BY s.location_id, s.variant_id
+       FOR UPDATE OF s
+), verdict AS (
+    SELECT count(*) = %(lines)s AND bool_and(enough) AS ok FROM locked
+), level AS (
+    UPDATE inventory_stocklevel s
+       SET held = s.held + l.quantity, updated_at = %(now)s::timestamptz
+      FROM locked l
+     WHERE s.id = l.id AND (SELECT ok FROM verdict)
+    RETURNING s.location_id, s.variant_id, s.on_hand, s.held, l.sku
+), hold AS (
+    INSERT INTO inventory_hold (variant_id, location_id, quantity, status, channel, reference,
+                                customer_id, expires_at, created_at)
+    SELECT variant_id, location_id, quantity, 'active', %(channel)s::text, reference,
+           %(customer_id)s::bigint, %(expires_at)s::timestamptz, %(now)s::timestamptz
+      FROM locked WHERE (SELECT ok FROM verdict)
+    RETURNING id, location_id, variant_id, quantity, reference
+), movement AS (
+    INSERT INTO inventory_stockmovement (variant_id, location_id, kind, on_hand_delta,
+                                         held_delta, hold_id, reference, reason, actor,
+                                         created_at)
+    SELECT variant_id, location_id, %(kind)s::text, 0, quantity, id, reference, '', '',
+           %(now)s::timestamptz
+      FROM hold
+), event AS (
+    INSERT INTO core_outboxevent (event_id, type, aggregate, payload, occurred_at, request_id)
+    SELECT gen_random_uuid(), %(event_type)s, 'stock:' || location_id || ':' || variant_id,
+           jsonb_build_object('sku', sku, 'variant_id', variant_id, 'location_id', location_id,
+                              'on_hand', on_hand, 'held', held, 'free', on_hand - held,
+                              'reason', %(kind)s::text),
+           %(now)s::timestamptz, %(request_id)s::text
+      FROM level
+)
+SELECT h.id, h.location_id, h.variant_id, l.enough
+  FROM locked l LEFT JOIN hold h ON h.location_id = l.location_id AND h.variant_id = l.variant_id
+"""
+
+
+def hold_levels_at_once(
+    lines: list[HeldLevel],
+    *,
+    channel: str,
+    customer_id: int | None,
+    expires_at: datetime,
+    now: datetime,
+) -> tuple[list[HeldLevel], list[HeldLevel]]:
+    """Hold every line in one statement (PostgreSQL): the level UPDATEs with their guard, the
+    holds, their movements and their `stock.changed` events. Lines are distinct (location,
+    variant) pairs. Returns (held lines with their hold ids, short lines): if any line is
+    short (or has no level), nothing at all was written and the first list is empty."""
+    by_key = {(line.location_id, line.variant_id): line for line in lines}
+    if len(by_key) != len(lines):
+        raise ValueError("one line per (location, variant) in a hold")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _HOLD_LEVELS,
+            {
+                "location_ids": [line.location_id for line in lines],
+                "variant_ids": [line.variant_id for line in lines],
+                "quantities": [line.quantity for line in lines],
+                "skus": [line.sku for line in lines],
+                "references": [line.reference for line in lines],
+                "lines": len(lines),
+                "channel": channel,
+                "customer_id": customer_id,
+                "expires_at": expires_at,
+                "now": now,
+                "kind": StockMovement.Kind.HOLD.value,
+                "event_type": events.STOCK_CHANGED,
+                "request_id": current_request_id.get().strip("-"),
+            },
+        )
+        rows = cursor.fetchall()
+    held = {(loc, var): hold_id for hold_id, loc, var, _ in rows if hold_id is not None}
+    if len(held) == len(lines):
+        wake_workers_after_commit()
+        return [replace(line, hold_id=held[key]) for key, line in by_key.items()], []
+    enough = {(loc, var) for _, loc, var, ok in rows if ok}
+    return [], [line for key, line in by_key.items() if key not in enough]

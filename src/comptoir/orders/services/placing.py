@@ -19,7 +19,7 @@ from comptoir.catalog.errors import PriceNotFound, VariantNotFound
 from comptoir.catalog.selectors import prices_for_skus
 from comptoir.core import clock
 from comptoir.core.outbox import record_event
-from comptoir.inventory.services.holds import HoldRequestLine, place_hold
+from comptoir.inventory.services.holds import HoldRequestLine, place_holds
 
 from .. import events
 from ..domain import (
@@ -70,9 +70,10 @@ class OrderRequest:
     ordered_at_location_id: int | None = None
     delivery_address: dict[str, Any] = field(default_factory=dict)
     created_by: str = ""
-    delivery_fee: Decimal = Decimal(
-        "0"
-    )  # the chosen delivery option's price, in the lines' currency
+    # The delivery option chosen at checkout: its price (in the lines' currency) and its code,
+    # by which fulfilment makes the promise (docs/delivery-options.md).
+    delivery_fee: Decimal = Decimal("0")
+    delivery_option: str = ""
 
 
 @dataclass(frozen=True)
@@ -297,7 +298,8 @@ def _record(
             pickup_location_id=request.pickup_location_id,
             ordered_at_location_id=request.ordered_at_location_id,
             total=total,
-            delivery_fee=request.delivery_fee,
+            delivery_fee=request.delivery_fee.quantize(Decimal("0.01")),  # as the row reads back
+            delivery_option=request.delivery_option,
             currency=currency,
             delivery_address=request.delivery_address,
             collect_by=now + RESERVATION_WINDOW if mode in PAID_AT_PICKUP else None,
@@ -307,20 +309,26 @@ def _record(
             updated_at=now,
         )
         variant_ids, prices = lines_in.variant_ids, lines_in.prices
-        hold_ids: dict[tuple[int, int], int] = {}
-        for index, batch in enumerate(_hold_batches(lines_in.pieces)):
-            holds = place_hold(
-                lines=[
-                    HoldRequestLine(p.location_id, variant_ids[p.sku], p.sku, p.quantity)
-                    for p in batch
-                ],
-                channel=request.channel,
-                reference=reference if index == 0 else f"{reference}/{index + 1}",
-                customer_id=request.customer_id,
-                ttl=ORDER_HOLD_TTL,
-                now=now,
-            )
-            hold_ids |= {(hold.location_id, hold.variant_id): hold.pk for hold in holds}
+        # Every piece held at once (one statement on PostgreSQL), in the order's transaction:
+        # a short line fails the whole order, so no savepoint is needed around the holds.
+        holds = place_holds(
+            batches=[
+                (
+                    reference if index == 0 else f"{reference}/{index + 1}",
+                    [
+                        HoldRequestLine(p.location_id, variant_ids[p.sku], p.sku, p.quantity)
+                        for p in batch
+                    ],
+                )
+                for index, batch in enumerate(_hold_batches(lines_in.pieces))
+            ],
+            channel=request.channel,
+            customer_id=request.customer_id,
+            ttl=ORDER_HOLD_TTL,
+            now=now,
+            savepoint=False,
+        )
+        hold_ids = {(hold.location_id, hold.variant_id): hold.pk for hold in holds}
         lines = OrderLine.objects.bulk_create(
             [
                 OrderLine(
@@ -345,6 +353,8 @@ def _record(
             status=payment.status,
             amount=total,
             currency=currency,
+            captured_amount=Decimal("0.00"),  # as the row reads back: the answer says "0.00"
+            refunded_amount=Decimal("0.00"),
             payment_link=payment.link,
             created_at=now,
             updated_at=now,

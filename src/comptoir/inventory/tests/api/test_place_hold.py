@@ -1,8 +1,12 @@
+import json
+
 import pytest
+from ninja.responses import NinjaJSONEncoder
 
 from comptoir.accounts.tests.factories import bearer, make_api_token, make_staff
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.inventory.models import Hold, StockLevel
+from comptoir.inventory.schemas import HoldOut
 from comptoir.inventory.tests.factories import make_store, make_variant, put_on_shelf
 
 URL = "/api/v1/holds"
@@ -117,3 +121,24 @@ def test_retrying_a_hold_with_the_same_idempotency_key_holds_once(client):
     assert again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true"
     assert StockLevel.objects.get(variant=jacket, location=store).held == 1
+
+
+@pytest.mark.django_db
+def test_the_answer_rendered_without_pydantic_still_matches_its_schema(client):
+    """POST /holds skips Ninja's second validation of its answer (core/answers.py): what it
+    sends must be exactly what the documented schema would have rendered."""
+    store = make_store()
+    for sku in ("JACKET-S", "JACKET-M"):
+        put_on_shelf(make_variant(sku), store, 2)
+    _, raw = make_api_token("stock.hold", name="web-shop")
+    body = hold_body()
+    body["lines"].append({"sku": "JACKET-M", "location": "lyon-part-dieu", "quantity": 2})
+
+    response = client.post(URL, body, content_type="application/json", headers=bearer(raw))
+
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    answer = response.json()
+    through_schema = [HoldOut.model_validate(hold).model_dump() for hold in answer]
+    assert json.loads(json.dumps(through_schema, cls=NinjaJSONEncoder)) == answer
+    assert {(h["sku"], h["quantity"]) for h in answer} == {("JACKET-S", 1), ("JACKET-M", 2)}
