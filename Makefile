@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: help demo test test-sqlite test-postgres bench lint fmt clean
+.PHONY: help demo test test-sqlite test-postgres bench lint fmt clean messages browser-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,11 +21,20 @@ demo: $(BIN)/comptoir ## install, migrate, load the demo retailer, serve web + w
 
 test: test-sqlite test-postgres ## the whole suite, on SQLite then on PostgreSQL
 
-test-sqlite: $(BIN)/comptoir ## the suite on SQLite (the embedded default)
+test-sqlite: $(BIN)/comptoir browser-deps ## the suite on SQLite (the embedded default)
 	$(BIN)/pytest
 
-test-postgres: $(BIN)/comptoir ## the suite on PostgreSQL (skipped with a notice if unreachable, fails under CI)
+test-postgres: $(BIN)/comptoir browser-deps ## the suite on PostgreSQL (skipped with a notice if unreachable, fails under CI)
 	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest
+
+browser-deps: ## axe-core for the browser tests, from the npm registry (skipped without npm)
+	@if command -v npm >/dev/null; then cd tests/browser && npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: the browser tests will skip (they fail under CI=true)"; fi
+
+messages: $(BIN)/comptoir ## extract the pages' strings into the French catalogue and compile it
+	cd src/comptoir/web && COMPTOIR_VAR_DIR=../../../var ../../../$(BIN)/django-admin makemessages -l fr --no-obsolete \
+	  --settings=comptoir.settings.base && COMPTOIR_VAR_DIR=../../../var ../../../$(BIN)/django-admin compilemessages \
+	  --settings=comptoir.settings.base
 
 bench: $(BIN)/comptoir ## measure; writes bench/results/*.json and bench/results/report.md
 	$(BIN)/python bench/run.py

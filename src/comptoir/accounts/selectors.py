@@ -81,3 +81,12 @@ def team_of_location(*, location_id: int) -> QuerySet[StaffMember]:
 
 def api_token_list() -> QuerySet[ApiToken]:
     return ApiToken.objects.order_by("-created_at")
+
+
+def staff_list() -> QuerySet[StaffMember]:
+    """Every staff member with their role and stores, by name (the back office's team list)."""
+    return (
+        StaffMember.objects.select_related("user")
+        .prefetch_related("stores")
+        .order_by("role", "user__last_name", "user__first_name")
+    )

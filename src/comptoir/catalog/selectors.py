@@ -373,6 +373,19 @@ def variant_by_sku(sku: str) -> Variant:
         raise VariantNotFound(f"No variant has the SKU {sku!r}.") from None
 
 
+def variant_by_scan(code: str) -> Variant:
+    """The variant a scanned or typed code names: its SKU (any case) or its GTIN (a barcode's
+    8 to 14 digits, padded to GTIN-14)."""
+    code = code.strip()
+    by_gtin = Q(gtin=code.zfill(14)) if code.isdigit() and 8 <= len(code) <= 14 else Q(pk=None)
+    variant = (
+        Variant.objects.filter(Q(sku__iexact=code) | by_gtin).select_related("product").first()
+    )
+    if variant is None:
+        raise VariantNotFound(f"No product has the code {code!r} (neither a SKU nor a barcode).")
+    return variant
+
+
 # --- imports --------------------------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "returns.write",
             "shipping.read",
             "shipping.manage",
+            "backoffice.read",
         }
     ),
     Role.ASSOCIATE: frozenset(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from comptoir.inventory.selectors import availability
 
@@ -299,3 +299,15 @@ def personal_data_of(*, customer_id: int) -> dict[str, Any]:
             for v in StoreVisit.objects.filter(customer_id=customer_id).select_related("location")
         ],
     }
+
+
+def customers_named(*, text: str, limit: int = 20) -> list[Customer]:
+    """Open profiles whose first or last name contains `text` (or whose "first last" does),
+    by last name: the associate's search by name. Merged and erased profiles are left out."""
+    words = text.split()
+    if not words:
+        return []
+    found = Customer.objects.filter(merged_into__isnull=True, erased_at__isnull=True)
+    for word in words:
+        found = found.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return list(found.order_by("last_name", "first_name", "pk")[:limit])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from comptoir.catalog.selectors import variant_ids_for_skus_remembered, variants_of_product
 
@@ -117,3 +117,61 @@ def hold_by_id(*, hold_id: int) -> Hold | None:
 
 def ledger(*, variant_id: int, location_id: int) -> QuerySet[StockMovement]:
     return StockMovement.objects.filter(variant_id=variant_id, location_id=location_id)
+
+
+# --- for the back office ----------------------------------------------------------------------
+
+LOW_STOCK_BELOW = 3  # fewer free units than this is "low": one more sale and the shelf is bare
+
+
+@dataclass(frozen=True)
+class StockHealth:
+    """How many (SKU, location) levels are out of stock, low or well stocked, free units only."""
+
+    out: int
+    low: int
+    stocked: int
+
+    @property
+    def total(self) -> int:
+        return self.out + self.low + self.stocked
+
+
+def stock_health(*, location_ids: list[int] | None = None) -> StockHealth:
+    """Levels by state now, across every location or these ones: one aggregate query."""
+    levels = StockLevel.objects.all()
+    if location_ids is not None:
+        levels = levels.filter(location_id__in=location_ids)
+    counts = levels.aggregate(
+        out=Count("pk", filter=Q(on_hand__lte=F("held"))),
+        low=Count("pk", filter=Q(on_hand__gt=F("held"), on_hand__lt=F("held") + LOW_STOCK_BELOW)),
+        stocked=Count("pk", filter=Q(on_hand__gte=F("held") + LOW_STOCK_BELOW)),
+    )
+    return StockHealth(counts["out"], counts["low"], counts["stocked"])
+
+
+def locations_most_out_of_stock(*, limit: int = 8) -> list[tuple[int, int]]:
+    """(location id, levels with no free unit), the worst first."""
+    rows = (
+        StockLevel.objects.filter(on_hand__lte=F("held"))
+        .values("location_id")
+        .annotate(out=Count("pk"))
+        .order_by("-out", "location_id")[:limit]
+    )
+    return [(row["location_id"], row["out"]) for row in rows]
+
+
+def levels_at(*, location_id: int) -> QuerySet[StockLevel]:
+    return (
+        StockLevel.objects.filter(location_id=location_id)
+        .select_related("variant")
+        .order_by("variant__sku")
+    )
+
+
+def recent_movements(*, location_id: int | None = None) -> QuerySet[StockMovement]:
+    """The newest movements first, at one location or everywhere."""
+    movements = StockMovement.objects.select_related("variant", "location")
+    if location_id is not None:
+        movements = movements.filter(location_id=location_id)
+    return movements.order_by("-pk")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotAuthenticated
@@ -114,3 +115,26 @@ def orders_export(customer_id: int) -> list[dict[str, Any]]:
         }
         for order in orders_of_customer(customer_id).order_by("id")
     ]
+
+
+def order_counts(*, since: datetime, by: str) -> list[tuple[str, int]]:
+    """Orders placed since `since`, counted by `channel` or `fulfilment_mode`, largest first
+    (the back office's charts). One aggregate query."""
+    field = {"channel": "channel", "fulfilment_mode": "fulfilment_mode"}[by]
+    rows = (
+        Order.objects.filter(created_at__gte=since)
+        .values_list(field)
+        .annotate(count=Count("pk"))
+        .order_by("-count", field)
+    )
+    return [(key, count) for key, count in rows]
+
+
+def order_list(*, status: str | None = None, mode: str | None = None) -> QuerySet[Order]:
+    """Every order, newest first, optionally in one status or fulfilment mode."""
+    orders = Order.objects.select_related("payment", "pickup_location")
+    if status:
+        orders = orders.filter(status=status)
+    if mode:
+        orders = orders.filter(fulfilment_mode=mode)
+    return orders.order_by("-created_at", "-id")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from .errors import ReturnNotFound
 from .models import Return
 
@@ -46,3 +48,8 @@ def returns_export(customer_id: int) -> list[dict[str, Any]]:
         .prefetch_related("lines__order_line")
         .order_by("id")
     ]
+
+
+def returns_of_order(order_id: int) -> QuerySet[Return]:
+    """An order's returns, oldest first, with where they were taken back."""
+    return Return.objects.filter(order_id=order_id).select_related("location").order_by("pk")

@@ -44,11 +44,13 @@ MIDDLEWARE = [
     "comptoir.core.nul_bytes.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "comptoir.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "comptoir.web.middleware.PlainErrorsMiddleware",
 ]
 
 ROOT_URLCONF = os.environ.get("COMPTOIR_ROOT_URLCONF", "comptoir.urls")  # bench adds peers
@@ -64,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "comptoir.web.context.frame",
             ]
         },
     }

@@ -333,3 +333,8 @@ def shipments_export(customer_id: int) -> list[dict[str, Any]]:
         }
         for shipment in shipments
     ]
+
+
+def shipments_of_order(*, order_id: int) -> QuerySet[Shipment]:
+    """An order's parcels, first sent first, with their carrier (the shopper's order page)."""
+    return Shipment.objects.filter(order_id=order_id).select_related("carrier").order_by("pk")

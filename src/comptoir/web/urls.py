@@ -1,6 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import track, views
+from . import track
 
-urlpatterns = [path("", views.home, name="home")]
-urlpatterns += [path("track/<str:token>", track.track_parcel, name="track-parcel")]
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("associate/", include("comptoir.web.associate.urls")),
+    path("backoffice/", include("comptoir.web.backoffice.urls")),
+    path("track/<str:token>", track.track_parcel, name="track-parcel"),
+    path("", include("comptoir.web.shop.urls")),
+]

@@ -34,6 +34,7 @@ PERMISSIONS = [
     "stock.configure",
     "catalog.write",
     "feeds.read",
+    "backoffice.read",
     "tokens.manage",
     "orders.read",
     "orders.write",

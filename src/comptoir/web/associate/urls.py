@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import carts, customers, parcels, returns, tasks, views
+
+app_name = "associate"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<slug:code>/", views.store_home, name="store"),
+    path("<slug:code>/stock/", views.stock, name="stock"),
+    path("<slug:code>/till/", views.till_sale, name="till"),
+    path("<slug:code>/customers/", customers.find, name="customers"),
+    path("<slug:code>/customers/<int:customer_id>/", customers.profile, name="customer"),
+    path("<slug:code>/in-store/", customers.in_store, name="in-store"),
+    path("<slug:code>/tasks/", tasks.task_list, name="tasks"),
+    path("<slug:code>/returns/", returns.take_return, name="returns"),
+    path("<slug:code>/parcels/", parcels.parcels, name="parcels"),
+    path(
+        "<slug:code>/tasks/<int:task_id>/<str:action>/",
+        tasks.act,
+        name="task-action",
+    ),
+    path("<slug:code>/carts/", carts.open_cart, name="open-cart"),
+    path("<slug:code>/carts/<int:cart_id>/", carts.cart, name="cart"),
+]

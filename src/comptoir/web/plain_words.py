@@ -1,0 +1,42 @@
+"""What a refused request means, in the reader's language.
+
+Services explain a refusal in English for integrators (problem+json `detail`). Pages say it in
+the shopper's or associate's language when the error's stable `code` is one people meet; any
+other refusal keeps its English detail, marked lang="en" in the page.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.errors import DomainError
+
+MESSAGES = {
+    "place-not-found": _("We do not know this place: give a French postcode or a town."),
+    "location-not-found": _("There is no store with this code."),
+    "product-not-found": _("There is no such product, or it is no longer sold."),
+    "variant-not-found": _("No product has this code: check the SKU or scan the barcode again."),
+    "unknown-category": _("There is no such category."),
+    "out-of-stock": _(
+        "Not enough units left to sell here: the rest are set aside for customers or gone."
+    ),
+    "hold-not-active": _("This set-aside has already ended (sold, released or expired)."),
+    "email-already-registered": _("An account already uses this email: sign in instead."),
+    "customer-not-found": _("There is no such customer."),
+    "handoff-code-not-found": _("No open cart has this code: it may have expired (30 minutes)."),
+    "cart-not-found": _("There is no such cart."),
+    "order-not-found": _("There is no such order."),
+    "delivery-option-unavailable": _(
+        "This way of delivery is not possible for your cart now: choose another one."
+    ),
+    "wrong-pickup-code": _(
+        "This pickup code does not match: check it with the customer. Nothing was handed over."
+    ),
+    "payment-declined": _("The card was declined: nothing was ordered and nothing is held."),
+}
+
+
+def plain_words(error: DomainError) -> tuple[str, bool]:
+    """(the message to show, whether it is translated); untranslated ones are English."""
+    message = MESSAGES.get(error.code)
+    return (str(message), True) if message is not None else (error.detail, False)

@@ -1,0 +1,99 @@
+"""What the storefront's forms accept: checked here, at the edge, before any selector is asked."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+POSTCODE = re.compile(r"^\d{5}$")
+
+
+def place_of(near: str) -> dict[str, Any]:
+    """A French postcode ("69003") or a town ("Lyon"), as the store locator's keywords."""
+    near = near.strip()
+    return {"postcode": near} if POSTCODE.match(near) else {"city": near}
+
+
+class CatalogueFilters(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    store = forms.ChoiceField(label=_("Available in store"), required=False)
+    mine = forms.BooleanField(label=_("Available in my store"), required=False)
+    near = forms.CharField(
+        label=_("Available for pickup near (postcode or town)"), required=False, max_length=100
+    )
+    cursor = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, stores: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["store"].choices = [("", _("Any store")), *stores]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = [bool(data.get("store")), bool(data.get("mine")), bool(data.get("near"))]
+        if sum(chosen) > 1:
+            raise forms.ValidationError(
+                _("Filter by one store, by your store, or by a place near you: one at a time.")
+            )
+        return data
+
+
+class NearForm(forms.Form):
+    near = forms.CharField(label=_("Postcode or town"), max_length=100)
+
+
+class SignUpForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("Email"))
+    password = forms.CharField(
+        label=_("Password (at least 8 characters)"),
+        min_length=8,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+MODES = [
+    ("reserve_and_collect", _("Reserve and collect: held in the store, pay there")),
+    ("click_and_collect", _("Click and collect: pay now, collect in the store")),
+    ("ship_to_store", _("Ship to the store: sent to the store you choose")),
+    ("home_delivery", _("Home delivery")),
+    ("ship_from_store", _("Delivered home from a nearby store")),
+]
+PICKUP_MODES = {"reserve_and_collect", "click_and_collect", "ship_to_store"}
+ADDRESS_FIELDS = ("name", "line1", "postcode", "city")
+
+
+class CheckoutForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("How do you want it?"), choices=MODES, widget=forms.RadioSelect
+    )
+    store = forms.ChoiceField(label=_("Store"), required=False)
+    name = forms.CharField(label=_("Name on the parcel"), required=False, max_length=100)
+    line1 = forms.CharField(label=_("Street and number"), required=False, max_length=200)
+    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=5)
+    city = forms.CharField(label=_("Town"), required=False, max_length=100)
+    card_token = forms.CharField(
+        label=_("Card (a test card token: tok_visa)"), required=False, max_length=60
+    )
+
+    def __init__(self, *args: Any, stores: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["store"].choices = stores
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        mode = data.get("mode")
+        if mode in PICKUP_MODES and not data.get("store"):
+            self.add_error("store", _("Choose the store you collect in."))
+        if mode and mode not in PICKUP_MODES:
+            for name in ADDRESS_FIELDS:
+                if not data.get(name):
+                    self.add_error(name, _("Needed for a delivery."))
+            if data.get("postcode") and not POSTCODE.match(data["postcode"]):
+                self.add_error("postcode", _("Five digits, such as 69003."))
+        if mode and mode != "reserve_and_collect" and not data.get("card_token"):
+            self.add_error("card_token", _("Needed to pay now."))
+        return data

@@ -1,0 +1,160 @@
+"""Small display helpers: money in the reader's language, JSON-LD, weekday names."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import formats, timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+register = template.Library()
+
+SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
+# "<", ">" and "&" escaped so that no value can close the <script> element it sits in.
+_SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str = "EUR") -> str:
+    """89.90 EUR reads "89,90 €" in French and "€89.90" in English."""
+    if amount is None:
+        return ""
+    number = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+    symbol = SYMBOLS.get(currency, currency)
+    if translation.get_language() == "fr":
+        return f"{number}\u00a0{symbol}"
+    return f"{symbol}{number}"
+
+
+@register.filter
+def ld_json(data: Any) -> SafeString:
+    """A dict as the body of a <script type="application/ld+json"> element."""
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder).translate(_SCRIPT_SAFE))  # noqa: S308
+
+
+@register.filter
+def weekday_name(weekday: int) -> str:
+    names = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday")]
+    names += [_("Saturday"), _("Sunday")]
+    return names[weekday]
+
+
+@register.filter
+def ready_when(ready_at: datetime | None) -> str:
+    """ "today at 15:00", "tomorrow at 10:00", or "on 27/11 at 10:00", on the store's clock."""
+    if ready_at is None:
+        return _("not before the store opens again")
+    today = timezone.localtime(timezone.now(), ready_at.tzinfo).date()
+    clock = formats.time_format(ready_at, "H:i")
+    days = (ready_at.date() - today).days
+    if days == 0:
+        return _("today at %(time)s") % {"time": clock}
+    if days == 1:
+        return _("tomorrow at %(time)s") % {"time": clock}
+    return _("on %(date)s at %(time)s") % {
+        "date": formats.date_format(ready_at, "d/m"),
+        "time": clock,
+    }
+
+
+PURPOSE_NAMES = {
+    "marketing_email": gettext_lazy("News and offers by email"),
+    "marketing_sms": gettext_lazy("News and offers by SMS"),
+    "personalisation": gettext_lazy("Suggestions chosen for me"),
+    "in_store_recognition": gettext_lazy("Be recognised when I check in at a store"),
+    "order_updates_email": gettext_lazy("Order updates by email"),
+    "order_updates_sms": gettext_lazy("Order updates by SMS"),
+}
+
+
+@register.filter
+def purpose_name(purpose: str) -> str:
+    return str(PURPOSE_NAMES.get(purpose, purpose))
+
+
+MODE_NAMES = {
+    "home_delivery": gettext_lazy("Home delivery"),
+    "click_and_collect": gettext_lazy("Click and collect"),
+    "reserve_and_collect": gettext_lazy("Reserve and collect"),
+    "ship_to_store": gettext_lazy("Ship to store"),
+    "ship_from_store": gettext_lazy("Delivered from a store"),
+    "endless_aisle_home": gettext_lazy("Ordered in store, delivered home"),
+}
+STATUS_NAMES = {
+    "awaiting_payment": gettext_lazy("Awaiting payment"),
+    "placed": gettext_lazy("Placed"),
+    "ready_for_pickup": gettext_lazy("Ready for pickup"),
+    "dispatched": gettext_lazy("Dispatched"),
+    "collected": gettext_lazy("Collected"),
+    "cancelled": gettext_lazy("Cancelled"),
+}
+
+
+@register.filter
+def mode_name(mode: str) -> str:
+    return str(MODE_NAMES.get(mode, mode))
+
+
+@register.filter
+def status_name(status: str) -> str:
+    return str(STATUS_NAMES.get(status, status))
+
+
+REASON_NAMES = {
+    "too_small": gettext_lazy("Too small"),
+    "too_big": gettext_lazy("Too big"),
+    "other": gettext_lazy("Something else"),
+    "changed_mind": gettext_lazy("Changed their mind"),
+    "damaged": gettext_lazy("Damaged"),
+    "not_as_described": gettext_lazy("Not as described"),
+}
+
+
+@register.filter
+def reason_name(reason: str) -> str:
+    return str(REASON_NAMES.get(reason, reason))
+
+
+@register.filter
+def split(text: str) -> list[str]:
+    return text.split()
+
+
+ALERT_KIND_NAMES = {
+    "late": gettext_lazy("Late"),
+    "no_movement": gettext_lazy("No movement"),
+    "failed_attempt": gettext_lazy("Failed delivery attempt"),
+    "misrouted": gettext_lazy("Misrouted"),
+    "lost": gettext_lazy("Lost"),
+    "returned_to_sender": gettext_lazy("Returned to sender"),
+}
+
+
+@register.filter
+def alert_kind_name(kind: str) -> str:
+    return str(ALERT_KIND_NAMES.get(kind, kind))
+
+
+PARCEL_STATUS_NAMES = {
+    "info_received": gettext_lazy("Label created"),
+    "in_transit": gettext_lazy("In transit"),
+    "out_for_delivery": gettext_lazy("Out for delivery"),
+    "failed_attempt": gettext_lazy("Delivery attempt failed"),
+    "available_for_pickup": gettext_lazy("Available for pickup"),
+    "delivered": gettext_lazy("Delivered"),
+    "exception": gettext_lazy("Problem in transit"),
+    "returned_to_sender": gettext_lazy("Returned to sender"),
+    "expired": gettext_lazy("Expired"),
+}
+
+
+@register.filter
+def parcel_status(status: str) -> str:
+    return str(PARCEL_STATUS_NAMES.get(status, status))

@@ -1,0 +1,117 @@
+"""The journeys the retailer must see working, end to end in a real browser.
+
+Jean filters the catalogue by his store, reserves the trail jacket there; Sofia, the
+associate, sees the task on her phone, sets the jacket aside and hands it over against
+Jean's pickup code. Then Jean brings it back at the till.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from comptoir.customers.models import Customer
+from comptoir.customers.services import choose_favourite_store
+from comptoir.inventory.models import StockLevel
+
+from .conftest import assert_accessible, screenshot, sign_in
+
+
+def jacket_m_in_lyon() -> tuple[int, int]:
+    level = StockLevel.objects.get(variant__sku="JACKET-TRAIL-M", location__code="lyon-part-dieu")
+    return level.on_hand, level.held
+
+
+def reserve_the_jacket(page, live_server) -> str:
+    """Jean, signed in, filters by his store and reserves size M there; the order reference."""
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Disponible dans mon magasin").check()
+    page.get_by_role("button", name="Voir les produits").click()
+    expect(page.locator("#results")).to_contain_text("disponibles à Élan Lyon Part-Dieu")
+    page.get_by_role("link", name="Veste de running Trail").click()
+    page.get_by_label("Taille").select_option("JACKET-TRAIL-M")
+    page.get_by_role("button", name="Ajouter au panier").click()
+    page.get_by_role("link", name="Commander").click()
+    page.get_by_label("Réserver et retirer").check()
+    expect(page.get_by_label("Magasin", exact=True)).to_have_value("lyon-part-dieu")
+    assert_accessible(page)
+    page.get_by_role("button", name="Passer ma commande").click()
+    expect(page.get_by_role("status")).to_contain_text("est passée")
+    return page.get_by_role("heading", level=1).text_content().split()[-1]
+
+
+def test_jean_reserves_the_jacket_and_sofia_hands_it_over_with_his_code(
+    retailer, live_server, desktop, phone
+):
+    jean = Customer.objects.get(email="jean.martin@example.fr")
+    choose_favourite_store(customer_id=jean.pk, location_code="lyon-part-dieu")
+    on_hand, held = jacket_m_in_lyon()
+    sign_in(desktop, live_server, "jean.martin@example.fr")
+
+    reference = reserve_the_jacket(desktop, live_server)
+
+    assert jacket_m_in_lyon() == (on_hand, held + 1)  # held for Jean at once
+    expect(desktop.get_by_test_id("order-status")).to_contain_text("Passée")
+
+    sign_in(phone, live_server, "associate.lyon")
+    phone.get_by_role("link", name="Tâches").click()
+    task = phone.get_by_test_id(f"task-{reference}")
+    expect(task).to_contain_text("1 × JACKET-TRAIL-M")
+    assert_accessible(phone)
+    screenshot(phone, "associate-tasks-phone")
+    task.get_by_role("button", name="Mettre de côté").click()
+    expect(phone.get_by_role("status")).to_contain_text(f"{reference} est mise de côté")
+
+    desktop.reload()
+    code = desktop.get_by_test_id("pickup-code").text_content()
+    expect(desktop.get_by_test_id("order-status")).to_contain_text("Prête à retirer")
+    screenshot(desktop, "shop-order-ready-desktop")
+
+    task = phone.get_by_test_id(f"task-{reference}")
+    wrong = "000000" if code != "000000" else "111111"
+    task.get_by_label("Code de retrait du client").fill(wrong)
+    task.get_by_role("button", name="Remettre").click()
+    expect(phone.get_by_role("alert")).to_contain_text("ne correspond pas")
+    assert jacket_m_in_lyon() == (on_hand, held + 1)
+
+    task = phone.get_by_test_id(f"task-{reference}")
+    task.get_by_label("Code de retrait du client").fill(code)
+    task.get_by_role("button", name="Remettre").click()
+    expect(phone.get_by_role("status")).to_contain_text(f"{reference} est remise")
+    assert jacket_m_in_lyon() == (on_hand - 1, held)
+    assert_accessible(phone)
+
+    desktop.reload()
+    expect(desktop.get_by_test_id("order-status")).to_contain_text("Retirée")
+
+
+def test_jean_brings_the_jacket_back_at_the_till_and_is_refunded(
+    retailer, live_server, desktop, phone
+):
+    jean = Customer.objects.get(email="jean.martin@example.fr")
+    choose_favourite_store(customer_id=jean.pk, location_code="lyon-part-dieu")
+    sign_in(desktop, live_server, "jean.martin@example.fr")
+    reference = reserve_the_jacket(desktop, live_server)
+    sign_in(phone, live_server, "associate.lyon")
+    phone.goto(f"{live_server.url}/associate/lyon-part-dieu/tasks/")
+    phone.get_by_test_id(f"task-{reference}").get_by_role("button", name="Mettre de côté").click()
+    desktop.reload()
+    code = desktop.get_by_test_id("pickup-code").text_content()
+    task = phone.get_by_test_id(f"task-{reference}")
+    task.get_by_label("Code de retrait du client").fill(code)
+    task.get_by_role("button", name="Remettre").click()
+    on_hand_after_sale, _ = jacket_m_in_lyon()
+
+    phone.get_by_role("link", name="Retours").click()
+    phone.get_by_label("Référence de la commande").fill(reference)
+    phone.get_by_role("button", name="Trouver la commande").click()
+    phone.get_by_label(re.compile("Unités rapportées")).fill("1")
+    phone.get_by_label("Pourquoi").select_option("too_small")
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Reprendre et rembourser").click()
+
+    expect(phone.get_by_test_id("return-done")).to_contain_text("89,90 €")
+    assert jacket_m_in_lyon()[0] == on_hand_after_sale + 1  # back on sale in Lyon at once
+    assert_accessible(phone)
+    screenshot(phone, "associate-return-phone")
