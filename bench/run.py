@@ -226,13 +226,13 @@ SECTIONS = [
         ],
         why_missed={
             "hold_throughput_per_s": (
-                "A hold sends 3 statements, but the request around it costs about 2 ms of "
-                "Python CPU (Ninja parsing and validation, token lookup, SKU and store "
-                "resolution, JSON out) on 2 cores shared with PostgreSQL and the load "
-                "generator: the HTTP stack, not the hot row, is the bound (compare the raw-SQL "
-                "ceiling: same transaction, no HTTP). To reach it: cache the immutable SKU and "
-                "store-code lookups and the token per process, skip pydantic for the hot "
-                "path's output, and run more worker processes per core."
+                "A hold is one statement (every line, its movements and its event in one CTE) "
+                "and under 1 ms of Python, with the token, SKU and store lookups remembered per "
+                "process. What is left is the HTTP stack itself (Granian, Django's request and "
+                "response, JSON) sharing 2 cores with PostgreSQL and wrk: compare the raw-SQL "
+                "ceiling, the same statement with no HTTP. To reach it: more cores than the "
+                "load generator and the database take, or a leaner ASGI path for this one "
+                "endpoint."
             ),
             "availability_sku_near_p99_ms": (
                 "Tail latency with 2 connections on 2 single-threaded workers: when both "
@@ -266,13 +266,12 @@ SECTIONS = [
         ],
         why_missed={
             "orders_per_s": (
-                "An order is 21 statements over HTTP (16 in the service: 3 per held line, the "
-                "order, its lines, payment and event) plus the Python of parsing, pricing, the "
-                "PSP adapter and the answer, about 9 ms of CPU, on 2 cores shared with "
-                "PostgreSQL and wrk; holds alone reach about 330/s on the same stack. To reach "
-                "it: hold every line in one statement (one CTE for the levels, movements and "
-                "events, its rows locked in (location, variant) order), cache the token and "
-                "location lookups per process, and skip pydantic on the answer."
+                "An order is 6 statements in the service (10 over HTTP: token, idempotency "
+                "claim, answer) with every line held in one statement, but still about 5 ms of "
+                "Python (ORM compilation of the order, lines and payment rows, pricing, the PSP "
+                "adapter) on 2 cores shared with PostgreSQL and wrk. To reach it: insert the "
+                "order, its lines and payment in one prepared statement as the holds do, and "
+                "price from a per-process price cache invalidated by price events."
             ),
         },
     ),
