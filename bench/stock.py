@@ -22,6 +22,7 @@ from pathlib import Path
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.settings.base")
+sys.path.insert(0, os.getcwd())  # run as a script: `bench.serve` is beside it
 django.setup()
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -31,6 +32,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.serve import start_granian  # noqa: E402
 from comptoir.accounts.services import issue_api_token  # noqa: E402
 from comptoir.inventory.models import Hold, StockLevel  # noqa: E402
 from comptoir.inventory.services.holds import HoldRequestLine, place_hold  # noqa: E402
@@ -238,37 +240,7 @@ def sale_to_web_visible(token: str, iterations: int = 200) -> dict:
 
 
 def start_server(env: dict[str, str]) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(PORT),
-            "--workers",
-            "2",
-            "--blocking-threads",
-            "8",
-            "--no-ws",
-            "comptoir.wsgi:application",
-        ],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{BASE}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    server.kill()
-    raise RuntimeError("the Granian server did not come up")
+    return start_granian(PORT, env, blocking_threads=8)
 
 
 def main() -> None:

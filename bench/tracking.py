@@ -29,15 +29,16 @@ from pathlib import Path
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.settings.base")
+sys.path.insert(0, os.getcwd())  # run as a script: `bench.serve` is beside it
 django.setup()
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
-import httpx  # noqa: E402
 import psycopg  # noqa: E402
 import redis  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.serve import start_granian  # noqa: E402
 from comptoir.core.models import OutboxEvent  # noqa: E402
 from comptoir.locations.services import open_location  # noqa: E402
 from comptoir.shipping.adapters.fake import FakeCarrier, scan  # noqa: E402
@@ -216,37 +217,7 @@ def ceiling_sql(
 
 
 def start_server(env: dict[str, str]) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(PORT),
-            "--workers",
-            "2",
-            "--blocking-threads",
-            "1",
-            "--no-ws",
-            "comptoir.wsgi:application",
-        ],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{BASE}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    server.kill()
-    raise RuntimeError("the Granian server did not come up")
+    return start_granian(PORT, env, blocking_threads=1)
 
 
 def detection_lag(carrier: object, template: Shipment, env: dict[str, str]) -> dict:
