@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -74,11 +75,6 @@ PURPOSE_NAMES = {
 }
 
 
-@register.filter
-def purpose_name(purpose: str) -> str:
-    return str(PURPOSE_NAMES.get(purpose, purpose))
-
-
 MODE_NAMES = {
     "home_delivery": gettext_lazy("Home delivery"),
     "click_and_collect": gettext_lazy("Click and collect"),
@@ -97,16 +93,6 @@ STATUS_NAMES = {
 }
 
 
-@register.filter
-def mode_name(mode: str) -> str:
-    return str(MODE_NAMES.get(mode, mode))
-
-
-@register.filter
-def status_name(status: str) -> str:
-    return str(STATUS_NAMES.get(status, status))
-
-
 REASON_NAMES = {
     "too_small": gettext_lazy("Too small"),
     "too_big": gettext_lazy("Too big"),
@@ -115,11 +101,6 @@ REASON_NAMES = {
     "damaged": gettext_lazy("Damaged"),
     "not_as_described": gettext_lazy("Not as described"),
 }
-
-
-@register.filter
-def reason_name(reason: str) -> str:
-    return str(REASON_NAMES.get(reason, reason))
 
 
 @register.filter
@@ -137,11 +118,6 @@ ALERT_KIND_NAMES = {
 }
 
 
-@register.filter
-def alert_kind_name(kind: str) -> str:
-    return str(ALERT_KIND_NAMES.get(kind, kind))
-
-
 PARCEL_STATUS_NAMES = {
     "info_received": gettext_lazy("Label created"),
     "in_transit": gettext_lazy("In transit"),
@@ -155,6 +131,15 @@ PARCEL_STATUS_NAMES = {
 }
 
 
-@register.filter
-def parcel_status(status: str) -> str:
-    return str(PARCEL_STATUS_NAMES.get(status, status))
+def _words_for(table: dict[str, Any]) -> Callable[[str], str]:
+    """A filter that names a stored code in the reader's language (the code if unknown)."""
+    return lambda code: str(table.get(code, code))
+
+
+# `{{ order.status|status_name }}`: the codes the API returns, in words on the pages.
+purpose_name = register.filter("purpose_name", _words_for(PURPOSE_NAMES))
+mode_name = register.filter("mode_name", _words_for(MODE_NAMES))
+status_name = register.filter("status_name", _words_for(STATUS_NAMES))
+reason_name = register.filter("reason_name", _words_for(REASON_NAMES))
+alert_kind_name = register.filter("alert_kind_name", _words_for(ALERT_KIND_NAMES))
+parcel_status = register.filter("parcel_status", _words_for(PARCEL_STATUS_NAMES))
