@@ -42,6 +42,21 @@ OPTION_NAMES = {
 }
 
 
+# Why an option is not possible, from fulfilment's reason codes; an unknown code keeps the
+# service's English words.
+REASONS = {
+    "not_in_stock": gettext_lazy("Not in stock anywhere that can send it."),
+    "no_store_near": gettext_lazy("No store near you has every item in stock."),
+    "past_cut_off": gettext_lazy("Too late today for a same-day delivery: try tomorrow morning."),
+    "no_shipping_store": gettext_lazy("No store that sends parcels has every item in stock."),
+    "not_offered": gettext_lazy("%(store)s does not offer it."),
+    "not_in_the_store": gettext_lazy("Not every item is in stock at %(store)s."),
+    "no_opening_ahead": gettext_lazy("%(store)s has no opening hours ahead."),
+    "no_counter": gettext_lazy("%(store)s has no collection counter."),
+    "on_the_shelf": gettext_lazy("In stock at %(store)s: click and collect is ready sooner."),
+}
+
+
 @dataclass(frozen=True)
 class SlotChoice:
     value: str  # the slot's start, ISO 8601, as checkout expects it
@@ -53,6 +68,8 @@ class OptionRow:
     option: DeliveryOption
     name: str
     promise: str
+    reason: str = ""
+    reason_translated: bool = True  # False: the service's English words
     slots: tuple[SlotChoice, ...] = ()
 
     @property
@@ -122,16 +139,30 @@ def _slot(starts_at: datetime, ends_at: datetime) -> SlotChoice:
     return SlotChoice(starts_at.isoformat(), words)
 
 
+def _reason(option: DeliveryOption, store_name: str) -> tuple[str, bool]:
+    if option.available:
+        return "", True
+    words = REASONS.get(option.reason_code or "")
+    if words is None:
+        return option.reason or "", False
+    return str(words) % {"store": store_name}, True
+
+
 def _rows(options: list[DeliveryOption], store_name: str) -> list[OptionRow]:
-    return [
-        OptionRow(
-            option=option,
-            name=str(OPTION_NAMES.get(option.code, option.label)),
-            promise=_promise(option, store_name) if option.available else "",
-            slots=tuple(_slot(s.starts_at, s.ends_at) for s in option.slots),
+    rows = []
+    for option in options:
+        reason, translated = _reason(option, store_name)
+        rows.append(
+            OptionRow(
+                option=option,
+                name=str(OPTION_NAMES.get(option.code, option.label)),
+                promise=_promise(option, store_name) if option.available else "",
+                reason=reason,
+                reason_translated=translated,
+                slots=tuple(_slot(s.starts_at, s.ends_at) for s in option.slots),
+            )
         )
-        for option in options
-    ]
+    return rows
 
 
 def choices(*, cart: Cart, store: str, postcode: str) -> Choices:

@@ -108,7 +108,7 @@ def test_the_page_lists_the_options_the_api_computes_with_price_promise_or_reaso
     assert "livré le " in page  # a date for a home delivery
     # Lyon has the jacket on its shelf: shipping one there is greyed out, with its reason.
     assert 'value="ship_to_store" id="option-ship_to_store" aria-describedby' in page
-    assert "click & collect is ready sooner" in page
+    assert "Pas possible : En stock à Élan Lyon Part-Dieu : le click & collect" in page
 
 
 def test_the_chosen_options_price_is_the_delivery_fee_in_the_total(jean):
