@@ -135,9 +135,14 @@ def test_jean_chooses_express_home_delivery_and_sees_its_fee_in_the_total(
 
     desktop.get_by_label("Code postal").fill("69002")
     desktop.get_by_label("Code postal").press("Tab")  # a change: htmx brings the home options
+    from_a_store = desktop.get_by_label("Livré depuis un magasin")
+    from_a_store.check()
+    expect(desktop.get_by_test_id("delivery-fee")).to_have_text("4,90\u00a0€")
+    # By keyboard: the next option; htmx redraws the options and keeps the focus on it.
+    desktop.get_by_label("Livré depuis un magasin").press("ArrowDown")
     express = desktop.get_by_label("Livraison express à domicile")
-    expect(express).to_be_enabled()
-    express.check()
+    expect(express).to_be_checked()
+    expect(express).to_be_focused()
     expect(desktop.get_by_test_id("delivery-fee")).to_have_text("9,90\u00a0€")
     expect(desktop.get_by_test_id("order-total")).to_contain_text("99,80")
     expect(desktop.get_by_test_id("option-home_express")).to_contain_text("livré le")
