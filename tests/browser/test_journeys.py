@@ -33,8 +33,9 @@ def reserve_the_jacket(page, live_server) -> str:
     page.get_by_label("Taille").select_option("JACKET-TRAIL-M")
     page.get_by_role("button", name="Ajouter au panier").click()
     page.get_by_role("link", name="Commander").click()
-    page.get_by_label("Réserver et retirer").check()
     expect(page.get_by_label("Magasin", exact=True)).to_have_value("lyon-part-dieu")
+    page.get_by_label("Réserver et retirer").check()
+    expect(page.get_by_test_id("delivery-fee")).to_contain_text("offert")
     assert_accessible(page)
     page.get_by_role("button", name="Passer ma commande").click()
     expect(page.get_by_role("status")).to_contain_text("est passée")
@@ -115,3 +116,43 @@ def test_jean_brings_the_jacket_back_at_the_till_and_is_refunded(
     assert jacket_m_in_lyon()[0] == on_hand_after_sale + 1  # back on sale in Lyon at once
     assert_accessible(phone)
     screenshot(phone, "associate-return-phone")
+
+
+def test_jean_chooses_express_home_delivery_and_sees_its_fee_in_the_total(
+    retailer, live_server, desktop
+):
+    """The options GET /delivery-options computes for his postcode, refreshed by htmx; the
+    express one's price becomes the delivery fee, in the summary and in the order."""
+    jean = Customer.objects.get(email="jean.martin@example.fr")
+    choose_favourite_store(customer_id=jean.pk, location_code="lyon-part-dieu")
+    sign_in(desktop, live_server, "jean.martin@example.fr")
+    desktop.goto(f"{live_server.url}/")
+    desktop.get_by_role("link", name="Veste de running Trail").click()
+    desktop.get_by_label("Taille").select_option("JACKET-TRAIL-M")
+    desktop.get_by_role("button", name="Ajouter au panier").click()
+    desktop.get_by_role("link", name="Commander").click()
+    expect(desktop.get_by_test_id("order-total")).to_contain_text("89,90")
+
+    desktop.get_by_label("Code postal").fill("69002")
+    desktop.get_by_label("Code postal").press("Tab")  # a change: htmx brings the home options
+    from_a_store = desktop.get_by_label("Livré depuis un magasin")
+    from_a_store.check()
+    expect(desktop.get_by_test_id("delivery-fee")).to_have_text("4,90\u00a0€")
+    # By keyboard: the next option; htmx redraws the options and keeps the focus on it.
+    desktop.get_by_label("Livré depuis un magasin").press("ArrowDown")
+    express = desktop.get_by_label("Livraison express à domicile")
+    expect(express).to_be_checked()
+    expect(express).to_be_focused()
+    expect(desktop.get_by_test_id("delivery-fee")).to_have_text("9,90\u00a0€")
+    expect(desktop.get_by_test_id("order-total")).to_contain_text("99,80")
+    expect(desktop.get_by_test_id("option-home_express")).to_contain_text("livré le")
+    expect(desktop.get_by_test_id("option-ship_to_store")).to_contain_text("Pas possible")
+    assert_accessible(desktop)
+    screenshot(desktop, "shop-checkout-desktop")
+
+    desktop.get_by_label("Nom sur le colis").fill("Jean Martin")
+    desktop.get_by_label("Numéro et rue").fill("12 rue de la République")
+    desktop.get_by_label("Ville").fill("Lyon")
+    desktop.get_by_label(re.compile("Carte")).fill("tok_visa")
+    desktop.get_by_role("button", name="Passer ma commande").click()
+    expect(desktop.get_by_role("status")).to_contain_text("est passée")

@@ -25,6 +25,10 @@ from ..offers import (
     SHIP_FROM_STORE,
 )
 from .model import (
+    NO_SHIPPING_STORE,
+    NO_STORE_NEAR,
+    NOT_IN_STOCK,
+    PAST_CUT_OFF,
     Context,
     DeliveryOption,
     Place,
@@ -58,8 +62,11 @@ def home_options(context: Context, place: Place) -> list[DeliveryOption]:
     plan = source_order(context.lines, destination, candidates)
     if plan.unsourced:
         reason = missing(plan.unsourced)
-        options += [context.unavailable(c, home, reason) for c in (HOME_STANDARD, HOME_EXPRESS)]
-        options.append(context.unavailable(HOME_TIME_SLOT, home, reason))
+        options += [
+            context.unavailable(c, home, reason, NOT_IN_STOCK)
+            for c in (HOME_STANDARD, HOME_EXPRESS)
+        ]
+        options.append(context.unavailable(HOME_TIME_SLOT, home, reason, NOT_IN_STOCK))
     else:
         options += _parcel_options(context, plan.assignments, plan.location_ids)
     options.append(_same_day(context, place, candidates))
@@ -152,13 +159,14 @@ def _same_day(
         delivered_by=offers.same_day_delivered_by,
     )
     if promise is None:
-        reason = (
-            f"No store within {offers.same_day_max_km:g} km has every item and is still before "
-            f"its same-day cut-off ({offers.same_day_cut_off:%H:%M})."
-            if near
-            else f"No store within {offers.same_day_max_km:g} km has every item in stock."
-        )
-        return context.unavailable(SAME_DAY, mode, reason)
+        if near:
+            reason = (
+                f"No store within {offers.same_day_max_km:g} km has every item and is still "
+                f"before its same-day cut-off ({offers.same_day_cut_off:%H:%M})."
+            )
+            return context.unavailable(SAME_DAY, mode, reason, PAST_CUT_OFF)
+        reason = f"No store within {offers.same_day_max_km:g} km has every item in stock."
+        return context.unavailable(SAME_DAY, mode, reason, NO_STORE_NEAR)
     site = context.sites.get(promise.location_id)
     local = promise.delivered_by.astimezone(ZoneInfo(site.hours.timezone))
     return context.option(
@@ -180,7 +188,10 @@ def _ship_from_store(
     plan = source_order(context.lines, destination, stores)
     if not stores or plan.unsourced:
         return context.unavailable(
-            SHIP_FROM_STORE, mode, "No store that ships parcels has every item in stock."
+            SHIP_FROM_STORE,
+            mode,
+            "No store that ships parcels has every item in stock.",
+            NO_SHIPPING_STORE,
         )
     arrives, _ = _arrival(context, plan.location_ids, SHIP_FROM_STORE)
     return context.option(

@@ -31,6 +31,17 @@ from ..offers import (
 
 ONLINE, AT_PICKUP = "online", "at_pickup"
 
+# Why an option is not possible (DeliveryOption.reason_code); `reason` says it in English.
+NOT_IN_STOCK = "not_in_stock"  # no location that can send it has every line
+NO_STORE_NEAR = "no_store_near"  # same day: no shipping store near enough has every line
+PAST_CUT_OFF = "past_cut_off"  # same day: such stores exist, but it is too late today
+NO_SHIPPING_STORE = "no_shipping_store"  # no store that ships parcels has every line
+NOT_OFFERED = "not_offered"  # the store does not offer this service
+NOT_IN_THE_STORE = "not_in_the_store"  # the store lacks a line on its shelf
+NO_OPENING_AHEAD = "no_opening_ahead"  # the store has no opening hours ahead
+NO_COUNTER = "no_counter"  # ship to store: the store has no collection counter
+ON_THE_SHELF = "on_the_shelf"  # ship to store: on the shelf there, click & collect is sooner
+
 
 @dataclass(frozen=True)
 class Place:
@@ -107,6 +118,8 @@ class DeliveryOption:
     store_code: str | None = None
     from_locations: tuple[str, ...] = ()
     slots: tuple[Slot, ...] = ()
+    # Why it is not possible, as a stable code a page can put in its reader's words.
+    reason_code: str | None = None
     pieces: tuple[Piece, ...] = field(default=(), repr=False)  # for checkout, never shown
 
 
@@ -200,8 +213,8 @@ class Context:
             **values,  # type: ignore[arg-type]
         )
 
-    def unavailable(self, code: str, mode: str, reason: str) -> DeliveryOption:
-        return self.option(code, mode, available=False, reason=reason)
+    def unavailable(self, code: str, mode: str, reason: str, why: str) -> DeliveryOption:
+        return self.option(code, mode, available=False, reason=reason, reason_code=why)
 
     def dispatch_rules(self, location_id: int) -> DispatchRules:
         return dispatch_rules(self.sites.get(location_id), self.offers)

@@ -17,6 +17,12 @@ from ..offers import (
     SHIP_TO_STORE,
 )
 from .model import (
+    NO_COUNTER,
+    NO_OPENING_AHEAD,
+    NOT_IN_STOCK,
+    NOT_IN_THE_STORE,
+    NOT_OFFERED,
+    ON_THE_SHELF,
     Context,
     DeliveryOption,
     Place,
@@ -47,12 +53,18 @@ def _collect(context: Context, store: Site, code: str, stocked: bool) -> Deliver
     mode = FulfilmentMode(code)
     service = "click & collect" if code == CLICK_AND_COLLECT else "reserve & collect"
     if code not in store.services:
-        return context.unavailable(code, mode, f"{store.name} does not offer {service}.")
+        return context.unavailable(
+            code, mode, f"{store.name} does not offer {service}.", NOT_OFFERED
+        )
     if not stocked:
-        return context.unavailable(code, mode, f"Not every item is in stock at {store.name}.")
+        return context.unavailable(
+            code, mode, f"Not every item is in stock at {store.name}.", NOT_IN_THE_STORE
+        )
     ready = pickup_ready_by(now=context.now, hours=store.hours, lead_minutes=store.services[code])
     if ready is None:
-        return context.unavailable(code, mode, f"{store.name} has no opening hours ahead.")
+        return context.unavailable(
+            code, mode, f"{store.name} has no opening hours ahead.", NO_OPENING_AHEAD
+        )
     words = describe_ready_by(ready, now=context.now, timezone=store.hours.timezone)
     held_until = context.now + RESERVATION_WINDOW if code == RESERVE_AND_COLLECT else None
     return context.option(
@@ -71,11 +83,17 @@ def _ship_to_store(context: Context, store: Site, *, collect_from_shelf: bool) -
     mode = FulfilmentMode.SHIP_TO_STORE
     if CLICK_AND_COLLECT not in store.services:
         return context.unavailable(
-            SHIP_TO_STORE, mode, f"{store.name} has no collection counter (no click & collect)."
+            SHIP_TO_STORE,
+            mode,
+            f"{store.name} has no collection counter (no click & collect).",
+            NO_COUNTER,
         )
     if collect_from_shelf:
         return context.unavailable(
-            SHIP_TO_STORE, mode, f"In stock at {store.name}: click & collect is ready sooner."
+            SHIP_TO_STORE,
+            mode,
+            f"In stock at {store.name}: click & collect is ready sooner.",
+            ON_THE_SHELF,
         )
     # Transfers go between the retailer's own locations: any location holding stock may send.
     elsewhere = [c for c in context.candidates if c.location_id != store.id]
@@ -83,7 +101,7 @@ def _ship_to_store(context: Context, store: Site, *, collect_from_shelf: bool) -
     plan = source_order(context.lines, destination, elsewhere)
     if not elsewhere or plan.unsourced:
         return context.unavailable(
-            SHIP_TO_STORE, mode, missing(plan.unsourced or tuple(context.lines))
+            SHIP_TO_STORE, mode, missing(plan.unsourced or tuple(context.lines)), NOT_IN_STOCK
         )
     carrier = context.carrier(SHIP_TO_STORE)
     readies = [
@@ -97,7 +115,9 @@ def _ship_to_store(context: Context, store: Site, *, collect_from_shelf: bool) -
         for pk in plan.location_ids
     ]
     if any(ready is None for ready in readies):
-        return context.unavailable(SHIP_TO_STORE, mode, f"{store.name} has no opening hours ahead.")
+        return context.unavailable(
+            SHIP_TO_STORE, mode, f"{store.name} has no opening hours ahead.", NO_OPENING_AHEAD
+        )
     ready = max(r for r in readies if r is not None)
     words = describe_ready_by(ready, now=context.now, timezone=store.hours.timezone)
     return context.option(

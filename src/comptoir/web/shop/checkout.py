@@ -1,12 +1,15 @@
 """Checkout: the cart becomes an order through fulfilment's `check_out`, as from the API.
 
-The service computes the delivery options again, places the order from the chosen one and
-closes the cart in one transaction; the page only parses the form (an address with the point
-of its postcode) and says what went wrong.
+The page lists the delivery options GET /delivery-options computes for the cart and the
+chosen store or postcode (`delivery.py`), each with its price and promise, or its reason when
+it is not possible; htmx refreshes them when the store, the postcode or the choice changes
+(without JavaScript, a button does). The service computes the options again, places the order
+from the chosen one and closes the cart in one transaction; the page only parses the form.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -26,28 +29,61 @@ from comptoir.orders.services.placing import PaymentRequest
 from ..access import actor_of
 from ..plain_words import plain_words
 from .cart import current_cart
-from .forms import PICKUP_MODES, CheckoutForm
+from .delivery import choices, summary
+from .forms import PICKUP_OPTIONS, POSTCODE, CheckoutForm
 
 CHANNEL = "web"
 
 
-def checkout(request: HttpRequest) -> HttpResponse:
+def _shopper_cart(request: HttpRequest) -> tuple[Any, Any, Any] | HttpResponse:
     actor = actor_of(request)
     if actor.customer_id is None:
-        return redirect(f"{reverse('shop:login')}?next={request.path}")
+        return redirect(f"{reverse('shop:login')}?next={reverse('shop:checkout')}")
     authorize(actor, "orders.write", customer_id=actor.customer_id)
     cart = current_cart(request, create=False)
     view = cart_view(cart=cart) if cart else None
     if view is None or not view.lines:
         return redirect("shop:cart")
+    return actor, cart, view
+
+
+def _stores() -> list[tuple[str, str]]:
+    return list(location_list(kind="store").order_by("city").values_list("code", "name"))
+
+
+def _delivery_context(cart: Any, view: Any, data: Any) -> dict[str, Any]:
+    """The options for the store and postcode in `data`, the chosen one and the summary."""
+    store = data.get("store", "") or ""
+    store = store if store in {code for code, _name in _stores()} else ""
+    postcode = (data.get("postcode", "") or "").strip()
+    found = choices(cart=cart, store=store, postcode=postcode if POSTCODE.match(postcode) else "")
+    if postcode and not POSTCODE.match(postcode):
+        found.home_error = _("Five digits, such as 69003.")
+    chosen = found.find(data.get("option", "") or "")
+    return {
+        "choices": found,
+        "chosen": chosen,
+        "chosen_slot": data.get("slot", "") or "",
+        "asked_postcode": bool(postcode),
+        "summary": summary(view, chosen, CHANNEL),
+    }
+
+
+def checkout(request: HttpRequest) -> HttpResponse:
+    shopper = _shopper_cart(request)
+    if isinstance(shopper, HttpResponse):
+        return shopper
+    actor, cart, view = shopper
     favourite = customer_by_id(customer_id=actor.customer_id).favourite_location
-    stores = list(location_list(kind="store").order_by("city").values_list("code", "name"))
-    form = CheckoutForm(
-        request.POST or None,
-        stores=stores,
-        initial={"mode": "reserve_and_collect", "store": favourite.code if favourite else ""},
-    )
-    if request.method == "POST" and form.is_valid():
+    initial = {"store": favourite.code if favourite else ""}
+    refresh = request.method == "POST" and "refresh" in request.POST
+    if refresh:  # no JavaScript: show the options for the place given, place nothing yet
+        form = CheckoutForm(stores=_stores(), initial=request.POST.dict())
+        data: Any = request.POST
+    else:
+        form = CheckoutForm(request.POST or None, stores=_stores(), initial=initial)
+        data = request.POST if request.method == "POST" else initial
+    if request.method == "POST" and not refresh and form.is_valid():
         try:
             done = check_out(_checkout_request(form.cleaned_data, view, actor))
         except DomainError as error:
@@ -58,29 +94,44 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 request, _("Thank you: your order %(ref)s is placed.") % {"ref": reference}
             )
             return redirect("shop:order", reference=reference)
-    return render(request, "web/shop/checkout.html", {"form": form, "cart": view})
+    context = {"form": form, "cart": view, **_delivery_context(cart, view, data)}
+    return render(request, "web/shop/checkout.html", context)
 
 
-# The page's choices and the checkout's delivery options (home delivery: the standard one).
-OPTIONS = {"home_delivery": "home_standard"}
+def checkout_options(request: HttpRequest) -> HttpResponse:
+    """The options and the summary again, for htmx, when the place or the choice changes."""
+    shopper = _shopper_cart(request)
+    if isinstance(shopper, HttpResponse):
+        return shopper
+    _actor, cart, view = shopper
+    context = {"cart": view, **_delivery_context(cart, view, request.GET)}
+    return render(request, "web/shop/_delivery_options.html", context)
+
+
+def _slot_start(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def _checkout_request(data: dict[str, Any], view: Any, actor: Any) -> CheckoutRequest:
-    mode = data["mode"]
+    option = data["option"]
     address: dict[str, Any] = {}
-    if mode not in PICKUP_MODES:
+    if option not in PICKUP_OPTIONS:
         point = search_origin(postcode=data["postcode"]).point
         address = {key: data[key] for key in ("name", "line1", "postcode", "city")}
         address.update(country="FR", lat=point.latitude, lon=point.longitude)
     return CheckoutRequest(
         cart_id=view.id,
         customer_id=actor.customer_id,
-        option=OPTIONS.get(mode, mode),
+        option=option,
         payment=PaymentRequest(
-            "at_pickup" if mode == "reserve_and_collect" else "card", data["card_token"]
+            "at_pickup" if option == "reserve_and_collect" else "card", data["card_token"]
         ),
         channel=CHANNEL,
-        store_code=data["store"] if mode in PICKUP_MODES else None,
+        store_code=data["store"] if option in PICKUP_OPTIONS else None,
         delivery_address=address,
+        slot_starts_at=_slot_start(data.get("slot", "")),
         created_by=actor.caller_key,
     )

@@ -55,21 +55,20 @@ class SignUpForm(forms.Form):
     )
 
 
-MODES = [
-    ("reserve_and_collect", _("Reserve and collect: held in the store, pay there")),
-    ("click_and_collect", _("Click and collect: pay now, collect in the store")),
-    ("ship_to_store", _("Ship to the store: sent to the store you choose")),
-    ("home_delivery", _("Home delivery")),
-    ("ship_from_store", _("Delivered home from a nearby store")),
-]
-PICKUP_MODES = {"reserve_and_collect", "click_and_collect", "ship_to_store"}
+PICKUP_OPTIONS = {"reserve_and_collect", "click_and_collect", "ship_to_store"}
 ADDRESS_FIELDS = ("name", "line1", "postcode", "city")
 
 
 class CheckoutForm(forms.Form):
-    mode = forms.ChoiceField(
-        label=_("How do you want it?"), choices=MODES, widget=forms.RadioSelect
+    """The options offered are those computed for this cart and place (`delivery.choices`);
+    the page renders them itself, with their price, promise or reason."""
+
+    option = forms.CharField(
+        label=_("How do you want it?"),
+        max_length=40,
+        error_messages={"required": _("Choose how you want it.")},
     )
+    slot = forms.CharField(label=_("Time slot"), required=False, max_length=40)
     store = forms.ChoiceField(label=_("Store"), required=False)
     name = forms.CharField(label=_("Name on the parcel"), required=False, max_length=100)
     line1 = forms.CharField(label=_("Street and number"), required=False, max_length=200)
@@ -81,19 +80,25 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, *args: Any, stores: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["store"].choices = stores
+        self.fields["store"].choices = [("", _("Choose a store")), *stores]
+
+    def clean_postcode(self) -> str:
+        postcode = self.cleaned_data.get("postcode", "").strip()
+        if postcode and not POSTCODE.match(postcode):
+            raise forms.ValidationError(_("Five digits, such as 69003."))
+        return postcode
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        mode = data.get("mode")
-        if mode in PICKUP_MODES and not data.get("store"):
+        option = data.get("option")
+        if option in PICKUP_OPTIONS and not data.get("store"):
             self.add_error("store", _("Choose the store you collect in."))
-        if mode and mode not in PICKUP_MODES:
+        if option and option not in PICKUP_OPTIONS:
             for name in ADDRESS_FIELDS:
-                if not data.get(name):
+                if not data.get(name) and name not in self.errors:
                     self.add_error(name, _("Needed for a delivery."))
-            if data.get("postcode") and not POSTCODE.match(data["postcode"]):
-                self.add_error("postcode", _("Five digits, such as 69003."))
-        if mode and mode != "reserve_and_collect" and not data.get("card_token"):
+        if option == "home_time_slot" and not data.get("slot"):
+            self.add_error("slot", _("Choose a time slot."))
+        if option and option != "reserve_and_collect" and not data.get("card_token"):
             self.add_error("card_token", _("Needed to pay now."))
         return data

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cart/lines/<str:sku>/", cart.change, name="cart-line"),
     path("cart/handoff/", cart.hand_off, name="cart-handoff"),
     path("checkout/", checkout.checkout, name="checkout"),
+    path("checkout/options/", checkout.checkout_options, name="checkout-options"),
     path("account/orders/", orders.orders, name="orders"),
     path("account/orders/<str:reference>/", orders.order, name="order"),
     path("account/", account.account, name="account"),
