@@ -76,9 +76,7 @@ def add_line(
     variant_id = resolve_skus([sku])[sku]
     now = clock.now()
     with transaction.atomic():
-        cart = cart_for_update(cart_id=cart_id)
-        if cart.status != Cart.Status.OPEN:
-            raise CartClosed("This cart was merged into another; use that one.")
+        cart = open_cart_for_update(cart_id=cart_id)
         updated = CartLine.objects.filter(cart=cart, variant_id=variant_id).update(
             quantity=F("quantity") + quantity
         )
@@ -117,9 +115,7 @@ def set_line_quantity(*, cart_id: int, sku: str, quantity: int) -> Cart:
         )
     variant_id = resolve_skus([sku])[sku]
     with transaction.atomic():
-        cart = cart_for_update(cart_id=cart_id)
-        if cart.status != Cart.Status.OPEN:
-            raise CartClosed("This cart was merged into another; use that one.")
+        cart = open_cart_for_update(cart_id=cart_id)
         lines = CartLine.objects.filter(cart=cart, variant_id=variant_id)
         if quantity == 0:
             lines.delete()
@@ -211,9 +207,7 @@ def issue_handoff_code(*, cart_id: int) -> Cart:
     """A short code (and its QR) an associate or agent types to open this very cart, valid
     for half an hour. Asking again gives a fresh code and retires the old one."""
     with transaction.atomic():
-        cart = cart_for_update(cart_id=cart_id)
-        if cart.status != Cart.Status.OPEN:
-            raise CartClosed("This cart was merged into another; use that one.")
+        cart = open_cart_for_update(cart_id=cart_id)
         for _ in range(5):  # a clash in 244 million codes is rare; retry, never 500
             cart.handoff_code = new_handoff_code()
             cart.handoff_expires_at = clock.now() + timedelta(minutes=HANDOFF_MINUTES)
@@ -234,13 +228,21 @@ def issue_handoff_code(*, cart_id: int) -> Cart:
     return cart
 
 
-def mark_ordered(*, cart_id: int) -> Cart:
-    """Checkout: the cart's lines became an order, so the cart closes (its lines stay, as a
-    record). Call it inside the transaction that places the order, the cart row locked by
-    `cart_for_update`: then a declined payment or a failed order leaves the cart open."""
+def open_cart_for_update(
+    *, cart_id: int, closed: str = "This cart was merged into another; use that one."
+) -> Cart:
+    """The cart, its row locked until the end of the transaction; CartClosed (`closed`) if
+    it was merged or ordered meanwhile."""
     cart = cart_for_update(cart_id=cart_id)
     if cart.status != Cart.Status.OPEN:
-        raise CartClosed("This cart is not open any more.")
+        raise CartClosed(closed)
+    return cart
+
+
+def mark_ordered(cart: Cart) -> Cart:
+    """Checkout: the cart's lines became an order, so the cart closes (its lines stay, as a
+    record). `cart` is the row `open_cart_for_update` locked in the transaction that places
+    the order: then a declined payment or a failed order leaves the cart open."""
     cart.status = Cart.Status.ORDERED
     cart.handoff_code = None
     cart.updated_at = clock.now()

@@ -14,10 +14,9 @@ from typing import Any
 
 from django.db import transaction
 
-from comptoir.carts.errors import CartClosed
 from comptoir.carts.models import Cart
-from comptoir.carts.selectors import cart_for_update, cart_view
-from comptoir.carts.services import mark_ordered
+from comptoir.carts.selectors import cart_view
+from comptoir.carts.services import mark_ordered, open_cart_for_update
 from comptoir.core import clock
 from comptoir.core.errors import Conflict, ValidationFailed
 from comptoir.core.outbox import record_event
@@ -130,9 +129,9 @@ def check_out(request: CheckoutRequest, *, now: datetime | None = None) -> Check
     # The PSP is asked inside this transaction, with only this cart's row locked: no stock row
     # waits on it, and a retry on another connection waits here instead of ordering twice.
     with transaction.atomic():
-        cart = cart_for_update(cart_id=request.cart_id)
-        if cart.status != Cart.Status.OPEN:
-            raise CartClosed("This cart was already checked out or merged.")
+        cart = open_cart_for_update(
+            cart_id=request.cart_id, closed="This cart was already checked out or merged."
+        )
         lines = cart_lines(cart)
         if not lines:
             raise _invalid("the cart is empty", "cart")
@@ -164,7 +163,7 @@ def check_out(request: CheckoutRequest, *, now: datetime | None = None) -> Check
             ),
             now=now,
         )
-        mark_ordered(cart_id=cart.pk)
+        mark_ordered(cart)
         record_event(
             CHECKOUT_COMPLETED,
             aggregate=f"order:{placed.order.pk}",
