@@ -290,5 +290,5 @@ def replay(delivery_id: int, *, now: datetime | None = None) -> Delivery:
             if not Delivery.objects.filter(pk=delivery_id).exists():
                 raise NotFound("No such delivery.")
             raise Conflict("This delivery is still pending; it will be tried again on its own.")
-        transaction.on_commit(_wake_workers)
+        wake_workers_after_commit()
     return Delivery.objects.get(pk=delivery_id)
