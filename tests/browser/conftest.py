@@ -131,6 +131,14 @@ def screenshot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+def htmx_ready(page: Any) -> None:
+    """Wait until htmx has wired the page: a change made before that would send no request.
+
+    Clicking a link waits for the new page to commit, not for its deferred scripts to run."""
+    page.wait_for_load_state()
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+
+
 def sign_in(page: Any, live_server: Any, username: str) -> None:
     """Sign in through the login page with a demo login (its password is the demo's)."""
     from comptoir.demo.retailer import DEMO_PASSWORD

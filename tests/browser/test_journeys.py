@@ -15,7 +15,7 @@ from comptoir.customers.models import Customer
 from comptoir.customers.services import choose_favourite_store
 from comptoir.inventory.models import StockLevel
 
-from .conftest import assert_accessible, screenshot, sign_in
+from .conftest import assert_accessible, htmx_ready, screenshot, sign_in
 
 
 def jacket_m_in_lyon() -> tuple[int, int]:
@@ -33,6 +33,7 @@ def reserve_the_jacket(page, live_server) -> str:
     page.get_by_label("Taille").select_option("JACKET-TRAIL-M")
     page.get_by_role("button", name="Ajouter au panier").click()
     page.get_by_role("link", name="Commander").click()
+    htmx_ready(page)
     expect(page.get_by_label("Magasin", exact=True)).to_have_value("lyon-part-dieu")
     page.get_by_label("Réserver et retirer").check()
     expect(page.get_by_test_id("delivery-fee")).to_contain_text("offert")
@@ -131,6 +132,7 @@ def test_jean_chooses_express_home_delivery_and_sees_its_fee_in_the_total(
     desktop.get_by_label("Taille").select_option("JACKET-TRAIL-M")
     desktop.get_by_role("button", name="Ajouter au panier").click()
     desktop.get_by_role("link", name="Commander").click()
+    htmx_ready(desktop)
     expect(desktop.get_by_test_id("order-total")).to_contain_text("89,90")
 
     desktop.get_by_label("Code postal").fill("69002")
