@@ -89,6 +89,9 @@ def database_from_url(url: str) -> dict:
     else:
         config["CONN_MAX_AGE"] = int(os.environ.get("COMPTOIR_CONN_MAX_AGE", "60"))
         config["CONN_HEALTH_CHECKS"] = True
+        # Parameters travel apart from the SQL, so a statement a connection sends again
+        # (every hot path does) is prepared once: PostgreSQL skips parsing and planning it.
+        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
     return config
 
 
@@ -122,6 +125,8 @@ HUEY["consumer"] = {
 # Outbox delivery: a claimed delivery is leased; if its worker dies the lease runs out and
 # another worker takes it over. Retries follow an exponential schedule over about a day.
 OUTBOX_LEASE_SECONDS = int(os.environ.get("COMPTOIR_OUTBOX_LEASE_SECONDS", "60"))
+# A process wakes the worker at most once per gap after commits that recorded events.
+OUTBOX_WAKE_GAP_SECONDS = float(os.environ.get("COMPTOIR_OUTBOX_WAKE_GAP_MS", "20")) / 1000
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("COMPTOIR_WEBHOOK_TIMEOUT_SECONDS", "10"))
 
 # Stock snapshots and catalogue imports arrive as one request body (a million CSV positions is
