@@ -16,3 +16,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "comptoir-test", "immediate": True}
 OUTBOX_LEASE_SECONDS = 60
+OUTBOX_WAKE_GAP_SECONDS = 0  # the immediate queue sweeps inside the test, not on a timer

@@ -8,6 +8,7 @@ between the outbox and what it delivers to.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -383,3 +384,84 @@ def test_a_transaction_with_many_events_wakes_the_worker_once(monkeypatch):
         2,
         11,
     ]
+
+
+class _FakeTimers:
+    """Timers that fire only when the test says, at the time the fake clock shows."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.booked: list[tuple[float, Callable[[], None]]] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def start(self, delay: float, function: Callable[[], None]) -> None:
+        self.booked.append((self.now + delay, function))
+
+    def advance_to(self, moment: float) -> None:
+        self.now = moment
+        due = [b for b in self.booked if b[0] <= moment]
+        self.booked = [b for b in self.booked if b[0] > moment]
+        for _, function in due:
+            function()
+
+
+def _coalesced(gap: float) -> tuple[outbox_module.CoalescedWake, list[float], _FakeTimers]:
+    timers, wakes = _FakeTimers(), []
+    waker = outbox_module.CoalescedWake(
+        lambda: wakes.append(timers.now),
+        gap=gap,
+        monotonic=timers.monotonic,
+        start_timer=timers.start,
+    )
+    return waker, wakes, timers
+
+
+def test_a_burst_of_commits_wakes_the_worker_at_once_and_once_more_after_the_gap():
+    waker, wakes, timers = _coalesced(gap=0.02)
+    waker()  # the first commit of a quiet spell: at once
+    for moment in (100.005, 100.010, 100.015):  # the burst: one trailing wake is booked
+        timers.now = moment
+        waker()
+    assert wakes == [100.0]
+    assert [at for at, _ in timers.booked] == [pytest.approx(100.02)]
+
+    timers.advance_to(100.02)  # after every commit of the burst
+    assert wakes == [100.0, 100.02]
+    assert timers.booked == []
+
+
+def test_a_commit_after_the_trailing_wake_books_another_so_none_is_left_unswept():
+    waker, wakes, timers = _coalesced(gap=0.02)
+    waker()
+    timers.now = 100.01
+    waker()
+    timers.advance_to(100.02)
+    timers.now = 100.03  # within a gap of the trailing wake: booked, not lost
+    waker()
+    assert wakes == [100.0, 100.02]
+    timers.advance_to(100.04)
+    assert wakes == [100.0, 100.02, 100.04]
+
+    timers.now = 100.5  # a quiet spell again: at once, nothing booked
+    waker()
+    assert wakes[-1] == 100.5
+    assert timers.booked == []
+
+
+def test_with_no_gap_every_commit_wakes_the_worker_at_once():
+    waker, wakes, timers = _coalesced(gap=0)
+    for _ in range(3):
+        waker()
+    assert wakes == [100.0, 100.0, 100.0]
+    assert timers.booked == []
+
+
+def test_the_trailing_wake_really_comes_on_a_timer_thread():
+    woken = threading.Semaphore(0)
+    waker = outbox_module.CoalescedWake(woken.release, gap=0.01)
+    waker()
+    waker()  # within the gap: left to the timer
+    assert woken.acquire(timeout=5)
+    assert woken.acquire(timeout=5)
