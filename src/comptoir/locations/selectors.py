@@ -130,7 +130,7 @@ class NearbyLocations:
 
 
 @dataclass(frozen=True)
-class _Schedule:
+class Schedule:
     weekly: list[WeeklyRange]
     closures: list[ClosureDay]
 
@@ -229,9 +229,9 @@ def _nearest(
     limit: int,
     open_now: bool,
     now: datetime,
-) -> tuple[list[tuple[int, float]], dict[int, _Schedule]]:
+) -> tuple[list[tuple[int, float]], dict[int, Schedule]]:
     """(id, distance) of the nearest matches, nearest first, and the schedules it read."""
-    schedules: dict[int, _Schedule] = {}
+    schedules: dict[int, Schedule] = {}
     found: list[tuple[int, float]] = []
     for radius in SEARCH_RADII_KM:
         in_circle = []
@@ -244,7 +244,7 @@ def _nearest(
         in_circle.sort()
         if open_now:
             unknown = {pk: zone for _, pk, zone in in_circle if pk not in schedules}
-            schedules.update(_schedules(unknown, now=now))
+            schedules.update(schedules_of(unknown, now=now))
             in_circle = [row for row in in_circle if _is_open(schedules[row[1]], row[2], now)]
         found = [(pk, distance) for distance, pk, _ in in_circle[:limit]]
         if len(found) == limit:
@@ -252,13 +252,14 @@ def _nearest(
     return found, schedules
 
 
-def _is_open(schedule: _Schedule, timezone: str, now: datetime) -> bool:
+def _is_open(schedule: Schedule, timezone: str, now: datetime) -> bool:
     return is_open_at(schedule.weekly, schedule.closures, local_time(now, timezone))
 
 
-def _schedules(zones_by_id: dict[int, str], *, now: datetime) -> dict[int, _Schedule]:
-    """Weekly hours and closures (from the day before today, anywhere) for these locations."""
-    schedules = {pk: _Schedule([], []) for pk in zones_by_id}
+def schedules_of(location_ids: Iterable[int], *, now: datetime) -> dict[int, Schedule]:
+    """Weekly hours and closures (from the day before today, anywhere) for these locations:
+    the one reader of store hours, for the locator, the product page and the promises."""
+    schedules = {pk: Schedule([], []) for pk in location_ids}
     if not schedules:
         return schedules
     for pk, weekday, opens, closes in OpeningHours.objects.filter(
@@ -274,7 +275,8 @@ def _schedules(zones_by_id: dict[int, str], *, now: datetime) -> dict[int, _Sche
     return schedules
 
 
-def _services(ids: Iterable[int]) -> dict[int, list[ServiceOffer]]:
+def services_of(ids: Iterable[int]) -> dict[int, list[ServiceOffer]]:
+    """The services each of these locations offers, by name."""
     offers: dict[int, list[ServiceOffer]] = defaultdict(list)
     rows = LocationService.objects.filter(location_id__in=list(ids)).order_by("service")
     for pk, service, lead in rows.values_list("location_id", "service", "pickup_lead_minutes"):
@@ -283,15 +285,15 @@ def _services(ids: Iterable[int]) -> dict[int, list[ServiceOffer]]:
 
 
 def _describe(
-    nearest: list[tuple[int, float]], schedules: dict[int, _Schedule], *, now: datetime
+    nearest: list[tuple[int, float]], schedules: dict[int, Schedule], *, now: datetime
 ) -> list[NearbyLocation]:
     ids = [pk for pk, _ in nearest]
     if not ids:
         return []
     locations = Location.objects.in_bulk(ids)
     unread = {pk: locations[pk].timezone for pk in ids if pk not in schedules}
-    schedules = {**schedules, **_schedules(unread, now=now)}
-    services = _services(ids)
+    schedules = {**schedules, **schedules_of(unread, now=now)}
+    services = services_of(ids)
     described = []
     for pk, distance in nearest:
         location, schedule = locations[pk], schedules[pk]
@@ -339,12 +341,12 @@ def pickup_offers(
     pickup lead time, weekly hours and closures from the day before `now`. Three queries."""
     leads = {
         pk: offer.pickup_lead_minutes
-        for pk, found in _services(location_ids).items()
+        for pk, found in services_of(location_ids).items()
         for offer in found
         if offer.service == service
     }
     zones = dict(Location.objects.filter(pk__in=list(leads)).values_list("pk", "timezone"))
-    schedules = _schedules(zones, now=now or clock.now())
+    schedules = schedules_of(zones, now=now or clock.now())
     return {
         pk: PickupOffer(pk, leads[pk], schedules[pk].weekly, schedules[pk].closures, zones[pk])
         for pk in zones

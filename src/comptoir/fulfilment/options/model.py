@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch
-
 from comptoir.core.errors import ValidationFailed
-from comptoir.locations.domain import ClosureDay, GeoPoint, WeeklyRange
+from comptoir.locations.domain import GeoPoint
 from comptoir.locations.errors import LocationNotFound
 from comptoir.locations.geocoding import place_for_postcode
-from comptoir.locations.models import Closure, Location
-from comptoir.locations.selectors import location_by_code, location_list
+from comptoir.locations.selectors import (
+    location_by_code,
+    location_list,
+    schedules_of,
+    services_of,
+)
 
 from ..domain.promise import (
     MONTHS,
@@ -156,38 +158,24 @@ class Sites:
         unread = sorted(set(location_ids) - self._by_id.keys())
         if not unread:
             return
-        # UTC's date minus two days is at or before yesterday in every zone: every closure
-        # that can still matter.
-        since = self._now.date() - timedelta(days=2)
-        locations = (
+        rows = (
             location_list()
             .filter(pk__in=unread)
-            .prefetch_related(
-                "opening_hours",
-                "services",
-                Prefetch("closures", queryset=Closure.objects.filter(date__gte=since)),
-            )
+            .values_list("pk", "code", "name", "kind", "latitude", "longitude", "timezone")
         )
-        for location in locations:
-            self._by_id[location.pk] = _site(location)
-
-
-def _site(location: Location) -> Site:
-    return Site(
-        id=location.pk,
-        code=location.code,
-        name=location.name,
-        kind=location.kind,
-        point=GeoPoint(float(location.latitude), float(location.longitude)),
-        hours=OpeningHours(
-            weekly=tuple(
-                WeeklyRange(h.weekday, h.opens, h.closes) for h in location.opening_hours.all()
-            ),
-            closures=tuple(ClosureDay(c.date, c.opens, c.closes) for c in location.closures.all()),
-            timezone=location.timezone,
-        ),
-        services={s.service: s.pickup_lead_minutes for s in location.services.all()},
-    )
+        schedules = schedules_of(unread, now=self._now)
+        services = services_of(unread)
+        for pk, code, name, kind, latitude, longitude, timezone in rows:
+            schedule = schedules[pk]
+            self._by_id[pk] = Site(
+                id=pk,
+                code=code,
+                name=name,
+                kind=kind,
+                point=GeoPoint(float(latitude), float(longitude)),
+                hours=OpeningHours(tuple(schedule.weekly), tuple(schedule.closures), timezone),
+                services={o.service: o.pickup_lead_minutes for o in services.get(pk, [])},
+            )
 
 
 @dataclass
