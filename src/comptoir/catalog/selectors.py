@@ -31,6 +31,11 @@ def variant_ids_for_skus(skus: list[str]) -> dict[str, int]:
     return dict(Variant.objects.filter(sku__in=skus).values_list("sku", "pk"))
 
 
+def product_ids_of_variants(variant_ids: Iterable[int]) -> dict[int, int]:
+    """Variant id → its product's id, for the variants that exist."""
+    return dict(Variant.objects.filter(pk__in=list(variant_ids)).values_list("pk", "product_id"))
+
+
 # A SKU names one variant for good: nothing renames a SKU or deletes a variant (its stock,
 # prices and order lines protect it), so remembering the pair is safe; the time-to-live only
 # bounds an edit made by hand in SQL.

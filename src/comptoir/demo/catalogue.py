@@ -270,7 +270,8 @@ def load_stock(*, seed: int, range_percent: int) -> int:
     locations = list(
         Location.objects.exclude(pk__in=stocked).order_by("pk").values_list("pk", "kind")
     )
-    variant_ids = list(Variant.objects.order_by("pk").values_list("pk", flat=True))
+    product_of = dict(Variant.objects.order_by("pk").values_list("pk", "product_id"))
+    variant_ids = list(product_of)
     jacket_ids = list(
         Variant.objects.filter(sku__startswith="JACKET-TRAIL-").values_list("pk", flat=True)
     )
@@ -280,19 +281,19 @@ def load_stock(*, seed: int, range_percent: int) -> int:
         rows = stock_rows(variant_ids, location_id, seed=seed, range_percent=percent)
         ranged = {v for v, _, _ in rows}
         rows += [(v, location_id, 3) for v in jacket_ids if v not in ranged]  # Jean's jacket
-        _write_initial_count(rows)
+        _write_initial_count(rows, product_of)
         written += len(rows)
     return written
 
 
-def _write_initial_count(rows: list[tuple[int, int, int]]) -> None:
+def _write_initial_count(rows: list[tuple[int, int, int]], product_of: dict[int, int]) -> None:
     now = clock.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
             _copy(
                 StockLevel._meta.db_table,
-                ["variant_id", "location_id", "on_hand", "held", "updated_at"],
-                ((v, loc, units, 0, now) for v, loc, units in rows),
+                ["variant_id", "product_id", "location_id", "on_hand", "held", "updated_at"],
+                ((v, product_of[v], loc, units, 0, now) for v, loc, units in rows),
             )
             _copy(
                 StockMovement._meta.db_table,
@@ -315,7 +316,13 @@ def _write_initial_count(rows: list[tuple[int, int, int]]) -> None:
             return
         StockLevel.objects.bulk_create(
             [
-                StockLevel(variant_id=v, location_id=loc, on_hand=units, updated_at=now)
+                StockLevel(
+                    variant_id=v,
+                    product_id=product_of[v],
+                    location_id=loc,
+                    on_hand=units,
+                    updated_at=now,
+                )
                 for v, loc, units in rows
             ],
             batch_size=2000,

@@ -91,16 +91,17 @@ def locations_with_available(*, variant_ids: list[int], channel: str) -> set[int
 def product_ids_available_at(*, location_ids: list[int], channel: str) -> QuerySet[StockLevel]:
     """A subquery of the products with a unit `channel` may promise at one of these locations.
 
-    It reads the maintained `held` figure of each level (no SUM over holds at query time), so
-    it costs one index range scan per location. Each location's own safety stock applies.
+    It reads the maintained `held` figure and the product copied onto each level (no SUM over
+    holds, no join to the variants), so it is one range of the (location, product) index per
+    location. Each location's own safety stock applies.
     """
     if not location_ids:
-        return StockLevel.objects.none().values("variant__product_id")
+        return StockLevel.objects.none().values("product_id")
     safety = safety_by_location(location_ids=location_ids, channel=channel)
     available = Q()
     for location_id in location_ids:
         available |= Q(location_id=location_id, on_hand__gt=F("held") + safety.get(location_id, 0))
-    return StockLevel.objects.filter(available).values("variant__product_id")
+    return StockLevel.objects.filter(available).values("product_id")
 
 
 def active_holds_at(*, location_id: int) -> QuerySet[Hold]:

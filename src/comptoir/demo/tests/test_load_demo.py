@@ -74,6 +74,19 @@ def test_jeans_jacket_is_on_the_shelf_at_lyon_part_dieu_and_the_ledger_explains_
 
 
 @pytest.mark.django_db
+def test_every_level_the_demo_loads_names_its_variants_product():
+    from django.db.models import F
+
+    from comptoir.inventory.models import StockLevel
+
+    load(seed=7, customers=0, stores=2, skus=60)
+
+    levels = StockLevel.objects.all()
+    assert levels.values("product_id").distinct().count() > 1
+    assert not levels.exclude(product_id=F("variant__product_id")).exists()
+
+
+@pytest.mark.django_db
 def test_a_catalogue_of_sizes_gives_about_the_asked_number_of_skus():
     from comptoir.catalog.models import Variant
 

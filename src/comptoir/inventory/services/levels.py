@@ -147,9 +147,11 @@ def write_movement(
     )
 
 
+# A level created by a first receipt takes its variant's product (StockLevel.product).
 _UPSERT = """
-INSERT INTO inventory_stocklevel (variant_id, location_id, on_hand, held, updated_at)
-VALUES (%(variant_id)s, %(location_id)s, %(quantity)s, 0, %(now)s)
+INSERT INTO inventory_stocklevel (variant_id, product_id, location_id, on_hand, held, updated_at)
+VALUES (%(variant_id)s, (SELECT product_id FROM catalog_variant WHERE id = %(variant_id)s),
+        %(location_id)s, %(quantity)s, 0, %(now)s)
 ON CONFLICT (location_id, variant_id)
 DO UPDATE SET on_hand = inventory_stocklevel.on_hand + excluded.on_hand,
               updated_at = excluded.updated_at

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from comptoir.catalog.selectors import variant_ids_for_skus
+from comptoir.catalog.selectors import product_ids_of_variants, variant_ids_for_skus
 from comptoir.core import clock
 from comptoir.core.outbox import record_event, wake_workers_after_commit
 from comptoir.core.request_id import current_request_id
@@ -97,13 +97,15 @@ CREATE TEMP TABLE snapshot_change (sku text NOT NULL, quantity integer NOT NULL,
                                    variant_id bigint NOT NULL, level_id bigint) ON COMMIT DROP
 """
 
-# A SKU counted here for the first time gets an empty level, which the batch then sets like
-# any other (a receipt may have created it meanwhile: then that one is set).
+# A SKU counted here for the first time gets an empty level (with its variant's product),
+# which the batch then sets like any other (a receipt may have created it meanwhile: then
+# that one is set).
 _NEW_LEVELS = """
-INSERT INTO inventory_stocklevel (variant_id, location_id, on_hand, held, updated_at)
-SELECT variant_id, %(location_id)s, 0, 0, %(now)s
-  FROM snapshot_change WHERE level_id IS NULL
- ORDER BY variant_id
+INSERT INTO inventory_stocklevel (variant_id, product_id, location_id, on_hand, held, updated_at)
+SELECT c.variant_id, v.product_id, %(location_id)s, 0, 0, %(now)s
+  FROM snapshot_change c JOIN catalog_variant v ON v.id = c.variant_id
+ WHERE c.level_id IS NULL
+ ORDER BY c.variant_id
     ON CONFLICT (location_id, variant_id) DO NOTHING
 """
 _NEW_LEVEL_IDS = """
@@ -283,6 +285,9 @@ def _apply_counts(
         level.on_hand, level.updated_at = quantity, now
         change = LevelChange(variant_id, load.location_id, sku, on_hand_delta=quantity - before)
         changes.append((change, quantity, held))
+    product_of = product_ids_of_variants(level.variant_id for level in created)
+    for level in created:
+        level.product_id = product_of[level.variant_id]
     StockLevel.objects.bulk_create(created)
     StockLevel.objects.bulk_update(updated, ["on_hand", "updated_at"])
     StockMovement.objects.bulk_create(

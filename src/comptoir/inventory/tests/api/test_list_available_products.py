@@ -1,5 +1,6 @@
 import pytest
 
+from comptoir.catalog.services.products import list_product_on_channel
 from comptoir.inventory.services.holds import HoldRequestLine, place_hold
 from comptoir.inventory.services.stock import set_safety_stock
 from comptoir.inventory.tests.factories import make_variant, put_on_shelf
@@ -77,3 +78,30 @@ def test_a_store_and_a_place_together_is_a_422(client):
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "query.store"
+
+
+@pytest.mark.django_db
+def test_a_product_counts_once_however_many_of_its_sizes_the_store_has(client):
+    lyon = make_store("lyon-part-dieu")
+    for size in ("S", "M", "L"):
+        put_on_shelf(make_variant(f"JACKET-{size}", product_slug="veste-trail"), lyon, 1)
+    put_on_shelf(make_variant("SOCKS-42", product_slug="chaussettes-run"), lyon, 1)
+
+    body = client.get(URL, {"store": "lyon-part-dieu"}).json()
+
+    assert [item["slug"] for item in body["items"]] == ["veste-trail", "chaussettes-run"]
+    assert body["total"] == 2
+
+
+@pytest.mark.django_db
+def test_a_product_in_stock_but_withdrawn_from_the_channel_is_neither_listed_nor_counted(client):
+    lyon = make_store("lyon-part-dieu")
+    jacket, shorts, _ = jacket_shorts_and_socks()
+    put_on_shelf(jacket, lyon, 2)
+    put_on_shelf(shorts, lyon, 2)
+    list_product_on_channel(slug="short-tempo", channel="web", is_published=False)
+
+    body = client.get(URL, {"store": "lyon-part-dieu"}).json()
+
+    assert [item["slug"] for item in body["items"]] == ["veste-trail"]
+    assert body["total"] == 1

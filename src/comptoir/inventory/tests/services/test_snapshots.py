@@ -115,6 +115,25 @@ def test_the_ledger_still_adds_up_to_every_level():
     assert on_hand(store)["SOCKS-39"] == 4
 
 
+def test_a_level_the_count_creates_names_its_variants_product():
+    store = make_store()
+    make_variant("JACKET-S", product_slug="veste-trail")
+    make_variant("SOCKS-39", product_slug="chaussettes-run")
+    make_variant("SOCKS-42", product_slug="chaussettes-run")
+
+    apply_stock_snapshot(
+        location_id=store.pk,
+        rows=[("SOCKS-42", 1), ("JACKET-S", 2), ("SOCKS-39", 4)],
+        reference="count",
+    )
+
+    assert dict(StockLevel.objects.values_list("variant__sku", "product__slug")) == {
+        "JACKET-S": "veste-trail",
+        "SOCKS-39": "chaussettes-run",
+        "SOCKS-42": "chaussettes-run",
+    }
+
+
 def test_a_held_unit_stays_held_and_a_count_below_what_is_held_is_rejected():
     store = make_store()
     shelf_of_jackets(store, 5)

@@ -37,6 +37,24 @@ def test_the_ledger_always_adds_up_to_the_level():
 
 
 @pytest.mark.django_db
+def test_a_first_receipt_creates_the_level_with_its_variants_product():
+    store = make_store()
+    jacket_s = make_variant("JACKET-S", product_slug="veste-trail")
+    jacket_m = make_variant("JACKET-M", product_slug="veste-trail")
+    socks = make_variant("SOCKS-42", product_slug="chaussettes-run")
+
+    for variant in (socks, jacket_m, jacket_s):
+        put_on_shelf(variant, store, 1)
+    put_on_shelf(socks, store, 1)  # a second receipt finds the level
+
+    assert dict(StockLevel.objects.values_list("variant__sku", "product__slug")) == {
+        "JACKET-S": "veste-trail",
+        "JACKET-M": "veste-trail",
+        "SOCKS-42": "chaussettes-run",
+    }
+
+
+@pytest.mark.django_db
 def test_an_adjustment_cannot_take_on_hand_below_what_is_held():
     store, jacket = make_store(), make_variant("JACKET-S")
     put_on_shelf(jacket, store, 2)
