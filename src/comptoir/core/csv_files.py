@@ -75,9 +75,8 @@ def _read_plain(
 
 def _plain_rows(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
     for number, line in enumerate(lines[1:], start=2):  # the line numbers the module gives
-        fields = line.split(delimiter)
-        if any(field.strip() for field in fields):  # skip blank lines
-            yield number, fields
+        if line.replace(delimiter, "").strip():  # not blank: some field is more than spaces
+            yield number, line.split(delimiter)
 
 
 def _rows(
