@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
+from functools import cache
 from typing import Any, NamedTuple
 
 from django.db import connection
@@ -267,6 +268,16 @@ class HoldOutcome(NamedTuple):
     along: Any = None  # what Along.returning read back, when every line is held
 
 
+@cache
+def hold_statement(along_ctes: str, along_returning: str) -> str:
+    """The hold's statement, with a caller's rows if any: formatted once per process."""
+    return _HOLD_LEVELS.format(
+        ctes=_HOLD_CTES,
+        along_ctes=along_ctes,
+        along_returning=f", {along_returning}" if along_returning else "",
+    )
+
+
 def hold_levels_at_once(
     lines: list[HeldLevel],
     *,
@@ -300,11 +311,7 @@ def hold_levels_at_once(
     }
     if along is not None and params.keys() & along.params.keys():
         raise ValueError(f"along reuses {sorted(params.keys() & along.params.keys())}")
-    sql = _HOLD_LEVELS.format(
-        ctes=_HOLD_CTES,
-        along_ctes=along.ctes if along else "",
-        along_returning=f", {along.returning}" if along else "",
-    )
+    sql = hold_statement(along.ctes, along.returning) if along else hold_statement("", "")
     with connection.cursor() as cursor:
         cursor.execute(sql, params | along.params if along else params)
         rows = cursor.fetchall()

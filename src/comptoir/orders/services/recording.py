@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Model
 
 from comptoir.core.outbox import record_event
 from comptoir.core.request_id import current_request_id
@@ -90,9 +92,10 @@ def _tie(rows: OrderRows, hold_ids: dict[tuple[int, int], int]) -> None:
     rows.payment.order = rows.order
 
 
-# Every column of each table is named (a test checks it against the models). The order is
-# written only if every line is held (`verdict`); the other rows hang off it, and each line
-# takes the hold of its (location, variant): an order's pieces are distinct pairs.
+# Every column of each table is named (a test checks it against the models); each row comes
+# as one JSON record, read with the table's own row type. The order is written only if every
+# line is held (`verdict`); the other rows hang off it, and each line takes the hold of its
+# (location, variant): an order's pieces are distinct pairs.
 _ORDER_ROWS = """
 , placed_order AS (
     INSERT INTO orders_order (reference, channel, fulfilment_mode, status, customer_id,
@@ -100,15 +103,11 @@ _ORDER_ROWS = """
                               delivery_option, currency, delivery_address, pickup_code,
                               collect_by, created_by, sourcing_explanation, created_at,
                               updated_at)
-    SELECT %(order_reference)s::text, %(order_channel)s::text, %(order_mode)s::text,
-           %(order_status)s::text, %(order_customer_id)s::bigint,
-           %(order_pickup_location_id)s::bigint, %(order_ordered_at_location_id)s::bigint,
-           %(order_total)s::numeric, %(order_delivery_fee)s::numeric,
-           %(order_delivery_option)s::text, %(order_currency)s::text,
-           %(order_delivery_address)s::jsonb, %(order_pickup_code)s::text,
-           %(order_collect_by)s::timestamptz, %(order_created_by)s::text,
-           %(order_sourcing_explanation)s::jsonb, %(order_created_at)s::timestamptz,
-           %(order_updated_at)s::timestamptz
+    SELECT reference, channel, fulfilment_mode, status, customer_id, pickup_location_id,
+           ordered_at_location_id, total, delivery_fee, delivery_option, currency,
+           delivery_address, pickup_code, collect_by, created_by, sourcing_explanation,
+           created_at, updated_at
+      FROM jsonb_populate_record(NULL::orders_order, %(order_row)s::jsonb)
      WHERE (SELECT ok FROM verdict)
     RETURNING id
 ), placed_line AS (
@@ -117,24 +116,18 @@ _ORDER_ROWS = """
     SELECT o.id, l.line_number, l.variant_id, l.sku, l.quantity, l.unit_price, l.currency,
            l.location_id, h.id, l.status
       FROM placed_order o
-     CROSS JOIN unnest(%(line_numbers)s::int[], %(line_variant_ids)s::bigint[],
-                       %(line_skus)s::text[], %(line_quantities)s::int[],
-                       %(line_unit_prices)s::numeric[], %(line_currencies)s::text[],
-                       %(line_location_ids)s::bigint[], %(line_statuses)s::text[])
-        AS l(line_number, variant_id, sku, quantity, unit_price, currency, location_id, status)
+     CROSS JOIN jsonb_populate_recordset(NULL::orders_orderline, %(order_lines)s::jsonb) l
       JOIN hold h ON h.location_id = l.location_id AND h.variant_id = l.variant_id
     RETURNING id, line_number
 ), placed_payment AS (
     INSERT INTO orders_payment (order_id, method, provider, provider_reference, status, amount,
                                 currency, captured_amount, refunded_amount, payment_link,
                                 decline_reason, created_at, updated_at)
-    SELECT o.id, %(payment_method)s::text, %(payment_provider)s::text,
-           %(payment_provider_reference)s::text, %(payment_status)s::text,
-           %(payment_amount)s::numeric, %(payment_currency)s::text,
-           %(payment_captured_amount)s::numeric, %(payment_refunded_amount)s::numeric,
-           %(payment_link)s::text, %(payment_decline_reason)s::text,
-           %(payment_created_at)s::timestamptz, %(payment_updated_at)s::timestamptz
+    SELECT o.id, p.method, p.provider, p.provider_reference, p.status, p.amount, p.currency,
+           p.captured_amount, p.refunded_amount, p.payment_link, p.decline_reason,
+           p.created_at, p.updated_at
       FROM placed_order o
+     CROSS JOIN jsonb_populate_record(NULL::orders_payment, %(order_payment)s::jsonb) p
     RETURNING id
 ), placed_event AS (
     INSERT INTO core_outboxevent (event_id, type, aggregate, payload, occurred_at, request_id)
@@ -177,48 +170,30 @@ def _write_in_one_statement(
 
 
 def _params(rows: OrderRows, now: datetime) -> dict[str, Any]:
-    order, lines, payment = rows.order, rows.lines, rows.payment
     return {
-        "order_reference": order.reference,
-        "order_channel": order.channel,
-        "order_mode": order.fulfilment_mode,
-        "order_status": order.status,
-        "order_customer_id": order.customer_id,
-        "order_pickup_location_id": order.pickup_location_id,
-        "order_ordered_at_location_id": order.ordered_at_location_id,
-        "order_total": order.total,
-        "order_delivery_fee": order.delivery_fee,
-        "order_delivery_option": order.delivery_option,
-        "order_currency": order.currency,
-        "order_delivery_address": json.dumps(order.delivery_address),
-        "order_pickup_code": order.pickup_code,
-        "order_collect_by": order.collect_by,
-        "order_created_by": order.created_by,
-        "order_sourcing_explanation": json.dumps(order.sourcing_explanation),
-        "order_created_at": order.created_at,
-        "order_updated_at": order.updated_at,
-        "line_numbers": [line.line_number for line in lines],
-        "line_variant_ids": [line.variant_id for line in lines],
-        "line_skus": [line.sku for line in lines],
-        "line_quantities": [line.quantity for line in lines],
-        "line_unit_prices": [line.unit_price for line in lines],
-        "line_currencies": [line.currency for line in lines],
-        "line_location_ids": [line.location_id for line in lines],
-        "line_statuses": [line.status for line in lines],
-        "payment_method": payment.method,
-        "payment_provider": payment.provider,
-        "payment_provider_reference": payment.provider_reference,
-        "payment_status": payment.status,
-        "payment_amount": payment.amount,
-        "payment_currency": payment.currency,
-        "payment_captured_amount": payment.captured_amount,
-        "payment_refunded_amount": payment.refunded_amount,
-        "payment_link": payment.payment_link,
-        "payment_decline_reason": payment.decline_reason,
-        "payment_created_at": payment.created_at,
-        "payment_updated_at": payment.updated_at,
+        "order_row": json.dumps(_record(rows.order)),
+        "order_lines": json.dumps([_record(line) for line in rows.lines]),
+        "order_payment": json.dumps(_record(rows.payment)),
         "order_event_type": rows.event_type,
         "order_event_payload": json.dumps(rows.event_payload),
         "order_event_at": now,
         "order_request_id": current_request_id.get().strip("-"),
     }
+
+
+def _record(row: Model) -> dict[str, Any]:
+    """The row's columns as a JSON object: amounts as text and times in ISO 8601, which the
+    columns read back exactly. JSON columns go as they are, as the ORM would send them."""
+    return {
+        field.column: _exact(getattr(row, field.attname))
+        for field in row._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+def _exact(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
