@@ -49,18 +49,40 @@ def _fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
+# The happy path's two statements, written out: the ORM would compile each on every POST.
+_CLAIM = (
+    "INSERT INTO core_idempotencyrecord (caller, key, request_fingerprint, created_at,"
+    " response_content_type) VALUES (%s, %s, %s, %s, '') RETURNING id"
+)
+_COMPLETE = (
+    "UPDATE core_idempotencyrecord SET completed_at = %s, response_status = %s,"
+    " response_body = %s, response_content_type = %s WHERE id = %s"
+)
+
+
 def _begin(caller: str, key: str, fingerprint: str) -> tuple[IdempotencyRecord, bool]:
     """Claim the key: one INSERT on the happy path. A record past RETENTION is deleted only
     when the key is met again (a caller reusing an old key), then claimed afresh."""
     now = clock.now()
+    created_at = connection.ops.adapt_datetimefield_value(now)
     for _ in range(2):
         try:
             # Alone, the INSERT is its own transaction (no BEGIN/COMMIT round trips); inside
             # a caller's transaction, a savepoint lets the conflict be caught.
-            with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                record = IdempotencyRecord.objects.create(
-                    caller=caller, key=key, request_fingerprint=fingerprint, created_at=now
-                )
+            with (
+                transaction.atomic() if connection.in_atomic_block else nullcontext(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(_CLAIM, [caller, key, fingerprint, created_at])
+                (record_id,) = cursor.fetchone()
+            record = IdempotencyRecord(
+                pk=record_id,
+                caller=caller,
+                key=key,
+                request_fingerprint=fingerprint,
+                created_at=now,
+            )
+            record._state.adding, record._state.db = False, connection.alias
             return record, True
         except IntegrityError:
             existing = IdempotencyRecord.objects.filter(caller=caller, key=key).first()
@@ -71,6 +93,20 @@ def _begin(caller: str, key: str, fingerprint: str) -> tuple[IdempotencyRecord, 
                     pk=existing.pk, created_at__lt=now - RETENTION
                 ).delete()
     return IdempotencyRecord.objects.get(caller=caller, key=key), False
+
+
+def _complete(record: IdempotencyRecord, response: HttpResponse, body: bytes) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COMPLETE,
+            [
+                connection.ops.adapt_datetimefield_value(clock.now()),
+                response.status_code,
+                body,
+                response.get("Content-Type", "application/json"),
+                record.pk,
+            ],
+        )
 
 
 def _replay(record: IdempotencyRecord) -> HttpResponse:
@@ -143,18 +179,7 @@ def idempotent(
         if response.status_code >= 500 or response.status_code in _NOT_STORED:
             record.delete()
             return response
-        record.completed_at = clock.now()
-        record.response_status = response.status_code
-        record.response_body = _without(response.content, never_stored)
-        record.response_content_type = response.get("Content-Type", "application/json")
-        record.save(
-            update_fields=[
-                "completed_at",
-                "response_status",
-                "response_body",
-                "response_content_type",
-            ]
-        )
+        _complete(record, response, _without(response.content, never_stored))
         return response
 
     return wrapper

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
@@ -14,6 +15,7 @@ from ..domain import HoldLine, lock_order
 from ..errors import HoldNotActive, HoldNotFound, OutOfStock
 from ..models import Hold, StockMovement
 from .levels import (
+    Along,
     Guard,
     HeldLevel,
     LevelChange,
@@ -85,13 +87,43 @@ def place_holds(
     """
     check_channel(channel)
     now = now or clock.now()
+    expires_at = now + ttl
     if connection.vendor == "postgresql":
-        return _hold_in_one_statement(batches, channel, customer_id, now + ttl, now, savepoint)
+        held, _ = _hold_in_one_statement(batches, channel, customer_id, expires_at, now, savepoint)
+        return [
+            _as_hold(line, channel=channel, customer_id=customer_id, expires_at=expires_at, now=now)
+            for line in held
+        ]
     holds = []
     with transaction.atomic(savepoint=savepoint):
         for reference, lines in batches:
-            holds += _hold_line_by_line(lines, channel, reference, customer_id, now + ttl, now)
+            holds += _hold_line_by_line(lines, channel, reference, customer_id, expires_at, now)
     return holds
+
+
+def place_holds_along(
+    *,
+    batches: list[tuple[str, list[HoldRequestLine]]],
+    channel: str,
+    along: Along,
+    customer_id: int | None = None,
+    ttl: timedelta = DEFAULT_HOLD_TTL,
+    now: datetime | None = None,
+) -> tuple[dict[tuple[int, int], int], Any]:
+    """`place_holds` on PostgreSQL, with the caller's own rows (an order's) written by the same
+    statement, all or nothing: a short line raises OutOfStock and nothing at all is written.
+    Alone, that statement is its own transaction; inside the caller's, it gets a savepoint.
+
+    Returns the hold id of each (location id, variant id), and what `along.returning` read.
+    """
+    check_channel(channel)
+    if connection.vendor != "postgresql":
+        raise RuntimeError("holding along other rows needs PostgreSQL's data-modifying CTEs")
+    now = now or clock.now()
+    held, along_result = _hold_in_one_statement(
+        batches, channel, customer_id, now + ttl, now, savepoint=True, along=along
+    )
+    return {(line.location_id, line.variant_id): line.hold_id for line in held}, along_result
 
 
 def _hold_in_one_statement(
@@ -101,7 +133,8 @@ def _hold_in_one_statement(
     expires_at: datetime,
     now: datetime,
     savepoint: bool,
-) -> list[Hold]:
+    along: Along | None = None,
+) -> tuple[list[HeldLevel], Any]:
     wanted = []
     for reference, lines in batches:
         skus = {(line.location_id, line.variant_id): line.sku for line in lines}
@@ -123,8 +156,13 @@ def _hold_in_one_statement(
     )
     try:
         with joined:
-            held, short = hold_levels_at_once(
-                wanted, channel=channel, customer_id=customer_id, expires_at=expires_at, now=now
+            outcome = hold_levels_at_once(
+                wanted,
+                channel=channel,
+                customer_id=customer_id,
+                expires_at=expires_at,
+                now=now,
+                along=along,
             )
     except IntegrityError as error:
         if _constraint_of(error) != ONE_ACTIVE_HOLD:
@@ -132,17 +170,14 @@ def _hold_in_one_statement(
         raise HoldAlreadyActive(
             f"{wanted[0].reference!r} already holds {_skus(wanted)}; release that hold first."
         ) from None
-    if short:
-        line = short[0]
+    if outcome.short:
+        line = outcome.short[0]
         raise OutOfStock(
             f"Not enough {line.sku} left to hold {line.quantity}.",
             sku=line.sku,
             location=str(line.location_id),
         )
-    return [
-        _as_hold(line, channel=channel, customer_id=customer_id, expires_at=expires_at, now=now)
-        for line in held
-    ]
+    return outcome.held, outcome.along
 
 
 ONE_ACTIVE_HOLD = "one_active_hold_per_reference_line"

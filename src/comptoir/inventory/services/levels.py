@@ -13,6 +13,8 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
+from functools import cache
+from typing import Any, NamedTuple
 
 from django.db import connection
 
@@ -193,8 +195,8 @@ class HeldLevel:
 # changed since the snapshot is re-read: READ COMMITTED's recheck of FOR UPDATE). `verdict` is
 # true only if every line found its level with enough promisable units; the other parts write
 # nothing otherwise, so the statement is all-or-nothing by itself, even in autocommit.
-_HOLD_LEVELS = """
-WITH wanted AS (
+_HOLD_CTES = """
+wanted AS (
     SELECT * FROM unnest(%(location_ids)s::bigint[], %(variant_ids)s::bigint[],
                          %(quantities)s::int[], %(skus)s::text[], %(references)s::text[])
         AS w(location_id, variant_id, quantity, sku, reference)
@@ -237,10 +239,45 @@ WITH wanted AS (
                               'reason', %(kind)s::text),
            %(now)s::timestamptz, %(request_id)s::text
       FROM level
-)
-SELECT h.id, h.location_id, h.variant_id, l.enough
+)"""
+_HOLD_LEVELS = """
+WITH {ctes}{along_ctes}
+SELECT h.id, h.location_id, h.variant_id, l.enough{along_returning}
   FROM locked l LEFT JOIN hold h ON h.location_id = l.location_id AND h.variant_id = l.variant_id
 """
+
+
+@dataclass(frozen=True)
+class Along:
+    """Rows a caller writes in the hold's own statement (PostgreSQL): an order's, so that the
+    order and its holds are one round trip, with the levels locked only while it runs.
+
+    `ctes` continues the WITH list (each part starts with ", name AS ("). They may read
+    `verdict(ok)` and `hold(id, location_id, variant_id, quantity, reference)`; a write that
+    reads neither must be guarded by `WHERE (SELECT ok FROM verdict)`, so that a short line
+    still writes nothing at all. `returning` is one SQL expression, read back as the last
+    column. `params` must not reuse the hold's own names.
+    """
+
+    ctes: str
+    params: dict[str, Any]
+    returning: str
+
+
+class HoldOutcome(NamedTuple):
+    held: list[HeldLevel]  # with their hold ids; empty if any line is short
+    short: list[HeldLevel]
+    along: Any = None  # what Along.returning read back, when every line is held
+
+
+@cache
+def hold_statement(along_ctes: str, along_returning: str) -> str:
+    """The hold's statement, with a caller's rows if any: formatted once per process."""
+    return _HOLD_LEVELS.format(
+        ctes=_HOLD_CTES,
+        along_ctes=along_ctes,
+        along_returning=f", {along_returning}" if along_returning else "",
+    )
 
 
 def hold_levels_at_once(
@@ -250,37 +287,43 @@ def hold_levels_at_once(
     customer_id: int | None,
     expires_at: datetime,
     now: datetime,
-) -> tuple[list[HeldLevel], list[HeldLevel]]:
+    along: Along | None = None,
+) -> HoldOutcome:
     """Hold every line in one statement (PostgreSQL): the level UPDATEs with their guard, the
-    holds, their movements and their `stock.changed` events. Lines are distinct (location,
-    variant) pairs. Returns (held lines with their hold ids, short lines): if any line is
-    short (or has no level), nothing at all was written and the first list is empty."""
+    holds, their movements and their `stock.changed` events, and the caller's `along` rows.
+    Lines are distinct (location, variant) pairs. If any line is short (or has no level),
+    nothing at all was written: `held` is empty and `short` names the short lines."""
     by_key = {(line.location_id, line.variant_id): line for line in lines}
     if len(by_key) != len(lines):
         raise ValueError("one line per (location, variant) in a hold")
+    params = {
+        "location_ids": [line.location_id for line in lines],
+        "variant_ids": [line.variant_id for line in lines],
+        "quantities": [line.quantity for line in lines],
+        "skus": [line.sku for line in lines],
+        "references": [line.reference for line in lines],
+        "lines": len(lines),
+        "channel": channel,
+        "customer_id": customer_id,
+        "expires_at": expires_at,
+        "now": now,
+        "kind": StockMovement.Kind.HOLD.value,
+        "event_type": events.STOCK_CHANGED,
+        "request_id": current_request_id.get().strip("-"),
+    }
+    if along is not None and params.keys() & along.params.keys():
+        raise ValueError(f"along reuses {sorted(params.keys() & along.params.keys())}")
+    sql = hold_statement(along.ctes, along.returning) if along else hold_statement("", "")
     with connection.cursor() as cursor:
-        cursor.execute(
-            _HOLD_LEVELS,
-            {
-                "location_ids": [line.location_id for line in lines],
-                "variant_ids": [line.variant_id for line in lines],
-                "quantities": [line.quantity for line in lines],
-                "skus": [line.sku for line in lines],
-                "references": [line.reference for line in lines],
-                "lines": len(lines),
-                "channel": channel,
-                "customer_id": customer_id,
-                "expires_at": expires_at,
-                "now": now,
-                "kind": StockMovement.Kind.HOLD.value,
-                "event_type": events.STOCK_CHANGED,
-                "request_id": current_request_id.get().strip("-"),
-            },
-        )
+        cursor.execute(sql, params | along.params if along else params)
         rows = cursor.fetchall()
-    held = {(loc, var): hold_id for hold_id, loc, var, _ in rows if hold_id is not None}
+    held = {(row[1], row[2]): row[0] for row in rows if row[0] is not None}
     if len(held) == len(lines):
         wake_workers_after_commit()
-        return [replace(line, hold_id=held[key]) for key, line in by_key.items()], []
-    enough = {(loc, var) for _, loc, var, ok in rows if ok}
-    return [], [line for key, line in by_key.items() if key not in enough]
+        return HoldOutcome(
+            [replace(line, hold_id=held[key]) for key, line in by_key.items()],
+            [],
+            rows[0][4] if along else None,
+        )
+    enough = {(row[1], row[2]) for row in rows if row[3]}
+    return HoldOutcome([], [line for key, line in by_key.items() if key not in enough])

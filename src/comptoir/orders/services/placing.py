@@ -1,9 +1,10 @@
 """Placing an order: price the lines, authorise the payment, hold the stock, record the event.
 
 The PSP is asked first, outside any transaction: a declined card writes nothing, so it can
-never leave a hold behind, and no stock row is locked while the PSP thinks. Then one
-transaction writes the order, its holds, its lines, its payment and its outbox event.
-If the stock is gone meanwhile, the authorisation is voided.
+never leave a hold behind, and no stock row is locked while the PSP thinks. Then the order,
+its holds, its lines, its payment and its outbox event are written all or nothing (one
+statement on PostgreSQL: `recording.py`). If the stock is gone meanwhile, the authorisation
+is voided.
 """
 
 from __future__ import annotations
@@ -13,13 +14,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.db import transaction
-
 from comptoir.catalog.errors import PriceNotFound, VariantNotFound
 from comptoir.catalog.selectors import prices_for_skus
 from comptoir.core import clock
-from comptoir.core.outbox import record_event
-from comptoir.inventory.services.holds import HoldRequestLine, place_holds
+from comptoir.inventory.services.holds import HoldRequestLine
 
 from .. import events
 from ..domain import (
@@ -37,6 +35,7 @@ from ..errors import InvalidOrder, PaymentDeclined
 from ..models import Order, OrderLine, Payment
 from ..payments import provider
 from ..payments.adapter import PaymentProvider, PspStatus
+from .recording import OrderRows, write_order
 
 # The holds of an order outlive its deadlines; the order's own sweeps (payment window,
 # collection window) release them first. Inventory's expiry is only the safety net.
@@ -288,65 +287,41 @@ def _record(
 ) -> PlacedOrder:
     placed = payment.status in {Payment.Status.AUTHORISED, Payment.Status.DUE_AT_PICKUP}
     mode = FulfilmentMode(request.fulfilment_mode)
-    with transaction.atomic():
-        order = Order.objects.create(
-            reference=reference,
-            channel=request.channel,
-            fulfilment_mode=mode,
-            status=OrderStatus.PLACED if placed else OrderStatus.AWAITING_PAYMENT,
-            customer_id=request.customer_id,
-            pickup_location_id=request.pickup_location_id,
-            ordered_at_location_id=request.ordered_at_location_id,
-            total=total,
-            delivery_fee=request.delivery_fee.quantize(Decimal("0.01")),  # as the row reads back
-            delivery_option=request.delivery_option,
-            currency=currency,
-            delivery_address=request.delivery_address,
-            collect_by=now + RESERVATION_WINDOW if mode in PAID_AT_PICKUP else None,
-            created_by=request.created_by,
-            sourcing_explanation=lines_in.explanation,
-            created_at=now,
-            updated_at=now,
-        )
-        variant_ids, prices = lines_in.variant_ids, lines_in.prices
-        # Every piece held at once (one statement on PostgreSQL), in the order's transaction:
-        # a short line fails the whole order, so no savepoint is needed around the holds.
-        holds = place_holds(
-            batches=[
-                (
-                    reference if index == 0 else f"{reference}/{index + 1}",
-                    [
-                        HoldRequestLine(p.location_id, variant_ids[p.sku], p.sku, p.quantity)
-                        for p in batch
-                    ],
-                )
-                for index, batch in enumerate(_hold_batches(lines_in.pieces))
-            ],
-            channel=request.channel,
-            customer_id=request.customer_id,
-            ttl=ORDER_HOLD_TTL,
-            now=now,
-            savepoint=False,
-        )
-        hold_ids = {(hold.location_id, hold.variant_id): hold.pk for hold in holds}
-        lines = OrderLine.objects.bulk_create(
-            [
-                OrderLine(
-                    order=order,
-                    line_number=number,
-                    variant_id=variant_ids[piece.sku],
-                    sku=piece.sku,
-                    quantity=piece.quantity,
-                    unit_price=prices[piece.sku].unit_price,
-                    currency=prices[piece.sku].currency,
-                    location_id=piece.location_id,
-                    hold_id=hold_ids[(piece.location_id, variant_ids[piece.sku])],
-                )
-                for number, piece in enumerate(lines_in.pieces, start=1)
-            ]
-        )
-        payment_row = Payment.objects.create(
-            order=order,
+    order = Order(
+        reference=reference,
+        channel=request.channel,
+        fulfilment_mode=mode,
+        status=OrderStatus.PLACED if placed else OrderStatus.AWAITING_PAYMENT,
+        customer_id=request.customer_id,
+        pickup_location_id=request.pickup_location_id,
+        ordered_at_location_id=request.ordered_at_location_id,
+        total=total,
+        delivery_fee=request.delivery_fee.quantize(Decimal("0.01")),  # as the row reads back
+        delivery_option=request.delivery_option,
+        currency=currency,
+        delivery_address=request.delivery_address,
+        collect_by=now + RESERVATION_WINDOW if mode in PAID_AT_PICKUP else None,
+        created_by=request.created_by,
+        sourcing_explanation=lines_in.explanation,
+        created_at=now,
+        updated_at=now,
+    )
+    variant_ids, prices = lines_in.variant_ids, lines_in.prices
+    rows = OrderRows(
+        order=order,
+        lines=[
+            OrderLine(
+                line_number=number,
+                variant_id=variant_ids[piece.sku],
+                sku=piece.sku,
+                quantity=piece.quantity,
+                unit_price=prices[piece.sku].unit_price,
+                currency=prices[piece.sku].currency,
+                location_id=piece.location_id,
+            )
+            for number, piece in enumerate(lines_in.pieces, start=1)
+        ],
+        payment=Payment(
             method=payment.method,
             provider=psp.name if payment.provider_reference else "till",
             provider_reference=payment.provider_reference,
@@ -358,10 +333,26 @@ def _record(
             payment_link=payment.link,
             created_at=now,
             updated_at=now,
-        )
-        event = events.ORDER_PLACED if placed else events.ORDER_AWAITING_PAYMENT
-        record_event(event, aggregate=f"order:{order.pk}", payload=placed_payload(order), now=now)
-    return PlacedOrder(order, lines, payment_row)
+        ),
+        event_type=events.ORDER_PLACED if placed else events.ORDER_AWAITING_PAYMENT,
+        event_payload=placed_payload(order),
+    )
+    write_order(
+        rows,
+        holds=[
+            (
+                reference if index == 0 else f"{reference}/{index + 1}",
+                [
+                    HoldRequestLine(p.location_id, variant_ids[p.sku], p.sku, p.quantity)
+                    for p in batch
+                ],
+            )
+            for index, batch in enumerate(_hold_batches(lines_in.pieces))
+        ],
+        hold_ttl=ORDER_HOLD_TTL,
+        now=now,
+    )
+    return PlacedOrder(order, rows.lines, rows.payment)
 
 
 def placed_payload(order: Order) -> dict[str, Any]:

@@ -4,8 +4,8 @@ import pytest
 
 from comptoir.catalog.domain import ResolvedPrice
 from comptoir.catalog.errors import InvalidPrice, PriceNotFound, UnknownStore, VariantNotFound
-from comptoir.catalog.models import Price
-from comptoir.catalog.selectors import price_for
+from comptoir.catalog.models import Price, Variant
+from comptoir.catalog.selectors import price_for, prices_for_skus
 from comptoir.catalog.services.prices import set_price
 from comptoir.catalog.tests.factories import make_product
 from comptoir.core.models import OutboxEvent
@@ -114,3 +114,48 @@ def test_an_unknown_sku_has_no_price_and_a_sku_without_a_rule_here_neither():
     with pytest.raises(PriceNotFound):
         price_for(sku="JACKET-S", channel="app")
     assert price_for(sku="JACKET-S", channel="web").amount == Decimal("84.90")
+
+
+def test_an_orders_prices_are_the_prices_each_sku_has_alone_in_every_channel_and_store():
+    # prices_for_skus is written out in SQL for the order's hot path; price_for is its twin.
+    lyon, paris = make_store("lyon-part-dieu"), make_store("paris-rivoli")
+    make_product(skus=["JACKET-S", "JACKET-M", "JACKET-L"], price="89.00")
+    set_price(sku="JACKET-S", channel="app", amount=Decimal("84.9"), reason="prix appli")
+    set_price(sku="JACKET-S", store="lyon-part-dieu", amount=Decimal("79"), reason="local")
+    set_price(
+        sku="JACKET-S", channel="app", store="lyon-part-dieu", amount=Decimal("74.90"), reason="x"
+    )
+    set_price(sku="JACKET-M", store="paris-rivoli", amount=Decimal("0"), reason="destockage")
+    skus = ["JACKET-S", "JACKET-M", "JACKET-L"]
+    variant_ids = dict(Variant.objects.values_list("sku", "pk"))
+
+    for channel in [None, *CHANNELS]:
+        for store_id in (None, lyon.pk, paris.pk):
+            together = prices_for_skus(skus=skus, channel=channel, location_id=store_id)
+            alone = {
+                sku: (variant_ids[sku], price_for(sku=sku, channel=channel, location_id=store_id))
+                for sku in skus
+            }
+            assert together == alone, (channel, store_id)
+            assert {str(price.amount) for _, price in together.values()} <= {
+                "89.00",
+                "84.90",
+                "79.00",
+                "74.90",
+                "0.00",
+            }
+
+
+def test_an_order_of_an_unknown_sku_or_one_without_a_price_here_is_refused():
+    make_product(skus=["JACKET-S", "JACKET-M"])
+    Price.objects.filter(variant__sku="JACKET-M").delete()
+    set_price(sku="JACKET-M", channel="web", amount=Decimal("84.90"), reason="web only")
+
+    with pytest.raises(VariantNotFound):
+        prices_for_skus(skus=["JACKET-S", "NO-SUCH-SKU"], channel="web")
+    with pytest.raises(PriceNotFound):
+        prices_for_skus(skus=["JACKET-S", "JACKET-M"], channel="app")
+    assert prices_for_skus(skus=[], channel="web") == {}
+    assert prices_for_skus(skus=["JACKET-M"], channel="web")["JACKET-M"][1].amount == Decimal(
+        "84.90"
+    )
