@@ -245,25 +245,34 @@ SECTIONS = [
         ],
         why_missed={
             "hold_throughput_per_s": (
-                "A hold is one statement (every line, its movements and its event in one CTE) "
-                "and under 1 ms of Python, with the token, SKU and store lookups remembered per "
-                "process. What is left is the HTTP stack itself (Granian, Django's request and "
-                "response, JSON) sharing 2 cores with PostgreSQL and wrk: compare the raw-SQL "
-                "ceiling, the same statement with no HTTP. To reach it: more cores than the "
-                "load generator and the database take, or a leaner ASGI path for this one "
-                "endpoint."
+                "All 16 clients hold one SKU at one store: one row, locked from the statement's "
+                "UPDATE until its commit is flushed to disk, so holds of that row pass one at a "
+                "time and the disk's flush time bounds them. The raw-SQL ceiling (the same "
+                "transaction from 16 psycopg connections, no HTTP) shows that bound on this "
+                "machine on this run; ≥ 1,000 is above it. A hold is one prepared statement in "
+                "autocommit (no BEGIN/COMMIT round trip while the row is locked); what comptoir "
+                "adds on top is the HTTP stack sharing 2 cores with PostgreSQL and wrk. To "
+                "reach the target: a disk that flushes faster (the ceiling follows it), or "
+                "hot-SKU holds taken from per-store slices of the level (several rows, one "
+                "lock each), which changes the model."
             ),
             "availability_sku_near_p99_ms": (
-                "Tail latency with 2 connections on 2 single-threaded workers: when both "
-                "connections land on one worker, one request waits for the other. A p50 well "
-                "under the target shows the work itself is small; more worker processes than "
-                "clients would reach it."
+                "Tail latency, not work: the p50 is well under the target. This run's machine "
+                "was slower than earlier ones the same day (the raw-SQL hold ceiling and the "
+                "data load, both comptoir-free, moved by the same factor), and with 2 workers "
+                "the occasional request that lands behind another on one worker sets the p99."
+            ),
+            "availability_cart_p99_ms": (
+                "As for the near-stores figure: a p50 well under the target, a tail set by "
+                "requests queued behind another on one of 2 workers on a slower machine."
             ),
             "listing_in_store_p95_ms": (
-                "The page and its total count run in a few queries; on 3 million levels the "
-                "count of available products dominates. A per-(store, product) availability "
-                "flag kept in step by the level UPDATE would turn the count into an index-only "
-                "scan."
+                "Stock levels now carry their product (ADR 0016): the page's SQL fell from "
+                "7 ms to under 1 ms and the count reads one index of the store's levels. What "
+                "is left is the catalogue's own filters in the count (published on the "
+                "channel: one index lookup per product in stock) and about 30–40 ms of Python "
+                "building the 20 products from prefetches. To reach it: a listing "
+                "materialised per (channel, product) with its lowest price, read as rows."
             ),
         },
     ),
@@ -285,12 +294,10 @@ SECTIONS = [
         ],
         why_missed={
             "orders_per_s": (
-                "An order is 6 statements in the service (10 over HTTP: token, idempotency "
-                "claim, answer) with every line held in one statement, but still about 5 ms of "
-                "Python (ORM compilation of the order, lines and payment rows, pricing, the PSP "
-                "adapter) on 2 cores shared with PostgreSQL and wrk. To reach it: insert the "
-                "order, its lines and payment in one prepared statement as the holds do, and "
-                "price from a per-process price cache invalidated by price events."
+                "An order is one statement on PostgreSQL (holds, order, lines, payment and "
+                "event in the hold's CTE; 4 over HTTP with the idempotency claim and answer), "
+                "so what is left is Python: Django's request, the model objects the answer is "
+                "built from, the PSP adapter, on 2 cores shared with PostgreSQL and wrk."
             ),
         },
     ),

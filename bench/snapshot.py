@@ -66,8 +66,8 @@ RESULTS = Path("bench/results")
 # Each level starts with a quantity that is a function of its variant, so that it can be put
 # back between the two loads with one UPDATE.
 _INITIAL_LEVELS = """
-INSERT INTO inventory_stocklevel (variant_id, location_id, on_hand, held, updated_at)
-SELECT id, %s, 1 + (id * 7919) %% 40, 0, now() FROM catalog_variant ORDER BY id
+INSERT INTO inventory_stocklevel (variant_id, product_id, location_id, on_hand, held, updated_at)
+SELECT id, product_id, %s, 1 + (id * 7919) %% 40, 0, now() FROM catalog_variant ORDER BY id
 """
 _PUT_LEVELS_BACK = """
 UPDATE inventory_stocklevel SET on_hand = 1 + (variant_id * 7919) %% 40
