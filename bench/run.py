@@ -257,14 +257,16 @@ SECTIONS = [
                 "lock each), which changes the model."
             ),
             "availability_sku_near_p99_ms": (
-                "Tail latency, not work: the p50 is well under the target. This run's machine "
-                "was slower than earlier ones the same day (the raw-SQL hold ceiling and the "
-                "data load, both comptoir-free, moved by the same factor), and with 2 workers "
-                "the occasional request that lands behind another on one worker sets the p99."
+                "Met earlier the same day (p99 17.5 ms, p50 12.3 ms); on this run the p50 "
+                "doubled too, so the work got slower, not only its tail. This run's machine was "
+                "slower (the comptoir-free raw-SQL hold ceiling and the data load moved by a "
+                "third to a half), and this session also changed what the request runs on: "
+                "statements bound on the server and prepared, API routes grouped. Not yet "
+                "separated: rerun on an idle machine, then with prepared statements off."
             ),
             "availability_cart_p99_ms": (
-                "As for the near-stores figure: a p50 well under the target, a tail set by "
-                "requests queued behind another on one of 2 workers on a slower machine."
+                "Met earlier the same day (p99 7.9 ms); see the near-stores figure: the same "
+                "slower machine and the same changes, not yet separated."
             ),
             "listing_in_store_p95_ms": (
                 "Stock levels now carry their product (ADR 0016): the page's SQL fell from "
