@@ -257,16 +257,13 @@ SECTIONS = [
                 "lock each), which changes the model."
             ),
             "availability_sku_near_p99_ms": (
-                "Met earlier the same day (p99 17.5 ms, p50 12.3 ms); on this run the p50 "
-                "doubled too. The machine was slower (the comptoir-free raw-SQL hold ceiling "
-                "and the data load moved by a third to a half). Run in-process on the same data "
-                "after the run, the request takes 11–12 ms at the p50 with prepared statements "
-                "on or off, so this session's changes are not the cause. Rerun on an idle "
-                "machine."
+                "A tail figure, and the first to move on a slower or busy machine: compare its "
+                "p50 (latest.json) and the comptoir-free raw-SQL hold ceiling with earlier "
+                "runs. On 2026-11-25 a run on a slower machine gave 35 ms while the same "
+                "request, timed in-process on the same data, took 11–12 ms at the p50."
             ),
             "availability_cart_p99_ms": (
-                "Met earlier the same day (p99 7.9 ms); see the near-stores figure: the same "
-                "slower machine."
+                "A tail figure: see the near-stores figure, it moves with the machine first."
             ),
             "listing_in_store_p95_ms": (
                 "Stock levels now carry their product (ADR 0016): the page's SQL fell from "
