@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 
 from . import clock
-from .models import IdempotencyRecord
+from .models import IdempotencyRecord, mark_written
 from .problem import problem_response
 
 RETENTION = timedelta(hours=24)
@@ -82,7 +82,7 @@ def _begin(caller: str, key: str, fingerprint: str) -> tuple[IdempotencyRecord, 
                 request_fingerprint=fingerprint,
                 created_at=now,
             )
-            record._state.adding, record._state.db = False, connection.alias
+            mark_written(record)
             return record, True
         except IntegrityError:
             existing = IdempotencyRecord.objects.filter(caller=caller, key=key).first()

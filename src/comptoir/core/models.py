@@ -3,7 +3,7 @@ fields every long job run in batches shares."""
 
 import uuid
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 
 
@@ -120,3 +120,11 @@ class LeasedJob(models.Model):
 
     class Meta:
         abstract = True
+
+
+def mark_written(*rows: models.Model) -> None:
+    """Rows a written-out INSERT stored, marked as the ORM marks the rows it saves itself: a
+    later save() updates them instead of inserting them again, on this connection's database."""
+    for row in rows:
+        row._state.adding = False
+        row._state.db = connection.alias

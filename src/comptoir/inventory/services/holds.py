@@ -10,6 +10,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 
 from comptoir.core import clock
+from comptoir.core.models import mark_written
 
 from ..domain import HoldLine, lock_order
 from ..errors import HoldNotActive, HoldNotFound, OutOfStock
@@ -209,8 +210,7 @@ def _as_hold(
         expires_at=expires_at,
         created_at=now,
     )
-    hold._state.adding = False
-    hold._state.db = connection.alias
+    mark_written(hold)
     return hold
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Model
 
+from comptoir.core.models import mark_written
 from comptoir.core.outbox import record_event
 from comptoir.core.request_id import current_request_id
 from comptoir.inventory.services.holds import HoldRequestLine, place_holds, place_holds_along
@@ -163,9 +164,7 @@ def _write_in_one_statement(
     for line, line_id in zip(rows.lines, ids[2:], strict=True):
         line.pk = line_id
     _tie(rows, hold_ids)
-    for row in (order, rows.payment, *rows.lines):
-        row._state.adding = False
-        row._state.db = connection.alias
+    mark_written(order, rows.payment, *rows.lines)
     # No wake-up of the worker of its own: the hold's statement asked for the one per commit.
 
 
