@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
 from comptoir.core import clock
+from comptoir.core.combining import Combiner
 from comptoir.core.models import mark_written
+from comptoir.core.request_id import current_request_id
 
 from ..domain import HoldLine, lock_order
 from ..errors import HoldNotActive, HoldNotFound, OutOfStock
@@ -19,9 +21,12 @@ from .levels import (
     Along,
     Guard,
     HeldLevel,
+    HoldOutcome,
+    HoldTerms,
     LevelChange,
     apply_level_change,
     hold_levels_at_once,
+    hold_one_line_each,
     write_movement,
 )
 from .stock import check_channel, tell_back_in_stock
@@ -150,6 +155,35 @@ def _hold_in_one_statement(
             )
             for x in ordered
         ]
+    if along is None and len(wanted) == 1 and not connection.in_atomic_block:
+        # A one-line hold on its own: it may go with the same process's other holds of this
+        # moment, in one statement (a hot SKU's holds then share its lock and its commit).
+        terms = HoldTerms(wanted, channel, customer_id, expires_at, now, current_request_id.get())
+        outcome = _holds_of_this_moment.submit(terms)
+    else:
+        outcome = _hold_alone(
+            wanted, channel, customer_id, expires_at, now, savepoint=savepoint, along=along
+        )
+    if outcome.short:
+        line = outcome.short[0]
+        raise OutOfStock(
+            f"Not enough {line.sku} left to hold {line.quantity}.",
+            sku=line.sku,
+            location=str(line.location_id),
+        )
+    return outcome.held, outcome.along
+
+
+def _hold_alone(
+    wanted: list[HeldLevel],
+    channel: str,
+    customer_id: int | None,
+    expires_at: datetime,
+    now: datetime,
+    *,
+    savepoint: bool = True,
+    along: Along | None = None,
+) -> HoldOutcome:
     # Alone, the statement is its own transaction: no BEGIN/COMMIT, the hot rows are unlocked
     # as it ends. Inside the caller's transaction, it joins it.
     joined = (
@@ -157,7 +191,7 @@ def _hold_in_one_statement(
     )
     try:
         with joined:
-            outcome = hold_levels_at_once(
+            return hold_levels_at_once(
                 wanted,
                 channel=channel,
                 customer_id=customer_id,
@@ -171,14 +205,42 @@ def _hold_in_one_statement(
         raise HoldAlreadyActive(
             f"{wanted[0].reference!r} already holds {_skus(wanted)}; release that hold first."
         ) from None
-    if outcome.short:
-        line = outcome.short[0]
-        raise OutOfStock(
-            f"Not enough {line.sku} left to hold {line.quantity}.",
-            sku=line.sku,
-            location=str(line.location_id),
+
+
+def hold_together(holds: list[HoldTerms]) -> list[HoldOutcome | Exception]:
+    """The one-line holds that threads of this process ask for at the same moment, in one
+    statement. A hold that statement could not judge on its own (one before it on its level
+    was short), or a statement that failed (a reference already holding its SKU: nothing was
+    written), is tried again alone, so that each answer is the hold's own."""
+    try:
+        outcomes = hold_one_line_each(holds)
+    except IntegrityError:
+        return [_hold_alone_or_error(terms) for terms in holds]
+    answers: list[HoldOutcome | Exception] = []
+    for terms, outcome in zip(holds, outcomes, strict=True):
+        line = terms.lines[0]
+        if outcome.hold_id is not None:
+            answers.append(HoldOutcome([replace(line, hold_id=outcome.hold_id)], []))
+        elif outcome.judged_alone:
+            answers.append(HoldOutcome([], [line]))
+        else:
+            answers.append(_hold_alone_or_error(terms))
+    return answers
+
+
+def _hold_alone_or_error(terms: HoldTerms) -> HoldOutcome | Exception:
+    token = current_request_id.set(terms.request_id)  # its events carry its own request
+    try:
+        return _hold_alone(
+            terms.lines, terms.channel, terms.customer_id, terms.expires_at, terms.now
         )
-    return outcome.held, outcome.along
+    except Exception as error:  # noqa: BLE001 - raised in the thread that asked for this hold
+        return error
+    finally:
+        current_request_id.reset(token)
+
+
+_holds_of_this_moment: Combiner[HoldTerms, HoldOutcome] = Combiner(hold_together)
 
 
 ONE_ACTIVE_HOLD = "one_active_hold_per_reference_line"

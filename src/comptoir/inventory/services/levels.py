@@ -293,33 +293,169 @@ def hold_levels_at_once(
     holds, their movements and their `stock.changed` events, and the caller's `along` rows.
     Lines are distinct (location, variant) pairs. If any line is short (or has no level),
     nothing at all was written: `held` is empty and `short` names the short lines."""
-    by_key = {(line.location_id, line.variant_id): line for line in lines}
-    if len(by_key) != len(lines):
-        raise ValueError("one line per (location, variant) in a hold")
-    params = {
-        "location_ids": [line.location_id for line in lines],
-        "variant_ids": [line.variant_id for line in lines],
-        "quantities": [line.quantity for line in lines],
-        "skus": [line.sku for line in lines],
-        "references": [line.reference for line in lines],
-        "lines": len(lines),
-        "channel": channel,
-        "customer_id": customer_id,
-        "expires_at": expires_at,
-        "now": now,
-        "kind": StockMovement.Kind.HOLD.value,
-        "event_type": events.STOCK_CHANGED,
-        "request_id": current_request_id.get().strip("-"),
-    }
+    terms = HoldTerms(lines, channel, customer_id, expires_at, now, current_request_id.get())
+    params = _hold_params(terms)
     if along is not None and params.keys() & along.params.keys():
         raise ValueError(f"along reuses {sorted(params.keys() & along.params.keys())}")
     sql = hold_statement(along.ctes, along.returning) if along else hold_statement("", "")
     with connection.cursor() as cursor:
         cursor.execute(sql, params | along.params if along else params)
         rows = cursor.fetchall()
+    outcome = _hold_outcome(lines, rows, along=along is not None)
+    if outcome.held:
+        wake_workers_after_commit()
+    return outcome
+
+
+@dataclass(frozen=True)
+class HoldTerms:
+    """One hold's lines and terms, as its statement takes them."""
+
+    lines: list[HeldLevel]
+    channel: str
+    customer_id: int | None
+    expires_at: datetime
+    now: datetime
+    request_id: str  # the request that asked for it, carried by its events
+
+
+# Several one-line holds, each all or nothing for itself, in ONE statement (PostgreSQL): the
+# holds that threads of a process ask for at the same moment (core/combining.py). `wanted`
+# keeps their order; on each level, `running` adds them up in that order, and a hold goes
+# through if its level still has enough promisable units once it and every hold before it
+# on that level are counted. After a level's first short hold, the later ones on that level
+# are not held either: they were not judged on their own, so they are marked `retry`.
+_ONE_LINE_HOLDS = """
+WITH wanted AS (
+    SELECT * FROM unnest(%(location_ids)s::bigint[], %(variant_ids)s::bigint[],
+                         %(quantities)s::int[], %(skus)s::text[], %(references)s::text[],
+                         %(channels)s::text[], %(customer_ids)s::bigint[],
+                         %(expires_ats)s::timestamptz[], %(created_ats)s::timestamptz[],
+                         %(request_ids)s::text[])
+        WITH ORDINALITY AS w(location_id, variant_id, quantity, sku, reference, channel,
+                             customer_id, expires_at, created_at, request_id, n)
+), locked AS (
+    SELECT s.id, s.location_id, s.variant_id, s.on_hand, s.held
+      FROM inventory_stocklevel s
+     WHERE (s.location_id, s.variant_id) IN (SELECT location_id, variant_id FROM wanted)
+     ORDER BY s.location_id, s.variant_id
+       FOR UPDATE OF s
+), running AS (
+    SELECT w.*, l.id AS level_id, l.on_hand,
+           l.held + sum(w.quantity) OVER (PARTITION BY l.id ORDER BY w.n) AS held_after,
+           COALESCE((SELECT quantity FROM inventory_safetystock
+                      WHERE location_id = w.location_id AND channel = w.channel), 0) AS safety
+      FROM wanted w JOIN locked l
+        ON l.location_id = w.location_id AND l.variant_id = w.variant_id
+), judged AS (
+    SELECT *, on_hand - held_after >= safety AS enough,
+           bool_and(on_hand - held_after >= safety)
+               OVER (PARTITION BY level_id ORDER BY n) AS ok,
+           bool_and(on_hand - held_after >= safety)
+               OVER (PARTITION BY level_id ORDER BY n
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS judged_alone
+      FROM running
+), level AS (
+    UPDATE inventory_stocklevel s
+       SET held = s.held + t.quantity, updated_at = %(now)s::timestamptz
+      FROM (SELECT level_id, sum(quantity) AS quantity FROM judged WHERE ok
+             GROUP BY level_id) t
+     WHERE s.id = t.level_id
+), hold AS (
+    INSERT INTO inventory_hold (variant_id, location_id, quantity, status, channel, reference,
+                                customer_id, expires_at, created_at)
+    SELECT variant_id, location_id, quantity, 'active', channel, reference, customer_id,
+           expires_at, created_at
+      FROM judged WHERE ok ORDER BY n
+    RETURNING id, variant_id, location_id, quantity, reference, created_at
+), movement AS (
+    INSERT INTO inventory_stockmovement (variant_id, location_id, kind, on_hand_delta,
+                                         held_delta, hold_id, reference, reason, actor,
+                                         created_at)
+    SELECT variant_id, location_id, %(kind)s::text, 0, quantity, id, reference, '', '',
+           created_at
+      FROM hold
+), event AS (
+    INSERT INTO core_outboxevent (event_id, type, aggregate, payload, occurred_at, request_id)
+    SELECT gen_random_uuid(), %(event_type)s, 'stock:' || location_id || ':' || variant_id,
+           jsonb_build_object('sku', sku, 'variant_id', variant_id, 'location_id', location_id,
+                              'on_hand', on_hand, 'held', held_after,
+                              'free', on_hand - held_after, 'reason', %(kind)s::text),
+           created_at, request_id
+      FROM judged WHERE ok ORDER BY n
+)
+SELECT w.n, h.id, COALESCE(j.judged_alone, true)
+  FROM wanted w
+  LEFT JOIN judged j ON j.n = w.n
+  LEFT JOIN hold h ON h.reference = w.reference AND h.variant_id = w.variant_id
+                  AND h.location_id = w.location_id
+ ORDER BY w.n
+"""
+
+
+class OneLineOutcome(NamedTuple):
+    hold_id: int | None  # None: not held
+    judged_alone: bool  # False: a hold before it on its level was short; try it again alone
+
+
+def hold_one_line_each(holds: list[HoldTerms]) -> list[OneLineOutcome]:
+    """Several one-line holds in one statement, each all or nothing for itself, as if they
+    had come one after another in this order; see `_ONE_LINE_HOLDS`. A database error (a
+    reference that already holds its SKU) fails them all and writes nothing."""
+    if any(len(terms.lines) != 1 for terms in holds):
+        raise ValueError("one line per hold here")
+    lines = [terms.lines[0] for terms in holds]
+    params = {
+        "location_ids": [line.location_id for line in lines],
+        "variant_ids": [line.variant_id for line in lines],
+        "quantities": [line.quantity for line in lines],
+        "skus": [line.sku for line in lines],
+        "references": [line.reference for line in lines],
+        "channels": [terms.channel for terms in holds],
+        "customer_ids": [terms.customer_id for terms in holds],
+        "expires_ats": [terms.expires_at for terms in holds],
+        "created_ats": [terms.now for terms in holds],
+        "request_ids": [terms.request_id.strip("-") for terms in holds],
+        "now": max(terms.now for terms in holds),
+        "kind": StockMovement.Kind.HOLD.value,
+        "event_type": events.STOCK_CHANGED,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ONE_LINE_HOLDS, params)
+        rows = cursor.fetchall()
+    outcomes = [OneLineOutcome(hold_id, judged_alone) for _, hold_id, judged_alone in rows]
+    if any(outcome.hold_id is not None for outcome in outcomes):
+        wake_workers_after_commit()
+    return outcomes
+
+
+def _hold_params(terms: HoldTerms) -> dict[str, Any]:
+    lines = terms.lines
+    if len({(line.location_id, line.variant_id) for line in lines}) != len(lines):
+        raise ValueError("one line per (location, variant) in a hold")
+    return {
+        "location_ids": [line.location_id for line in lines],
+        "variant_ids": [line.variant_id for line in lines],
+        "quantities": [line.quantity for line in lines],
+        "skus": [line.sku for line in lines],
+        "references": [line.reference for line in lines],
+        "lines": len(lines),
+        "channel": terms.channel,
+        "customer_id": terms.customer_id,
+        "expires_at": terms.expires_at,
+        "now": terms.now,
+        "kind": StockMovement.Kind.HOLD.value,
+        "event_type": events.STOCK_CHANGED,
+        "request_id": terms.request_id.strip("-"),
+    }
+
+
+def _hold_outcome(
+    lines: list[HeldLevel], rows: list[tuple[Any, ...]], *, along: bool
+) -> HoldOutcome:
+    by_key = {(line.location_id, line.variant_id): line for line in lines}
     held = {(row[1], row[2]): row[0] for row in rows if row[0] is not None}
     if len(held) == len(lines):
-        wake_workers_after_commit()
         return HoldOutcome(
             [replace(line, hold_id=held[key]) for key, line in by_key.items()],
             [],
