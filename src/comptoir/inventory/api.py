@@ -181,7 +181,7 @@ def list_available_products(
     category: str | None = Query(None, max_length=80),  # noqa: B008
     cursor: str | None = None,
     limit: int = 20,
-) -> dict:
+) -> HttpResponse:
     """The catalogue filtered "available in store X", or "available for pickup near me" (the
     nearest stores offering click & collect to a point, a postcode or a town), with the total."""
     near = (lat is not None and lon is not None) or postcode is not None or city is not None
@@ -209,7 +209,8 @@ def list_available_products(
         with_total=True,
         among=selectors.product_ids_available_at(location_ids=location_ids, channel=channel),
     )
-    return {**page, "stores": codes}
+    # shaped as AvailableProductsOut; not validated again (core/answers.py)
+    return json_answer(200, {**page, "stores": codes})
 
 
 @router.post("/holds", response={201: list[HoldOut]}, operation_id="place_hold")

@@ -1,6 +1,12 @@
-import pytest
+import json
+from decimal import Decimal
 
+import pytest
+from ninja.responses import NinjaJSONEncoder
+
+from comptoir.catalog.services.prices import set_price
 from comptoir.catalog.services.products import list_product_on_channel
+from comptoir.inventory.schemas import AvailableProductsOut
 from comptoir.inventory.services.holds import HoldRequestLine, place_hold
 from comptoir.inventory.services.stock import set_safety_stock
 from comptoir.inventory.tests.factories import make_variant, put_on_shelf
@@ -105,3 +111,32 @@ def test_a_product_in_stock_but_withdrawn_from_the_channel_is_neither_listed_nor
 
     assert [item["slug"] for item in body["items"]] == ["veste-trail"]
     assert body["total"] == 1
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_channel_title_the_variants_and_the_lowest_price_on_that_channel(
+    client,
+):
+    lyon = make_store("lyon-part-dieu")
+    make_variant("JACKET-S", product_slug="veste-trail")  # in no store: still on the page
+    large = make_variant("JACKET-L", product_slug="veste-trail")
+    put_on_shelf(large, lyon, 1)
+    set_price(sku="JACKET-S", amount=Decimal("89.90"))
+    set_price(sku="JACKET-L", amount=Decimal("94.90"))
+    set_price(sku="JACKET-L", amount=Decimal("79.90"), channel="app", reason="app launch")
+    list_product_on_channel(slug="veste-trail", channel="app", title="Veste Trail")
+
+    web = client.get(URL, {"store": "lyon-part-dieu"}).json()
+    app = client.get(URL, {"store": "lyon-part-dieu", "channel": "app"}).json()
+
+    assert [(i["title"], i["price_from"]) for i in web["items"] + app["items"]] == [
+        ("Veste de running", {"amount": "89.90", "currency": "EUR"}),
+        ("Veste Trail", {"amount": "79.90", "currency": "EUR"}),
+    ]
+    assert app["items"][0]["variants"] == [
+        {"sku": "JACKET-S", "size": "", "colour": ""},
+        {"sku": "JACKET-L", "size": "", "colour": ""},
+    ]
+    # rendered without a second pass through pydantic: the same as its schema would render
+    through_schema = AvailableProductsOut.model_validate(app).model_dump()
+    assert json.loads(json.dumps(through_schema, cls=NinjaJSONEncoder)) == app
