@@ -211,7 +211,12 @@ def hold_together(holds: list[HoldTerms]) -> list[HoldOutcome | Exception]:
     """The one-line holds that threads of this process ask for at the same moment, in one
     statement. A hold that statement could not judge on its own (one before it on its level
     was short), or a statement that failed (a reference already holding its SKU: nothing was
-    written), is tried again alone, so that each answer is the hold's own."""
+    written), is tried again alone, so that each answer is the hold's own.
+
+    A hold alone takes the usual statement: PostgreSQL keeps one plan for it, where it plans
+    the combined statement anew for each batch (its plan depends on the batch's size)."""
+    if len(holds) == 1:
+        return [_hold_alone_or_error(holds[0])]
     try:
         outcomes = hold_one_line_each(holds)
     except IntegrityError:
