@@ -88,7 +88,8 @@ def database_from_url(url: str) -> dict:
         }
     else:
         config["CONN_MAX_AGE"] = int(os.environ.get("COMPTOIR_CONN_MAX_AGE", "60"))
-        config["CONN_HEALTH_CHECKS"] = True
+        config["CONN_HEALTH_CHECKS"] = True  # a round trip only if the server has spoken:
+        config["ENGINE"] = "comptoir.core.postgresql"  # see core/postgresql/base.py
         # Parameters travel apart from the SQL, so a statement a connection sends again
         # (every hot path does) is prepared once: PostgreSQL skips parsing and planning it.
         config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
