@@ -4,17 +4,15 @@ Their one-line holds may share statements (core/combining.py): still exactly 12 
 each `stock.changed` event tells one step of the level, and the ledger adds up.
 """
 
-import threading
-
 import pytest
-from django.db import connection
-from django.db.models import Sum
 
 from comptoir.core.models import OutboxEvent
 from comptoir.inventory.errors import OutOfStock
-from comptoir.inventory.models import Hold, StockLevel, StockMovement
+from comptoir.inventory.models import Hold
 from comptoir.inventory.services.holds import HoldRequestLine, place_hold
 from comptoir.inventory.tests.factories import make_store, make_variant, put_on_shelf
+
+from .racing import at_once, level_and_ledger
 
 SHOPPERS = 40
 UNITS = 12
@@ -25,41 +23,25 @@ UNITS = 12
 def test_forty_threads_holding_twelve_jackets_at_once_hold_exactly_twelve():
     store, jacket = make_store(), make_variant("JACKET-S")
     put_on_shelf(jacket, store, UNITS)
-    start = threading.Barrier(SHOPPERS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def shop(number: int) -> None:
+    def shop(number: int) -> str:
         try:
-            start.wait()
             place_hold(
                 lines=[HoldRequestLine(store.pk, jacket.pk, "JACKET-S", 1)],
                 channel="web",
                 reference=f"cart-{number}",
             )
-            outcome = "held"
         except OutOfStock:
-            outcome = "out-of-stock"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+            return "out-of-stock"
+        return "held"
 
-    threads = [threading.Thread(target=shop, args=(n,)) for n in range(SHOPPERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(SHOPPERS, shop)
 
     assert outcomes.count("held") == UNITS
     assert outcomes.count("out-of-stock") == SHOPPERS - UNITS
-    level = StockLevel.objects.get(variant=jacket, location=store)
-    assert (level.on_hand, level.held) == (UNITS, UNITS)
+    level, ledger = level_and_ledger(jacket, store)
+    assert level == ledger == (UNITS, UNITS)
     assert Hold.objects.filter(status="active").count() == UNITS
-    ledger = StockMovement.objects.filter(variant=jacket, location=store).aggregate(
-        on_hand=Sum("on_hand_delta"), held=Sum("held_delta")
-    )
-    assert (ledger["on_hand"], ledger["held"]) == (UNITS, UNITS)
     steps = sorted(
         event.payload["held"]
         for event in OutboxEvent.objects.filter(type="stock.changed")

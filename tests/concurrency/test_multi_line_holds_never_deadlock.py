@@ -11,12 +11,13 @@ import time
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Sum
 
 from comptoir.inventory.errors import OutOfStock
-from comptoir.inventory.models import Hold, StockLevel, StockMovement
+from comptoir.inventory.models import Hold
 from comptoir.inventory.services.holds import HoldRequestLine, place_hold
 from comptoir.inventory.tests.factories import make_store, make_variant, put_on_shelf
+
+from .racing import level_and_ledger
 
 RACERS = 16
 TRIES = 3
@@ -71,12 +72,8 @@ def test_carts_taking_two_skus_in_opposite_orders_never_deadlock_nor_oversell():
     assert outcomes.count("won") == UNITS
     assert outcomes.count("out-of-stock") == RACERS * TRIES - UNITS
     for variant in (left, right):
-        level = StockLevel.objects.get(variant=variant, location=store)
-        assert (level.on_hand, level.held) == (UNITS, UNITS)
-        ledger = StockMovement.objects.filter(variant=variant, location=store).aggregate(
-            on_hand=Sum("on_hand_delta"), held=Sum("held_delta")
-        )
-        assert (ledger["on_hand"], ledger["held"]) == (level.on_hand, level.held)
+        level, ledger = level_and_ledger(variant, store)
+        assert level == ledger == (UNITS, UNITS)
     # Both SKUs or neither: every winning cart holds exactly two lines.
     references = Hold.objects.values_list("reference", flat=True)
     assert sorted({r: list(references).count(r) for r in references}.values()) == [2] * UNITS

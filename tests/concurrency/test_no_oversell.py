@@ -4,17 +4,14 @@ On PostgreSQL the connections really run in parallel; on SQLite the same race is
 by BEGIN IMMEDIATE and must come out just as right.
 """
 
-import threading
-
 import pytest
-from django.db import connection
-from django.db.models import Sum
 
 from comptoir.inventory.errors import OutOfStock
-from comptoir.inventory.models import StockLevel, StockMovement
 from comptoir.inventory.services.holds import HoldRequestLine, place_hold
 from comptoir.inventory.services.till import TillLine, sell_at_till
 from comptoir.inventory.tests.factories import make_store, make_variant, put_on_shelf
+
+from .racing import at_once, level_and_ledger
 
 RACERS = 32
 UNITS = 10
@@ -24,13 +21,9 @@ UNITS = 10
 def test_thirty_two_connections_racing_for_ten_units_sell_exactly_ten():
     store, jacket = make_store(), make_variant("JACKET-S")
     put_on_shelf(jacket, store, UNITS)
-    start = threading.Barrier(RACERS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def race(number: int) -> None:
+    def race(number: int) -> str:
         try:
-            start.wait()
             if number % 2:
                 place_hold(
                     lines=[HoldRequestLine(store.pk, jacket.pk, "JACKET-S", 1)],
@@ -43,26 +36,15 @@ def test_thirty_two_connections_racing_for_ten_units_sell_exactly_ten():
                     lines=[TillLine(jacket.pk, "JACKET-S", 1)],
                     ticket=f"T-{number}",
                 )
-            outcome = "won"
         except OutOfStock:
-            outcome = "out-of-stock"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+            return "out-of-stock"
+        return "won"
 
-    threads = [threading.Thread(target=race, args=(n,)) for n in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(RACERS, race)
 
     assert sorted(outcomes).count("won") == UNITS
     assert outcomes.count("out-of-stock") == RACERS - UNITS
-    level = StockLevel.objects.get(variant=jacket, location=store)
-    assert level.on_hand - level.held == 0
-    assert level.on_hand >= 0
-    ledger = StockMovement.objects.filter(variant=jacket, location=store).aggregate(
-        on_hand=Sum("on_hand_delta"), held=Sum("held_delta")
-    )
-    assert (ledger["on_hand"], ledger["held"]) == (level.on_hand, level.held)
+    (on_hand, held), ledger = level_and_ledger(jacket, store)
+    assert on_hand - held == 0
+    assert on_hand >= 0
+    assert ledger == (on_hand, held)
