@@ -36,7 +36,7 @@ messages: $(BIN)/comptoir ## extract the pages' strings into the French catalogu
 	  --settings=comptoir.settings.base && COMPTOIR_VAR_DIR=../../../var ../../../$(BIN)/django-admin compilemessages \
 	  --settings=comptoir.settings.base
 
-bench: $(BIN)/comptoir ## measure; writes bench/results/*.json and bench/results/report.md
+bench: $(BIN)/comptoir ## measure; writes bench/results/latest.json and bench/results/latest.md
 	$(BIN)/python bench/run.py
 
 lint: $(BIN)/comptoir ## ruff and import-linter (the layer contracts)
