@@ -324,7 +324,7 @@ class HoldTerms:
 # keeps their order; on each level, `running` adds them up in that order, and a hold goes
 # through if its level still has enough promisable units once it and every hold before it
 # on that level are counted. After a level's first short hold, the later ones on that level
-# are not held either: they were not judged on their own, so they are marked `retry`.
+# are not held either: they were not judged on their own, and `judged_alone` says so.
 _ONE_LINE_HOLDS = """
 WITH wanted AS (
     SELECT * FROM unnest(%(location_ids)s::bigint[], %(variant_ids)s::bigint[],
@@ -348,7 +348,7 @@ WITH wanted AS (
       FROM wanted w JOIN locked l
         ON l.location_id = w.location_id AND l.variant_id = w.variant_id
 ), judged AS (
-    SELECT *, on_hand - held_after >= safety AS enough,
+    SELECT *,
            bool_and(on_hand - held_after >= safety)
                OVER (PARTITION BY level_id ORDER BY n) AS ok,
            bool_and(on_hand - held_after >= safety)
@@ -404,13 +404,8 @@ def hold_one_line_each(holds: list[HoldTerms]) -> list[OneLineOutcome]:
     reference that already holds its SKU) fails them all and writes nothing."""
     if any(len(terms.lines) != 1 for terms in holds):
         raise ValueError("one line per hold here")
-    lines = [terms.lines[0] for terms in holds]
     params = {
-        "location_ids": [line.location_id for line in lines],
-        "variant_ids": [line.variant_id for line in lines],
-        "quantities": [line.quantity for line in lines],
-        "skus": [line.sku for line in lines],
-        "references": [line.reference for line in lines],
+        **_line_arrays([terms.lines[0] for terms in holds]),
         "channels": [terms.channel for terms in holds],
         "customer_ids": [terms.customer_id for terms in holds],
         "expires_ats": [terms.expires_at for terms in holds],
@@ -434,11 +429,7 @@ def _hold_params(terms: HoldTerms) -> dict[str, Any]:
     if len({(line.location_id, line.variant_id) for line in lines}) != len(lines):
         raise ValueError("one line per (location, variant) in a hold")
     return {
-        "location_ids": [line.location_id for line in lines],
-        "variant_ids": [line.variant_id for line in lines],
-        "quantities": [line.quantity for line in lines],
-        "skus": [line.sku for line in lines],
-        "references": [line.reference for line in lines],
+        **_line_arrays(lines),
         "lines": len(lines),
         "channel": terms.channel,
         "customer_id": terms.customer_id,
@@ -447,6 +438,17 @@ def _hold_params(terms: HoldTerms) -> dict[str, Any]:
         "kind": StockMovement.Kind.HOLD.value,
         "event_type": events.STOCK_CHANGED,
         "request_id": terms.request_id.strip("-"),
+    }
+
+
+def _line_arrays(lines: list[HeldLevel]) -> dict[str, list[Any]]:
+    """The lines as the hold statements' `wanted` unnests them: one array per column."""
+    return {
+        "location_ids": [line.location_id for line in lines],
+        "variant_ids": [line.variant_id for line in lines],
+        "quantities": [line.quantity for line in lines],
+        "skus": [line.sku for line in lines],
+        "references": [line.reference for line in lines],
     }
 
 
