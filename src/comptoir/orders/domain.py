@@ -59,9 +59,43 @@ CANCELLABLE = frozenset(
 )
 
 
+class LineStatus(StrEnum):
+    """Where an order line's units are. One line's units move together: a line the sourcing
+    engine splits is several lines, one per location."""
+
+    OPEN = "open"  # held at its location, not yet handed over or shipped
+    DISPATCHED = "dispatched"  # in a parcel, on its way to the customer or to the pickup store
+    AT_STORE = "at_store"  # ship to store: the parcel arrived at the pickup store
+    DELIVERED = "delivered"  # the carrier delivered it to the customer
+    COLLECTED = "collected"  # handed over at the counter
+    CANCELLED = "cancelled"
+
+
+LINE_TRANSITIONS: dict[LineStatus, frozenset[LineStatus]] = {
+    LineStatus.OPEN: frozenset({LineStatus.DISPATCHED, LineStatus.COLLECTED, LineStatus.CANCELLED}),
+    LineStatus.DISPATCHED: frozenset({LineStatus.AT_STORE, LineStatus.DELIVERED}),
+    LineStatus.AT_STORE: frozenset({LineStatus.COLLECTED}),
+    LineStatus.DELIVERED: frozenset(),
+    LineStatus.COLLECTED: frozenset(),
+    LineStatus.CANCELLED: frozenset(),
+}
+# Only what reached the customer can come back; the database refuses the rest too.
+RETURNABLE_LINES = frozenset({LineStatus.DELIVERED, LineStatus.COLLECTED})
+# What a pickup store may hand over: units held on its shelf, or a parcel that arrived there.
+AT_THE_PICKUP_STORE = frozenset({LineStatus.OPEN, LineStatus.AT_STORE})
+
+
+def check_line_transition(current: str, target: str) -> LineStatus:
+    """The target status if a line in `current` may move to it; raise otherwise."""
+    now, then = LineStatus(current), LineStatus(target)
+    if then not in LINE_TRANSITIONS[now]:
+        raise TransitionNotAllowed(now, then, thing="order line")
+    return then
+
+
 class TransitionNotAllowed(Exception):
-    def __init__(self, current: OrderStatus, target: OrderStatus) -> None:
-        super().__init__(f"An order that is {current} cannot become {target}.")
+    def __init__(self, current: StrEnum, target: StrEnum, *, thing: str = "order") -> None:
+        super().__init__(f"An {thing} that is {current} cannot become {target}.")
         self.current = current
         self.target = target
 

@@ -8,10 +8,11 @@ from django.db.models import F, Q
 
 from comptoir.core.channels import CHANNELS
 
-from .domain import FulfilmentMode, OrderStatus
+from .domain import RETURNABLE_LINES, FulfilmentMode, LineStatus, OrderStatus
 
 MODES = [(mode.value, mode.value.replace("_", " ")) for mode in FulfilmentMode]
 STATUSES = [(status.value, status.value.replace("_", " ")) for status in OrderStatus]
+LINE_STATUSES = [(status.value, status.value.replace("_", " ")) for status in LineStatus]
 
 
 class Order(models.Model):
@@ -67,10 +68,7 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open"
-        FULFILLED = "fulfilled"
-        CANCELLED = "cancelled"
+    Status = LineStatus  # the line's state machine: domain.LINE_TRANSITIONS
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     line_number = models.PositiveSmallIntegerField()
@@ -83,7 +81,13 @@ class OrderLine(models.Model):
         "locations.Location", on_delete=models.PROTECT, help_text="where its units are held"
     )
     hold_id = models.BigIntegerField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(max_length=10, choices=LINE_STATUSES, default=LineStatus.OPEN.value)
+    returned_quantity = models.PositiveIntegerField(
+        default=0, help_text="units of this line received back in a return"
+    )
+    delivered_at = models.DateTimeField(
+        null=True, blank=True, help_text="collected, delivered, or arrived at the pickup store"
+    )
 
     class Meta:
         constraints = [
@@ -99,6 +103,16 @@ class OrderLine(models.Model):
                 condition=Q(quantity__gt=0), name="order_line_quantity_positive"
             ),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="line_price_not_negative"),
+            # No unit comes back twice, and none that never reached the customer.
+            models.CheckConstraint(
+                condition=Q(returned_quantity__lte=F("quantity")),
+                name="line_returned_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_quantity=0)
+                | Q(status__in=[status.value for status in sorted(RETURNABLE_LINES)]),
+                name="line_returned_only_once_received",
+            ),
         ]
 
 

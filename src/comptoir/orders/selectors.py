@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotAuthenticated
 
+from .domain import RETURNABLE_LINES
 from .errors import OrderNotFound
 from .models import Order, OrderLine, Payment
 
@@ -87,11 +88,12 @@ def payment_by_provider_reference(provider: str, reference: str) -> Payment | No
     )
 
 
-def fulfilled_lines(order_id: int) -> dict[int, OrderLine]:
-    """The lines that reached the customer (collected or dispatched), by line number."""
+def returnable_lines(order_id: int) -> dict[int, OrderLine]:
+    """The lines that reached the customer (collected, or delivered by the carrier), by line
+    number. Read under the order's lock when a return is recorded against them."""
     return {
         line.line_number: line
-        for line in OrderLine.objects.filter(order_id=order_id, status=OrderLine.Status.FULFILLED)
+        for line in OrderLine.objects.filter(order_id=order_id, status__in=RETURNABLE_LINES)
     }
 
 

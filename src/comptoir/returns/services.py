@@ -30,7 +30,7 @@ from comptoir.inventory.services.till import TillLine, sell_at_till
 
 if TYPE_CHECKING:
     from comptoir.orders.models import OrderLine
-from comptoir.orders.selectors import fulfilled_lines, order_by_id
+from comptoir.orders.selectors import returnable_lines, order_by_id
 from comptoir.orders.services.lifecycle import refund_payment
 from comptoir.orders.services.placing import order_keys
 
@@ -55,7 +55,7 @@ def _invalid(message: str, field: str) -> InvalidReturn:
 
 
 def _returnable(order_id: int) -> tuple[dict[int, OrderLine], dict[int, int]]:
-    lines = fulfilled_lines(order_id)
+    lines = returnable_lines(order_id)
     already = defaultdict(
         int,
         ReturnLine.objects.filter(order_line__order_id=order_id)

@@ -24,8 +24,10 @@ from comptoir.inventory.services.till import TillLine, sell_at_till
 from .. import events
 from ..domain import (
     CANCELLABLE,
+    LineStatus,
     OrderStatus,
     TransitionNotAllowed,
+    check_line_transition,
     check_transition,
     new_pickup_code,
     pickup_code_matches,
@@ -243,9 +245,18 @@ def capture_payment(*, order_id: int, amount: Decimal, now: datetime | None = No
 
 
 def _hand_over_stock(
-    order: Order, lines: list[OrderLine], *, location_id: int, actor: str, now: datetime
+    order: Order,
+    lines: list[OrderLine],
+    *,
+    location_id: int,
+    actor: str,
+    now: datetime,
+    to: LineStatus,
 ) -> None:
-    """The held units leave the shelf: each hold becomes a sale to the one who holds it."""
+    """The held units leave the shelf: each hold becomes a sale to the one who holds it, and
+    each line moves to `to` (collected at the counter, or dispatched in a parcel)."""
+    for line in lines:
+        check_line_transition(line.status, to)
     sell_at_till(
         location_id=location_id,
         lines=[TillLine(line.variant_id, line.sku, line.quantity, line.hold_id) for line in lines],
@@ -254,7 +265,7 @@ def _hand_over_stock(
         now=now,
     )
     OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(
-        status=OrderLine.Status.FULFILLED
+        status=to, delivered_at=now if to == LineStatus.COLLECTED else None
     )
 
 
@@ -286,7 +297,13 @@ def collect_order(
         order = locked_order(order_id)
         _move(order, OrderStatus.COLLECTED, now)
         lines = _open_lines(order)
-        _hand_over_stock(order, lines, location_id=location_id, actor=actor, now=now)
+        _hand_over_stock(
+            order, lines, location_id=location_id, actor=actor, now=now, to=LineStatus.COLLECTED
+        )
+        # A ship-to-store parcel's lines left their stock when they were dispatched.
+        order.lines.filter(status=LineStatus.AT_STORE).update(
+            status=LineStatus.COLLECTED, delivered_at=now
+        )
         record_event(
             events.ORDER_COLLECTED,
             aggregate=f"order:{order.pk}",
@@ -310,7 +327,14 @@ def dispatch_lines(
         raise OrderStateConflict("Nothing of this order is left to dispatch from there.")
     if order.status not in {OrderStatus.PLACED, OrderStatus.DISPATCHED}:
         raise OrderStateConflict(f"An order that is {order.status} cannot be dispatched.")
-    _hand_over_stock(order, leaving, location_id=from_location_id, actor=actor, now=now)
+    _hand_over_stock(
+        order,
+        leaving,
+        location_id=from_location_id,
+        actor=actor,
+        now=now,
+        to=LineStatus.DISPATCHED,
+    )
     if len(leaving) == len(lines) and order.status == OrderStatus.PLACED:
         _move(order, OrderStatus.DISPATCHED, now)
     return leaving

@@ -113,9 +113,10 @@ _ORDER_ROWS = """
     RETURNING id
 ), placed_line AS (
     INSERT INTO orders_orderline (order_id, line_number, variant_id, sku, quantity, unit_price,
-                                  currency, location_id, hold_id, status)
+                                  currency, location_id, hold_id, status, returned_quantity,
+                                  delivered_at)
     SELECT o.id, l.line_number, l.variant_id, l.sku, l.quantity, l.unit_price, l.currency,
-           l.location_id, h.id, l.status
+           l.location_id, h.id, l.status, l.returned_quantity, l.delivered_at
       FROM placed_order o
      CROSS JOIN jsonb_populate_recordset(NULL::orders_orderline, %(order_lines)s::jsonb) l
       JOIN hold h ON h.location_id = l.location_id AND h.variant_id = l.variant_id

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from comptoir.core.errors import DomainError
 from comptoir.core.idempotency import idempotent
 from comptoir.locations.selectors import location_by_code
-from comptoir.orders.selectors import access_order, fulfilled_lines
+from comptoir.orders.selectors import access_order, returnable_lines
 from comptoir.returns.services import ReturnLineRequest, receive_return
 
 from ..access import actor_of, is_htmx, staff_actor
@@ -38,7 +38,7 @@ def take_return(request: HttpRequest, code: str) -> HttpResponse:
 def _with_order(context: dict[str, Any], request: HttpRequest, reference: str) -> None:
     order = access_order(actor_of(request), reference)
     context["order"] = order
-    context["lines"] = sorted(fulfilled_lines(order.pk).values(), key=lambda x: x.line_number)
+    context["lines"] = sorted(returnable_lines(order.pk).values(), key=lambda x: x.line_number)
     context["reasons"] = REASONS
     context["key"] = uuid.uuid4().hex
     if not context["lines"]:
@@ -57,7 +57,7 @@ def _receive(request: HttpRequest, store: Any) -> HttpResponse:
                 reason=request.POST.get(f"reason-{line.line_number}", "changed_mind"),
                 sellable=request.POST.get(f"sellable-{line.line_number}") == "on",
             )
-            for line in fulfilled_lines(order.pk).values()
+            for line in returnable_lines(order.pk).values()
         ]
         lines = [line for line in lines if line.quantity]
         context["taken"] = receive_return(
