@@ -71,6 +71,15 @@ def active_location_codes(ids: Collection[int]) -> dict[int, str]:
     return found
 
 
+def locations_by_id(ids: Collection[int], *, fields: Collection[str] = ()) -> dict[int, Location]:
+    """Locations by id, active or not (a parcel's origin stays its origin), with only `fields`
+    read when given."""
+    locations = Location.objects.all()
+    if fields:
+        locations = locations.only("id", *fields)
+    return locations.in_bulk(list(ids))
+
+
 def location_by_code(*, code: str) -> Location:
     try:
         return Location.objects.get(code=code)

@@ -12,8 +12,7 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from comptoir.customers.errors import CustomerNotFound
 from comptoir.customers.selectors import contact_details
 from comptoir.locations.domain import GeoPoint
-from comptoir.locations.models import Location
-from comptoir.locations.selectors import nearest_locations
+from comptoir.locations.selectors import locations_by_id, nearest_locations
 
 from .domain.carriers import PriceBand, ServiceTerms
 from .domain.tracking import FINAL_STATUSES
@@ -100,7 +99,7 @@ def shipments_for_update(*, carrier: Carrier, tracking_numbers: set[str]) -> lis
     place_ids = {s.origin_id for s in shipments} | {
         s.destination_location_id for s in shipments if s.destination_location_id
     }
-    places = Location.objects.only("id", "latitude", "longitude").in_bulk(place_ids)
+    places = locations_by_id(place_ids, fields=("latitude", "longitude"))
     for shipment in shipments:
         shipment.carrier = carrier
         shipment.origin = places[shipment.origin_id]

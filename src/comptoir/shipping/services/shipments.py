@@ -7,14 +7,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 
 from comptoir.core import clock
 from comptoir.core.outbox import record_event
-from comptoir.locations.models import Location
+from comptoir.locations.selectors import locations_by_id
 
 from .. import events
 from ..adapters import ParcelRequest, adapter_for
@@ -25,6 +25,9 @@ from ..models import CarrierPickup, CarrierService, Shipment
 from ..selectors import service_terms, shipment_by_id, terms_of
 from . import settings as shipping_settings
 from .payloads import shipment_payload
+
+if TYPE_CHECKING:
+    from comptoir.locations.models import Location
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def create_shipment(
         existing = Shipment.objects.filter(dispatch_event_id=dispatch_event_id).first()
         if existing is not None:
             return existing
-    origin = Location.objects.get(pk=origin_location_id)
+    origin = locations_by_id([origin_location_id])[origin_location_id]
     quote = choose_service(
         service_terms(),
         country=destination.country,
