@@ -30,7 +30,7 @@ from comptoir.inventory.services.till import TillLine, sell_at_till
 
 if TYPE_CHECKING:
     from comptoir.orders.models import OrderLine
-from comptoir.orders.selectors import returnable_lines, order_by_id
+from comptoir.orders.selectors import order_by_id, returnable_lines
 from comptoir.orders.services.lifecycle import refund_payment
 from comptoir.orders.services.placing import order_keys
 
