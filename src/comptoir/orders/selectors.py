@@ -100,6 +100,11 @@ def returnable_lines(order_id: int) -> dict[int, OrderLine]:
     }
 
 
+def lines_with_returned_units() -> QuerySet[OrderLine]:
+    """Every line with units taken back, with its order (reconciling returns)."""
+    return OrderLine.objects.filter(returned_quantity__gt=0).select_related("order").order_by("pk")
+
+
 def lines_not_at_pickup_store(order_id: int, *, pickup_location_id: int) -> list[OrderLine]:
     """The order's lines whose units are not yet at its pickup store: neither held on that
     store's shelf nor in a parcel that arrived there (`domain.AT_THE_PICKUP_STORE`). An
