@@ -271,3 +271,33 @@ def test_an_endless_aisle_parcel_still_in_transit_is_neither_refunded_nor_restoc
     assert taken.status_code == 201, taken.json()
     assert (taken.json()["status"], taken.json()["refund_amount"]) == ("refunded", "129.00")
     assert _level(bellecour, "JACKET-TRAIL-L") == (1, 0)
+
+
+@pytest.mark.django_db
+def test_a_home_parcel_waiting_at_a_relay_point_has_not_reached_jean_and_cannot_come_back(
+    client,
+):
+    make_carriers()
+    warehouse = make_location("entrepot-lyon", city="Saint-Priest", kind="warehouse")
+    make_jackets()
+    stock("JACKET-TRAIL-M", warehouse, 1)
+    client.force_login(make_shopper().user)
+    body = order_body(
+        mode="home_delivery",
+        pickup=None,
+        lines=[{"sku": "JACKET-TRAIL-M", "quantity": 1, "location": "entrepot-lyon"}],
+        delivery_address=HOME,
+    )
+    reference = client.post("/api/v1/orders", body, content_type="application/json").json()[
+        "reference"
+    ]
+    deliver_events()
+    order = Order.objects.get(reference=reference)
+    dispatch_parcel(order)
+
+    carrier_scans(order, TrackingStatus.AVAILABLE_FOR_PICKUP)
+
+    assert list(order.lines.values_list("status", flat=True)) == ["dispatched"]
+    client.force_login(make_staff("operations"))
+    one = [{"line_number": 1, "quantity": 1, "reason": "other"}]
+    assert _return(client, reference, "entrepot-lyon", one, method="post").status_code == 422
