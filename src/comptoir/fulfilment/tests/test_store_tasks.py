@@ -200,7 +200,6 @@ def test_an_item_not_found_is_sourced_again_from_another_store_and_shipped_to_th
     dispatched = OutboxEvent.objects.get(type="fulfilment.dispatched").payload
     assert dispatched["destination"]["kind"] == "store"
     assert dispatched["destination"]["location_id"] == store.pk
-    # Not ready either while the parcel is on its way; ready once it arrived.
     with pytest.raises(TaskStateConflict):
         services.mark_ready(task_id=task.pk)
     record_parcel_arrival(order_id=order.pk, from_location_id=part_dieu.pk, at_store=True)
