@@ -7,6 +7,7 @@ payload) and must be idempotent: delivery is at least once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from django.db import transaction
 
@@ -27,11 +28,35 @@ from comptoir.notifications import events as notification_events
 from comptoir.notifications import handlers as notification_handlers
 from comptoir.orders import events as order_events
 from comptoir.orders import handlers as order_handlers
+from comptoir.orders.services.lines import record_parcel_arrival
 from comptoir.returns import events as return_events
 from comptoir.shipping import events as shipping_events
 from comptoir.shipping import handlers as shipping_handlers
+from comptoir.shipping.selectors import shipment_by_id
 
 Handler = Callable[[Event], None]
+
+
+def move_lines_of_arrived_parcel(event: Event) -> None:
+    """The carrier delivered a parcel of an order: its lines, dispatched from the parcel's
+    origin, are `delivered` (home) or `at_store` (the pickup store). A parcel left at a relay
+    point for a home delivery has not reached the customer yet. Orders cannot import
+    shipping, so the parcel's origin is read here."""
+    payload = event.payload
+    at_store = payload["destination_kind"] == "store"
+    if payload.get("order_id") is None or (
+        event.type == shipping_events.SHIPMENT_AVAILABLE_FOR_PICKUP and not at_store
+    ):
+        return
+    shipment = shipment_by_id(shipment_id=payload["shipment_id"])
+    arrived_at = payload.get("status_at")
+    record_parcel_arrival(
+        order_id=payload["order_id"],
+        from_location_id=shipment.origin_id,
+        at_store=at_store,
+        now=datetime.fromisoformat(arrived_at) if arrived_at else event.occurred_at,
+    )
+
 
 HANDLERS: dict[str, list[Handler]] = {
     customer_events.CUSTOMER_REGISTERED: [customer_handlers.put_registration_on_timeline],
@@ -73,6 +98,8 @@ HANDLERS: dict[str, list[Handler]] = {
     return_events.RETURN_RECEIVED: [customer_handlers.put_purchase_on_timeline],
     return_events.REFUND_ISSUED: [customer_handlers.put_purchase_on_timeline],
     shipping_events.FULFILMENT_DISPATCHED: [shipping_handlers.ship_dispatched_fulfilment],
+    shipping_events.SHIPMENT_DELIVERED: [move_lines_of_arrived_parcel],
+    shipping_events.SHIPMENT_AVAILABLE_FOR_PICKUP: [move_lines_of_arrived_parcel],
 }
 # Customers hear of their order, parcel and refund: each event once per channel.
 for _event_type in notification_events.MESSAGE_KIND_FOR:

@@ -17,6 +17,8 @@ from comptoir.orders.tests.factories import (
     stock,
 )
 from comptoir.returns.models import Return
+from comptoir.returns.tests.factories import carrier_scans
+from comptoir.shipping.domain.tracking import TrackingStatus
 from comptoir.shipping.models import Shipment
 from comptoir.shipping.tests.factories import make_carriers
 
@@ -24,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _shipped_and_returned(client, shopper):
-    """A home order shipped from the Bellecour store, then half of it returned by post."""
+    """A home order shipped from the Bellecour store and delivered, then half of it returned
+    by post."""
     store = make_location("lyon-bellecour", city="Lyon")
     make_jackets()
     make_carriers()
@@ -47,6 +50,7 @@ def _shipped_and_returned(client, shopper):
     [task] = client.get("/api/v1/store-tasks", {"location": "lyon-bellecour"}).json()
     assert client.post(f"/api/v1/store-tasks/{task['id']}/dispatch").status_code == 200
     deliver_events()
+    carrier_scans(Order.objects.get(reference=reference), TrackingStatus.DELIVERED)
     returned = client.post(
         "/api/v1/returns",
         {

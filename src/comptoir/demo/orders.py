@@ -1,7 +1,7 @@
 """The demo's orders: a few months of them in every channel and fulfilment mode.
 
-Placed, set aside, collected, shipped and returned through the same services the API uses,
-with the fake PSP. Jean has orders ready for pickup today at his favourite store, and one he
+Placed, set aside, collected, shipped, delivered and returned through the same services the
+API uses, with the fake PSP and the carriers' scans. Jean has orders ready for pickup today at his favourite store, and one he
 collected there and brought back to another store. Loading twice adds nothing.
 """
 
@@ -11,6 +11,8 @@ import random
 from datetime import datetime, timedelta
 
 from comptoir.core import clock
+from comptoir.core.models import OutboxEvent
+from comptoir.core.outbox import Event
 from comptoir.customers.models import Customer
 from comptoir.customers.services import choose_favourite_store
 from comptoir.fulfilment import services as fulfilment
@@ -27,6 +29,12 @@ from comptoir.orders.services.placing import (
     place_order,
 )
 from comptoir.returns.services import ReturnLineRequest, receive_return
+from comptoir.shipping.domain.tracking import TrackingStatus, TrackingUpdate
+from comptoir.shipping.events import FULFILMENT_DISPATCHED
+from comptoir.shipping.handlers import ship_dispatched_fulfilment
+from comptoir.shipping.models import Shipment
+from comptoir.shipping.services.tracking import ANNOUNCED, take_in
+from comptoir.wiring import move_lines_of_arrived_parcel
 
 DEMO_ACTOR = "demo"
 JEANS_STORE = "lyon-part-dieu"  # unless Jean already chose one
@@ -104,22 +112,61 @@ def _place(
     return placed.order
 
 
+def _parcel_arrives(order: Order, *, from_location_id: int, at: datetime) -> None:
+    """The parcel's journey as the worker and the carrier make it: shipping makes the
+    shipment from `fulfilment.dispatched` (the worker, run later, finds it made), the carrier
+    scans it delivered at home or available at the pickup store, and the order's lines
+    follow (`shipment.delivered` / `available_for_pickup`, as wired)."""
+    dispatched = (
+        OutboxEvent.objects.filter(
+            type=FULFILMENT_DISPATCHED,
+            aggregate=f"order:{order.pk}",
+            payload__from_location_id=from_location_id,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if dispatched is None:
+        return
+    ship_dispatched_fulfilment(Event.from_row(dispatched))
+    shipment = Shipment.objects.select_related("carrier").get(dispatch_event_id=dispatched.event_id)
+    at_store = shipment.destination_kind == Shipment.DestinationKind.STORE
+    status = TrackingStatus.AVAILABLE_FOR_PICKUP if at_store else TrackingStatus.DELIVERED
+    number = shipment.tracking_number
+    take_in(
+        carrier=shipment.carrier,
+        updates=[TrackingUpdate(f"{number}-{status.value}", number, status, at)],
+        now=at,
+    )
+    arrived = (
+        OutboxEvent.objects.filter(aggregate=f"shipment:{shipment.pk}", type=ANNOUNCED[status])
+        .order_by("-id")
+        .first()
+    )
+    if arrived is not None:
+        move_lines_of_arrived_parcel(Event.from_row(arrived))
+
+
 def _carry_out(order: Order, *, at: datetime, collect: bool) -> None:
     """Move a past order on as its store would have: set aside and collected, or shipped."""
     if order.status == OrderStatus.AWAITING_PAYMENT:
         return  # a payment link never opened: the worker's sweep cancels it
+    ready_at = at + timedelta(hours=1)
     for task in StoreTask.objects.filter(order=order).order_by("-kind", "pk"):  # ship first
         if task.kind == StoreTask.Kind.SHIP:
             fulfilment.dispatch(task_id=task.pk, actor=DEMO_ACTOR, now=at + timedelta(hours=5))
+            arrived_at = at + timedelta(days=1)
+            _parcel_arrives(order, from_location_id=task.location_id, at=arrived_at)
+            ready_at = arrived_at + timedelta(hours=1)  # a parcel for the store: once there
         else:
-            fulfilment.mark_ready(task_id=task.pk, now=at + timedelta(hours=1))
+            fulfilment.mark_ready(task_id=task.pk, now=ready_at)
             if collect:
                 order.refresh_from_db()
                 fulfilment.hand_over(
                     task_id=task.pk,
                     pickup_code=order.pickup_code,
                     actor=DEMO_ACTOR,
-                    now=at + timedelta(days=1),
+                    now=ready_at + timedelta(days=1),
                 )
 
 

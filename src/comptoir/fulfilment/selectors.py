@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
 from comptoir.inventory.selectors import availability, locations_with_available
 from comptoir.locations.selectors import location_list
+from comptoir.orders.selectors import lines_not_at_pickup_store
 
 from .domain.sourcing import STORE, WAREHOUSE, CandidateLocation
 from .errors import TaskNotFound
 from .models import StoreTask
+
+if TYPE_CHECKING:
+    from comptoir.orders.models import OrderLine
 
 
 def tasks_at(*, location_id: int, statuses: list[str]) -> QuerySet[StoreTask]:
@@ -21,6 +26,24 @@ def tasks_at(*, location_id: int, statuses: list[str]) -> QuerySet[StoreTask]:
         .select_related("order", "location")
         .order_by("deadline", "id")
     )
+
+
+def units_not_at_the_store(task: StoreTask) -> list[OrderLine]:
+    """The lines of a set-aside task's order whose units are not at its store yet: the order
+    may be made ready only when there are none (orders.domain.AT_THE_PICKUP_STORE)."""
+    return lines_not_at_pickup_store(task.order_id, pickup_location_id=task.location_id)
+
+
+def task_actions(task: StoreTask) -> frozenset[str]:
+    """What an associate may do with the task now, as the services' rules decide: the task
+    page offers these and no other."""
+    if task.status == StoreTask.Status.OPEN and task.kind == StoreTask.Kind.SHIP:
+        return frozenset({"dispatch", "not-found"})
+    if task.status == StoreTask.Status.OPEN and task.kind == StoreTask.Kind.SET_ASIDE:
+        return frozenset({"not-found"} | (set() if units_not_at_the_store(task) else {"ready"}))
+    if task.status == StoreTask.Status.READY and task.kind == StoreTask.Kind.SET_ASIDE:
+        return frozenset({"handover"})
+    return frozenset()
 
 
 def ready_pickups_at(

@@ -31,7 +31,7 @@ from .domain.sourcing import OrderLine as SourcingLine
 from .errors import TaskStateConflict
 from .models import StoreTask
 from .options.model import Sites
-from .selectors import sourcing_candidates
+from .selectors import sourcing_candidates, units_not_at_the_store
 
 if TYPE_CHECKING:
     from comptoir.locations.models import Location
@@ -136,17 +136,18 @@ def _finish(task: StoreTask, status: str, now: datetime) -> None:
 
 def mark_ready(*, task_id: int, now: datetime | None = None) -> StoreTask:
     """The order is set aside: the customer is told it is ready, with a code and a deadline.
-    Not while some of it is still held elsewhere, waiting to be shipped to the store."""
+    Only when every line's units are at the pickup store (held on its shelf, or in a parcel
+    that arrived there): checked under the task's and the order's locks, by the same rule
+    the task page asks (`selectors.units_not_at_the_store`)."""
     now = now or clock.now()
     with transaction.atomic():
         task = _locked_task(task_id, kind=StoreTask.Kind.SET_ASIDE, statuses={"open"})
-        elsewhere = [
-            line for line in open_lines(task.order_id) if line.location_id != task.location_id
-        ]
-        if elsewhere:
+        lifecycle.locked_order(task.order_id)
+        missing = units_not_at_the_store(task)
+        if missing:
             raise TaskStateConflict(
-                "Part of this order has not been shipped to the store yet: "
-                + ", ".join(line.sku for line in elsewhere)
+                "Part of this order is not at the store yet: "
+                + ", ".join(f"{line.sku} ({line.status.replace('_', ' ')})" for line in missing)
                 + "."
             )
         lifecycle.mark_ready_for_pickup(order_id=task.order_id, now=now)

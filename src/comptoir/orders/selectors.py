@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotAuthenticated
 
-from .domain import RETURNABLE_LINES
+from .domain import AT_THE_PICKUP_STORE, RETURNABLE_LINES, LineStatus
 from .errors import OrderNotFound
 from .models import Order, OrderLine, Payment
 
@@ -90,11 +90,35 @@ def payment_by_provider_reference(provider: str, reference: str) -> Payment | No
 
 def returnable_lines(order_id: int) -> dict[int, OrderLine]:
     """The lines that reached the customer (collected, or delivered by the carrier), by line
-    number. Read under the order's lock when a return is recorded against them."""
+    number; `quantity - returned_quantity` of each is left to return. Read under the order's
+    lock when a return is recorded against them."""
     return {
         line.line_number: line
-        for line in OrderLine.objects.filter(order_id=order_id, status__in=RETURNABLE_LINES)
+        for line in OrderLine.objects.filter(
+            order_id=order_id, status__in=sorted(RETURNABLE_LINES)
+        ).order_by("line_number")
     }
+
+
+def lines_with_returned_units() -> QuerySet[OrderLine]:
+    """Every line with units taken back, with its order (reconciling returns)."""
+    return OrderLine.objects.filter(returned_quantity__gt=0).select_related("order").order_by("pk")
+
+
+def lines_not_at_pickup_store(order_id: int, *, pickup_location_id: int) -> list[OrderLine]:
+    """The order's lines whose units are not yet at its pickup store: neither held on that
+    store's shelf nor in a parcel that arrived there (`domain.AT_THE_PICKUP_STORE`). An
+    order is ready for pickup only when this is empty; cancelled lines do not count."""
+    return [
+        line
+        for line in OrderLine.objects.filter(order_id=order_id)
+        .exclude(status=LineStatus.CANCELLED)
+        .order_by("line_number")
+        if not (
+            line.status in AT_THE_PICKUP_STORE
+            and (line.status != LineStatus.OPEN or line.location_id == pickup_location_id)
+        )
+    ]
 
 
 def orders_export(customer_id: int) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-from comptoir.core.errors import NotFound, ValidationFailed
+from comptoir.core.errors import Conflict, NotFound, ValidationFailed
 
 
 class ReturnNotFound(NotFound):
@@ -7,3 +7,8 @@ class ReturnNotFound(NotFound):
 
 class InvalidReturn(ValidationFailed):
     code = "invalid-return"
+
+
+class UnitsAlreadyReturned(Conflict):
+    code = "units-already-returned"
+    title = "These units were returned already"

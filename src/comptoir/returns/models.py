@@ -3,15 +3,18 @@
 from django.db import models
 from django.db.models import Q
 
+from .domain import ReturnStatus
+
 
 class Return(models.Model):
     class Method(models.TextChoices):
         STORE = "store"
         POST = "post"
 
-    class Status(models.TextChoices):
-        RECEIVED = "received"  # units back; the refund is on its way (or failed: retry)
-        REFUNDED = "refunded"  # refunded, or nothing to refund (a pure exchange)
+    class Status(models.TextChoices):  # the state machine: domain.RETURN_TRANSITIONS
+        RECEIVED = ReturnStatus.RECEIVED.value  # units back; a refund is due (or failed: retry)
+        REFUNDING = ReturnStatus.REFUNDING.value  # the refund is claimed; the PSP is asked
+        REFUNDED = ReturnStatus.REFUNDED.value  # refunded, or nothing to refund (an exchange)
 
     reference = models.CharField(max_length=20, unique=True)
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
@@ -25,6 +28,9 @@ class Return(models.Model):
     created_by = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField()
     refunded_at = models.DateTimeField(null=True, blank=True)
+    refund_claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the refund was last asked of the PSP"
+    )
 
     class Meta:
         constraints = [

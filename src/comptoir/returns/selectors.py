@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+
+from comptoir.core import clock
+from comptoir.core.reconciling import Discrepancy
+from comptoir.orders.selectors import lines_with_returned_units
 
 from .errors import ReturnNotFound
-from .models import Return
+from .models import Return, ReturnLine
 
 
 def return_by_reference(reference: str) -> Return:
@@ -53,3 +60,77 @@ def returns_export(customer_id: int) -> list[dict[str, Any]]:
 def returns_of_order(order_id: int) -> QuerySet[Return]:
     """An order's returns, oldest first, with where they were taken back."""
     return Return.objects.filter(order_id=order_id).select_related("location").order_by("pk")
+
+
+REFUND_DUE_WITHIN = timedelta(minutes=10)  # a PSP answers in seconds; then it is stuck
+
+
+def return_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
+    """What does not add up in returns: a line's returned units that are not the sum of its
+    return lines; refunded returns worth more than their order's refunds; a refund still due
+    (received, or claimed and never answered) for more than REFUND_DUE_WITHIN."""
+    now = now or clock.now()
+    return [
+        *_returned_units_not_matching_return_lines(),
+        *_refunds_not_paid_back(),
+        *_refunds_still_due(now - REFUND_DUE_WITHIN),
+    ]
+
+
+def _returned_units_not_matching_return_lines() -> list[Discrepancy]:
+    counted = {line.pk: line for line in lines_with_returned_units()}
+    taken: dict[int, int] = defaultdict(int)
+    for line_id, quantity in ReturnLine.objects.values_list("order_line_id").annotate(
+        n=Sum("quantity")
+    ):
+        taken[line_id] = quantity
+    found = []
+    for line_id in sorted(set(counted) | set(taken)):
+        line = counted.get(line_id)
+        returned = line.returned_quantity if line else 0
+        if returned != taken[line_id]:
+            subject = f"order-line:{line_id}"
+            if line is not None:
+                subject = f"order:{line.order.reference} line {line.line_number}"
+            found.append(
+                Discrepancy(
+                    "returned-units-match-return-lines",
+                    subject,
+                    f"{returned} unit(s) counted returned on the line, {taken[line_id]} in "
+                    "its returns",
+                )
+            )
+    return found
+
+
+def _refunds_not_paid_back() -> list[Discrepancy]:
+    rows = (
+        Return.objects.filter(status=Return.Status.REFUNDED, refund_amount__gt=0)
+        .values("order_id", "order__reference", "order__payment__refunded_amount")
+        .annotate(refunds=Sum("refund_amount"))
+        .order_by("order_id")
+    )
+    return [
+        Discrepancy(
+            "refunded-returns-paid-back",
+            f"order:{row['order__reference']}",
+            f"returns refunded {row['refunds']:.2f}, the payment refunded {paid:.2f}",
+        )
+        for row in rows
+        if (paid := row["order__payment__refunded_amount"] or Decimal("0")) < row["refunds"]
+    ]
+
+
+def _refunds_still_due(before: datetime) -> list[Discrepancy]:
+    due = Return.objects.filter(
+        status=Return.Status.RECEIVED, created_at__lt=before
+    ) | Return.objects.filter(status=Return.Status.REFUNDING, refund_claimed_at__lt=before)
+    return [
+        Discrepancy(
+            "refund-due",
+            f"return:{record.reference}",
+            f"{record.refund_amount} {record.currency} to refund, {record.status} since "
+            f"{(record.refund_claimed_at or record.created_at).isoformat()}",
+        )
+        for record in due.order_by("pk")
+    ]

@@ -1,23 +1,27 @@
 """Returns and exchanges: any order, from any channel, back in any store or by post.
 
-A return is recorded with its restock in one transaction (`return.received`): each unit goes
-back on sale at the receiving location, or is recorded there as unsellable. An exchange
-gives the customer another size or colour of the same product from that store's free
-stock. Then the refund goes to the original payment through the PSP adapter, and
-`refund.issued` is recorded. A refund the PSP refuses leaves the return "received", to retry.
+A return is recorded with its restock in one transaction (`return.received`), under the
+order's row lock: only units of lines that reached the customer (delivered or collected) and
+not yet returned come back, and the count of returned units on each line is one conditional
+UPDATE, so the database refuses a unit returned twice even outside the lock. Each unit goes
+back on sale at the receiving location, or is recorded there as unsellable. An exchange gives
+the customer another size or colour of the same product from that store's free stock.
+
+The refund, worked out from the received lines under the lock, goes to the original payment
+after that transaction commits: claimed (received → refunding), asked of the PSP outside any
+transaction, then recorded (`refund.issued`). A refund the PSP refuses leaves the return
+"received", to retry; a retry refunds once. The moves are `domain.RETURN_TRANSITIONS`.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Sum
 
 from comptoir.catalog.errors import VariantNotFound
 from comptoir.catalog.selectors import price_for, variant_by_sku
@@ -27,16 +31,28 @@ from comptoir.core.outbox import record_event
 from comptoir.inventory.services.levels import LevelChange, write_movement
 from comptoir.inventory.services.stock import receive_stock
 from comptoir.inventory.services.till import TillLine, sell_at_till
-
-if TYPE_CHECKING:
-    from comptoir.orders.models import OrderLine
-from comptoir.orders.selectors import returnable_lines, order_by_id
-from comptoir.orders.services.lifecycle import refund_payment
+from comptoir.orders.selectors import order_by_id, returnable_lines
+from comptoir.orders.services.lifecycle import locked_order, refund_payment
+from comptoir.orders.services.lines import record_units_returned
 from comptoir.orders.services.placing import order_keys
 
 from . import events
-from .errors import InvalidReturn
+from .domain import (
+    ReceivedLine,
+    ReturnedUnits,
+    ReturnStatus,
+    check_return_transition,
+    refund_due,
+    status_on_receipt,
+    units_refused,
+)
+from .errors import InvalidReturn, ReturnNotFound, UnitsAlreadyReturned
 from .models import Return, ReturnLine
+
+if TYPE_CHECKING:
+    from comptoir.orders.models import Order, OrderLine
+
+logger = logging.getLogger(__name__)
 
 RETURN_MOVEMENT = "return"  # inventory's StockMovement.Kind.RETURN
 
@@ -54,62 +70,71 @@ def _invalid(message: str, field: str) -> InvalidReturn:
     return InvalidReturn(message, errors=[{"field": field, "message": message}])
 
 
-def _returnable(order_id: int) -> tuple[dict[int, OrderLine], dict[int, int]]:
-    lines = returnable_lines(order_id)
-    already = defaultdict(
-        int,
-        ReturnLine.objects.filter(order_line__order_id=order_id)
-        .values("order_line__line_number")
-        .annotate(returned=Sum("quantity"))
-        .values_list("order_line__line_number", "returned"),
-    )
-    return lines, already
-
-
-def _check(
-    requests: list[ReturnLineRequest],
-    lines: dict[int, OrderLine],
-    already: dict[int, int],
-    *,
-    location_id: int,
-) -> dict[int, int]:
-    """Each line's exchange variant id (if any); raise on anything not returnable."""
+def _check_form(method: str, requests: list[ReturnLineRequest]) -> None:
+    """What can be refused without reading the order: the method, the lines' shape."""
+    if method not in Return.Method.values:
+        raise _invalid("store or post", "method")
     if not requests:
         raise _invalid("a return has at least one line", "lines")
-    exchanges: dict[int, int] = {}
     for index, request in enumerate(requests):
-        line = lines.get(request.line_number)
-        if line is None:
-            raise _invalid("not a delivered or collected line of this order", f"lines[{index}]")
-        if request.quantity + already[request.line_number] > line.quantity:
-            left = line.quantity - already[request.line_number]
-            raise _invalid(f"at most {left} left to return", f"lines[{index}].quantity")
+        if request.quantity < 1:
+            raise _invalid("at least 1", f"lines[{index}].quantity")
         if request.reason not in ReturnLine.Reason.values:
             raise _invalid(
                 f"one of {', '.join(ReturnLine.Reason.values)}", f"lines[{index}].reason"
             )
-        if request.exchange_sku:
-            try:
-                wanted = variant_by_sku(request.exchange_sku)
-                original = variant_by_sku(line.sku)
-            except VariantNotFound:
-                raise _invalid("unknown SKU", f"lines[{index}].exchange_sku") from None
-            if wanted.product_id != original.product_id or wanted.pk == original.pk:
-                raise _invalid(
-                    "an exchange is another size or colour of the same product",
-                    f"lines[{index}].exchange_sku",
-                )
-            try:
-                price = price_for(sku=wanted.sku, channel="store", location_id=location_id)
-            except DomainError:
-                price = None
-            if price is None or price.amount != line.unit_price:
-                # A different price is a return and a new sale, each with its own payment.
-                raise _invalid(
-                    "an exchange is for the same price; return it and buy the other one",
-                    f"lines[{index}].exchange_sku",
-                )
-            exchanges[index] = wanted.pk
+
+
+def _check_units(requests: list[ReturnLineRequest], lines: dict[int, OrderLine]) -> None:
+    """Only units of lines that reached the customer and are not yet returned (read under
+    the order's lock)."""
+    received = _received(lines)
+    refused = units_refused(
+        [ReturnedUnits(r.line_number, r.quantity, refunded=True) for r in requests], received
+    )
+    if refused:
+        index, why = refused[0]
+        field = f"lines[{index}].quantity" if why.startswith("at most") else f"lines[{index}]"
+        raise _invalid(why, field)
+
+
+def _received(lines: dict[int, OrderLine]) -> dict[int, ReceivedLine]:
+    return {
+        number: ReceivedLine(number, line.quantity, line.returned_quantity, line.unit_price)
+        for number, line in lines.items()
+    }
+
+
+def _exchanges(
+    requests: list[ReturnLineRequest], lines: dict[int, OrderLine], *, location_id: int
+) -> dict[int, int]:
+    """Each exchanged line's new variant id, by index; raise on an exchange not allowed."""
+    exchanges: dict[int, int] = {}
+    for index, request in enumerate(requests):
+        if not request.exchange_sku:
+            continue
+        line = lines[request.line_number]
+        try:
+            wanted = variant_by_sku(request.exchange_sku)
+            original = variant_by_sku(line.sku)
+        except VariantNotFound:
+            raise _invalid("unknown SKU", f"lines[{index}].exchange_sku") from None
+        if wanted.product_id != original.product_id or wanted.pk == original.pk:
+            raise _invalid(
+                "an exchange is another size or colour of the same product",
+                f"lines[{index}].exchange_sku",
+            )
+        try:
+            price = price_for(sku=wanted.sku, channel="store", location_id=location_id)
+        except DomainError:
+            price = None
+        if price is None or price.amount != line.unit_price:
+            # A different price is a return and a new sale, each with its own payment.
+            raise _invalid(
+                "an exchange is for the same price; return it and buy the other one",
+                f"lines[{index}].exchange_sku",
+            )
+        exchanges[index] = wanted.pk
     return exchanges
 
 
@@ -155,28 +180,26 @@ def receive_return(
     now: datetime | None = None,
 ) -> Return:
     """Take units of a collected or delivered order back, restock them, give exchanges, and
-    refund the rest to the original payment."""
+    refund the rest to the original payment. Two returns of the same units at once: one
+    takes them, the other is refused (422 under the lock; 409 if the database refuses)."""
     now = now or clock.now()
-    if method not in Return.Method.values:
-        raise _invalid("store or post", "method")
-    order = order_by_id(order_id)
+    _check_form(method, lines)
     with transaction.atomic():
-        returnable, already = _returnable(order_id)
-        exchanges = _check(lines, returnable, already, location_id=location_id)
-        refund = sum(
-            (
-                returnable[r.line_number].unit_price * r.quantity
-                for i, r in enumerate(lines)
-                if i not in exchanges
-            ),
-            Decimal("0"),
-        )
+        order = locked_order(order_id)
+        received = returnable_lines(order_id)
+        _check_units(lines, received)
+        exchanges = _exchanges(lines, received, location_id=location_id)
+        wanted = [
+            ReturnedUnits(r.line_number, r.quantity, refunded=i not in exchanges)
+            for i, r in enumerate(lines)
+        ]
+        refund = refund_due(wanted, _received(received))
         record = Return.objects.create(
             reference="RT-" + secrets.token_hex(4).upper(),
             order_id=order_id,
             method=method,
             location_id=location_id,
-            status=Return.Status.RECEIVED if refund else Return.Status.REFUNDED,
+            status=status_on_receipt(refund).value,
             refund_amount=refund,
             currency=order.currency,
             created_by=actor,
@@ -186,7 +209,7 @@ def receive_return(
             [
                 ReturnLine(
                     return_record=record,
-                    order_line=returnable[r.line_number],
+                    order_line=received[r.line_number],
                     quantity=r.quantity,
                     reason=r.reason,
                     sellable=r.sellable,
@@ -195,63 +218,120 @@ def receive_return(
                 for r in lines
             ]
         )
-        for index, request in enumerate(lines):
-            line = returnable[request.line_number]
-            _restock(
-                line,
-                request,
-                location_id=location_id,
-                reference=record.reference,
-                actor=actor,
-                now=now,
-            )
-            if index in exchanges:
-                sell_at_till(
-                    location_id=location_id,
-                    lines=[TillLine(exchanges[index], request.exchange_sku, request.quantity)],
-                    ticket=record.reference,
-                    actor=actor,
-                    now=now,
-                )
+        _count_units_back(order_id, lines)
+        _restock_and_exchange(lines, received, exchanges, record, actor=actor, now=now)
         record_event(
             events.RETURN_RECEIVED,
             aggregate=f"order:{order_id}",
-            payload={
-                **order_keys(order),
-                "return_id": record.pk,
-                "location_id": location_id,
-                "method": method,
-                "lines": [
-                    {
-                        "sku": returnable[r.line_number].sku,
-                        "quantity": r.quantity,
-                        "reason": r.reason,
-                        "sellable": r.sellable,
-                        "exchange_sku": r.exchange_sku or None,
-                    }
-                    for r in lines
-                ],
-            },
+            payload=_received_payload(order, record, lines, received),
             now=now,
         )
-    if refund:
-        issue_refund(return_id=record.pk, now=now)
-        record.refresh_from_db()
+    if record.status == Return.Status.RECEIVED:
+        record = _refund_after_receipt(record, now=now)
     return record
 
 
-def issue_refund(*, return_id: int, now: datetime | None = None) -> Return:
-    """Refund a received return to its order's payment, once (a second call does nothing)."""
-    now = now or clock.now()
-    record = Return.objects.get(pk=return_id)
-    if record.status == Return.Status.REFUNDED:
+def _count_units_back(order_id: int, lines: list[ReturnLineRequest]) -> None:
+    quantities: dict[int, int] = {}
+    for request in lines:
+        quantities[request.line_number] = quantities.get(request.line_number, 0) + request.quantity
+    refused = record_units_returned(order_id=order_id, quantities=quantities)
+    if refused:  # the lock was bypassed or not held: the database said no all the same
+        raise UnitsAlreadyReturned(
+            "These units were returned already.",
+            errors=[{"field": "lines", "message": f"already returned: lines {refused}"}],
+        )
+
+
+def _restock_and_exchange(
+    lines: list[ReturnLineRequest],
+    received: dict[int, OrderLine],
+    exchanges: dict[int, int],
+    record: Return,
+    *,
+    actor: str,
+    now: datetime,
+) -> None:
+    for index, request in enumerate(lines):
+        _restock(
+            received[request.line_number],
+            request,
+            location_id=record.location_id,
+            reference=record.reference,
+            actor=actor,
+            now=now,
+        )
+        if index in exchanges:
+            sell_at_till(
+                location_id=record.location_id,
+                lines=[TillLine(exchanges[index], request.exchange_sku, request.quantity)],
+                ticket=record.reference,
+                actor=actor,
+                now=now,
+            )
+
+
+def _received_payload(
+    order: Order, record: Return, lines: list[ReturnLineRequest], received: dict[int, OrderLine]
+) -> dict[str, Any]:
+    return {
+        **order_keys(order),
+        "return_id": record.pk,
+        "location_id": record.location_id,
+        "method": record.method,
+        "lines": [
+            {
+                "sku": received[r.line_number].sku,
+                "quantity": r.quantity,
+                "reason": r.reason,
+                "sellable": r.sellable,
+                "exchange_sku": r.exchange_sku or None,
+            }
+            for r in lines
+        ],
+    }
+
+
+def _refund_after_receipt(record: Return, *, now: datetime) -> Return:
+    """The units are back whatever the PSP says: a refused refund leaves the return received,
+    for a retry (`issue_refund`), and `comptoir reconcile` lists it until then."""
+    try:
+        return issue_refund(return_id=record.pk, now=now)
+    except DomainError as error:
+        logger.warning("refund of return %s not issued: %s", record.reference, error)
+        record.refresh_from_db()
         return record
-    refund_payment(order_id=record.order_id, amount=record.refund_amount, now=now)
+
+
+def _move(return_id: int, current: ReturnStatus, target: ReturnStatus, **fields: Any) -> bool:
+    """One conditional UPDATE: the return moves only if it is still in `current`."""
+    check_return_transition(current, target)
+    return bool(Return.objects.filter(pk=return_id, status=current).update(status=target, **fields))
+
+
+def issue_refund(*, return_id: int, now: datetime | None = None) -> Return:
+    """Refund a received return's amount to its order's payment, once. The refund is claimed
+    first (received → refunding, committed), so a second or concurrent call asks the PSP
+    nothing; the PSP is asked outside any transaction; then the return is refunded with
+    `refund.issued`. A refusal (PaymentFailed) puts it back to received and is raised: retry
+    later. A crash while refunding leaves it `refunding`, for reconcile to show."""
+    now = now or clock.now()
     with transaction.atomic():
-        if not Return.objects.filter(pk=return_id, status=Return.Status.RECEIVED).update(
-            status=Return.Status.REFUNDED, refunded_at=now
-        ):
-            return record
+        claimed = _move(
+            return_id, ReturnStatus.RECEIVED, ReturnStatus.REFUNDING, refund_claimed_at=now
+        )
+    record = Return.objects.filter(pk=return_id).first()
+    if record is None:
+        raise ReturnNotFound("No such return.")
+    if not claimed:
+        return record
+    try:
+        refund_payment(order_id=record.order_id, amount=record.refund_amount, now=now)
+    except DomainError:
+        _move(return_id, ReturnStatus.REFUNDING, ReturnStatus.RECEIVED)
+        raise
+    with transaction.atomic():
+        _move(return_id, ReturnStatus.REFUNDING, ReturnStatus.REFUNDED, refunded_at=now)
         order = order_by_id(record.order_id)
         record_event(
             events.REFUND_ISSUED,

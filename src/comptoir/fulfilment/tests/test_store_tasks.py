@@ -11,6 +11,7 @@ from comptoir.fulfilment.errors import TaskStateConflict
 from comptoir.fulfilment.models import StoreTask
 from comptoir.inventory.models import Hold, StockLevel
 from comptoir.orders.models import Order
+from comptoir.orders.services.lines import record_parcel_arrival
 from comptoir.orders.tests.factories import (
     HOME,
     deliver_events,
@@ -191,13 +192,17 @@ def test_an_item_not_found_is_sourced_again_from_another_store_and_shipped_to_th
     assert order.sourcing_explanation[0].startswith("JACKET-TRAIL-S ×1 was not found")
     assert not OutboxEvent.objects.filter(type="order.cancelled").exists()
 
-    # Not ready before the parcel has left Part-Dieu; then ready, and collected.
+    # Not ready before the parcel has left Part-Dieu, nor before it arrived; then ready, and
+    # collected.
     assert client.post(f"/api/v1/store-tasks/{task.pk}/ready").status_code == 409
     ship = StoreTask.objects.get(order=order, location=part_dieu)
     services.dispatch(task_id=ship.pk)
     dispatched = OutboxEvent.objects.get(type="fulfilment.dispatched").payload
     assert dispatched["destination"]["kind"] == "store"
     assert dispatched["destination"]["location_id"] == store.pk
+    with pytest.raises(TaskStateConflict):
+        services.mark_ready(task_id=task.pk)
+    record_parcel_arrival(order_id=order.pk, from_location_id=part_dieu.pk, at_store=True)
     services.mark_ready(task_id=task.pk)
     order.refresh_from_db()
     services.hand_over(task_id=task.pk, pickup_code=order.pickup_code)

@@ -8,8 +8,6 @@ from comptoir.catalog.tests.factories import make_product
 from comptoir.core.models import OutboxEvent
 from comptoir.customers.models import Customer
 from comptoir.customers.tests.factories import make_shopper
-from comptoir.fulfilment import services as fulfilment
-from comptoir.fulfilment.models import StoreTask
 from comptoir.inventory.models import StockLevel, StockMovement
 from comptoir.orders.models import Order
 from comptoir.orders.tests.factories import (
@@ -20,6 +18,10 @@ from comptoir.orders.tests.factories import (
     order_body,
     stock,
 )
+from comptoir.returns.models import Return
+from comptoir.returns.tests.factories import carrier_scans, dispatch_parcel
+from comptoir.shipping.domain.tracking import TrackingStatus
+from comptoir.shipping.tests.factories import make_carriers
 
 URL = "/api/v1/returns"
 
@@ -30,7 +32,8 @@ def _level(store, sku):
 
 
 def _delivered_order(client, quantity=2):
-    """Jean's web order of two size-M jackets, shipped from the warehouse."""
+    """Jean's web order of two size-M jackets, shipped from the warehouse and delivered."""
+    make_carriers()
     warehouse = make_location("entrepot-lyon", city="Saint-Priest", kind="warehouse")
     make_jackets()
     stock("JACKET-TRAIL-M", warehouse, 5)
@@ -46,7 +49,9 @@ def _delivered_order(client, quantity=2):
         "reference"
     ]
     deliver_events()
-    fulfilment.dispatch(task_id=StoreTask.objects.get(order__reference=reference).pk)
+    order = Order.objects.get(reference=reference)
+    dispatch_parcel(order)
+    carrier_scans(order, TrackingStatus.DELIVERED)
     return reference
 
 
@@ -223,3 +228,76 @@ def test_an_exchange_for_a_size_sold_at_another_price_in_that_store_is_refused(c
     assert response.status_code == 422
     assert _level(store, "JACKET-TRAIL-L") == (1, 0)
     assert not OutboxEvent.objects.filter(type="return.received").exists()
+
+
+@pytest.mark.django_db
+def test_an_endless_aisle_parcel_still_in_transit_is_neither_refunded_nor_restocked(client):
+    """Issue 13, defect 3: the parcel was on its way when the return was accepted."""
+    make_carriers()
+    bellecour = make_location("lyon-bellecour", city="Lyon")
+    warehouse = make_location("entrepot-lyon", city="Saint-Priest", kind="warehouse")
+    make_jackets()
+    stock("JACKET-TRAIL-L", warehouse, 5)
+    client.force_login(make_staff("associate", [bellecour]))
+    body = order_body(
+        channel="store",
+        mode="endless_aisle_home",
+        pickup=None,
+        ordered_at_location="lyon-bellecour",
+        customer=make_shopper().pk,
+        lines=[{"sku": "JACKET-TRAIL-L", "quantity": 1, "location": "entrepot-lyon"}],
+        delivery_address=HOME,
+    )
+    reference = client.post("/api/v1/orders", body, content_type="application/json").json()[
+        "reference"
+    ]
+    deliver_events()
+    order = Order.objects.get(reference=reference)
+    dispatch_parcel(order)
+    carrier_scans(order, TrackingStatus.IN_TRANSIT)
+    one = [{"line_number": 1, "quantity": 1, "reason": "changed_mind"}]
+
+    refused = _return(client, reference, "lyon-bellecour", one)
+
+    assert refused.status_code == 422, refused.json()
+    assert refused.json()["errors"][0]["field"] == "body.lines[0]"
+    assert Order.objects.get(reference=reference).payment.refunded_amount == 0
+    assert not StockMovement.objects.filter(kind="return").exists()
+    assert not Return.objects.exists()
+
+    carrier_scans(order, TrackingStatus.DELIVERED, hours_later=30)
+    taken = _return(client, reference, "lyon-bellecour", one)
+
+    assert taken.status_code == 201, taken.json()
+    assert (taken.json()["status"], taken.json()["refund_amount"]) == ("refunded", "129.00")
+    assert _level(bellecour, "JACKET-TRAIL-L") == (1, 0)
+
+
+@pytest.mark.django_db
+def test_a_home_parcel_waiting_at_a_relay_point_has_not_reached_jean_and_cannot_come_back(
+    client,
+):
+    make_carriers()
+    warehouse = make_location("entrepot-lyon", city="Saint-Priest", kind="warehouse")
+    make_jackets()
+    stock("JACKET-TRAIL-M", warehouse, 1)
+    client.force_login(make_shopper().user)
+    body = order_body(
+        mode="home_delivery",
+        pickup=None,
+        lines=[{"sku": "JACKET-TRAIL-M", "quantity": 1, "location": "entrepot-lyon"}],
+        delivery_address=HOME,
+    )
+    reference = client.post("/api/v1/orders", body, content_type="application/json").json()[
+        "reference"
+    ]
+    deliver_events()
+    order = Order.objects.get(reference=reference)
+    dispatch_parcel(order)
+
+    carrier_scans(order, TrackingStatus.AVAILABLE_FOR_PICKUP)
+
+    assert list(order.lines.values_list("status", flat=True)) == ["dispatched"]
+    client.force_login(make_staff("operations"))
+    one = [{"line_number": 1, "quantity": 1, "reason": "other"}]
+    assert _return(client, reference, "entrepot-lyon", one, method="post").status_code == 422

@@ -38,7 +38,14 @@ def take_return(request: HttpRequest, code: str) -> HttpResponse:
 def _with_order(context: dict[str, Any], request: HttpRequest, reference: str) -> None:
     order = access_order(actor_of(request), reference)
     context["order"] = order
-    context["lines"] = sorted(returnable_lines(order.pk).values(), key=lambda x: x.line_number)
+    # Only what the rules take back: units of received lines not yet returned.
+    context["lines"] = [
+        line
+        for line in returnable_lines(order.pk).values()
+        if line.returned_quantity < line.quantity
+    ]
+    for line in context["lines"]:
+        line.units_left = line.quantity - line.returned_quantity
     context["reasons"] = REASONS
     context["key"] = uuid.uuid4().hex
     if not context["lines"]:

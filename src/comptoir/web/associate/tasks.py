@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
 from comptoir.fulfilment import services
-from comptoir.fulfilment.selectors import task_by_id, tasks_at
+from comptoir.fulfilment.selectors import task_actions, task_by_id, tasks_at
 from comptoir.locations.selectors import location_by_code
 from comptoir.orders.selectors import open_lines
 
@@ -26,7 +26,11 @@ def task_list(request: HttpRequest, code: str) -> HttpResponse:
     store = location_by_code(code=code)
     staff_actor(request, WORK, store_id=store.pk)
     tasks = [
-        {"task": task, "lines": open_lines(task.order_id, location_id=store.pk)}
+        {
+            "task": task,
+            "lines": open_lines(task.order_id, location_id=store.pk),
+            "actions": task_actions(task),
+        }
         for task in tasks_at(location_id=store.pk, statuses=["open", "ready"])[:100]
     ]
     return render(request, "web/associate/tasks.html", {"store": store, "tasks": tasks})

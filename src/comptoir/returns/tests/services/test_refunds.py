@@ -1,0 +1,104 @@
+"""A refund goes to the original payment once, after the return is recorded; a refusal by
+the PSP leaves the return received, to retry."""
+
+import pytest
+
+from comptoir.core.models import OutboxEvent
+from comptoir.customers.tests.factories import make_shopper
+from comptoir.orders.errors import PaymentFailed
+from comptoir.orders.models import Order
+from comptoir.orders.payments.adapter import PspResult, PspStatus
+from comptoir.orders.payments.fake import FakePsp
+from comptoir.orders.tests.factories import (
+    HOME,
+    deliver_events,
+    make_jackets,
+    make_location,
+    order_body,
+    stock,
+)
+from comptoir.returns.models import Return
+from comptoir.returns.services import ReturnLineRequest, issue_refund, receive_return
+from comptoir.returns.tests.factories import carrier_scans, dispatch_parcel
+from comptoir.shipping.domain.tracking import TrackingStatus
+from comptoir.shipping.tests.factories import make_carriers
+
+
+def _delivered(client):
+    make_carriers()
+    warehouse = make_location("entrepot-lyon", city="Saint-Priest", kind="warehouse")
+    make_jackets()
+    stock("JACKET-TRAIL-M", warehouse, 2)
+    client.force_login(make_shopper().user)
+    body = order_body(
+        mode="home_delivery",
+        pickup=None,
+        lines=[{"sku": "JACKET-TRAIL-M", "quantity": 2, "location": "entrepot-lyon"}],
+        delivery_address=HOME,
+    )
+    reference = client.post("/api/v1/orders", body, content_type="application/json").json()[
+        "reference"
+    ]
+    deliver_events()
+    order = Order.objects.get(reference=reference)
+    dispatch_parcel(order)
+    carrier_scans(order, TrackingStatus.DELIVERED)
+    return order, warehouse
+
+
+def _psp_refuses_refunds(monkeypatch):
+    def refuse(self, *, provider_reference, amount, currency):
+        return PspResult(PspStatus.FAILED, provider_reference, "acquirer unavailable")
+
+    monkeypatch.setattr(FakePsp, "refund", refuse)
+
+
+def _refunded(order):
+    order.refresh_from_db()
+    order.payment.refresh_from_db()
+    return order.payment.refunded_amount
+
+
+@pytest.mark.django_db
+def test_a_refund_the_psp_refuses_leaves_the_return_received_and_a_retry_refunds_once(
+    client, monkeypatch
+):
+    order, warehouse = _delivered(client)
+    with monkeypatch.context() as psp:
+        _psp_refuses_refunds(psp)
+        record = receive_return(
+            order_id=order.pk,
+            location_id=warehouse.pk,
+            method="post",
+            lines=[ReturnLineRequest(1, 2, "too_big")],
+        )
+        assert (record.status, record.refund_amount) == ("received", 258)
+        with pytest.raises(PaymentFailed):
+            issue_refund(return_id=record.pk)
+        assert Return.objects.get(pk=record.pk).status == "received"
+    assert _refunded(order) == 0
+
+    retried = issue_refund(return_id=record.pk)
+    again = issue_refund(return_id=record.pk)
+
+    assert (retried.status, again.status) == ("refunded", "refunded")
+    assert _refunded(order) == 258
+    assert OutboxEvent.objects.filter(type="refund.issued").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_refund_claimed_by_another_caller_is_not_asked_of_the_psp_again(client, monkeypatch):
+    order, warehouse = _delivered(client)
+    with monkeypatch.context() as psp:
+        _psp_refuses_refunds(psp)
+        record = receive_return(
+            order_id=order.pk,
+            location_id=warehouse.pk,
+            method="post",
+            lines=[ReturnLineRequest(1, 1, "too_big")],
+        )
+    # Another worker claimed it and is waiting for the PSP's answer.
+    Return.objects.filter(pk=record.pk).update(status="refunding")
+
+    assert issue_refund(return_id=record.pk).status == "refunding"
+    assert _refunded(order) == 0
