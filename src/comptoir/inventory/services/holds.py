@@ -7,12 +7,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from comptoir.core import clock
 from comptoir.core.combining import Combiner
 from comptoir.core.models import mark_written
 from comptoir.core.request_id import current_request_id
+from comptoir.core.retrying import transaction_retried
 
 from ..domain import HoldLine, lock_order
 from ..errors import HoldNotActive, HoldNotFound, OutOfStock
@@ -74,6 +76,7 @@ def place_hold(
     )
 
 
+@transaction_retried
 def place_holds(
     *,
     batches: list[tuple[str, list[HoldRequestLine]]],
@@ -317,7 +320,9 @@ def _hold_alone_or_error(terms: HoldTerms) -> HoldOutcome | Exception:
         current_request_id.reset(token)
 
 
-_holds_of_this_moment: Combiner[HoldTerms, HoldOutcome] = Combiner(hold_together)
+_holds_of_this_moment: Combiner[HoldTerms, HoldOutcome] = Combiner(
+    hold_together, max_wait=settings.HOLD_BATCH_MAX_WAIT_SECONDS
+)
 
 
 ONE_ACTIVE_HOLD = "one_active_hold_per_reference_line"
@@ -404,6 +409,7 @@ def _hold_line_by_line(
     return holds
 
 
+@transaction_retried
 def release_hold(
     *,
     hold_id: int,
