@@ -6,13 +6,22 @@ arrive leads: it runs its own item together with every item submitted by the tim
 and hands each thread its own outcome. Items submitted while a batch runs wait for the next
 one, which the first of them leads. Alone, a thread runs its item at once (a batch of one),
 so nothing waits for company. This is group commit, done where the requests are.
+
+A wait for the next batch is bounded (`max_wait`): a thread still waiting when it runs out
+(the batch ahead is stuck) leaves the line and runs its item alone, so one stuck batch does
+not stall every thread behind it. A thread whose item is already in a running batch waits
+for that batch's answer: the batch runs one statement, which the database's statement and
+lock timeouts bound, and leaving would lose the answer of work already done.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
+
+logger = logging.getLogger(__name__)
 
 Item = TypeVar("Item")
 Outcome = TypeVar("Outcome")
@@ -51,9 +60,11 @@ class Combiner(Generic[Item, Outcome]):
         run_batch: Callable[[list[Item]], Sequence[Outcome | BaseException]],
         *,
         max_batch: int = 64,
+        max_wait: float | None = None,
     ) -> None:
         self._run_batch = run_batch
         self._max_batch = max_batch
+        self._max_wait = max_wait  # seconds a thread waits in line; None: no limit
         self._lock = threading.Lock()
         self._pending: list[_Slot[Item, Outcome]] = []
         self._busy = False  # a thread is leading; then pending items wait for it
@@ -64,13 +75,26 @@ class Combiner(Generic[Item, Outcome]):
             self._pending.append(slot)
             leads = not self._busy
             self._busy = True
-        if not leads:
-            slot.ready.wait()
+        if not leads and not slot.ready.wait(self._max_wait):
+            with self._lock:
+                left = not slot.ready.is_set() and slot in self._pending
+                if left:
+                    self._pending.remove(slot)
+            if left:
+                logger.warning("a batch ran past %.3f s: an item runs alone", self._max_wait)
+                return self._alone(slot.item)
+            slot.ready.wait()  # in a running batch (or handed the lead): its answer is coming
         if not slot.done:
             self._lead()  # this slot is first in line, so it is in the batch
         if slot.error is not None:
             raise slot.error
         return slot.outcome  # type: ignore[return-value]
+
+    def _alone(self, item: Item) -> Outcome:
+        [outcome] = self._run_batch([item])
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
     def _lead(self) -> None:
         with self._lock:

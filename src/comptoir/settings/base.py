@@ -92,8 +92,25 @@ def database_from_url(url: str) -> dict:
         config["ENGINE"] = "comptoir.core.postgresql"  # see core/postgresql/base.py
         # Parameters travel apart from the SQL, so a statement a connection sends again
         # (every hot path does) is prepared once: PostgreSQL skips parsing and planning it.
-        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+        config["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": 2,
+            # No request waits without limit: a row lock waited on past lock_timeout, or a
+            # statement past statement_timeout, fails and answers 503 (core/retrying.py).
+            "options": f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
+            f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+        }
     return config
+
+
+# PostgreSQL only; 0 turns a limit off (a long data load run by hand, for instance).
+DATABASE_LOCK_TIMEOUT_MS = int(os.environ.get("COMPTOIR_DB_LOCK_TIMEOUT_MS", "5000"))
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("COMPTOIR_DB_STATEMENT_TIMEOUT_MS", "60000"))
+# A transaction chosen as a deadlock's victim is run again, at most this many times in all.
+DATABASE_RETRY_ATTEMPTS = int(os.environ.get("COMPTOIR_DB_RETRY_ATTEMPTS", "4"))
+# A one-line hold waits at most this long for the batch ahead of it (core/combining.py),
+# then runs alone.
+HOLD_BATCH_MAX_WAIT_SECONDS = float(os.environ.get("COMPTOIR_HOLD_BATCH_WAIT_MS", "1000")) / 1000
 
 
 DATABASE_URL = os.environ.get("COMPTOIR_DATABASE_URL", f"sqlite:///{VAR_DIR / 'comptoir.sqlite3'}")

@@ -135,3 +135,31 @@ def test_a_batch_takes_at_most_max_batch_items_and_the_rest_follow():
 
     assert recorder.batches == [[1], [2, 3], [4, 5], [6]]
     assert answers == {n: 2 * n for n in range(1, 7)}
+
+
+def test_a_thread_behind_a_stuck_batch_stops_waiting_and_runs_its_item_alone():
+    stuck = threading.Event()
+    batches: list[list[int]] = []
+
+    def first_batch_sticks(items: list[int]) -> list[int]:
+        batches.append(list(items))
+        if 1 in items:
+            stuck.wait(timeout=10)  # the leader's batch hangs (a lock, a slow server)
+        return [n * 2 for n in items]
+
+    combiner = Combiner(first_batch_sticks, max_wait=0.05)
+    answers: dict = {}
+    leader = _submit_in_threads(combiner, [1], answers)
+    _wait_until(lambda: batches == [[1]])
+    behind = _submit_in_threads(combiner, [2], answers)
+
+    behind[0].join(timeout=5)
+    answered_while_stuck = dict(answers)
+    stuck.set()
+    leader[0].join(timeout=10)
+
+    assert answered_while_stuck == {2: 4}
+    assert batches == [[1], [2]]
+    assert answers == {1: 2, 2: 4}
+    assert combiner._pending == []
+    assert combiner.submit(3) == 6  # and the line works on as before

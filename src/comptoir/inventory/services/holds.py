@@ -7,12 +7,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from comptoir.core import clock
 from comptoir.core.combining import Combiner
 from comptoir.core.models import mark_written
 from comptoir.core.request_id import current_request_id
+from comptoir.core.retrying import transaction_retried
 
 from ..domain import HoldLine, lock_order
 from ..errors import HoldNotActive, HoldNotFound, OutOfStock
@@ -74,6 +76,7 @@ def place_hold(
     )
 
 
+@transaction_retried
 def place_holds(
     *,
     batches: list[tuple[str, list[HoldRequestLine]]],
@@ -93,7 +96,25 @@ def place_holds(
     """
     check_channel(channel)
     now = now or clock.now()
-    expires_at = now + ttl
+    try:
+        return _place_holds(batches, channel, customer_id, now + ttl, now, savepoint)
+    except HoldAlreadyActive:
+        if connection.in_atomic_block and connection.needs_rollback:
+            raise  # the caller's transaction is spoilt: nothing more may be read in it
+        replayed = _same_holds_already_active(batches, channel, customer_id)
+        if replayed is None:
+            raise
+        return replayed
+
+
+def _place_holds(
+    batches: list[tuple[str, list[HoldRequestLine]]],
+    channel: str,
+    customer_id: int | None,
+    expires_at: datetime,
+    now: datetime,
+    savepoint: bool,
+) -> list[Hold]:
     if connection.vendor == "postgresql":
         held, _ = _hold_in_one_statement(batches, channel, customer_id, expires_at, now, savepoint)
         return [
@@ -105,6 +126,29 @@ def place_holds(
         for reference, lines in batches:
             holds += _hold_line_by_line(lines, channel, reference, customer_id, expires_at, now)
     return holds
+
+
+def _same_holds_already_active(
+    batches: list[tuple[str, list[HoldRequestLine]]], channel: str, customer_id: int | None
+) -> list[Hold] | None:
+    """The active holds that are exactly these lines (a request sent again: a replay), in
+    lock order, or None when the references hold something else (a conflict). Read only
+    after a hold was refused, so a hold that goes through pays nothing for it."""
+    wanted = {
+        (reference, line.location_id, line.variant_id, line.quantity)
+        for reference, lines in batches
+        for line in lock_order([HoldLine(x.location_id, x.variant_id, x.quantity) for x in lines])
+    }
+    active = list(
+        Hold.objects.filter(
+            status=Hold.Status.ACTIVE,
+            reference__in={reference for reference, _ in batches},
+            variant_id__in={variant for _, _, variant, _ in wanted},
+        ).order_by("location_id", "variant_id")
+    )
+    found = {(h.reference, h.location_id, h.variant_id, h.quantity) for h in active}
+    same_terms = all(h.channel == channel and h.customer_id == customer_id for h in active)
+    return active if found == wanted and len(active) == len(wanted) and same_terms else None
 
 
 def place_holds_along(
@@ -209,12 +253,43 @@ def _hold_alone(
 
 def hold_together(holds: list[HoldTerms]) -> list[HoldOutcome | Exception]:
     """The one-line holds that threads of this process ask for at the same moment, in one
-    statement. A hold that statement could not judge on its own (one before it on its level
-    was short), or a statement that failed (a reference already holding its SKU: nothing was
-    written), is tried again alone, so that each answer is the hold's own.
+    statement. A hold that statement could not judge on its own (it might fit without a short
+    one before it on its level), or a statement that failed (a reference already holding its
+    SKU: nothing was written), is tried again alone, so that each answer is the hold's own.
+
+    A reference holds a SKU once: of the holds of one (reference, variant) in a batch only the
+    first goes in the statement; once it is held, the others answer HoldAlreadyActive (for the
+    same line, `place_holds` then answers the replay with the first hold), never its answer.
 
     A hold alone takes the usual statement: PostgreSQL keeps one plan for it, where it plans
     the combined statement anew for each batch (its plan depends on the batch's size)."""
+    if len(holds) == 1:
+        return [_hold_alone_or_error(holds[0])]
+    first_of: dict[tuple[str, int], int] = {}
+    for number, terms in enumerate(holds):
+        first_of.setdefault(_reference_line(terms), number)
+    firsts = sorted(first_of.values())
+    answers: dict[int, HoldOutcome | Exception] = dict(
+        zip(firsts, _hold_firsts([holds[n] for n in firsts]), strict=True)
+    )
+    for number, terms in enumerate(holds):
+        if number in answers:
+            continue
+        first = answers[first_of[_reference_line(terms)]]
+        if isinstance(first, HoldOutcome) and first.held:
+            answers[number] = HoldAlreadyActive(
+                f"{terms.lines[0].reference!r} already holds {terms.lines[0].sku}."
+            )
+        else:
+            answers[number] = _hold_alone_or_error(terms)
+    return [answers[number] for number in range(len(holds))]
+
+
+def _reference_line(terms: HoldTerms) -> tuple[str, int]:
+    return terms.lines[0].reference, terms.lines[0].variant_id  # ONE_ACTIVE_HOLD's columns
+
+
+def _hold_firsts(holds: list[HoldTerms]) -> list[HoldOutcome | Exception]:
     if len(holds) == 1:
         return [_hold_alone_or_error(holds[0])]
     try:
@@ -245,7 +320,9 @@ def _hold_alone_or_error(terms: HoldTerms) -> HoldOutcome | Exception:
         current_request_id.reset(token)
 
 
-_holds_of_this_moment: Combiner[HoldTerms, HoldOutcome] = Combiner(hold_together)
+_holds_of_this_moment: Combiner[HoldTerms, HoldOutcome] = Combiner(
+    hold_together, max_wait=settings.HOLD_BATCH_MAX_WAIT_SECONDS
+)
 
 
 ONE_ACTIVE_HOLD = "one_active_hold_per_reference_line"
@@ -332,6 +409,7 @@ def _hold_line_by_line(
     return holds
 
 
+@transaction_retried
 def release_hold(
     *,
     hold_id: int,

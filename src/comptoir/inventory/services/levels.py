@@ -324,7 +324,11 @@ class HoldTerms:
 # keeps their order; on each level, `running` adds them up in that order, and a hold goes
 # through if its level still has enough promisable units once it and every hold before it
 # on that level are counted. After a level's first short hold, the later ones on that level
-# are not held either: they were not judged on their own, and `judged_alone` says so.
+# are not held either. Held units only grow, so a later hold that does not fit in what the
+# held ones leave is short whatever comes before it: it is answered here (a sold-out level
+# answers its whole batch in this one statement). One that might still fit was not judged on
+# its own, and `judged_alone` says so: it is tried again alone. No two holds of a batch share
+# a (reference, variant): `hold_together` keeps the first; the hold join relies on it too.
 _ONE_LINE_HOLDS = """
 WITH wanted AS (
     SELECT * FROM unnest(%(location_ids)s::bigint[], %(variant_ids)s::bigint[],
@@ -341,20 +345,23 @@ WITH wanted AS (
      ORDER BY s.location_id, s.variant_id
        FOR UPDATE OF s
 ), running AS (
-    SELECT w.*, l.id AS level_id, l.on_hand,
+    SELECT w.*, l.id AS level_id, l.on_hand, l.held AS held_before,
            l.held + sum(w.quantity) OVER (PARTITION BY l.id ORDER BY w.n) AS held_after,
            COALESCE((SELECT quantity FROM inventory_safetystock
                       WHERE location_id = w.location_id AND channel = w.channel), 0) AS safety
       FROM wanted w JOIN locked l
         ON l.location_id = w.location_id AND l.variant_id = w.variant_id
-), judged AS (
+), fits AS (
     SELECT *,
            bool_and(on_hand - held_after >= safety)
-               OVER (PARTITION BY level_id ORDER BY n) AS ok,
-           bool_and(on_hand - held_after >= safety)
-               OVER (PARTITION BY level_id ORDER BY n
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS judged_alone
+               OVER (PARTITION BY level_id ORDER BY n) AS ok
       FROM running
+), judged AS (
+    SELECT *,
+           ok OR on_hand - held_before
+                 - COALESCE(sum(quantity) FILTER (WHERE ok) OVER (PARTITION BY level_id), 0)
+                 - quantity < safety AS judged_alone
+      FROM fits
 ), level AS (
     UPDATE inventory_stocklevel s
        SET held = s.held + t.quantity, updated_at = %(now)s::timestamptz
@@ -387,7 +394,7 @@ WITH wanted AS (
 SELECT w.n, h.id, COALESCE(j.judged_alone, true)
   FROM wanted w
   LEFT JOIN judged j ON j.n = w.n
-  LEFT JOIN hold h ON h.reference = w.reference AND h.variant_id = w.variant_id
+  LEFT JOIN hold h ON j.ok AND h.reference = w.reference AND h.variant_id = w.variant_id
                   AND h.location_id = w.location_id
  ORDER BY w.n
 """
@@ -395,7 +402,7 @@ SELECT w.n, h.id, COALESCE(j.judged_alone, true)
 
 class OneLineOutcome(NamedTuple):
     hold_id: int | None  # None: not held
-    judged_alone: bool  # False: a hold before it on its level was short; try it again alone
+    judged_alone: bool  # False: it might fit without the short hold before it; try it alone
 
 
 def hold_one_line_each(holds: list[HoldTerms]) -> list[OneLineOutcome]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from comptoir.core import clock
 from comptoir.core.channels import CHANNEL_CODES
 from comptoir.core.outbox import record_event
+from comptoir.core.retrying import transaction_retried
 
 from .. import events
 from ..domain import StockFigures, came_back_in_stock
@@ -43,6 +44,7 @@ def safety_for(*, location_id: int, channel: str) -> int:
     )
 
 
+@transaction_retried
 def receive_stock(
     *,
     variant_id: int,
@@ -82,6 +84,7 @@ def receive_stock(
     return StockFigures(on_hand, held, safety_for(location_id=location_id, channel="web"))
 
 
+@transaction_retried
 def adjust_stock(
     *,
     variant_id: int,

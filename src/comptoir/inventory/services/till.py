@@ -9,6 +9,7 @@ from django.db import transaction
 
 from comptoir.core import clock
 from comptoir.core.errors import ValidationFailed
+from comptoir.core.retrying import transaction_retried
 
 from ..errors import HoldNotActive, OutOfStock
 from ..models import Hold, StockMovement
@@ -23,6 +24,7 @@ class TillLine:
     hold_id: int | None = None
 
 
+@transaction_retried
 def sell_at_till(
     *,
     location_id: int,

@@ -61,7 +61,10 @@ def _move(order: Order, target: OrderStatus, now: datetime) -> None:
 def release_lines(
     lines: Iterable[OrderLine], *, hold_status: str, reason: str, now: datetime
 ) -> None:
-    for line in lines:
+    """Release the lines' holds in the levels' lock order, (location, variant), as every hold
+    takes them: in line order a cancellation and a hold could each wait on the other's level
+    (a deadlock). See docs/locking.md."""
+    for line in sorted(lines, key=lambda line: (line.location_id, line.variant_id)):
         if line.hold_id is not None:
             # Already ended (inventory's safety-net expiry)? Then there is nothing to give back.
             with contextlib.suppress(HoldNotActive):

@@ -93,15 +93,32 @@ def test_safety_stock_keeps_the_last_units_from_the_web_but_not_from_the_store()
 
 
 @pytest.mark.django_db
-def test_one_reference_cannot_hold_the_same_sku_twice():
+def test_one_reference_cannot_hold_the_same_sku_twice_for_another_quantity():
     store, jacket = make_store(), make_variant("JACKET-S")
     put_on_shelf(jacket, store, 5)
     hold_one(jacket, store)
 
     with pytest.raises(HoldAlreadyActive):
-        hold_one(jacket, store)
+        hold_one(jacket, store, quantity=2)
 
     assert level(jacket, store) == (5, 1)
+
+
+@pytest.mark.django_db
+def test_the_same_hold_asked_again_is_a_replay_answered_with_the_first_hold():
+    store, jacket = make_store(), make_variant("JACKET-S")
+    put_on_shelf(jacket, store, 5)
+    [first] = hold_one(jacket, store, ttl=timedelta(minutes=30))
+
+    [again] = hold_one(jacket, store, ttl=timedelta(minutes=45))
+
+    assert (again.pk, again.quantity, again.expires_at) == (
+        first.pk,
+        1,
+        Hold.objects.get().expires_at,
+    )
+    assert level(jacket, store) == (5, 1)
+    assert StockMovement.objects.filter(kind="hold").count() == 1
 
 
 @pytest.mark.django_db

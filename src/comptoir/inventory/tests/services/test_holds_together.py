@@ -7,6 +7,8 @@ and the events are those that one statement per hold, in turn, would have given.
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comptoir.core import clock
 from comptoir.core.models import OutboxEvent
@@ -153,7 +155,7 @@ def test_a_hold_not_judged_in_the_statement_is_tried_again_alone():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_reference_that_already_holds_its_sku_fails_alone_and_the_others_are_held():
+def test_the_same_hold_twice_in_one_batch_is_held_once_and_the_others_are_held():
     store, jacket = make_store(), make_variant("JACKET-S")
     put_on_shelf(jacket, store, 10)
 
@@ -166,7 +168,7 @@ def test_a_reference_that_already_holds_its_sku_fails_alone_and_the_others_are_h
     )
 
     assert len(answers[0].held) == 1
-    assert isinstance(answers[1], HoldAlreadyActive)
+    assert isinstance(answers[1], HoldAlreadyActive)  # place_holds answers it as a replay
     assert len(answers[2].held) == 1
     assert sorted(Hold.objects.values_list("reference", "quantity")) == [
         ("cart-a", 1),
@@ -175,6 +177,54 @@ def test_a_reference_that_already_holds_its_sku_fails_alone_and_the_others_are_h
     level = StockLevel.objects.get()
     assert level.held == 3
     assert StockMovement.objects.filter(kind="hold").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_hold_of_one_reference_for_more_units_never_gets_the_first_holds_answer():
+    store, jacket = make_store(), make_variant("JACKET-S")
+    put_on_shelf(jacket, store, 2)
+
+    answers = hold_together(
+        [_terms(jacket, store, 1, "cart-a"), _terms(jacket, store, 5, "cart-a")]
+    )
+
+    held = Hold.objects.get()
+    assert [(line.hold_id, line.quantity) for line in answers[0].held] == [(held.pk, 1)]
+    assert isinstance(answers[1], HoldAlreadyActive)
+    assert (held.reference, held.quantity, StockLevel.objects.get().held) == ("cart-a", 1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sold_out_level_answers_the_rest_of_its_batch_in_one_statement():
+    store, jacket = make_store(), make_variant("JACKET-S")
+    put_on_shelf(jacket, store, 2)
+
+    with CaptureQueriesContext(connection) as statements:
+        answers = hold_together([_terms(jacket, store, 1, f"cart-{n}") for n in range(64)])
+
+    stock_statements = [q for q in statements if "inventory_" in q["sql"]]  # not the outbox's
+    assert len(stock_statements) == 1
+    assert [len(answer.held) for answer in answers] == [1, 1] + [0] * 62
+    assert all(len(answer.short) == 1 for answer in answers[2:])
+    assert StockLevel.objects.get().held == 2
+
+
+@pytest.mark.django_db
+def test_a_hold_that_cannot_fit_in_what_is_left_after_the_batch_is_judged_short_at_once():
+    store, jacket = make_store(), make_variant("JACKET-S")
+    put_on_shelf(jacket, store, 4)
+
+    outcomes = hold_one_line_each(
+        [
+            _terms(jacket, store, 3, "cart-a"),
+            _terms(jacket, store, 2, "cart-b"),  # short: 1 left
+            _terms(jacket, store, 2, "cart-c"),  # can never fit in the 1 left
+            _terms(jacket, store, 1, "cart-d"),  # might fit alone: tried again
+        ]
+    )
+
+    assert [outcome.judged_alone for outcome in outcomes] == [True, True, True, False]
+    assert [outcome.hold_id is not None for outcome in outcomes] == [True, False, False, False]
 
 
 @pytest.mark.django_db(transaction=True)
