@@ -35,7 +35,7 @@ from .schemas import (
     TillSaleIn,
     TillSaleOut,
 )
-from .services import holds, stock, till
+from .services import holds, releases, stock, till
 
 router = Router(tags=["stock"])
 
@@ -257,7 +257,7 @@ def _accessible_hold(actor: Actor, hold_id: int) -> Hold:
 def release_hold(request: HttpRequest, hold_id: int) -> dict:
     """Give the units back: they are on sale again in every channel at once."""
     hold = _accessible_hold(request.auth, hold_id)
-    released = holds.release_hold(hold_id=hold.pk)
+    released = releases.release_hold(hold_id=hold.pk)
     return _hold_out(released, sku=hold.variant.sku, location=hold.location.code)
 
 

@@ -23,7 +23,7 @@ from comptoir.catalog.services.imports import run_catalog_import
 from comptoir.core import clock, outbox
 from comptoir.core.idempotency import purge_expired_records
 from comptoir.fulfilment import services as fulfilment
-from comptoir.inventory.services.holds import EXPIRY_BATCH, expire_holds, next_hold_expiry
+from comptoir.inventory.services.releases import EXPIRY_BATCH, expire_holds, next_hold_expiry
 from comptoir.shipping.services import alerts as shipping_alerts
 from comptoir.shipping.services.shipments import book_pickups
 from comptoir.shipping.services.tracking import poll_quiet_shipments

@@ -17,7 +17,7 @@ from comptoir.core.request_id import current_request_id
 from comptoir.core.retrying import transaction_retried
 
 from ..domain import HoldLine, lock_order
-from ..errors import HoldNotActive, HoldNotFound, OutOfStock
+from ..errors import HoldNotActive, OutOfStock
 from ..models import Hold, StockMovement
 from .levels import (
     Along,
@@ -31,10 +31,9 @@ from .levels import (
     hold_one_line_each,
     write_movement,
 )
-from .stock import check_channel, tell_back_in_stock
+from .stock import check_channel
 
 DEFAULT_HOLD_TTL = timedelta(minutes=30)
-EXPIRY_BATCH = 500
 
 
 class HoldAlreadyActive(HoldNotActive):
@@ -407,70 +406,3 @@ def _hold_line_by_line(
             )
         holds.append(hold)
     return holds
-
-
-@transaction_retried
-def release_hold(
-    *,
-    hold_id: int,
-    status: str = Hold.Status.RELEASED,
-    reason: str = "",
-    now: datetime | None = None,
-) -> Hold:
-    """End an active hold and put its units back on sale, in every channel at once."""
-    now = now or clock.now()
-    with transaction.atomic():
-        ended = Hold.objects.filter(pk=hold_id, status=Hold.Status.ACTIVE).update(
-            status=status, ended_at=now
-        )
-        if not ended:
-            _explain_inactive(hold_id)
-        hold = Hold.objects.select_related("variant").get(pk=hold_id)
-        change = LevelChange(
-            hold.variant_id, hold.location_id, hold.variant.sku, held_delta=-hold.quantity
-        )
-        write_movement(
-            change,
-            kind=StockMovement.Kind.RELEASE,
-            now=now,
-            hold_id=hold.pk,
-            reference=hold.reference,
-            reason=reason or status,
-        )
-        figures = apply_level_change(change, reason=f"hold {status}", now=now)
-        if figures is not None:
-            tell_back_in_stock(change, on_hand=figures[0], held=figures[1], now=now)
-    return hold
-
-
-def _explain_inactive(hold_id: int) -> None:
-    if not Hold.objects.filter(pk=hold_id).exists():
-        raise HoldNotFound("No such hold.")
-    raise HoldNotActive("This hold has already ended (sold, released or expired).")
-
-
-def expire_holds(*, now: datetime | None = None, limit: int = EXPIRY_BATCH) -> int:
-    """Release every hold whose time is up. Returns how many it expired."""
-    now = now or clock.now()
-    due = list(
-        Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__lte=now)
-        .order_by("expires_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    expired = 0
-    for hold_id in due:
-        try:
-            release_hold(hold_id=hold_id, status=Hold.Status.EXPIRED, now=now)
-        except HoldNotActive:
-            continue  # sold or released meanwhile: nothing to give back
-        expired += 1
-    return expired
-
-
-def next_hold_expiry() -> datetime | None:
-    return (
-        Hold.objects.filter(status=Hold.Status.ACTIVE)
-        .order_by("expires_at")
-        .values_list("expires_at", flat=True)
-        .first()
-    )

@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from comptoir.core import clock
 from comptoir.core.outbox import record_event
 from comptoir.inventory.errors import HoldNotActive
-from comptoir.inventory.services.holds import release_hold
+from comptoir.inventory.services.releases import release_hold
 from comptoir.inventory.services.till import TillLine, sell_at_till
 
 from .. import events

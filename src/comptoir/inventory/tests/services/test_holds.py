@@ -6,13 +6,8 @@ from comptoir.core import clock
 from comptoir.core.models import OutboxEvent
 from comptoir.inventory.errors import HoldNotActive, OutOfStock
 from comptoir.inventory.models import Hold, StockLevel, StockMovement
-from comptoir.inventory.services.holds import (
-    HoldAlreadyActive,
-    HoldRequestLine,
-    expire_holds,
-    place_hold,
-    release_hold,
-)
+from comptoir.inventory.services.holds import HoldAlreadyActive, HoldRequestLine, place_hold
+from comptoir.inventory.services.releases import expire_holds, release_hold
 from comptoir.inventory.services.stock import set_safety_stock
 from comptoir.inventory.tests.factories import make_store, make_variant, put_on_shelf
 
