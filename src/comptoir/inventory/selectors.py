@@ -42,6 +42,32 @@ def resolve_product(slug: str) -> dict[str, int]:
     return variants
 
 
+# Available to promise, the one rule, in the three forms its readers need: in Python
+# (`domain.StockFigures.available`), as a SQL expression for the written-out hold statements
+# (`available_sql`), and as an ORM condition for filters (`promisable_at`). A test checks
+# the three agree on every figure (tests/services/test_available_to_promise.py).
+
+
+def safety_stock_sql(*, location: str, channel: str) -> str:
+    """SQL: the units `channel` keeps back at `location` (0 when none is set). `location` and
+    `channel` are SQL expressions: a column or a parameter placeholder."""
+    return (
+        "COALESCE((SELECT quantity FROM inventory_safetystock"  # noqa: S608 - our own columns
+        f" WHERE location_id = {location} AND channel = {channel}), 0)"
+    )
+
+
+def available_sql(*, on_hand: str, held: str, location: str, channel: str) -> str:
+    """SQL: on hand − held − the channel's safety stock there (negative when short)."""
+    return f"{on_hand} - {held} - {safety_stock_sql(location=location, channel=channel)}"
+
+
+def promisable_at(*, location_id: int, safety: int, units: int = 1) -> Q:
+    """ORM: the levels at `location_id` with at least `units` available to promise, given the
+    channel's safety stock there."""
+    return Q(location_id=location_id, on_hand__gte=F("held") + safety + units)
+
+
 def safety_by_location(*, location_ids: list[int], channel: str) -> dict[int, int]:
     return dict(
         SafetyStock.objects.filter(location_id__in=location_ids, channel=channel).values_list(
@@ -84,7 +110,7 @@ def locations_with_available(*, variant_ids: list[int], channel: str) -> set[int
     return {
         location_id
         for location_id, on_hand, held in rows
-        if on_hand - held - safety.get(location_id, 0) > 0
+        if StockFigures(on_hand, held, safety.get(location_id, 0)).available > 0
     }
 
 
@@ -100,7 +126,7 @@ def product_ids_available_at(*, location_ids: list[int], channel: str) -> QueryS
     safety = safety_by_location(location_ids=location_ids, channel=channel)
     available = Q()
     for location_id in location_ids:
-        available |= Q(location_id=location_id, on_hand__gt=F("held") + safety.get(location_id, 0))
+        available |= promisable_at(location_id=location_id, safety=safety.get(location_id, 0))
     return StockLevel.objects.filter(available).values("product_id")
 
 

@@ -24,6 +24,7 @@ from comptoir.core.request_id import current_request_id
 
 from .. import events
 from ..models import StockMovement
+from ..selectors import available_sql, safety_stock_sql
 
 
 class Guard(Enum):
@@ -32,8 +33,11 @@ class Guard(Enum):
     NONE = ""  # the check constraints alone (releases, consumptions, receipts)
     FREE = "AND on_hand - held >= %(need)s"  # the till sells only units nobody holds
     PROMISABLE = (  # a hold takes only what its channel may promise
-        "AND on_hand - held - COALESCE((SELECT quantity FROM inventory_safetystock"
-        " WHERE location_id = %(location_id)s AND channel = %(channel)s), 0) >= %(need)s"
+        "AND "
+        + available_sql(
+            on_hand="on_hand", held="held", location="%(location_id)s", channel="%(channel)s"
+        )
+        + " >= %(need)s"
     )
     STAYS_ABOVE_HELD = "AND on_hand + %(on_hand_delta)s >= held"
 
@@ -202,9 +206,7 @@ wanted AS (
         AS w(location_id, variant_id, quantity, sku, reference)
 ), locked AS (
     SELECT s.id, s.location_id, s.variant_id, w.quantity, w.sku, w.reference,
-           s.on_hand - s.held - COALESCE((SELECT quantity FROM inventory_safetystock
-               WHERE location_id = s.location_id AND channel = %(channel)s::text), 0)
-           >= w.quantity AS enough
+           {available} >= w.quantity AS enough
       FROM inventory_stocklevel s
       JOIN wanted w ON w.location_id = s.location_id AND w.variant_id = s.variant_id
      ORDER BY s.location_id, s.variant_id
@@ -239,7 +241,12 @@ wanted AS (
                               'reason', %(kind)s::text),
            %(now)s::timestamptz, %(request_id)s::text
       FROM level
-)"""
+)""".replace(
+    "{available}",
+    available_sql(
+        on_hand="s.on_hand", held="s.held", location="s.location_id", channel="%(channel)s::text"
+    ),
+)
 _HOLD_LEVELS = """
 WITH {ctes}{along_ctes}
 SELECT h.id, h.location_id, h.variant_id, l.enough{along_returning}
@@ -347,8 +354,7 @@ WITH wanted AS (
 ), running AS (
     SELECT w.*, l.id AS level_id, l.on_hand, l.held AS held_before,
            l.held + sum(w.quantity) OVER (PARTITION BY l.id ORDER BY w.n) AS held_after,
-           COALESCE((SELECT quantity FROM inventory_safetystock
-                      WHERE location_id = w.location_id AND channel = w.channel), 0) AS safety
+           {safety} AS safety
       FROM wanted w JOIN locked l
         ON l.location_id = w.location_id AND l.variant_id = w.variant_id
 ), fits AS (
@@ -397,7 +403,7 @@ SELECT w.n, h.id, COALESCE(j.judged_alone, true)
   LEFT JOIN hold h ON j.ok AND h.reference = w.reference AND h.variant_id = w.variant_id
                   AND h.location_id = w.location_id
  ORDER BY w.n
-"""
+""".replace("{safety}", safety_stock_sql(location="w.location_id", channel="w.channel"))
 
 
 class OneLineOutcome(NamedTuple):
