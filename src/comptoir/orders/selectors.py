@@ -156,10 +156,28 @@ def order_list(*, status: str | None = None, mode: str | None = None) -> QuerySe
     return orders.order_by("-created_at", "-id")
 
 
-# How long an operation may wait for the PSP's answer before reconcile reports it; a pending
-# authorisation (3-D Secure, a payment link) waits as long as the payment window.
+def due_at_the_till(order_id: int) -> Decimal | None:
+    """What the till takes when a paid-at-pickup order is handed over now (its open lines, and
+    the fee if nothing left before); None for an order paid online."""
+    order = Order.objects.select_related("payment").filter(pk=order_id).first()
+    if order is None or getattr(order, "payment", None) is None:
+        return None
+    if order.payment.method != Payment.Method.AT_PICKUP:
+        return None
+    lines = order.lines.all()
+    leaving = [
+        PricedLine(line.sku, line.quantity, line.unit_price, line.currency)
+        for line in lines
+        if line.status == OrderLine.Status.OPEN
+    ]
+    first = not any(line.status in LEFT_THE_SHELF for line in lines)
+    return amount_to_capture(leaving, delivery_fee=order.delivery_fee, first_to_leave=first)
+
+
+# How long a capture, refund or void may wait for the PSP's answer before reconcile reports
+# it. A pending authorisation (3-D Secure, a payment link) waits for the customer, not for a
+# PSP call of ours: the payment-window sweep cancels its order and voids it.
 STALE_OPERATION = timedelta(minutes=5)
-STALE_AUTHORISATION = timedelta(hours=24)
 
 
 def _ledger_sum(kind: PaymentKind, *, till: bool | None = None) -> Coalesce:
@@ -275,7 +293,6 @@ def _handed_over() -> dict[int, Decimal]:
 
 def _left_requested(now: datetime) -> list[Discrepancy]:
     stale = Q(requested_at__lt=now - STALE_OPERATION) & ~Q(kind=PaymentKind.AUTHORISE)
-    stale |= Q(requested_at__lt=now - STALE_AUTHORISATION, kind=PaymentKind.AUTHORISE)
     operations = (
         PaymentOperation.objects.filter(stale, status=OperationStatus.REQUESTED)
         .annotate(reference=F("payment__order__reference"))

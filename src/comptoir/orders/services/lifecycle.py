@@ -41,7 +41,14 @@ from ..domain import (
     new_pickup_code,
     pickup_code_matches,
 )
-from ..errors import InvalidOrder, OrderNotFound, OrderStateConflict, PaymentFailed, WrongPickupCode
+from ..errors import (
+    InvalidOrder,
+    OrderNotFound,
+    OrderStateConflict,
+    PaymentFailed,
+    TenderRequired,
+    WrongPickupCode,
+)
 from ..models import Order, OrderLine, Payment, PaymentOperation
 from .payments import request_operation, settle
 from .placing import PAYMENT_WINDOW, order_keys
@@ -332,7 +339,7 @@ def _till_tender(order: Order, tender: str | None) -> Tender | None:
     if payment is None or payment.method != Payment.Method.AT_PICKUP:
         return None
     if tender not in {t.value for t in TILL_TENDERS}:
-        raise InvalidOrder(
+        raise TenderRequired(
             "Say how the customer paid at the till: cash or card on the store's terminal.",
             errors=[{"field": "tender", "message": "cash or store_card"}],
         )

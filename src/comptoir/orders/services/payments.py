@@ -248,4 +248,14 @@ def _move_sums(operation: PaymentOperation, now: datetime) -> bool:
         moved = payment.filter(
             Q(status=Payment.Status.AUTHORISED) | Q(status=Payment.Status.PENDING)
         ).update(status=Payment.Status.VOIDED, updated_at=now)
+        # A pending authorisation voided before the PSP confirmed it will never succeed.
+        PaymentOperation.objects.filter(
+            payment_id=operation.payment_id,
+            kind=PaymentKind.AUTHORISE,
+            status=OperationStatus.REQUESTED,
+        ).update(
+            status=OperationStatus.FAILED,
+            finished_at=now,
+            failure_reason="voided before the PSP confirmed it",
+        )
     return bool(moved)
