@@ -7,7 +7,17 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from comptoir.core import clock
@@ -204,6 +214,11 @@ def money_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
         + _ledger_sum(PaymentKind.CAPTURE, till=True),
         ledger_captured=_ledger_sum(PaymentKind.CAPTURE),
         ledger_refunded=_ledger_sum(PaymentKind.REFUND),
+        voided=Exists(
+            PaymentOperation.objects.filter(
+                payment=OuterRef("pk"), kind=PaymentKind.VOID, status=OperationStatus.SUCCEEDED
+            )
+        ),
     )
     in_flight = _captures_in_flight()
     handed_over = _handed_over()
@@ -221,10 +236,7 @@ def money_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
                     "shipped (with the delivery fee)",
                 )
             )
-        if payment.order.status == OrderStatus.CANCELLED and payment.status in {
-            Payment.Status.AUTHORISED,
-            Payment.Status.PENDING,
-        }:
+        if payment.order.status == OrderStatus.CANCELLED and _authorisation_open(payment):
             found.append(
                 Discrepancy(
                     "cancelled-with-open-authorisation",
@@ -233,6 +245,17 @@ def money_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
                 )
             )
     return found + _left_requested(now)
+
+
+def _authorisation_open(payment: Any) -> bool:
+    """Still authorised at the PSP, beyond what was captured, with no void that succeeded."""
+    if payment.status == Payment.Status.PENDING:
+        return True
+    if payment.status not in {Payment.Status.AUTHORISED, Payment.Status.CAPTURED}:
+        return False
+    if payment.authorised_amount <= payment.captured_amount:
+        return False
+    return not payment.voided
 
 
 def _sums_of(payment: Any, subject: str) -> list[Discrepancy]:

@@ -221,3 +221,31 @@ def test_a_reservation_is_captured_by_the_tender_taken_at_the_till(client, tende
         "succeeded",
         Decimal("129.00"),
     )
+
+
+@pytest.mark.django_db
+def test_an_order_cancelled_after_its_first_parcel_keeps_that_capture_and_voids_the_rest(client):
+    from comptoir.orders.selectors import money_discrepancies
+    from comptoir.orders.services.lifecycle import cancel_order
+
+    make_location("lyon-bellecour", city="Lyon")
+    order, _ = _call_centre_home_delivery(
+        client,
+        lines=[
+            {"sku": "JACKET-TRAIL-S", "quantity": 1, "location": "entrepot-lyon"},
+            {"sku": "JACKET-TRAIL-M", "quantity": 1, "location": "lyon-bellecour"},
+        ],
+    )
+    first = StoreTask.objects.filter(order=order).order_by("location__code").first()
+    services.dispatch(task_id=first.pk)
+
+    cancel_order(order_id=order.pk, reason="the rest is not wanted any more")
+
+    order.refresh_from_db()
+    [void] = _operations().filter(kind="void")
+    assert (void.status, void.amount) == ("succeeded", Decimal("129.00"))
+    assert (order.payment.status, order.payment.captured_amount) == (
+        "captured",
+        Decimal("133.90"),
+    )
+    assert money_discrepancies() == []

@@ -154,13 +154,19 @@ def cancel_order(
     return order
 
 
+VOIDABLE = frozenset({Payment.Status.AUTHORISED, Payment.Status.CAPTURED})
+
+
 def _request_void(order: Order, *, now: datetime) -> PaymentOperation | None:
     """The intent to give back what is authorised and not captured, in the cancellation's
     transaction (a pending payment or an unpaid link is voided too)."""
     payment = Payment.objects.filter(order_id=order.pk).first()
-    if payment is None or payment.status not in {Payment.Status.AUTHORISED, Payment.Status.PENDING}:
+    if payment is None or not payment.provider_reference:
         return None
-    if not payment.provider_reference:
+    open_part = payment.authorised_amount - payment.captured_amount
+    pending = payment.status == Payment.Status.PENDING
+    # A parcel that left before the cancellation was captured; the rest is given back.
+    if not pending and not (payment.status in VOIDABLE and open_part > 0):
         return None
     return request_operation(
         payment=payment,

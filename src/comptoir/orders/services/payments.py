@@ -20,7 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Case, F, Sum, Value, When
 from django.db.models.functions import Round
 
 from comptoir.core import clock
@@ -245,9 +245,15 @@ def _move_sums(operation: PaymentOperation, now: datetime) -> bool:
             .update(refunded_amount=_plus("refunded_amount", amount), updated_at=now)
         )
     else:
-        moved = payment.filter(
-            Q(status=Payment.Status.AUTHORISED) | Q(status=Payment.Status.PENDING)
-        ).update(status=Payment.Status.VOIDED, updated_at=now)
+        # What was captured stays captured; an authorisation with nothing captured is voided.
+        unpaid = [Payment.Status.AUTHORISED, Payment.Status.PENDING]
+        moved = payment.filter(status__in=[*unpaid, Payment.Status.CAPTURED]).update(
+            status=Case(
+                When(status__in=unpaid, then=Value(Payment.Status.VOIDED.value)),
+                default=F("status"),
+            ),
+            updated_at=now,
+        )
         # A pending authorisation voided before the PSP confirmed it will never succeed.
         PaymentOperation.objects.filter(
             payment_id=operation.payment_id,
