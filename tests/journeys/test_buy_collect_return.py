@@ -1,5 +1,7 @@
 """Jean's journeys across channels, through HTTP, as the issue asks to see them."""
 
+from decimal import Decimal
+
 import pytest
 
 from comptoir.accounts.tests.factories import make_staff
@@ -191,7 +193,9 @@ def test_a_web_order_is_shipped_from_a_store(client):
         _level("JACKET-TRAIL-M", bellecour).held,
     ) == (1, 0)
     shipped = Order.objects.get(reference=order["reference"])
-    assert (shipped.status, shipped.payment.captured_amount) == ("dispatched", 258)
+    # The lines and the delivery fee, with the first (here the only) parcel.
+    assert (shipped.status, shipped.payment.captured_amount) == ("dispatched", shipped.total)
+    assert shipped.total == Decimal("262.90")
 
 
 @pytest.mark.django_db

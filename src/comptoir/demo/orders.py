@@ -165,6 +165,8 @@ def _carry_out(order: Order, *, at: datetime, collect: bool) -> None:
                 fulfilment.hand_over(
                     task_id=task.pk,
                     pickup_code=order.pickup_code,
+                    # Reserve & collect is paid at the till (an order paid online ignores it).
+                    tender="cash" if order.pk % 2 else "store_card",
                     actor=DEMO_ACTOR,
                     now=ready_at + timedelta(days=1),
                 )

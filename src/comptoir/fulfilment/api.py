@@ -74,10 +74,16 @@ def mark_task_ready(request: HttpRequest, task_id: int) -> dict:
 
 @router.post("/store-tasks/{task_id}/handover", response=StoreTaskOut, operation_id="hand_over")
 def hand_over(request: HttpRequest, task_id: int, payload: HandOverIn) -> dict:
-    """Give the order to the customer against their pickup code (wrong code: 422)."""
+    """Give the order to the customer against their pickup code (wrong code: 422). A reserve
+    & collect order needs `tender`, how it was paid at the till (missing: 422)."""
     actor: Actor = request.auth
     _task_for(actor, task_id)
-    services.hand_over(task_id=task_id, pickup_code=payload.pickup_code, actor=actor.caller_key)
+    services.hand_over(
+        task_id=task_id,
+        pickup_code=payload.pickup_code,
+        tender=payload.tender,
+        actor=actor.caller_key,
+    )
     return _task_out(selectors.task_by_id(task_id))
 
 

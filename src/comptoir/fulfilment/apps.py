@@ -7,9 +7,12 @@ class FulfilmentConfig(AppConfig):
 
     def ready(self) -> None:
         # Orders come before fulfilment in the app order, so orders cannot import the sourcing
-        # engine; fulfilment hands it over here, once, when Django starts.
+        # engine nor the delivery offers; fulfilment hands them over here, once, when Django
+        # starts: where an order's lines come from, and what its delivery costs.
         from comptoir.orders.services import placing
 
+        from .checkout import price_delivery
         from .services import source_new_order_lines
 
         placing.use_sourcer(source_new_order_lines)
+        placing.use_fee_pricer(price_delivery)

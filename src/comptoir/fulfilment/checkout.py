@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -32,7 +33,19 @@ from comptoir.orders.services.placing import (
 )
 
 from .domain.sourcing import OrderLine
-from .offers import HOME_OPTIONS, HOME_TIME_SLOT, STORE_OPTIONS, delivery_offers
+from .offers import (
+    CLICK_AND_COLLECT,
+    HOME_EXPRESS,
+    HOME_OPTIONS,
+    HOME_STANDARD,
+    HOME_TIME_SLOT,
+    RESERVE_AND_COLLECT,
+    SAME_DAY,
+    SHIP_FROM_STORE,
+    SHIP_TO_STORE,
+    STORE_OPTIONS,
+    delivery_offers,
+)
 from .options import DeliveryOption, Piece, Place, Slot, delivery_options, home_place, store_place
 
 CHECKOUT_COMPLETED = "checkout.completed"
@@ -171,6 +184,32 @@ def check_out(request: CheckoutRequest, *, now: datetime | None = None) -> Check
             now=now,
         )
     return Checkout(placed, option, slot)
+
+
+# The options each fulfilment mode offers, its usual one first (what an order placed without
+# choosing one is charged: a call-centre home delivery pays the web's standard fee).
+OPTIONS_OF_MODE: dict[str, tuple[str, ...]] = {
+    "home_delivery": (HOME_STANDARD, HOME_EXPRESS, HOME_TIME_SLOT),
+    "ship_from_store": (SHIP_FROM_STORE, SAME_DAY),
+    "endless_aisle_home": (HOME_STANDARD, HOME_EXPRESS),
+    "click_and_collect": (CLICK_AND_COLLECT,),
+    "reserve_and_collect": (RESERVE_AND_COLLECT,),
+    "ship_to_store": (SHIP_TO_STORE,),
+}
+
+
+def price_delivery(*, fulfilment_mode: str, option: str, currency: str) -> tuple[Decimal, str]:
+    """The fee of an order placed outside checkout (the orders API): the retailer's price of
+    the chosen option, or of the mode's usual one. Registered with orders at start-up
+    (`placing.use_fee_pricer`, see apps.py); the client never sends an amount."""
+    offered = OPTIONS_OF_MODE.get(fulfilment_mode, ())
+    chosen = option or (offered[0] if offered else "")
+    if chosen not in offered:
+        raise _invalid(f"this mode offers {', '.join(offered)}", "delivery_option")
+    offers = delivery_offers()
+    if offers.currency != currency:
+        raise _invalid(f"delivery is priced in {offers.currency}", "delivery_option")
+    return offers[chosen].price, chosen
 
 
 def _address(request: CheckoutRequest, place: Place) -> dict[str, Any]:

@@ -25,6 +25,12 @@ class StoreTaskOut(Schema):
 
 class HandOverIn(Schema):
     pickup_code: str = Field(min_length=1, max_length=12)
+    tender: str | None = Field(
+        None,
+        pattern="^(cash|store_card)$",
+        description="paid at pickup: how the customer paid at the till (cash, or a card on "
+        "the store's terminal); ignored for an order paid online",
+    )
 
 
 class NotFoundIn(Schema):

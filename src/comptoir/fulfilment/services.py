@@ -21,8 +21,7 @@ from comptoir.inventory.errors import OutOfStock
 from comptoir.inventory.services.stock import adjust_stock
 from comptoir.locations.selectors import location_list, search_origin
 from comptoir.orders.selectors import open_lines, order_by_id
-from comptoir.orders.services import lifecycle, resourcing
-from comptoir.orders.services.lifecycle import open_amount
+from comptoir.orders.services import lifecycle, payments, resourcing
 from comptoir.orders.services.placing import LineRequest, OrderRequest, Piece, order_keys
 
 from . import events, promises
@@ -158,22 +157,33 @@ def mark_ready(*, task_id: int, now: datetime | None = None) -> StoreTask:
 
 
 def hand_over(
-    *, task_id: int, pickup_code: str, actor: str = "", now: datetime | None = None
+    *,
+    task_id: int,
+    pickup_code: str,
+    tender: str | None = None,
+    actor: str = "",
+    now: datetime | None = None,
 ) -> StoreTask:
-    """Give the order to the customer against their pickup code (a wrong one changes nothing)."""
+    """Give the order to the customer against their pickup code (a wrong one changes nothing).
+    A reserve & collect order is paid at the till: `tender` says how (cash, store_card).
+    The capture of what was handed over is recorded with the handover and asked of the PSP
+    after the commit (docs/money.md)."""
     now = now or clock.now()
     with transaction.atomic():
-        # The task's row lock makes a second tap at the counter wait, then find the task done:
-        # the payment is captured once. No stock row is locked while the PSP answers.
+        # The task's row lock makes a second tap at the counter wait, then find the task done;
+        # the order's lock and the capture's idempotency key make it capture once anyway.
         task = _locked_task(task_id, kind=StoreTask.Kind.SET_ASIDE, statuses={"ready"})
-        lifecycle.collect_order(
+        capture = lifecycle.hand_over_order(
             order_id=task.order_id,
             pickup_code=pickup_code,
             location_id=task.location_id,
+            tender=tender,
             actor=actor,
             now=now,
         )
         _finish(task, StoreTask.Status.DONE, now)
+    if capture is not None:
+        payments.settle(capture, now=now)
     return task
 
 
@@ -311,8 +321,10 @@ def _destination(order_id: int) -> dict:
 
 
 def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> StoreTask:
-    """The parcel leaves: the held units become a sale, the payment for them is captured, and
-    `fulfilment.dispatched` tells the shipping app where it goes and by when it is promised."""
+    """The parcel leaves: the held units become a sale, and `fulfilment.dispatched` tells the
+    shipping app where it goes and by when it is promised. The capture of its lines (and of the
+    delivery fee with the first parcel) is recorded in the same transaction and asked of the
+    PSP after the commit: a rollback captures nothing (docs/money.md)."""
     now = now or clock.now()
     planned = StoreTask.objects.select_related("location").get(pk=task_id)
     destination = _destination(planned.order_id)
@@ -321,14 +333,17 @@ def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> S
         from_location_id=planned.location_id, placed_at=now
     )
     with transaction.atomic():
-        # Under the task's row lock, a second dispatch of the same parcel waits and is refused:
-        # its lines are captured once. The stock rows are locked only after the PSP answered.
+        # Under the task's row lock, a second dispatch of the same parcel waits and is refused;
+        # its capture is keyed by the task, so it is asked of the PSP once.
         task = _locked_task(task_id, kind=StoreTask.Kind.SHIP, statuses={"open"})
-        leaving = open_lines(task.order_id, location_id=task.location_id)
-        lifecycle.capture_payment(order_id=task.order_id, amount=open_amount(leaving), now=now)
-        lines = lifecycle.dispatch_lines(
-            order_id=task.order_id, from_location_id=task.location_id, actor=actor, now=now
+        dispatched = lifecycle.dispatch_lines(
+            order_id=task.order_id,
+            from_location_id=task.location_id,
+            idempotency_key=f"capture:{task.order_id}:task:{task.pk}",
+            actor=actor,
+            now=now,
         )
+        lines = dispatched.lines
         _finish(task, StoreTask.Status.DONE, now)
         order = order_by_id(task.order_id)
         record_event(
@@ -343,6 +358,8 @@ def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> S
             },
             now=now,
         )
+    if dispatched.capture is not None:
+        payments.settle(dispatched.capture, now=now)
     return task
 
 

@@ -150,6 +150,7 @@ def place_order_endpoint(request: HttpRequest, payload: OrderIn) -> HttpResponse
             ordered_at_location_id=ordered_at,
             delivery_address=payload.delivery_address.dict() if payload.delivery_address else {},
             created_by=actor.caller_key,
+            delivery_option=payload.delivery_option or "",
         )
     )
     codes_by_id = {pk: code for code, pk in ids.items()}

@@ -132,13 +132,62 @@ class MixedCurrencies(ValueError):
     pass
 
 
-def order_total(lines: Iterable[PricedLine]) -> tuple[Decimal, str]:
-    """The sum of the lines and their one currency. An order is never in two currencies."""
+def order_total(
+    lines: Iterable[PricedLine],
+    *,
+    delivery_fee: Decimal = Decimal("0"),
+    discounts: Decimal = Decimal("0"),
+) -> tuple[Decimal, str]:
+    """What the customer owes, in the lines' one currency: lines + fees − discounts, never
+    below zero. Every channel prices an order through this function (an order is never in two
+    currencies)."""
     lines = list(lines)
     currencies = {line.currency for line in lines}
     if len(currencies) != 1:
         raise MixedCurrencies(f"lines in {sorted(currencies)}")
-    return sum((line.amount for line in lines), Decimal("0")), currencies.pop()
+    total = sum((line.amount for line in lines), Decimal("0")) + delivery_fee - discounts
+    return max(total, Decimal("0")), currencies.pop()
+
+
+# Where a line's units are once they left the shelf: handed over or shipped, so paid for.
+LEFT_THE_SHELF = frozenset(
+    {LineStatus.DISPATCHED, LineStatus.AT_STORE, LineStatus.DELIVERED, LineStatus.COLLECTED}
+)
+
+
+def amount_to_capture(
+    leaving: Iterable[PricedLine], *, delivery_fee: Decimal, first_to_leave: bool
+) -> Decimal:
+    """What may be captured when lines are handed over or shipped: those lines, plus the
+    delivery fee with the FIRST of them to leave (a dispatch, or a handover when nothing was
+    shipped before). Reconcile expects the sum of these over every line that left."""
+    lines = sum((line.amount for line in leaving), Decimal("0"))
+    return lines + (delivery_fee if first_to_leave else Decimal("0"))
+
+
+class PaymentKind(StrEnum):
+    AUTHORISE = "authorise"
+    CAPTURE = "capture"
+    REFUND = "refund"
+    VOID = "void"
+
+
+class Tender(StrEnum):
+    """How the money moved: through the PSP (a card token, a payment link) or at the till."""
+
+    CARD = "card"
+    PAYMENT_LINK = "payment_link"
+    CASH = "cash"
+    STORE_CARD = "store_card"  # a card on the store's own terminal
+
+
+TILL_TENDERS = frozenset({Tender.CASH, Tender.STORE_CARD})
+
+
+class OperationStatus(StrEnum):
+    REQUESTED = "requested"  # recorded before the PSP is called: an intent
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
 
 
 PICKUP_CODE_DIGITS = 6

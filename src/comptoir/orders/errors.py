@@ -28,3 +28,17 @@ class WrongPickupCode(ValidationFailed):
 
 class InvalidOrder(ValidationFailed):
     code = "invalid-order"
+
+
+class TenderRequired(ValidationFailed):
+    code = "tender-required"
+    title = "Say how the customer paid at the till"
+
+
+class PaymentNotYetRecorded(DomainError):
+    """A PSP notification for a payment this system has not committed yet (its order is being
+    written): answered with a 503 so that the PSP delivers it again, and not marked handled."""
+
+    code = "payment-not-yet-recorded"
+    status = 503
+    title = "This payment is not recorded yet; send the notification again later"

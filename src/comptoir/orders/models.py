@@ -8,7 +8,15 @@ from django.db.models import F, Q
 
 from comptoir.core.channels import CHANNELS
 
-from .domain import RETURNABLE_LINES, FulfilmentMode, LineStatus, OrderStatus
+from .domain import (
+    RETURNABLE_LINES,
+    FulfilmentMode,
+    LineStatus,
+    OperationStatus,
+    OrderStatus,
+    PaymentKind,
+    Tender,
+)
 
 MODES = [(mode.value, mode.value.replace("_", " ")) for mode in FulfilmentMode]
 STATUSES = [(status.value, status.value.replace("_", " ")) for status in OrderStatus]
@@ -117,7 +125,9 @@ class OrderLine(models.Model):
 
 
 class Payment(models.Model):
-    """One payment of an order at a PSP: its reference there, its status, what was captured."""
+    """One payment of an order: at a PSP (its reference there) or at the till. It keeps the
+    running sums of its ledger (`PaymentOperation`): authorised, captured, refunded. Each
+    succeeded operation moves them with one conditional UPDATE; the CHECKs refuse the rest."""
 
     class Status(models.TextChoices):
         PENDING = "pending"  # waiting for the PSP's webhook (3-D Secure, a payment link)
@@ -137,8 +147,16 @@ class Payment(models.Model):
     provider = models.CharField(max_length=20)
     provider_reference = models.CharField(max_length=80, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, help_text="what the order asks for: its total"
+    )
     currency = models.CharField(max_length=3)
+    authorised_amount = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text="succeeded authorisations (a till capture is authorised as it is taken)",
+    )
     captured_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     payment_link = models.URLField(max_length=400, blank=True)
@@ -155,8 +173,60 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=Q(captured_amount__lte=F("amount")), name="capture_within_authorised"
             ),
+            models.CheckConstraint(
+                condition=Q(captured_amount__lte=F("authorised_amount")),
+                name="capture_within_authorisations",
+            ),
+            models.CheckConstraint(
+                condition=Q(authorised_amount__lte=F("amount")),
+                name="authorised_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0)
+                & Q(authorised_amount__gte=0)
+                & Q(captured_amount__gte=0)
+                & Q(refunded_amount__gte=0),
+                name="payment_sums_not_negative",
+            ),
         ]
         indexes = [models.Index(fields=["provider", "provider_reference"], name="payment_at_psp")]
+
+
+class PaymentOperation(models.Model):
+    """One movement of money, as a ledger row: recorded `requested` BEFORE the PSP (or the
+    till) is asked, with an idempotency key derived from what it is for, then `succeeded` or
+    `failed`. A second request with the same key finds this row and does not ask again."""
+
+    Kind = PaymentKind
+    Status = OperationStatus
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="operations")
+    kind = models.CharField(max_length=10, choices=[(k.value, k.value) for k in PaymentKind])
+    tender = models.CharField(max_length=14, choices=[(t.value, t.value) for t in Tender])
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=[(s.value, s.value) for s in OperationStatus])
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    provider_reference = models.CharField(max_length=80, blank=True)
+    failure_reason = models.CharField(max_length=200, blank=True)
+    actor = models.CharField(max_length=80, blank=True, help_text="who asked: the till's associate")
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="operation_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=OperationStatus.REQUESTED.value, finished_at__isnull=True)
+                | (~Q(status=OperationStatus.REQUESTED.value) & Q(finished_at__isnull=False)),
+                name="operation_finished_once_answered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "requested_at"], name="operations_by_status"),
+        ]
 
 
 class PaymentNotification(models.Model):

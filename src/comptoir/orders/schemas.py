@@ -47,6 +47,11 @@ class OrderIn(Schema):
     delivery_address: AddressIn | None = None
     lines: list[OrderLineIn] = Field(min_length=1, max_length=50)
     payment: PaymentIn
+    delivery_option: str | None = Field(
+        None,
+        pattern="^[a-z_]{1,30}$",
+        description="e.g. home_express; default: the mode's usual option. Priced by the server",
+    )
 
 
 class OrderLineOut(Schema):

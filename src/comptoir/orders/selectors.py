@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import defaultdict
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
+from comptoir.core import clock
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotAuthenticated
+from comptoir.core.reconciling import Discrepancy
 
-from .domain import AT_THE_PICKUP_STORE, RETURNABLE_LINES, LineStatus
+from .domain import (
+    AT_THE_PICKUP_STORE,
+    LEFT_THE_SHELF,
+    RETURNABLE_LINES,
+    TILL_TENDERS,
+    LineStatus,
+    OperationStatus,
+    OrderStatus,
+    PaymentKind,
+    PricedLine,
+    amount_to_capture,
+)
 from .errors import OrderNotFound
-from .models import Order, OrderLine, Payment
+from .models import Order, OrderLine, Payment, PaymentOperation
 
 
 def order_by_reference(reference: str) -> Order:
@@ -164,3 +190,169 @@ def order_list(*, status: str | None = None, mode: str | None = None) -> QuerySe
     if mode:
         orders = orders.filter(fulfilment_mode=mode)
     return orders.order_by("-created_at", "-id")
+
+
+def due_at_the_till(order_id: int) -> Decimal | None:
+    """What the till takes when a paid-at-pickup order is handed over now (its open lines, and
+    the fee if nothing left before); None for an order paid online."""
+    order = Order.objects.select_related("payment").filter(pk=order_id).first()
+    if order is None or getattr(order, "payment", None) is None:
+        return None
+    if order.payment.method != Payment.Method.AT_PICKUP:
+        return None
+    lines = order.lines.all()
+    leaving = [
+        PricedLine(line.sku, line.quantity, line.unit_price, line.currency)
+        for line in lines
+        if line.status == OrderLine.Status.OPEN
+    ]
+    first = not any(line.status in LEFT_THE_SHELF for line in lines)
+    return amount_to_capture(leaving, delivery_fee=order.delivery_fee, first_to_leave=first)
+
+
+# How long a capture, refund or void may wait for the PSP's answer before reconcile reports
+# it. A pending authorisation (3-D Secure, a payment link) waits for the customer, not for a
+# PSP call of ours: the payment-window sweep cancels its order and voids it.
+STALE_OPERATION = timedelta(minutes=5)
+
+
+def _ledger_sum(kind: PaymentKind, *, till: bool | None = None) -> Coalesce:
+    condition = Q(operations__kind=kind, operations__status=OperationStatus.SUCCEEDED)
+    if till is not None:
+        in_till = Q(operations__tender__in=sorted(TILL_TENDERS))
+        condition &= in_till if till else ~in_till
+    return Coalesce(
+        Sum("operations__amount", filter=condition),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+
+
+def money_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
+    """Every order whose money does not add up (docs/money.md): its payment's sums against its
+    ledger rows, captured > authorised, refunded > captured, a capture that differs from what
+    was handed over or shipped (+ the fee), an operation left `requested`, a cancelled order
+    whose authorisation is still open. Empty when all is well. A handful of queries."""
+    now = now or clock.now()
+    found: list[Discrepancy] = []
+    payments = Payment.objects.select_related("order").annotate(
+        ledger_authorised=_ledger_sum(PaymentKind.AUTHORISE)
+        + _ledger_sum(PaymentKind.CAPTURE, till=True),
+        ledger_captured=_ledger_sum(PaymentKind.CAPTURE),
+        ledger_refunded=_ledger_sum(PaymentKind.REFUND),
+        voided=Exists(
+            PaymentOperation.objects.filter(
+                payment=OuterRef("pk"), kind=PaymentKind.VOID, status=OperationStatus.SUCCEEDED
+            )
+        ),
+    )
+    in_flight = _captures_in_flight()
+    handed_over = _handed_over()
+    for payment in payments.order_by("order_id"):
+        subject = f"order:{payment.order.reference}"
+        found += _sums_of(payment, subject)
+        expected = handed_over.get(payment.order_id)
+        taken = payment.captured_amount + in_flight.get(payment.pk, Decimal("0"))
+        if expected is not None and taken != expected:
+            found.append(
+                Discrepancy(
+                    "captured-as-handed-over",
+                    subject,
+                    f"captured {payment.captured_amount:.2f} of {expected:.2f} handed over or "
+                    "shipped (with the delivery fee)",
+                )
+            )
+        if payment.order.status == OrderStatus.CANCELLED and _authorisation_open(payment):
+            found.append(
+                Discrepancy(
+                    "cancelled-with-open-authorisation",
+                    subject,
+                    f"cancelled, its payment still {payment.status}: void it at the PSP",
+                )
+            )
+    return found + _left_requested(now)
+
+
+def _authorisation_open(payment: Any) -> bool:
+    """Still authorised at the PSP, beyond what was captured, with no void that succeeded."""
+    if payment.status == Payment.Status.PENDING:
+        return True
+    if payment.status not in {Payment.Status.AUTHORISED, Payment.Status.CAPTURED}:
+        return False
+    if payment.authorised_amount <= payment.captured_amount:
+        return False
+    return not payment.voided
+
+
+def _sums_of(payment: Any, subject: str) -> list[Discrepancy]:
+    found = []
+    sums = (
+        ("authorised", payment.authorised_amount, payment.ledger_authorised),
+        ("captured", payment.captured_amount, payment.ledger_captured),
+        ("refunded", payment.refunded_amount, payment.ledger_refunded),
+    )
+    differ = [f"{name} {kept:.2f}, ledger {rows:.2f}" for name, kept, rows in sums if kept != rows]
+    if differ:
+        found.append(Discrepancy("sums-match-ledger", subject, "; ".join(differ)))
+    if payment.captured_amount > payment.authorised_amount:
+        found.append(
+            Discrepancy(
+                "captured-within-authorised",
+                subject,
+                f"captured {payment.captured_amount:.2f} > authorised "
+                f"{payment.authorised_amount:.2f}",
+            )
+        )
+    if payment.refunded_amount > payment.captured_amount:
+        found.append(
+            Discrepancy(
+                "refunded-within-captured",
+                subject,
+                f"refunded {payment.refunded_amount:.2f} > captured {payment.captured_amount:.2f}",
+            )
+        )
+    return found
+
+
+def _captures_in_flight() -> dict[int, Decimal]:
+    rows = (
+        PaymentOperation.objects.filter(kind=PaymentKind.CAPTURE, status=OperationStatus.REQUESTED)
+        .values_list("payment_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {payment_id: total for payment_id, total in rows}
+
+
+def _handed_over() -> dict[int, Decimal]:
+    """Per order with any line gone: what may have been captured for it (amount_to_capture
+    over every line that left, the fee with the first)."""
+    left: dict[int, list[PricedLine]] = defaultdict(list)
+    fees: dict[int, Decimal] = {}
+    lines = OrderLine.objects.filter(status__in=LEFT_THE_SHELF).values_list(
+        "order_id", "sku", "quantity", "unit_price", "currency", "order__delivery_fee"
+    )
+    for order_id, sku, quantity, unit_price, currency, fee in lines:
+        left[order_id].append(PricedLine(sku, quantity, unit_price, currency))
+        fees[order_id] = fee
+    return {
+        order_id: amount_to_capture(priced, delivery_fee=fees[order_id], first_to_leave=True)
+        for order_id, priced in left.items()
+    }
+
+
+def _left_requested(now: datetime) -> list[Discrepancy]:
+    stale = Q(requested_at__lt=now - STALE_OPERATION) & ~Q(kind=PaymentKind.AUTHORISE)
+    operations = (
+        PaymentOperation.objects.filter(stale, status=OperationStatus.REQUESTED)
+        .annotate(reference=F("payment__order__reference"))
+        .order_by("requested_at", "id")
+    )
+    return [
+        Discrepancy(
+            "operation-left-requested",
+            f"order:{operation.reference}",
+            f"{operation.kind} {operation.amount:.2f} ({operation.idempotency_key}) asked at "
+            f"{operation.requested_at.isoformat()}, never answered: retry it",
+        )
+        for operation in operations
+    ]

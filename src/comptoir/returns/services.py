@@ -326,7 +326,14 @@ def issue_refund(*, return_id: int, now: datetime | None = None) -> Return:
     if not claimed:
         return record
     try:
-        refund_payment(order_id=record.order_id, amount=record.refund_amount, now=now)
+        refund_payment(
+            order_id=record.order_id,
+            amount=record.refund_amount,
+            now=now,
+            # One key per claim: a PSP that saw this claim's refund does not refund it twice;
+            # a claim after a refusal is a new attempt with a key of its own.
+            idempotency_key=f"refund:return:{record.pk}:{record.refund_claimed_at:%Y%m%dT%H%M%S.%f}",
+        )
     except DomainError:
         _move(return_id, ReturnStatus.REFUNDING, ReturnStatus.RECEIVED)
         raise

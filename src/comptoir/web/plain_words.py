@@ -33,6 +33,9 @@ MESSAGES = {
         "This pickup code does not match: check it with the customer. Nothing was handed over."
     ),
     "payment-declined": _("The card was declined: nothing was ordered and nothing is held."),
+    "tender-required": _(
+        "Say how the customer paid at the till (cash or card). Nothing was handed over."
+    ),
 }
 
 

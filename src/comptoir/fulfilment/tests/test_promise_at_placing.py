@@ -79,13 +79,14 @@ def test_a_parcel_ordered_after_the_stores_cut_off_is_promised_two_carrier_days_
     deliver_events()
 
     # Friday 16:30 is past the stores' 12:00 cut-off (the delivery offers'), and carriers
-    # collect from stores on weekdays: it leaves on Monday, then Tuesday and Wednesday are the
-    # standard service's two delivery days. The options page promised the same.
+    # collect from stores on weekdays: it leaves on Monday, then Tuesday is the delivery day of
+    # the ship-from-store option, the one the order is priced as (and the options page offers).
     [dispatched] = OutboxEvent.objects.filter(type="fulfilment.dispatched")
-    assert dispatched.payload["promised_by"] == "2026-12-02"
+    assert placed.json()["delivery_fee"] == "4.90"
+    assert dispatched.payload["promised_by"] == "2026-12-01"
     shipment = Shipment.objects.get(order_reference=placed.json()["reference"])
-    assert shipment.promised_by == date(2026, 12, 2)
-    assert shipment.late_after == datetime(2026, 12, 2, 23, 0, tzinfo=UTC)  # midnight in Lyon
+    assert shipment.promised_by == date(2026, 12, 1)
+    assert shipment.late_after == datetime(2026, 12, 1, 23, 0, tzinfo=UTC)  # midnight in Lyon
 
 
 @pytest.mark.django_db

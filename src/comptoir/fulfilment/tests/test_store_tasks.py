@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -75,7 +76,7 @@ def test_a_reservation_is_paid_at_the_till_when_collected(client):
     services.mark_ready(task_id=task.pk)
     order.refresh_from_db()
 
-    services.hand_over(task_id=task.pk, pickup_code=order.pickup_code)
+    services.hand_over(task_id=task.pk, pickup_code=order.pickup_code, tender="cash")
 
     order.refresh_from_db()
     assert (order.status, order.payment.status, order.payment.captured_amount) == (
@@ -245,6 +246,6 @@ def test_a_parcel_dispatched_twice_is_captured_and_sold_once(client):
         services.dispatch(task_id=task.pk)
 
     order = Order.objects.get(reference=reference)
-    assert order.payment.captured_amount == 129
+    assert order.payment.captured_amount == order.total == Decimal("133.90")  # + the fee
     assert _level(store, "JACKET-TRAIL-M") == (1, 0)
     assert OutboxEvent.objects.filter(type="fulfilment.dispatched").count() == 1

@@ -45,6 +45,11 @@ class Notification:
     reason: str = ""
 
 
+class PspUnreachable(Exception):
+    """No answer (a timeout, a dropped connection): the PSP may or may not have done it. The
+    operation stays `requested`; a retry with the same idempotency key settles it."""
+
+
 class BadSignature(Exception):
     """The webhook was not signed by the PSP (or was altered on the way)."""
 
@@ -57,11 +62,17 @@ class PaymentProvider(Protocol):
         self, *, amount: Decimal, currency: str, card_token: str, reference: str
     ) -> PspResult: ...
 
-    def capture(self, *, provider_reference: str, amount: Decimal, currency: str) -> PspResult: ...
+    # Each operation carries an idempotency key: the PSP does it once per key, and a retry with
+    # the same key answers what the first call did (docs/money.md).
+    def capture(
+        self, *, provider_reference: str, amount: Decimal, currency: str, idempotency_key: str
+    ) -> PspResult: ...
 
-    def refund(self, *, provider_reference: str, amount: Decimal, currency: str) -> PspResult: ...
+    def refund(
+        self, *, provider_reference: str, amount: Decimal, currency: str, idempotency_key: str
+    ) -> PspResult: ...
 
-    def void(self, *, provider_reference: str) -> PspResult: ...
+    def void(self, *, provider_reference: str, idempotency_key: str) -> PspResult: ...
 
     def create_payment_link(
         self, *, amount: Decimal, currency: str, reference: str, expires_at: datetime

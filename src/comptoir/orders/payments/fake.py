@@ -4,6 +4,9 @@ Rules, keyed on the card token the shop's page got from the PSP's hosted fields:
 - `tok_declined…` is declined, as is any amount above 5,000 (the card's limit);
 - `tok_3ds…` answers "pending": the PSP confirms later by a signed webhook (`take_sent`);
 - any other `tok_…` is authorised; something that is not a token is declined.
+Captures, refunds and voids are idempotent per key (a retry answers what the first call did);
+a test makes the next one fail with `FakePsp.fail_next(kind, "refused" | "timeout")`: refused
+is a "failed" answer, timeout raises `PspUnreachable` before the fake does anything.
 Webhooks are signed with HMAC-SHA256 (header `Fake-Psp-Signature: t=<unix>,v1=<hex>`), and a
 real PSP may deliver one twice, so the receiver must be idempotent.
 A payment link carries its amount, signed, so that paying it needs no state on the PSP side.
@@ -23,7 +26,14 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core import signing
 
-from .adapter import BadSignature, Notification, PaymentLink, PspResult, PspStatus
+from .adapter import (
+    BadSignature,
+    Notification,
+    PaymentLink,
+    PspResult,
+    PspStatus,
+    PspUnreachable,
+)
 
 CARD_LIMIT = Decimal("5000")
 SIGNATURE_HEADER = "Fake-Psp-Signature"
@@ -45,6 +55,9 @@ class FakePsp:
     signature_header = SIGNATURE_HEADER
     # Webhooks "sent" and not yet delivered; a test (or the link page) delivers them.
     _sent: ClassVar[list[tuple[bytes, str]]] = []
+    # What the PSP did per idempotency key, and the failures a test asked for, by kind.
+    _done: ClassVar[dict[str, tuple[PspResult, Decimal]]] = {}
+    _failures: ClassVar[dict[str, list[str]]] = {}
 
     def authorise(
         self, *, amount: Decimal, currency: str, card_token: str, reference: str
@@ -56,14 +69,50 @@ class FakePsp:
             return PspResult(PspStatus.PENDING, psp_reference)
         return PspResult(decision, psp_reference, reason)
 
-    def capture(self, *, provider_reference: str, amount: Decimal, currency: str) -> PspResult:
-        return PspResult(PspStatus.CAPTURED, provider_reference)
+    def capture(
+        self, *, provider_reference: str, amount: Decimal, currency: str, idempotency_key: str
+    ) -> PspResult:
+        return self._once("capture", idempotency_key, provider_reference, amount)
 
-    def refund(self, *, provider_reference: str, amount: Decimal, currency: str) -> PspResult:
-        return PspResult(PspStatus.REFUNDED, provider_reference)
+    def refund(
+        self, *, provider_reference: str, amount: Decimal, currency: str, idempotency_key: str
+    ) -> PspResult:
+        return self._once("refund", idempotency_key, provider_reference, amount)
 
-    def void(self, *, provider_reference: str) -> PspResult:
-        return PspResult(PspStatus.VOIDED, provider_reference)
+    def void(self, *, provider_reference: str, idempotency_key: str) -> PspResult:
+        return self._once("void", idempotency_key, provider_reference, Decimal("0"))
+
+    _SUCCESS: ClassVar[dict[str, str]] = {
+        "capture": PspStatus.CAPTURED,
+        "refund": PspStatus.REFUNDED,
+        "void": PspStatus.VOIDED,
+    }
+
+    def _once(self, kind: str, key: str, provider_reference: str, amount: Decimal) -> PspResult:
+        if key in self._done:
+            return self._done[key][0]
+        failures = self._failures.get(kind, [])
+        failure = failures.pop(0) if failures else None
+        if failure == "timeout":
+            raise PspUnreachable(f"the fake PSP did not answer the {kind}")
+        if failure == "refused":
+            result = PspResult(PspStatus.FAILED, provider_reference, "refused by the fake PSP")
+            self._done[key] = (result, Decimal("0"))
+            return result
+        result = PspResult(self._SUCCESS[kind], provider_reference)
+        self._done[key] = (result, amount)
+        return result
+
+    @classmethod
+    def fail_next(cls, kind: str, how: str) -> None:
+        """The next `kind` ("capture", "refund", "void") is "refused" or times out."""
+        cls._failures.setdefault(kind, []).append(how)
+
+    @classmethod
+    def captured(cls, idempotency_key: str) -> Decimal:
+        """What the fake took for this key (0 if it never did): a test's view of the PSP."""
+        done = cls._done.get(idempotency_key)
+        return done[1] if done and done[0].status == PspStatus.CAPTURED else Decimal("0")
 
     def create_payment_link(
         self, *, amount: Decimal, currency: str, reference: str, expires_at: datetime
@@ -105,6 +154,12 @@ class FakePsp:
             currency=data["currency"],
             reason=data.get("reason", ""),
         )
+
+    @classmethod
+    def reset(cls) -> None:
+        cls._sent[:] = []
+        cls._done.clear()
+        cls._failures.clear()
 
     @classmethod
     def take_sent(cls) -> list[tuple[bytes, str]]:

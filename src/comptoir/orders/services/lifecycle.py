@@ -8,12 +8,14 @@ stock, so a slow PSP never keeps a stock row locked.
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
 from comptoir.core import clock
 from comptoir.core.outbox import record_event
@@ -24,18 +26,31 @@ from comptoir.inventory.services.till import TillLine, sell_at_till
 from .. import events
 from ..domain import (
     CANCELLABLE,
+    LEFT_THE_SHELF,
+    TILL_TENDERS,
     LineStatus,
+    OperationStatus,
     OrderStatus,
+    PaymentKind,
+    PricedLine,
+    Tender,
     TransitionNotAllowed,
+    amount_to_capture,
     check_line_transition,
     check_transition,
     new_pickup_code,
     pickup_code_matches,
 )
-from ..errors import InvalidOrder, OrderNotFound, OrderStateConflict, PaymentFailed, WrongPickupCode
-from ..models import Order, OrderLine, Payment
-from ..payments import provider
-from ..payments.adapter import PspStatus
+from ..errors import (
+    InvalidOrder,
+    OrderNotFound,
+    OrderStateConflict,
+    PaymentFailed,
+    TenderRequired,
+    WrongPickupCode,
+)
+from ..models import Order, OrderLine, Payment, PaymentOperation
+from .payments import request_operation, settle
 from .placing import PAYMENT_WINDOW, order_keys
 
 COLLECT_WINDOW = timedelta(days=7)  # click & collect: a week to collect once ready
@@ -75,8 +90,43 @@ def _open_lines(order: Order) -> list[OrderLine]:
     return list(order.lines.filter(status=OrderLine.Status.OPEN).order_by("line_number"))
 
 
-def open_amount(lines: Iterable[OrderLine]) -> Decimal:
-    return sum((line.unit_price * line.quantity for line in lines), Decimal("0"))
+def _priced(lines: Iterable[OrderLine]) -> list[PricedLine]:
+    return [PricedLine(line.sku, line.quantity, line.unit_price, line.currency) for line in lines]
+
+
+def _capture_for_leaving(
+    order: Order,
+    leaving: list[OrderLine],
+    *,
+    idempotency_key: str,
+    tender: Tender | None,
+    actor: str,
+    now: datetime,
+) -> PaymentOperation | None:
+    """Under the order's lock, before `leaving` is marked as gone: the intent to capture those
+    lines, plus the delivery fee if they are the first of the order to leave."""
+    payment = Payment.objects.filter(order_id=order.pk).first()
+    if payment is None:
+        return None
+    first = not order.lines.filter(status__in=LEFT_THE_SHELF).exists()
+    amount = amount_to_capture(
+        _priced(leaving), delivery_fee=order.delivery_fee, first_to_leave=first
+    )
+    if amount <= 0:
+        return None
+    if payment.status not in {Payment.Status.AUTHORISED, Payment.Status.CAPTURED} and not (
+        payment.status == Payment.Status.DUE_AT_PICKUP and tender in TILL_TENDERS
+    ):
+        raise PaymentFailed(f"The payment is {payment.status}; nothing can be captured.")
+    return request_operation(
+        payment=payment,
+        kind=PaymentKind.CAPTURE,
+        amount=amount,
+        idempotency_key=idempotency_key,
+        tender=tender,
+        actor=actor,
+        now=now,
+    )
 
 
 def cancel_order(
@@ -88,6 +138,7 @@ def cancel_order(
     with transaction.atomic():
         order = locked_order(order_id)
         _move(order, OrderStatus.CANCELLED, now)
+        void = _request_void(order, now=now)
         lines = _open_lines(order)
         hold_status = "expired" if expired else "released"  # inventory's Hold.Status
         release_lines(lines, hold_status=hold_status, reason=f"order cancelled: {reason}", now=now)
@@ -101,18 +152,31 @@ def cancel_order(
             payload={**order_keys(order), "reason": reason, "channel": order.channel},
             now=now,
         )
-    _void_payment(order_id, now=now)
+    if void is not None:
+        settle(void, now=now)  # after COMMIT: a failed void leaves the authorisation open
     return order
 
 
-def _void_payment(order_id: int, *, now: datetime) -> None:
-    payment = Payment.objects.filter(order_id=order_id).first()
-    if payment is None or payment.status not in {Payment.Status.AUTHORISED, Payment.Status.PENDING}:
-        return
-    if payment.provider_reference:
-        provider(payment.provider).void(provider_reference=payment.provider_reference)
-    Payment.objects.filter(pk=payment.pk, status=payment.status).update(
-        status=Payment.Status.VOIDED, updated_at=now
+VOIDABLE = frozenset({Payment.Status.AUTHORISED, Payment.Status.CAPTURED})
+
+
+def _request_void(order: Order, *, now: datetime) -> PaymentOperation | None:
+    """The intent to give back what is authorised and not captured, in the cancellation's
+    transaction (a pending payment or an unpaid link is voided too)."""
+    payment = Payment.objects.filter(order_id=order.pk).first()
+    if payment is None or not payment.provider_reference:
+        return None
+    open_part = payment.authorised_amount - payment.captured_amount
+    pending = payment.status == Payment.Status.PENDING
+    # A parcel that left before the cancellation was captured; the rest is given back.
+    if not pending and not (payment.status in VOIDABLE and open_part > 0):
+        return None
+    return request_operation(
+        payment=payment,
+        kind=PaymentKind.VOID,
+        amount=max(payment.authorised_amount - payment.captured_amount, Decimal("0")),
+        idempotency_key=f"void:{order.pk}",
+        now=now,
     )
 
 
@@ -201,52 +265,6 @@ def remind_pickup(*, order_id: int, now: datetime | None = None) -> None:
         )
 
 
-def capture_payment(*, order_id: int, amount: Decimal, now: datetime | None = None) -> None:
-    """Take the money for what leaves the store (at pickup or at dispatch) through the PSP.
-    A reserve & collect order is paid at the till instead: recorded as captured there."""
-    now = now or clock.now()
-    payment = Payment.objects.filter(order_id=order_id).first()
-    if payment is None or amount <= 0:
-        return
-    if payment.status == Payment.Status.DUE_AT_PICKUP:
-        Payment.objects.filter(pk=payment.pk).update(
-            status=Payment.Status.CAPTURED,
-            amount=amount,
-            captured_amount=amount,
-            updated_at=now,
-        )
-        return
-    if payment.status not in {Payment.Status.AUTHORISED, Payment.Status.CAPTURED}:
-        raise PaymentFailed(f"The payment is {payment.status}; nothing can be captured.")
-    result = provider(payment.provider).capture(
-        provider_reference=payment.provider_reference, amount=amount, currency=payment.currency
-    )
-    if result.status != PspStatus.CAPTURED:
-        raise PaymentFailed(f"The PSP did not capture: {result.reason or result.status}.")
-    with transaction.atomic():
-        captured = Payment.objects.filter(
-            pk=payment.pk, captured_amount__lte=F("amount") - amount
-        ).update(
-            status=Payment.Status.CAPTURED,
-            captured_amount=F("captured_amount") + amount,
-            updated_at=now,
-        )
-        if not captured:
-            raise PaymentFailed("This would capture more than was authorised.")
-        record_event(
-            events.PAYMENT_CAPTURED,
-            aggregate=f"order:{order_id}",
-            payload={
-                "order_id": order_id,
-                "order_reference": payment.order.reference,
-                "customer_id": payment.order.customer_id,
-                "amount": str(amount),
-                "currency": payment.currency,
-            },
-            now=now,
-        )
-
-
 def _hand_over_stock(
     order: Order,
     lines: list[OrderLine],
@@ -272,20 +290,22 @@ def _hand_over_stock(
     )
 
 
-def collect_order(
+def hand_over_order(
     *,
     order_id: int,
     pickup_code: str,
     location_id: int,
+    tender: str | None = None,
     actor: str = "",
     now: datetime | None = None,
-) -> Order:
-    """Hand a ready order over at its store against its pickup code (a wrong code: 422, nothing
-    changes). The payment is captured, the holds become sales, `order.collected` is recorded."""
+) -> PaymentOperation | None:
+    """Inside the caller's transaction: under the order's lock, check the pickup code (wrong:
+    422, nothing changes), hand the units over, record `order.collected` and the intent to
+    capture what leaves. Returns that operation, for `settle` AFTER the commit. A reserve &
+    collect order is paid at the till: `tender` says how (cash or the store's terminal), and
+    the till's operation is recorded as succeeded here."""
     now = now or clock.now()
-    order = Order.objects.filter(pk=order_id).first()
-    if order is None:
-        raise OrderNotFound("No such order.")
+    order = locked_order(order_id)  # first: a second tap waits here, then finds it collected
     if order.status != OrderStatus.READY_FOR_PICKUP:
         raise OrderStateConflict(f"The order is {order.status}, not ready for pickup.")
     if order.pickup_location_id != location_id:
@@ -295,33 +315,91 @@ def collect_order(
             "This is not the order's pickup code; ask the customer for the code in their message.",
             errors=[{"field": "pickup_code", "message": "does not match this order"}],
         )
-    capture_payment(order_id=order_id, amount=open_amount(_open_lines(order)), now=now)
+    till = _till_tender(order, tender)
+    lines = _open_lines(order)
+    capture = _capture_for_leaving(
+        order,
+        lines,
+        idempotency_key=f"capture:{order.pk}:collect",
+        tender=till,
+        actor=actor,
+        now=now,
+    )
+    _move(order, OrderStatus.COLLECTED, now)
+    _hand_over_stock(
+        order, lines, location_id=location_id, actor=actor, now=now, to=LineStatus.COLLECTED
+    )
+    # A ship-to-store parcel's lines left their stock (and were paid) when dispatched.
+    order.lines.filter(status=LineStatus.AT_STORE).update(
+        status=LineStatus.COLLECTED, delivered_at=now
+    )
+    record_event(
+        events.ORDER_COLLECTED,
+        aggregate=f"order:{order.pk}",
+        payload={**order_keys(order), "location_id": location_id},
+        now=now,
+    )
+    return capture
+
+
+def _till_tender(order: Order, tender: str | None) -> Tender | None:
+    """How a paid-at-pickup order was paid at the till; None for an order paid online."""
+    payment = Payment.objects.filter(order_id=order.pk).first()
+    if payment is None or payment.method != Payment.Method.AT_PICKUP:
+        return None
+    if tender not in {t.value for t in TILL_TENDERS}:
+        raise TenderRequired(
+            "Say how the customer paid at the till: cash or card on the store's terminal.",
+            errors=[{"field": "tender", "message": "cash or store_card"}],
+        )
+    return Tender(tender)
+
+
+def collect_order(
+    *,
+    order_id: int,
+    pickup_code: str,
+    location_id: int,
+    tender: str | None = None,
+    actor: str = "",
+    now: datetime | None = None,
+) -> Order:
+    """Hand a ready order over at its store against its pickup code (`hand_over_order`), then,
+    after the commit, capture what was handed over through the PSP. A capture the PSP refuses
+    is recorded as failed (reconcile reports it); the goods have left either way."""
+    now = now or clock.now()
     with transaction.atomic():
-        order = locked_order(order_id)
-        _move(order, OrderStatus.COLLECTED, now)
-        lines = _open_lines(order)
-        _hand_over_stock(
-            order, lines, location_id=location_id, actor=actor, now=now, to=LineStatus.COLLECTED
-        )
-        # A ship-to-store parcel's lines left their stock when they were dispatched.
-        order.lines.filter(status=LineStatus.AT_STORE).update(
-            status=LineStatus.COLLECTED, delivered_at=now
-        )
-        record_event(
-            events.ORDER_COLLECTED,
-            aggregate=f"order:{order.pk}",
-            payload={**order_keys(order), "location_id": location_id},
+        capture = hand_over_order(
+            order_id=order_id,
+            pickup_code=pickup_code,
+            location_id=location_id,
+            tender=tender,
+            actor=actor,
             now=now,
         )
-    return order
+    if capture is not None:
+        settle(capture, now=now)
+    return Order.objects.get(pk=order_id)
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    lines: list[OrderLine]
+    capture: PaymentOperation | None  # to `settle` after the commit
 
 
 def dispatch_lines(
-    *, order_id: int, from_location_id: int, actor: str = "", now: datetime | None = None
-) -> list[OrderLine]:
+    *,
+    order_id: int,
+    from_location_id: int,
+    idempotency_key: str,
+    actor: str = "",
+    now: datetime | None = None,
+) -> Dispatched:
     """The lines held at `from_location_id` leave it in a parcel. Must run inside the caller's
     transaction (fulfilment records `fulfilment.dispatched` beside it). The order becomes
-    dispatched when its last open lines leave."""
+    dispatched when its last open lines leave. The intent to capture them (the fee with the
+    first parcel) is recorded under `idempotency_key`; the caller settles it after COMMIT."""
     now = now or clock.now()
     order = locked_order(order_id)
     lines = _open_lines(order)
@@ -330,6 +408,9 @@ def dispatch_lines(
         raise OrderStateConflict("Nothing of this order is left to dispatch from there.")
     if order.status not in {OrderStatus.PLACED, OrderStatus.DISPATCHED}:
         raise OrderStateConflict(f"An order that is {order.status} cannot be dispatched.")
+    capture = _capture_for_leaving(
+        order, leaving, idempotency_key=idempotency_key, tender=None, actor=actor, now=now
+    )
     _hand_over_stock(
         order,
         leaving,
@@ -340,29 +421,56 @@ def dispatch_lines(
     )
     if len(leaving) == len(lines) and order.status == OrderStatus.PLACED:
         _move(order, OrderStatus.DISPATCHED, now)
-    return leaving
+    return Dispatched(leaving, capture)
 
 
-def refund_payment(*, order_id: int, amount: Decimal, now: datetime | None = None) -> Payment:
-    """Refund to the original payment through the PSP (or at the till for a till payment).
-    Never more than was captured: the database refuses it too."""
+def refund_payment(
+    *,
+    order_id: int,
+    amount: Decimal,
+    now: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> Payment:
+    """Refund to the original payment: through the PSP, or at the till for a till payment.
+    Race-proof: the intent is recorded under the payment's row lock, counting refunds still in
+    flight, so refunds at once never exceed what was captured (the database refuses it too).
+    The same `idempotency_key` again refunds nothing more. Raises PaymentFailed when the PSP
+    refuses or does not answer (the operation is then failed, or left for a retry)."""
     now = now or clock.now()
-    payment = Payment.objects.select_related("order").filter(order_id=order_id).first()
-    if payment is None:
-        raise OrderNotFound("No such order.")
-    if payment.refunded_amount + amount > payment.captured_amount:
-        raise PaymentFailed("This would refund more than was paid.")
-    if payment.provider_reference:
-        result = provider(payment.provider).refund(
-            provider_reference=payment.provider_reference, amount=amount, currency=payment.currency
+    key = idempotency_key or f"refund:{order_id}:{uuid.uuid4().hex}"
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(order_id=order_id).first()
+        if payment is None:
+            raise OrderNotFound("No such order.")
+        if amount <= 0:
+            return payment
+        refund = request_operation(
+            payment=payment,
+            kind=PaymentKind.REFUND,
+            amount=amount,
+            idempotency_key=key,
+            tender=_tender_of(payment),
+            now=now,
         )
-        if result.status != PspStatus.REFUNDED:
-            raise PaymentFailed(f"The PSP did not refund: {result.reason or result.status}.")
-    Payment.objects.filter(pk=payment.pk).update(
-        refunded_amount=F("refunded_amount") + amount, updated_at=now
-    )
+    refund = settle(refund, now=now)
+    if refund.status == OperationStatus.FAILED:
+        raise PaymentFailed(f"The PSP did not refund: {refund.failure_reason}.")
+    if refund.status == OperationStatus.REQUESTED:
+        raise PaymentFailed("The PSP did not answer; the refund will be retried.")
     payment.refresh_from_db()
     return payment
+
+
+def _tender_of(payment: Payment) -> Tender:
+    """A refund goes back the way the money came: the PSP's method, or the till's tender."""
+    if payment.method != Payment.Method.AT_PICKUP:
+        return Tender(payment.method)
+    taken = (
+        payment.operations.filter(kind=PaymentKind.CAPTURE, status=OperationStatus.SUCCEEDED)
+        .values_list("tender", flat=True)
+        .first()
+    )
+    return Tender(taken or Tender.CASH)
 
 
 def reservations_to_expire(*, now: datetime, limit: int = 500) -> list[int]:

@@ -1,7 +1,9 @@
 """Asynchronous answers from the PSP: a pending authorisation or a payment link settled.
 
 A PSP may deliver the same webhook twice (or many times): the notification id is recorded in
-the same transaction as its effect, so a duplicate finds it and changes nothing.
+the same transaction as its effect, so a duplicate finds it and changes nothing. One for a
+payment not committed yet (its order is still being written) is refused with a 503 and NOT
+recorded, so the PSP delivers it again.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from comptoir.core.outbox import record_event
 
 from .. import events
 from ..domain import OrderStatus
+from ..errors import PaymentNotYetRecorded
 from ..models import Order, Payment, PaymentNotification
 from ..payments import provider
 from ..payments.adapter import BadSignature, PspStatus
 from .lifecycle import _move, cancel_order
+from .payments import complete_authorisation
 from .placing import placed_payload
 
 
@@ -31,7 +35,8 @@ class InvalidSignature(ValidationFailed):
 def receive_payment_notification(
     *, provider_name: str, body: bytes, signature: str, now: datetime | None = None
 ) -> str:
-    """Apply a signed PSP webhook once. Returns "applied", "duplicate" or "unknown-payment"."""
+    """Apply a signed PSP webhook once. Returns "applied" or "duplicate"; raises
+    PaymentNotYetRecorded (503, nothing recorded) for a payment not known yet."""
     now = now or clock.now()
     try:
         psp = provider(provider_name)
@@ -52,24 +57,38 @@ def receive_payment_notification(
                 )
         except IntegrityError:
             return "duplicate"
-        payment = (
-            Payment.objects.select_for_update()
-            .filter(provider=psp.name, provider_reference=notification.provider_reference)
+        found = (
+            Payment.objects.filter(
+                provider=psp.name, provider_reference=notification.provider_reference
+            )
+            .values_list("order_id", flat=True)
             .first()
         )
-        if payment is None:
-            return "unknown-payment"
+        if found is None:
+            # Raised inside the transaction: the notification's row is rolled back with it.
+            raise PaymentNotYetRecorded(
+                "No payment with this reference yet; deliver the notification again."
+            )
+        # The order's row, then its payment's: the order every path takes them in.
+        order = Order.objects.select_for_update().get(pk=found)
+        payment = Payment.objects.select_for_update().select_related("order").get(order_id=found)
         if payment.status != Payment.Status.PENDING:
             late = payment.status == Payment.Status.VOIDED
             if late and notification.status == PspStatus.AUTHORISED:
                 # The order was cancelled (unpaid in time) before the PSP answered: give the
                 # customer's money back rather than keep an authorisation nobody will capture.
                 transaction.on_commit(
-                    lambda: psp.void(provider_reference=notification.provider_reference)
+                    lambda: psp.void(
+                        provider_reference=notification.provider_reference,
+                        idempotency_key=f"void:late:{notification.notification_id}",
+                    )
                 )
             return "duplicate"  # already settled by another notification of the same payment
-        order = Order.objects.select_for_update().get(pk=payment.order_id)
-        if notification.status == PspStatus.AUTHORISED:
+        authorised = notification.status == PspStatus.AUTHORISED
+        complete_authorisation(
+            payment=payment, succeeded=authorised, reason=notification.reason, now=now
+        )
+        if authorised:
             payment.status = Payment.Status.AUTHORISED
             payment.updated_at = now
             payment.save(update_fields=["status", "updated_at"])

@@ -9,7 +9,7 @@ is voided.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
@@ -24,15 +24,18 @@ from ..domain import (
     PAID_AT_PICKUP,
     FulfilmentMode,
     MixedCurrencies,
+    OperationStatus,
     OrderStatus,
+    PaymentKind,
     PricedLine,
+    Tender,
     needs_address,
     needs_pickup_location,
     new_order_reference,
     order_total,
 )
 from ..errors import InvalidOrder, PaymentDeclined
-from ..models import Order, OrderLine, Payment
+from ..models import Order, OrderLine, Payment, PaymentOperation
 from ..payments import provider
 from ..payments.adapter import PaymentProvider, PspStatus
 from .recording import OrderRows, write_order
@@ -69,9 +72,11 @@ class OrderRequest:
     ordered_at_location_id: int | None = None
     delivery_address: dict[str, Any] = field(default_factory=dict)
     created_by: str = ""
-    # The delivery option chosen at checkout: its price (in the lines' currency) and its code,
-    # by which fulfilment makes the promise (docs/delivery-options.md).
-    delivery_fee: Decimal = Decimal("0")
+    # The delivery option chosen (its code, by which fulfilment makes the promise,
+    # docs/delivery-options.md) and its price in the lines' currency. None: priced here by the
+    # registered `FeePricer` (the API never takes a client's amount); checkout passes the price
+    # of the option it has just computed on the server.
+    delivery_fee: Decimal | None = None
     delivery_option: str = ""
 
 
@@ -99,6 +104,39 @@ _sourcer: LineSourcer | None = None
 def use_sourcer(sourcer: LineSourcer | None) -> None:
     global _sourcer  # noqa: PLW0603 - the one registration point, set once at start-up
     _sourcer = sourcer
+
+
+class FeePricer(Protocol):
+    """Prices the delivery option of a new order: (fee, option code). An empty `option` means
+    the mode's usual one. Raises ValidationFailed (field `delivery_option`) for an option the
+    mode does not offer. Implemented by fulfilment (its delivery offers), registered at
+    start-up like the sourcer: orders cannot import fulfilment."""
+
+    def __call__(
+        self, *, fulfilment_mode: str, option: str, currency: str
+    ) -> tuple[Decimal, str]: ...
+
+
+_fee_pricer: FeePricer | None = None
+
+
+def use_fee_pricer(pricer: FeePricer | None) -> None:
+    global _fee_pricer  # noqa: PLW0603 - the one registration point, set once at start-up
+    _fee_pricer = pricer
+
+
+def _priced_delivery(request: OrderRequest, currency: str) -> OrderRequest:
+    """The request with its delivery fee priced on the server."""
+    if request.delivery_fee is not None:
+        if request.delivery_fee < 0:
+            raise _invalid("a delivery fee is never negative", "delivery_fee")
+        return request
+    if _fee_pricer is None:
+        return replace(request, delivery_fee=Decimal("0"))
+    fee, option = _fee_pricer(
+        fulfilment_mode=request.fulfilment_mode, option=request.delivery_option, currency=currency
+    )
+    return replace(request, delivery_fee=fee, delivery_option=option)
 
 
 @dataclass(frozen=True)
@@ -201,13 +239,14 @@ def place_order(request: OrderRequest, *, now: datetime | None = None) -> Placed
     now = now or clock.now()
     _check_shape(request)
     priced, variant_ids = _priced_lines(request)
+    currencies = {line.currency for line in priced}
+    if len(currencies) != 1:
+        raise _invalid("an order is in one currency", "lines")
+    request = _priced_delivery(request, currencies.pop())
     try:
-        total, currency = order_total(priced)
+        total, currency = order_total(priced, delivery_fee=_fee(request))
     except MixedCurrencies:
         raise _invalid("an order is in one currency", "lines") from None
-    if request.delivery_fee < 0:
-        raise _invalid("a delivery fee is never negative", "delivery_fee")
-    total += request.delivery_fee
     pieces, explanation = _where_from(request, variant_ids)
     reference = new_order_reference()
     psp = provider()
@@ -225,8 +264,16 @@ def place_order(request: OrderRequest, *, now: datetime | None = None) -> Placed
         )
     except BaseException:
         if payment.provider_reference:
-            psp.void(provider_reference=payment.provider_reference)
+            # Nothing was written, so there is no ledger row: the key still makes a retry safe.
+            psp.void(
+                provider_reference=payment.provider_reference,
+                idempotency_key=f"void:authorise:{reference}",
+            )
         raise
+
+
+def _fee(request: OrderRequest) -> Decimal:
+    return (request.delivery_fee or Decimal("0")).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)
@@ -296,7 +343,7 @@ def _record(
         pickup_location_id=request.pickup_location_id,
         ordered_at_location_id=request.ordered_at_location_id,
         total=total,
-        delivery_fee=request.delivery_fee.quantize(Decimal("0.01")),  # as the row reads back
+        delivery_fee=_fee(request),  # as the row reads back
         delivery_option=request.delivery_option,
         currency=currency,
         delivery_address=request.delivery_address,
@@ -307,6 +354,7 @@ def _record(
         updated_at=now,
     )
     variant_ids, prices = lines_in.variant_ids, lines_in.prices
+    authorised = payment.status == Payment.Status.AUTHORISED
     rows = OrderRows(
         order=order,
         lines=[
@@ -328,12 +376,14 @@ def _record(
             status=payment.status,
             amount=total,
             currency=currency,
+            authorised_amount=total if authorised else Decimal("0.00"),
             captured_amount=Decimal("0.00"),  # as the row reads back: the answer says "0.00"
             refunded_amount=Decimal("0.00"),
             payment_link=payment.link,
             created_at=now,
             updated_at=now,
         ),
+        operations=_authorisation(payment, total, currency, reference, now),
         event_type=events.ORDER_PLACED if placed else events.ORDER_AWAITING_PAYMENT,
         event_payload=placed_payload(order),
     )
@@ -353,6 +403,31 @@ def _record(
         now=now,
     )
     return PlacedOrder(order, rows.lines, rows.payment)
+
+
+def _authorisation(
+    payment: _OpenedPayment, total: Decimal, currency: str, reference: str, now: datetime
+) -> list[PaymentOperation]:
+    """The ledger's first row: the authorisation the PSP gave (succeeded), or the one it will
+    confirm by webhook (requested: 3-D Secure, a payment link). None for a till payment."""
+    if not payment.provider_reference:
+        return []
+    authorised = payment.status == Payment.Status.AUTHORISED
+    return [
+        PaymentOperation(
+            kind=PaymentKind.AUTHORISE,
+            tender=Tender(payment.method),
+            amount=total,
+            currency=currency,
+            status=OperationStatus.SUCCEEDED if authorised else OperationStatus.REQUESTED,
+            idempotency_key=f"authorise:{reference}",
+            provider_reference=payment.provider_reference,
+            failure_reason="",
+            actor="",
+            requested_at=now,
+            finished_at=now if authorised else None,
+        )
+    ]
 
 
 def placed_payload(order: Order) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from comptoir.core.request_id import current_request_id
 from comptoir.inventory.services.holds import HoldRequestLine, place_holds, place_holds_along
 from comptoir.inventory.services.levels import Along
 
-from ..models import Order, OrderLine, Payment
+from ..models import Order, OrderLine, Payment, PaymentOperation
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class OrderRows:
     order: Order
     lines: list[OrderLine]  # in line-number order
     payment: Payment
+    operations: list[PaymentOperation]  # the payment's ledger: its authorisation, if any
     event_type: str
     event_payload: dict[str, Any]
 
@@ -78,6 +79,7 @@ def _write_with_the_orm(
         _tie(rows, {(hold.location_id, hold.variant_id): hold.pk for hold in held})
         OrderLine.objects.bulk_create(rows.lines)
         rows.payment.save(force_insert=True)
+        PaymentOperation.objects.bulk_create(rows.operations)
         record_event(
             rows.event_type,
             aggregate=f"order:{order.pk}",
@@ -91,6 +93,8 @@ def _tie(rows: OrderRows, hold_ids: dict[tuple[int, int], int]) -> None:
         line.order = rows.order
         line.hold_id = hold_ids[(line.location_id, line.variant_id)]
     rows.payment.order = rows.order
+    for operation in rows.operations:
+        operation.payment = rows.payment
 
 
 # Every column of each table is named (a test checks it against the models); each row comes
@@ -123,13 +127,23 @@ _ORDER_ROWS = """
     RETURNING id, line_number
 ), placed_payment AS (
     INSERT INTO orders_payment (order_id, method, provider, provider_reference, status, amount,
-                                currency, captured_amount, refunded_amount, payment_link,
-                                decline_reason, created_at, updated_at)
+                                currency, authorised_amount, captured_amount, refunded_amount,
+                                payment_link, decline_reason, created_at, updated_at)
     SELECT o.id, p.method, p.provider, p.provider_reference, p.status, p.amount, p.currency,
-           p.captured_amount, p.refunded_amount, p.payment_link, p.decline_reason,
-           p.created_at, p.updated_at
+           p.authorised_amount, p.captured_amount, p.refunded_amount, p.payment_link,
+           p.decline_reason, p.created_at, p.updated_at
       FROM placed_order o
      CROSS JOIN jsonb_populate_record(NULL::orders_payment, %(order_payment)s::jsonb) p
+    RETURNING id
+), placed_operation AS (
+    INSERT INTO orders_paymentoperation (payment_id, kind, tender, amount, currency, status,
+                                         idempotency_key, provider_reference, failure_reason,
+                                         actor, requested_at, finished_at)
+    SELECT p.id, op.kind, op.tender, op.amount, op.currency, op.status, op.idempotency_key,
+           op.provider_reference, op.failure_reason, op.actor, op.requested_at, op.finished_at
+      FROM placed_payment p
+     CROSS JOIN jsonb_populate_recordset(NULL::orders_paymentoperation,
+                                         %(order_operations)s::jsonb) op
     RETURNING id
 ), placed_event AS (
     INSERT INTO core_outboxevent (event_id, type, aggregate, payload, occurred_at, request_id)
@@ -138,10 +152,11 @@ _ORDER_ROWS = """
            %(order_event_at)s::timestamptz, %(order_request_id)s::text
       FROM placed_order o
 )"""
-# Read back: the order's id, the payment's, then the lines' in line-number order.
+# Read back: the order's id, the payment's, the lines' in line-number order, the operations'.
 _ORDER_IDS = (
     "ARRAY[(SELECT id FROM placed_order), (SELECT id FROM placed_payment)]"
     " || ARRAY(SELECT id FROM placed_line ORDER BY line_number)"
+    " || ARRAY(SELECT id FROM placed_operation ORDER BY id)"
 )
 
 
@@ -162,10 +177,13 @@ def _write_in_one_statement(
     )
     order.pk = ids[0]
     rows.payment.pk = ids[1]
-    for line, line_id in zip(rows.lines, ids[2:], strict=True):
+    line_ids = ids[2 : 2 + len(rows.lines)]
+    for line, line_id in zip(rows.lines, line_ids, strict=True):
         line.pk = line_id
+    for operation, operation_id in zip(rows.operations, ids[2 + len(rows.lines) :], strict=True):
+        operation.pk = operation_id
     _tie(rows, hold_ids)
-    mark_written(order, rows.payment, *rows.lines)
+    mark_written(order, rows.payment, *rows.lines, *rows.operations)
     # No wake-up of the worker of its own: the hold's statement asked for the one per commit.
 
 
@@ -174,6 +192,7 @@ def _params(rows: OrderRows, now: datetime) -> dict[str, Any]:
         "order_row": json.dumps(_record(rows.order)),
         "order_lines": json.dumps([_record(line) for line in rows.lines]),
         "order_payment": json.dumps(_record(rows.payment)),
+        "order_operations": json.dumps([_record(operation) for operation in rows.operations]),
         "order_event_type": rows.event_type,
         "order_event_payload": json.dumps(rows.event_payload),
         "order_event_at": now,

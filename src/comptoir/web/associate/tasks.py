@@ -8,32 +8,48 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
 from comptoir.fulfilment import services
 from comptoir.fulfilment.selectors import task_actions, task_by_id, tasks_at
 from comptoir.locations.selectors import location_by_code
-from comptoir.orders.selectors import open_lines
+from comptoir.orders.selectors import due_at_the_till, open_lines
 
 from ..access import staff_actor
 from ..plain_words import plain_words
 
 WORK = "fulfilment.work"
+# How a reserve & collect order is paid at the till: the handover records it as the payment.
+TENDERS = (
+    ("cash", gettext_lazy("Cash")),
+    ("store_card", gettext_lazy("Card, on the store's terminal")),
+)
 
 
 def task_list(request: HttpRequest, code: str) -> HttpResponse:
     store = location_by_code(code=code)
     staff_actor(request, WORK, store_id=store.pk)
     tasks = [
-        {
-            "task": task,
-            "lines": open_lines(task.order_id, location_id=store.pk),
-            "actions": task_actions(task),
-        }
+        _task_card(task, store.pk)
         for task in tasks_at(location_id=store.pk, statuses=["open", "ready"])[:100]
     ]
-    return render(request, "web/associate/tasks.html", {"store": store, "tasks": tasks})
+    return render(
+        request, "web/associate/tasks.html", {"store": store, "tasks": tasks, "tenders": TENDERS}
+    )
+
+
+def _task_card(task: Any, location_id: int) -> dict[str, Any]:
+    """A task with its lines; a paid-at-pickup order also says what the till takes."""
+    due = due_at_the_till(task.order_id) if task.status == "ready" else None
+    return {
+        "task": task,
+        "lines": open_lines(task.order_id, location_id=location_id),
+        "actions": task_actions(task),
+        "paid_at_till": due is not None,
+        "due": due,
+    }
 
 
 @require_POST
@@ -60,7 +76,12 @@ def _do(action: str, task: Any, form: Any, actor: str) -> str:
         services.mark_ready(task_id=task.pk)
         return _("%(ref)s is set aside; the customer is told.") % {"ref": reference}
     if action == "handover":
-        services.hand_over(task_id=task.pk, pickup_code=form.get("pickup_code", ""), actor=actor)
+        services.hand_over(
+            task_id=task.pk,
+            pickup_code=form.get("pickup_code", ""),
+            tender=form.get("tender") or None,
+            actor=actor,
+        )
         return _("%(ref)s is handed over.") % {"ref": reference}
     if action == "not-found":
         lines = [

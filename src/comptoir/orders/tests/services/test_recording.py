@@ -9,7 +9,7 @@ from comptoir.core import clock
 from comptoir.core.models import OutboxEvent
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.inventory.models import Hold
-from comptoir.orders.models import Order, OrderLine, Payment
+from comptoir.orders.models import Order, OrderLine, Payment, PaymentOperation
 from comptoir.orders.services.placing import (
     LineRequest,
     OrderRequest,
@@ -24,7 +24,7 @@ def _columns(model) -> set[str]:
     return {f.column for f in model._meta.concrete_fields if not f.primary_key}
 
 
-@pytest.mark.parametrize("model", [Order, OrderLine, Payment])
+@pytest.mark.parametrize("model", [Order, OrderLine, Payment, PaymentOperation])
 def test_the_one_statement_writes_every_column_of_the_order_its_lines_and_its_payment(model):
     # A column the statement forgets would be NULL (or refused) on PostgreSQL only.
     written = re.search(rf"INSERT INTO {model._meta.db_table} \(([^)]*)\)", _ORDER_ROWS)
