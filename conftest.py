@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from comptoir.core.lookups import forget_all
+from comptoir.orders.payments.fake import FakePsp
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -25,3 +26,11 @@ def _forget_remembered_lookups():
     forget_all()
     yield
     forget_all()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fake_psp():
+    """The fake PSP's memory (failures asked for, operations done) is per test."""
+    FakePsp.reset()
+    yield
+    FakePsp.reset()

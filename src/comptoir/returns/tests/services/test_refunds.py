@@ -7,7 +7,6 @@ from comptoir.core.models import OutboxEvent
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.orders.errors import PaymentFailed
 from comptoir.orders.models import Order
-from comptoir.orders.payments.adapter import PspResult, PspStatus
 from comptoir.orders.payments.fake import FakePsp
 from comptoir.orders.tests.factories import (
     HOME,
@@ -46,11 +45,9 @@ def _delivered(client):
     return order, warehouse
 
 
-def _psp_refuses_refunds(monkeypatch):
-    def refuse(self, *, provider_reference, amount, currency):
-        return PspResult(PspStatus.FAILED, provider_reference, "acquirer unavailable")
-
-    monkeypatch.setattr(FakePsp, "refund", refuse)
+def _psp_refuses_refunds(times: int) -> None:
+    for _ in range(times):
+        FakePsp.fail_next("refund", "refused")
 
 
 def _refunded(order):
@@ -60,22 +57,19 @@ def _refunded(order):
 
 
 @pytest.mark.django_db
-def test_a_refund_the_psp_refuses_leaves_the_return_received_and_a_retry_refunds_once(
-    client, monkeypatch
-):
+def test_a_refund_the_psp_refuses_leaves_the_return_received_and_a_retry_refunds_once(client):
     order, warehouse = _delivered(client)
-    with monkeypatch.context() as psp:
-        _psp_refuses_refunds(psp)
-        record = receive_return(
-            order_id=order.pk,
-            location_id=warehouse.pk,
-            method="post",
-            lines=[ReturnLineRequest(1, 2, "too_big")],
-        )
-        assert (record.status, record.refund_amount) == ("received", 258)
-        with pytest.raises(PaymentFailed):
-            issue_refund(return_id=record.pk)
-        assert Return.objects.get(pk=record.pk).status == "received"
+    _psp_refuses_refunds(times=2)  # the refund at receipt, and the first retry
+    record = receive_return(
+        order_id=order.pk,
+        location_id=warehouse.pk,
+        method="post",
+        lines=[ReturnLineRequest(1, 2, "too_big")],
+    )
+    assert (record.status, record.refund_amount) == ("received", 258)
+    with pytest.raises(PaymentFailed):
+        issue_refund(return_id=record.pk)
+    assert Return.objects.get(pk=record.pk).status == "received"
     assert _refunded(order) == 0
 
     retried = issue_refund(return_id=record.pk)
@@ -87,16 +81,15 @@ def test_a_refund_the_psp_refuses_leaves_the_return_received_and_a_retry_refunds
 
 
 @pytest.mark.django_db
-def test_a_refund_claimed_by_another_caller_is_not_asked_of_the_psp_again(client, monkeypatch):
+def test_a_refund_claimed_by_another_caller_is_not_asked_of_the_psp_again(client):
     order, warehouse = _delivered(client)
-    with monkeypatch.context() as psp:
-        _psp_refuses_refunds(psp)
-        record = receive_return(
-            order_id=order.pk,
-            location_id=warehouse.pk,
-            method="post",
-            lines=[ReturnLineRequest(1, 1, "too_big")],
-        )
+    _psp_refuses_refunds(times=1)
+    record = receive_return(
+        order_id=order.pk,
+        location_id=warehouse.pk,
+        method="post",
+        lines=[ReturnLineRequest(1, 1, "too_big")],
+    )
     # Another worker claimed it and is waiting for the PSP's answer.
     Return.objects.filter(pk=record.pk).update(status="refunding")
 
