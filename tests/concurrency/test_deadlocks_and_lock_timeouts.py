@@ -69,6 +69,43 @@ def test_two_transactions_locking_two_levels_in_opposite_orders_both_go_through(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_deadlock_met_by_a_service_inside_another_runs_the_outer_transaction_again():
+    """Cancelling an order releases its holds inside the order's transaction: the release is a
+    retried service too, and its victim's error must reach the outer one as retryable."""
+    store = make_store()
+    small, medium = make_variant("JACKET-S"), make_variant("JACKET-M")
+    put_on_shelf(small, store, 1)
+    put_on_shelf(medium, store, 1)
+    first, second = StockLevel.objects.order_by("variant_id").values_list("pk", flat=True)
+    both_hold_their_first = threading.Barrier(2)
+    attempts: list[int] = []
+
+    @transaction_retried
+    def touch_inside(level_id: int) -> None:
+        _touch(level_id)
+
+    @transaction_retried
+    def lock_both(number: int) -> str:
+        attempts.append(number)
+        ids = (first, second) if number == 0 else (second, first)
+        with transaction.atomic():
+            _touch(ids[0])
+            if len(attempts) <= 2:
+                both_hold_their_first.wait(timeout=10)
+            touch_inside(ids[1])
+        return "done"
+
+    def race(number: int) -> str:
+        try:
+            return lock_both(number)
+        except Busy:
+            return "busy"
+
+    assert at_once(2, race) == ["done", "done"]
+    assert len(attempts) == 3
+
+
+@pytest.mark.django_db(transaction=True)
 @override_settings(DATABASE_RETRY_ATTEMPTS=1)
 def test_a_deadlock_that_may_not_be_retried_answers_busy_not_a_database_error():
     store = make_store()

@@ -47,6 +47,7 @@ class Busy(DomainError):
     code = "busy"
     status = 503
     title = "Too busy to answer now: try again in a moment"
+    sqlstate = ""  # the database's reason, so that an outer transaction may run again
 
 
 def sqlstate(error: BaseException) -> str:
@@ -79,6 +80,12 @@ def transaction_retried(service: Callable[P, R]) -> Callable[P, R]:
         for attempt in range(1, attempts + 1):
             try:
                 return service(*args, **kwargs)
+            except Busy as busy:
+                # A service called inside this one's transaction turned the victim's error
+                # into Busy: the whole transaction is the one to run again.
+                if busy.sqlstate not in RETRIED or attempt == attempts:
+                    raise
+                state = busy.sqlstate
             except OperationalError as error:
                 state = sqlstate(error)
                 if state not in RETRIED or attempt == attempts:
@@ -86,9 +93,9 @@ def transaction_retried(service: Callable[P, R]) -> Callable[P, R]:
                     if busy is None:
                         raise
                     raise busy from error
-                logger.info(
-                    "%s: %s, attempt %d of %d", service.__name__, RETRIED[state], attempt, attempts
-                )
+            logger.info(
+                "%s: %s, attempt %d of %d", service.__name__, RETRIED[state], attempt, attempts
+            )
             time.sleep(backoff_seconds(attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -96,7 +103,10 @@ def transaction_retried(service: Callable[P, R]) -> Callable[P, R]:
 
 
 def _busy(error: OperationalError) -> Busy | None:
-    reason = RETRIED.get(sqlstate(error)) or TIMED_OUT.get(sqlstate(error))
+    state = sqlstate(error)
+    reason = RETRIED.get(state) or TIMED_OUT.get(state)
     if reason is None:
         return None
-    return Busy(f"The stock or the order you asked for is busy ({reason}); try again.")
+    busy = Busy(f"The stock or the order you asked for is busy ({reason}); try again.")
+    busy.sqlstate = state
+    return busy

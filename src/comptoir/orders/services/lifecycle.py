@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from comptoir.core import clock
 from comptoir.core.outbox import record_event
+from comptoir.core.retrying import transaction_retried
 from comptoir.inventory.errors import HoldNotActive
 from comptoir.inventory.services.releases import release_hold
 from comptoir.inventory.services.till import TillLine, sell_at_till
@@ -135,26 +136,41 @@ def cancel_order(
     """Cancel the whole order: every open line's units go back on sale at once, the payment
     authorisation is voided, and `order.cancelled` is recorded."""
     now = now or clock.now()
-    with transaction.atomic():
-        order = locked_order(order_id)
-        _move(order, OrderStatus.CANCELLED, now)
-        void = _request_void(order, now=now)
-        lines = _open_lines(order)
-        hold_status = "expired" if expired else "released"  # inventory's Hold.Status
-        release_lines(lines, hold_status=hold_status, reason=f"order cancelled: {reason}", now=now)
-        OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(
-            status=OrderLine.Status.CANCELLED
-        )
-        record_event(
-            events.ORDER_CANCELLED,
-            aggregate=f"order:{order.pk}",
-            # The order's channel, so the customer's timeline files the cancellation under it.
-            payload={**order_keys(order), "reason": reason, "channel": order.channel},
-            now=now,
-        )
+    order, void = _cancelled(order_id=order_id, reason=reason, now=now, expired=expired)
     if void is not None:
         settle(void, now=now)  # after COMMIT: a failed void leaves the authorisation open
     return order
+
+
+@transaction_retried
+def _cancelled(
+    *, order_id: int, reason: str, now: datetime, expired: bool
+) -> tuple[Order, PaymentOperation | None]:
+    with transaction.atomic():
+        order = locked_order(order_id)
+        return order, _cancel_locked(order, reason=reason, now=now, expired=expired)
+
+
+def _cancel_locked(
+    order: Order, *, reason: str, now: datetime, expired: bool
+) -> PaymentOperation | None:
+    """The cancellation, under the order's row lock: the void's intent is what it returns."""
+    _move(order, OrderStatus.CANCELLED, now)
+    void = _request_void(order, now=now)
+    lines = _open_lines(order)
+    hold_status = "expired" if expired else "released"  # inventory's Hold.Status
+    release_lines(lines, hold_status=hold_status, reason=f"order cancelled: {reason}", now=now)
+    OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(
+        status=OrderLine.Status.CANCELLED
+    )
+    record_event(
+        events.ORDER_CANCELLED,
+        aggregate=f"order:{order.pk}",
+        # The order's channel, so the customer's timeline files the cancellation under it.
+        payload={**order_keys(order), "reason": reason, "channel": order.channel},
+        now=now,
+    )
+    return void
 
 
 VOIDABLE = frozenset({Payment.Status.AUTHORISED, Payment.Status.CAPTURED})
@@ -184,25 +200,35 @@ def cancel_lines(
     *, order_id: int, line_numbers: list[int], reason: str, now: datetime | None = None
 ) -> Order:
     """Cancel some lines: their units go back on sale, and the payment will capture only the
-    lines still open. Cancelling the last open lines cancels the order."""
+    lines still open. Cancelling the last open lines cancels the order. The lines are read
+    under the order's lock: a line dispatched meanwhile is not open any more."""
     now = now or clock.now()
-    order = Order.objects.filter(pk=order_id).first()
-    if order is None:
-        raise OrderNotFound("No such order.")
-    if OrderStatus(order.status) not in CANCELLABLE:
-        raise OrderStateConflict(f"An order that is {order.status} cannot lose lines.")
-    lines = _open_lines(order)
-    chosen = [line for line in lines if line.line_number in set(line_numbers)]
-    unknown = set(line_numbers) - {line.line_number for line in chosen}
-    if unknown or not chosen:
-        raise InvalidOrder(
-            "These lines are not open lines of the order.",
-            errors=[{"field": "lines", "message": f"not open: {sorted(unknown)}"}],
-        )
-    if len(chosen) == len(lines):
-        return cancel_order(order_id=order_id, reason=reason, now=now)
+    order, void = _lines_cancelled(
+        order_id=order_id, line_numbers=line_numbers, reason=reason, now=now
+    )
+    if void is not None:
+        settle(void, now=now)
+    return order
+
+
+@transaction_retried
+def _lines_cancelled(
+    *, order_id: int, line_numbers: list[int], reason: str, now: datetime
+) -> tuple[Order, PaymentOperation | None]:
     with transaction.atomic():
         order = locked_order(order_id)
+        if OrderStatus(order.status) not in CANCELLABLE:
+            raise OrderStateConflict(f"An order that is {order.status} cannot lose lines.")
+        lines = _open_lines(order)
+        chosen = [line for line in lines if line.line_number in set(line_numbers)]
+        unknown = set(line_numbers) - {line.line_number for line in chosen}
+        if unknown or not chosen:
+            raise InvalidOrder(
+                "These lines are not open lines of the order.",
+                errors=[{"field": "lines", "message": f"not open: {sorted(unknown)}"}],
+            )
+        if len(chosen) == len(lines):
+            return order, _cancel_locked(order, reason=reason, now=now, expired=False)
         release_lines(chosen, hold_status="released", reason=f"line cancelled: {reason}", now=now)
         OrderLine.objects.filter(
             pk__in=[line.pk for line in chosen], status=OrderLine.Status.OPEN
@@ -219,7 +245,7 @@ def cancel_lines(
             },
             now=now,
         )
-    return order
+        return order, None
 
 
 def ready_payload(order: Order) -> dict:
