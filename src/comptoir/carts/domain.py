@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
+from enum import StrEnum
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: read aloud on the phone or typed from a screen, it survives.
 HANDOFF_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 HANDOFF_CODE_LENGTH = 6  # 25**6 ≈ 244 million, and a code lives half an hour
 HANDOFF_MINUTES = 30
+
+
+class CartStatus(StrEnum):
+    OPEN = "open"
+    MERGED = "merged"  # folded into another cart (login, or two profiles merged)
+    ORDERED = "ordered"  # checked out: its lines became an order
 
 
 def new_handoff_code() -> str:

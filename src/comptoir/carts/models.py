@@ -3,19 +3,20 @@
 from django.db import models
 from django.db.models import Q
 
+from .domain import CartStatus
+
+STATUSES = [(status.value, status.value.capitalize()) for status in CartStatus]
+
 
 class Cart(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open"
-        MERGED = "merged"  # folded into another cart (login, or two profiles merged)
-        ORDERED = "ordered"  # checked out: its lines became an order
+    Status = CartStatus
 
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     # A secret: whoever holds it reaches the anonymous cart; never logged, never in a URL.
     anonymous_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(max_length=10, choices=STATUSES, default=CartStatus.OPEN.value)
     channel = models.CharField(max_length=20)  # where it was started
     handoff_code = models.CharField(max_length=8, null=True, blank=True, unique=True)
     handoff_expires_at = models.DateTimeField(null=True, blank=True)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
 from comptoir.carts import selectors as carts
 from comptoir.carts.api import CART_TOKEN_HEADER, access_cart_by_id
+from comptoir.carts.domain import CartStatus
 from comptoir.carts.errors import CartNotFound
-from comptoir.carts.models import Cart
 from comptoir.carts.services import cart_of_customer, merge_anonymous_cart
 from comptoir.core import clock
 from comptoir.core.access import Actor, authorize
@@ -26,6 +28,9 @@ from .domain.sourcing import OrderLine
 from .offers import delivery_offers
 from .options import DeliveryOption, Place, delivery_options, home_place, store_place
 from .schemas_checkout import CheckoutIn, CheckoutOut, DeliveryOptionsOut
+
+if TYPE_CHECKING:
+    from comptoir.carts.models import Cart
 
 router = Router(tags=["checkout"])
 MAX_LINES = 50
@@ -49,7 +54,7 @@ def _cart_asked(request: HttpRequest, cart: str) -> Cart:
         found = carts.open_cart_of(customer_id=actor.customer_id)
     else:
         found = carts.cart_by_token(token=request.headers.get(CART_TOKEN_HEADER, ""))
-    if found is None or found.status != Cart.Status.OPEN:
+    if found is None or found.status != CartStatus.OPEN:
         raise CartNotFound(f"No open cart: sign in, or send {CART_TOKEN_HEADER}.")
     return found
 

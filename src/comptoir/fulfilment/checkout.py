@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from comptoir.carts.models import Cart
 from comptoir.carts.selectors import cart_view
 from comptoir.carts.services import mark_ordered, open_cart_for_update
 from comptoir.core import clock
@@ -47,6 +46,9 @@ from .offers import (
     delivery_offers,
 )
 from .options import DeliveryOption, Piece, Place, Slot, delivery_options, home_place, store_place
+
+if TYPE_CHECKING:
+    from comptoir.carts.models import Cart
 
 CHECKOUT_COMPLETED = "checkout.completed"
 

@@ -6,7 +6,7 @@ session and joins the shopper's cart when they sign in (carts.services.merge_ano
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -15,8 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comptoir.carts.domain import handoff_qr_svg
-from comptoir.carts.models import Cart
+from comptoir.carts.domain import CartStatus, handoff_qr_svg
 from comptoir.carts.selectors import cart_by_token, cart_view
 from comptoir.carts.services import (
     add_line,
@@ -29,6 +28,9 @@ from comptoir.carts.services import (
 from comptoir.core.access import authorize
 
 from ..access import actor_of
+
+if TYPE_CHECKING:
+    from comptoir.carts.models import Cart
 
 CHANNEL = "web"
 SESSION_KEY = "cart_token"
@@ -46,7 +48,7 @@ def current_cart(request: HttpRequest, *, create: bool) -> Cart | None:
             return merge_anonymous_cart(token=token, customer_id=actor.customer_id, channel=CHANNEL)
         return cart_of_customer(customer_id=actor.customer_id, channel=CHANNEL)
     cart = cart_by_token(token=token) if token else None
-    if cart is not None and cart.status == Cart.Status.OPEN:
+    if cart is not None and cart.status == CartStatus.OPEN:
         return cart
     if not create:
         return None

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comptoir.carts.models import Cart
 from comptoir.carts.selectors import CartView
 from comptoir.catalog.selectors import prices_for_skus
 from comptoir.core import clock
@@ -29,6 +29,9 @@ from comptoir.locations.selectors import location_list
 from comptoir.orders.domain import PricedLine, order_total
 
 from ..templatetags.web_extras import ready_when
+
+if TYPE_CHECKING:
+    from comptoir.carts.models import Cart
 
 OPTION_NAMES = {
     "reserve_and_collect": gettext_lazy("Reserve and collect, pay in the store"),
