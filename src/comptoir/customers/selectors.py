@@ -54,6 +54,14 @@ def customer_id_for_user(*, user_id: int) -> int | None:
     return Customer.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
 
 
+def customer_may_order(*, customer_id: int) -> bool:
+    """A profile that exists, was not erased and was not merged into another (order for the
+    survivor instead): the only ones an order may name. One indexed probe."""
+    return Customer.objects.filter(
+        pk=customer_id, erased_at__isnull=True, merged_into__isnull=True
+    ).exists()
+
+
 def customer_may_get_timeline(*, customer_id: int) -> bool:
     """A profile that exists and was not erased (a merged one forwards to its survivor)."""
     return Customer.objects.filter(pk=customer_id, erased_at__isnull=True).exists()
