@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, F, Min, Q, QuerySet
 
+from comptoir.core.access import Actor, authorize
+from comptoir.core.errors import NotAuthenticated, PermissionDenied
 from comptoir.customers.errors import CustomerNotFound
 from comptoir.customers.selectors import contact_details
 from comptoir.locations.domain import GeoPoint
@@ -127,6 +129,27 @@ def alert_by_id(*, alert_id: int) -> ShipmentAlert:
         return ShipmentAlert.objects.select_related("shipment").get(pk=alert_id)
     except ShipmentAlert.DoesNotExist:
         raise AlertNotFound("No such alert.") from None
+
+
+def access_alert_by_id(actor: Actor, alert_id: int, *, permission: str) -> ShipmentAlert:
+    """The one way any caller reaches a parcel alert, for `permission` ("shipping.read",
+    "shipping.manage"). An alert belongs to the stores its parcel leaves from or goes to (the
+    rule `alert_list` filters the queue by): a store-scoped member acting on another store's
+    alert gets PermissionDenied. Reads only: a refusal has no side effect."""
+    if not actor.is_authenticated:
+        raise NotAuthenticated("Sign in or send an API token to use this.")
+    authorize(actor, permission)
+    alert = alert_by_id(alert_id=alert_id)
+    if actor.store_ids is not None and not _stores_of_alert(alert) & actor.store_ids:
+        raise PermissionDenied("This alert is on a parcel of a store you are not assigned to.")
+    return alert
+
+
+def _stores_of_alert(alert: ShipmentAlert) -> set[int]:
+    shipment = alert.shipment
+    return {shipment.origin_id} | (
+        {shipment.destination_location_id} if shipment.destination_location_id else set()
+    )
 
 
 def alert_list(
