@@ -74,8 +74,10 @@ def _why_not(channel: str, contact: ContactDetails) -> str:
     wants = getattr(preference, channel) if preference else channel == EMAIL
     if not wants:
         return f"the customer prefers no {channel}"
+    # Order updates are part of the contract: asked at the moment of sending, they go unless
+    # the customer opted out (customers.domain.OPT_OUT_PURPOSES). No marketing goes from here.
     if not may_use(customer_id=contact.customer_id, purpose=CONSENT_PURPOSE[channel]):
-        return f"no consent to {CONSENT_PURPOSE[channel]}"
+        return f"opted out of {CONSENT_PURPOSE[channel]}"
     if not (contact.email if channel == EMAIL else contact.phone):
         return f"no {'email address' if channel == EMAIL else 'phone number'}"
     return ""
