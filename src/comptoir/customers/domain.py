@@ -26,7 +26,7 @@ OPT_OUT_PURPOSES = frozenset({Purpose.ORDER_UPDATES_EMAIL.value, Purpose.ORDER_U
 INFERRED_UNDER = Purpose.PERSONALISATION
 
 
-def in_force(purpose: str, latest_answer: bool | None) -> bool:
+def allowed_by(purpose: str, latest_answer: bool | None) -> bool:
     """Whether `purpose` may be used, given the person's latest answer (None: never asked)."""
     if latest_answer is None:
         return purpose in OPT_OUT_PURPOSES

@@ -15,7 +15,7 @@ from .domain import (
     PURPOSES,
     IdentityKind,
     InvalidIdentity,
-    in_force,
+    allowed_by,
     normalise_identity,
 )
 from .errors import CustomerNotFound
@@ -107,7 +107,7 @@ def consent_in_force(*, customer_id: int, purpose: str) -> ConsentRecord | None:
 
 
 def may_use(*, customer_id: int, purpose: str) -> bool:
-    """Whether `purpose` may be used for this person now (`domain.in_force`): the latest
+    """Whether `purpose` may be used for this person now (`domain.allowed_by`): the latest
     answer decides; never asked is "no", except for order updates, which go unless the person
     opted out. An erased or merged profile: never. Ask it at the moment of use. One query.
 
@@ -125,7 +125,7 @@ def may_use(*, customer_id: int, purpose: str) -> bool:
         .annotate(latest=Subquery(latest))
         .values_list("latest", flat=True)
     )
-    return bool(rows) and in_force(purpose, rows[0])
+    return bool(rows) and allowed_by(purpose, rows[0])
 
 
 def consents_in_force(*, customer_id: int) -> dict[str, ConsentRecord | None]:
