@@ -138,6 +138,15 @@ def consents_in_force(*, customer_id: int) -> dict[str, ConsentRecord | None]:
     return in_force
 
 
+def consent_choices(*, customer_id: int) -> dict[str, bool]:
+    """Every purpose and whether it is allowed now, as a form shows it (`domain.allowed_by`:
+    order updates until opted out, the rest once given)."""
+    return {
+        purpose: allowed_by(purpose, record.granted if record else None)
+        for purpose, record in consents_in_force(customer_id=customer_id).items()
+    }
+
+
 def consent_history(*, customer_id: int) -> QuerySet[ConsentRecord]:
     return ConsentRecord.objects.filter(customer_id=customer_id).order_by("-recorded_at", "-id")
 
