@@ -84,15 +84,9 @@ def access_order_by_reference(
         return order
     authorize(actor, permission, customer_id=order.customer_id)
     scoped = actor.store_ids is not None and permission not in _ANY_STORE_PERMISSIONS
-    if scoped and not _belongs_to(order, actor.store_ids or frozenset()):
+    if scoped and not Order.objects.filter(of_stores(actor.store_ids or ()), pk=order.pk).exists():
         raise PermissionDenied("This order belongs to a store you are not assigned to.")
     return order
-
-
-def _belongs_to(order: Order, store_ids: Collection[int]) -> bool:
-    if order.pickup_location_id in store_ids or order.ordered_at_location_id in store_ids:
-        return True  # no query for the common case
-    return Order.objects.filter(of_stores(store_ids), pk=order.pk).exists()
 
 
 def authorize_order_placement(actor: Actor, *, location_ids: Collection[int]) -> None:

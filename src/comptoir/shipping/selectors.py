@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -140,16 +141,16 @@ def access_alert_by_id(actor: Actor, alert_id: int, *, permission: str) -> Shipm
         raise NotAuthenticated("Sign in or send an API token to use this.")
     authorize(actor, permission)
     alert = alert_by_id(alert_id=alert_id)
-    if actor.store_ids is not None and not _stores_of_alert(alert) & actor.store_ids:
+    ours = ShipmentAlert.objects.filter(_alert_of_stores(actor.store_ids or ()), pk=alert.pk)
+    if actor.store_ids is not None and not ours.exists():
         raise PermissionDenied("This alert is on a parcel of a store you are not assigned to.")
     return alert
 
 
-def _stores_of_alert(alert: ShipmentAlert) -> set[int]:
-    shipment = alert.shipment
-    return {shipment.origin_id} | (
-        {shipment.destination_location_id} if shipment.destination_location_id else set()
-    )
+def _alert_of_stores(store_ids: Collection[int]) -> Q:
+    """The alerts of these stores: on parcels leaving from or going to one of them."""
+    ids = list(store_ids)
+    return Q(shipment__origin_id__in=ids) | Q(shipment__destination_location_id__in=ids)
 
 
 def alert_list(
@@ -170,10 +171,7 @@ def alert_list(
     if assignee_id is not None:
         alerts = alerts.filter(assignee_id=assignee_id)
     if store_ids is not None:
-        alerts = alerts.filter(
-            Q(shipment__origin_id__in=store_ids)
-            | Q(shipment__destination_location_id__in=store_ids)
-        )
+        alerts = alerts.filter(_alert_of_stores(store_ids))
     return alerts
 
 
