@@ -5,16 +5,16 @@ Real SMTP on localhost, made slow; real threads; SQLite and PostgreSQL."""
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from comptoir.core import clock
 from comptoir.core.models import Delivery
-from comptoir.core.outbox import record_event, run_due_work
+from comptoir.core.outbox import run_due_work
 from comptoir.customers.selectors import timeline_of
 from comptoir.customers.services import record_consent, register_shopper
-from comptoir.locations.tests.factories import make_store
 from comptoir.notifications import services as notification_services
 from comptoir.notifications.models import MessageLog
+from comptoir.notifications.tests.factories import ready_for_pickup
 from comptoir.notifications.tests.inbox import smtp_server
 from comptoir.wiring import ROUTES
 
@@ -27,23 +27,6 @@ def _shopper(email, first_name):
     )
 
 
-def _ready_for_pickup(customer, order_id=8):
-    store = make_store("lyon-part-dieu")
-    with transaction.atomic():
-        record_event(
-            "order.ready_for_pickup",
-            aggregate=f"order:{order_id}",
-            payload={
-                "order_id": order_id,
-                "order_reference": f"WEB-{order_id}",
-                "customer_id": customer.pk,
-                "location_id": store.pk,
-                "pickup_code": "K7Q2",
-                "collect_by": "2026-03-13T18:00:00+00:00",
-            },
-        )
-
-
 def _deliver_all():
     while run_due_work(ROUTES, worker="test").attempted:
         pass
@@ -54,7 +37,7 @@ def _in_a_worker_thread(errors, customer):
 
     def work():
         try:
-            _ready_for_pickup(customer)
+            ready_for_pickup(customer)
             _deliver_all()
         except Exception as error:  # reported to the test, which fails on it
             errors.append(error)
@@ -126,7 +109,7 @@ def test_a_crash_after_the_server_took_the_message_resends_the_same_email(settin
 
     monkeypatch.setattr(notification_services, "_record_sent", crash_once)
     with smtp_server(settings) as inbox:
-        _ready_for_pickup(jean)
+        ready_for_pickup(jean)
         _deliver_all()
         log = MessageLog.objects.get(customer=jean, channel="email")
         assert (log.status, len(inbox.messages)) == ("sending", 1)  # intent kept, outcome lost
@@ -146,7 +129,7 @@ def test_a_server_that_refuses_is_tried_again_and_sends_once(settings):
     settings.EMAIL_PORT = 9  # nothing listens: the first try fails before any server has it
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    _ready_for_pickup(jean)
+    ready_for_pickup(jean)
     _deliver_all()
     assert MessageLog.objects.get(customer=jean, channel="email").status == "sending"
 

@@ -2,12 +2,11 @@
 needs a consent given (issue 13, #11). Real SMTP on localhost."""
 
 import pytest
-from django.db import transaction
 
-from comptoir.core.outbox import record_event, run_due_work
+from comptoir.core.outbox import run_due_work
 from comptoir.customers.services import record_consent, register_shopper
-from comptoir.locations.tests.factories import make_store
 from comptoir.notifications.models import MessageLog
+from comptoir.notifications.tests.factories import ready_for_pickup
 from comptoir.notifications.tests.inbox import smtp_server
 from comptoir.wiring import ROUTES
 
@@ -21,21 +20,7 @@ def _new_shopper(email, first_name):
     )
 
 
-def _ready_for_pickup(customer, order_id):
-    store = make_store("lyon-part-dieu")
-    with transaction.atomic():
-        record_event(
-            "order.ready_for_pickup",
-            aggregate=f"order:{order_id}",
-            payload={
-                "order_id": order_id,
-                "order_reference": f"WEB-{order_id}",
-                "customer_id": customer.pk,
-                "location_id": store.pk,
-                "pickup_code": "K7Q2",
-                "collect_by": "2026-03-13T18:00:00+00:00",
-            },
-        )
+def _deliver_all():
     while run_due_work(ROUTES, worker="test").attempted:
         pass
 
@@ -44,7 +29,8 @@ def test_a_new_shopper_who_never_touched_preferences_gets_the_pickup_code(settin
     jean = _new_shopper("jean.martin@example.fr", "Jean")
 
     with smtp_server(settings) as inbox:
-        _ready_for_pickup(jean, 8)
+        ready_for_pickup(jean, 8)
+        _deliver_all()
 
     [message] = inbox.to("jean.martin@example.fr")
     assert "K7Q2" in message.body
@@ -62,7 +48,8 @@ def test_a_shopper_who_opted_out_of_order_updates_gets_no_email(settings):
     )
 
     with smtp_server(settings) as inbox:
-        _ready_for_pickup(lea, 9)
+        ready_for_pickup(lea, 9)
+        _deliver_all()
 
     assert inbox.messages == []
     log = MessageLog.objects.get(customer=lea, channel="email")
