@@ -14,7 +14,7 @@ from comptoir.core.idempotency import idempotent
 from comptoir.locations.selectors import location_by_code, location_list
 
 from . import selectors, services
-from .domain import entrance_qr_payload, entrance_qr_svg
+from .domain import allowed_by, entrance_qr_payload, entrance_qr_svg
 from .errors import CustomerNotFound, InvalidCredentials
 from .schemas import (
     CheckInIn,
@@ -175,7 +175,8 @@ def _recorded_by(actor: Actor) -> int | None:
 
 @router.get("/{customer_id}/consents", response=ConsentsOut, operation_id="get_customer_consents")
 def get_customer_consents(request: HttpRequest, customer_id: int) -> dict:
-    """Every purpose with the consent in force (none recorded: not given), and the history."""
+    """Every purpose with the answer in force, and the history. Never asked is "not given",
+    except order updates, which are part of the contract and go unless opted out."""
     authorize(request.auth, "customers.read", customer_id=customer_id)
     selectors.customer_by_id(customer_id=customer_id)
     in_force = selectors.consents_in_force(customer_id=customer_id)
@@ -183,7 +184,7 @@ def get_customer_consents(request: HttpRequest, customer_id: int) -> dict:
         "in_force": [
             {
                 "purpose": purpose,
-                "granted": bool(record and record.granted),
+                "granted": allowed_by(purpose, record.granted if record else None),
                 "since": record.recorded_at if record else None,
             }
             for purpose, record in in_force.items()

@@ -19,6 +19,18 @@ class Purpose(StrEnum):
 
 
 PURPOSES = frozenset(purpose.value for purpose in Purpose)
+# Telling a shopper about their own order (confirmation, pickup code, delay, refund) is part of
+# the contract: it goes unless they opted out. Every other purpose needs a consent given.
+OPT_OUT_PURPOSES = frozenset({Purpose.ORDER_UPDATES_EMAIL.value, Purpose.ORDER_UPDATES_SMS.value})
+# What we inferred under a consent goes when the consent does (`record_consent`).
+INFERRED_UNDER = Purpose.PERSONALISATION
+
+
+def allowed_by(purpose: str, latest_answer: bool | None) -> bool:
+    """Whether `purpose` may be used, given the person's latest answer (None: never asked)."""
+    if latest_answer is None:
+        return purpose in OPT_OUT_PURPOSES
+    return latest_answer
 
 
 class IdentityKind(StrEnum):

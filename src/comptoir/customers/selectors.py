@@ -6,11 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from comptoir.inventory.selectors import availability
 
-from .domain import PURPOSES, IdentityKind, InvalidIdentity, normalise_identity
+from .domain import (
+    INFERRED_UNDER,
+    PURPOSES,
+    IdentityKind,
+    InvalidIdentity,
+    allowed_by,
+    normalise_identity,
+)
 from .errors import CustomerNotFound
 from .models import (
     ConsentRecord,
@@ -54,6 +61,14 @@ def customer_id_for_user(*, user_id: int) -> int | None:
     return Customer.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
 
 
+def customer_may_order(*, customer_id: int) -> bool:
+    """A profile that exists, was not erased and was not merged into another (order for the
+    survivor instead): the only ones an order may name. One indexed probe."""
+    return Customer.objects.filter(
+        pk=customer_id, erased_at__isnull=True, merged_into__isnull=True
+    ).exists()
+
+
 def customer_may_get_timeline(*, customer_id: int) -> bool:
     """A profile that exists and was not erased (a merged one forwards to its survivor)."""
     return Customer.objects.filter(pk=customer_id, erased_at__isnull=True).exists()
@@ -92,24 +107,25 @@ def consent_in_force(*, customer_id: int, purpose: str) -> ConsentRecord | None:
 
 
 def may_use(*, customer_id: int, purpose: str) -> bool:
-    """True only if the latest consent for `purpose` grants it. No record: no consent.
+    """Whether `purpose` may be used for this person now (`domain.allowed_by`): the latest
+    answer decides; never asked is "no", except for order updates, which go unless the person
+    opted out. An erased or merged profile: never. Ask it at the moment of use. One query.
 
     An unknown purpose raises ValueError: a typo must not silently read as "no".
     """
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}; one of {sorted(PURPOSES)}")
-    granted = (
-        ConsentRecord.objects.filter(
-            customer_id=customer_id,
-            purpose=purpose,
-            customer__erased_at__isnull=True,
-            customer__merged_into__isnull=True,
-        )
+    latest = (
+        ConsentRecord.objects.filter(customer_id=OuterRef("pk"), purpose=purpose)
         .order_by("-recorded_at", "-id")
-        .values_list("granted", flat=True)
-        .first()
+        .values("granted")[:1]
     )
-    return bool(granted)
+    rows = list(
+        Customer.objects.filter(pk=customer_id, erased_at__isnull=True, merged_into__isnull=True)
+        .annotate(latest=Subquery(latest))
+        .values_list("latest", flat=True)
+    )
+    return bool(rows) and allowed_by(purpose, rows[0])
 
 
 def consents_in_force(*, customer_id: int) -> dict[str, ConsentRecord | None]:
@@ -120,6 +136,15 @@ def consents_in_force(*, customer_id: int) -> dict[str, ConsentRecord | None]:
     ):
         in_force[record.purpose] = record
     return in_force
+
+
+def consent_choices(*, customer_id: int) -> dict[str, bool]:
+    """Every purpose and whether it is allowed now, as a form shows it (`domain.allowed_by`:
+    order updates until opted out, the rest once given)."""
+    return {
+        purpose: allowed_by(purpose, record.granted if record else None)
+        for purpose, record in consents_in_force(customer_id=customer_id).items()
+    }
 
 
 def consent_history(*, customer_id: int) -> QuerySet[ConsentRecord]:
@@ -158,7 +183,12 @@ def customer_id_by_identity(*, kind: str, value: str) -> int | None:
 
 
 def preferences_of(*, customer_id: int) -> QuerySet[Preference]:
-    return Preference.objects.filter(customer_id=customer_id).order_by("source", "kind", "value")
+    """Declared preferences; inferred ones only while the consent they were inferred under is
+    in force (withdrawing it deletes them too: this is the check at the moment of use)."""
+    preferences = Preference.objects.filter(customer_id=customer_id)
+    if not may_use(customer_id=customer_id, purpose=INFERRED_UNDER):
+        preferences = preferences.exclude(source=Preference.Source.INFERRED)
+    return preferences.order_by("source", "kind", "value")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,12 @@ class ChannelPreference(models.Model):
 
 
 class MessageLog(models.Model):
+    """One message per event and channel. Written before the provider is called (`sending`,
+    with the Message-ID it goes under), committed, then marked `sent` once the provider took
+    it: a crash in between leaves `sending`, and the retry resends under the same id."""
+
     class Status(models.TextChoices):
+        SENDING = "sending"  # recorded, handed (or about to be) to the mail server / gateway
         SENT = "sent"
         SKIPPED = "skipped"  # no consent, no preference, or no address: and why
 
@@ -31,6 +36,9 @@ class MessageLog(models.Model):
     reason = models.CharField(max_length=80, blank=True)
     subject = models.CharField(max_length=200, blank=True)
     provider_id = models.CharField(max_length=100, blank=True)
+    # The email's Message-ID, chosen with the intent: every try of this message carries it,
+    # so a mailbox that got it twice (a crash after the server's "250") keeps one email.
+    message_id = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

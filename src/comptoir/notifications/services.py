@@ -74,17 +74,20 @@ def _why_not(channel: str, contact: ContactDetails) -> str:
     wants = getattr(preference, channel) if preference else channel == EMAIL
     if not wants:
         return f"the customer prefers no {channel}"
+    # Order updates are part of the contract: asked at the moment of sending, they go unless
+    # the customer opted out (customers.domain.OPT_OUT_PURPOSES). No marketing goes from here.
     if not may_use(customer_id=contact.customer_id, purpose=CONSENT_PURPOSE[channel]):
-        return f"no consent to {CONSENT_PURPOSE[channel]}"
+        return f"opted out of {CONSENT_PURPOSE[channel]}"
     if not (contact.email if channel == EMAIL else contact.phone):
         return f"no {'email address' if channel == EMAIL else 'phone number'}"
     return ""
 
 
 def _deliver(
-    channel: str, kind: str, contact: ContactDetails, context: dict[str, Any]
+    channel: str, kind: str, contact: ContactDetails, context: dict[str, Any], *, message_id: str
 ) -> tuple[str, str]:
-    """Send it; returns (subject or text, provider id). Raises if the server refused it."""
+    """Send it; returns (subject or text, provider id). Raises if the server refused it.
+    An email goes under `message_id`, the same on every try of this message."""
     name = f"{kind}.{contact.language}.txt"
     if channel == EMAIL:
         subject, _, body = render_to_string(f"notifications/email/{name}", context).partition("\n")
@@ -92,17 +95,74 @@ def _deliver(
             subject=subject.strip(), body=body.strip() + "\n", to=[contact.email]
         )
         message.extra_headers["Content-Language"] = contact.language
-        message.extra_headers["Message-ID"] = make_msgid(domain="comptoir.local")
+        message.extra_headers["Message-ID"] = message_id
         message.send(fail_silently=False)
-        return subject.strip(), message.extra_headers.get("Message-ID", "")
+        return subject.strip(), message_id
     text = render_to_string(f"notifications/sms/{name}", context).strip()
     return text[:200], sms_gateway().send(to=contact.phone or "", text=text)
 
 
+def _record_intent(
+    event: Event,
+    channel: str,
+    kind: str,
+    contact: ContactDetails | None,
+    reason: str,
+    now: datetime,
+) -> MessageLog | None:
+    """The message's row, committed before anything is sent: `skipped` with its reason, or
+    `sending` with the Message-ID it will go under. An existing `sending` row is a try that
+    ended before its outcome was recorded: it is returned, to be sent again under its id.
+    None when the event already went (or was skipped) on this channel."""
+    try:
+        with transaction.atomic():
+            return MessageLog.objects.create(
+                event_id=event.event_id,
+                channel=channel,
+                customer_id=contact.customer_id if contact else None,
+                kind=kind,
+                language=contact.language if contact else "",
+                status=MessageLog.Status.SKIPPED if reason else MessageLog.Status.SENDING,
+                reason=reason,
+                message_id="" if reason else make_msgid(domain="comptoir.local"),
+                created_at=now,
+            )
+    except IntegrityError:
+        return MessageLog.objects.filter(
+            event_id=event.event_id, channel=channel, status=MessageLog.Status.SENDING
+        ).first()
+
+
+def _record_sent(
+    *, log: MessageLog, subject: str, provider_id: str, event: Event, now: datetime
+) -> None:
+    """The provider took it: the log says so and the timeline shows it, together."""
+    with transaction.atomic():
+        MessageLog.objects.filter(pk=log.pk).update(
+            status=MessageLog.Status.SENT, subject=subject[:200], provider_id=provider_id[:100]
+        )
+        if log.customer_id is not None:
+            add_to_timeline(
+                customer_id=log.customer_id,
+                event_id=uuid.uuid5(event.event_id, log.channel),
+                kind=f"message.{log.kind}",
+                channel=log.channel,
+                summary=subject[:200],
+                occurred_at=now,
+            )
+
+
 def notify(*, event: Event, channel: str, now: datetime | None = None) -> MessageLog | None:
     """Send the message `event` calls for through `channel`, at most once per event and
-    channel (a redelivered event finds its log row and sends nothing). None if it was sent
-    or skipped already. A refused send raises, so the outbox retries it later."""
+    channel. None if it was sent or skipped already. A refused send raises, so the outbox
+    retries it later.
+
+    No database transaction is open while the mail server or the SMS gateway is called (a
+    slow server must not hold the database, on SQLite its one write lock): the message is
+    recorded as `sending` with its Message-ID and committed, then sent, then recorded as
+    `sent` with its timeline entry. A crash in between leaves `sending`, and the outbox's
+    retry sends it again under the same Message-ID: a mailbox that already had it keeps
+    one email. Run it outside any transaction (`wiring.deliver` does for this handler)."""
     now = now or clock.now()
     kind = MESSAGE_KIND_FOR[event.type]
     payload = event.payload
@@ -115,35 +175,17 @@ def notify(*, event: Event, channel: str, now: datetime | None = None) -> Messag
             reason = "no such customer"
     if contact is not None and not reason:
         reason = _why_not(channel, contact)
-    customer_id = contact.customer_id if contact else None
-    try:
-        with transaction.atomic():
-            log = MessageLog.objects.create(
-                event_id=event.event_id,
-                channel=channel,
-                customer_id=customer_id,
-                kind=kind,
-                language=contact.language if contact else "",
-                status=MessageLog.Status.SKIPPED if reason else MessageLog.Status.SENT,
-                reason=reason,
-                created_at=now,
-            )
-    except IntegrityError:
-        return None  # this event already went (or was skipped) on this channel
-    if reason or contact is None:
+    log = _record_intent(event, channel, kind, contact, reason, now)
+    if log is None or log.status == MessageLog.Status.SKIPPED or contact is None:
         return log
-    subject, provider_id = _deliver(channel, kind, contact, message_context(payload, contact))
-    MessageLog.objects.filter(pk=log.pk).update(
-        subject=subject[:200], provider_id=provider_id[:100]
+    if reason:  # a retry, and the customer opted out meanwhile
+        MessageLog.objects.filter(pk=log.pk).update(status=MessageLog.Status.SKIPPED, reason=reason)
+        return log
+    subject, provider_id = _deliver(
+        channel, kind, contact, message_context(payload, contact), message_id=log.message_id
     )
-    add_to_timeline(
-        customer_id=contact.customer_id,
-        event_id=uuid.uuid5(event.event_id, channel),
-        kind=f"message.{kind}",
-        channel=channel,
-        summary=subject[:200],
-        occurred_at=now,
-    )
+    _record_sent(log=log, subject=subject, provider_id=provider_id, event=event, now=now)
+    log.status = MessageLog.Status.SENT
     return log
 
 

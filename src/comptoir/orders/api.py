@@ -135,6 +135,7 @@ def place_order_endpoint(request: HttpRequest, payload: OrderIn) -> HttpResponse
         customer_id = actor.customer_id
     else:
         authorize(actor, "orders.write", store_id=ordered_at)
+        selectors.authorize_order_placement(actor, location_ids=ids.values())
         customer_id = payload.customer
     placed = place_order(
         OrderRequest(
@@ -196,14 +197,14 @@ def list_customer_orders(
 @router.get("/orders/{reference}", response=OrderOut, operation_id="get_order")
 def get_order(request: HttpRequest, reference: str) -> dict:
     actor: Actor = request.auth
-    return order_out(selectors.access_order(actor, reference), actor)
+    return order_out(selectors.access_order_by_reference(actor, reference), actor)
 
 
 @router.post("/orders/{reference}/cancellation", response=OrderOut, operation_id="cancel_order")
 def cancel_order_endpoint(request: HttpRequest, reference: str, payload: CancellationIn) -> dict:
     """Cancel the whole order, or some lines: their units go back on sale at once."""
     actor: Actor = request.auth
-    order = selectors.access_order(actor, reference, permission="orders.cancel")
+    order = selectors.access_order_by_reference(actor, reference, permission="orders.cancel")
     if payload.lines:
         cancel_lines(order_id=order.pk, line_numbers=payload.lines, reason=payload.reason)
     else:

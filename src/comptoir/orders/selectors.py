@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,8 +23,9 @@ from django.db.models.functions import Coalesce
 
 from comptoir.core import clock
 from comptoir.core.access import Actor, authorize
-from comptoir.core.errors import NotAuthenticated
+from comptoir.core.errors import NotAuthenticated, PermissionDenied
 from comptoir.core.reconciling import Discrepancy
+from comptoir.locations.selectors import location_list
 
 from .domain import (
     AT_THE_PICKUP_STORE,
@@ -60,9 +62,36 @@ def order_by_id(order_id: int) -> Order:
     return order
 
 
-def access_order(actor: Actor, reference: str, *, permission: str = "orders.read") -> Order:
-    """The one way any caller reaches an order. A shopper sees only theirs: another's order, or
-    one that does not exist, is the same 404."""
+# Returns are taken in any store (the customer brings the goods wherever suits them): the
+# store taking it is checked by the caller (`authorize(..., store_id=where)`), not the order's.
+_ANY_STORE_PERMISSIONS = frozenset({"returns.read", "returns.write"})
+
+
+def of_stores(store_ids: Collection[int]) -> Q:
+    """THE rule of which orders belong to a store, for every read and write that scopes by
+    store: an order belongs to its pickup store, to the store it was ordered at, and to every
+    location holding or shipping one of its lines. (A line's location is where its units are
+    held, and the place its parcel leaves from.) An associate of any of these stores is part of
+    the order's life: they set it aside, hand it over, sell it or ship it."""
+    ids = list(store_ids)
+    return (
+        Q(pickup_location_id__in=ids)
+        | Q(ordered_at_location_id__in=ids)
+        | Q(Exists(OrderLine.objects.filter(order_id=OuterRef("pk"), location_id__in=ids)))
+    )
+
+
+def access_order_by_reference(
+    actor: Actor, reference: str, *, permission: str = "orders.read"
+) -> Order:
+    """The one way any caller reaches an order, for `permission` ("orders.read",
+    "orders.cancel", "returns.write"...).
+
+    A shopper sees only theirs: another's order, or one that does not exist, is the same 404.
+    Staff need the permission, and a store-scoped member (an associate) reaches only the
+    orders of their stores (`of_stores`): another store's order is a 403, as stores are public
+    knowledge. Returns are the exception: any store takes them (`_ANY_STORE_PERMISSIONS`).
+    Nothing is written here: a refusal has no side effect."""
     if not actor.is_authenticated:
         raise NotAuthenticated("Sign in or send an API token to use this.")
     order = (
@@ -77,8 +106,31 @@ def access_order(actor: Actor, reference: str, *, permission: str = "orders.read
     )
     if order is None or (not actor.is_staff_member and not is_theirs):
         raise OrderNotFound("No such order.")
+    if is_theirs and actor.has(f"{permission}_own"):
+        return order
     authorize(actor, permission, customer_id=order.customer_id)
+    scoped = actor.store_ids is not None and permission not in _ANY_STORE_PERMISSIONS
+    if scoped and not Order.objects.filter(of_stores(actor.store_ids or ()), pk=order.pk).exists():
+        raise PermissionDenied("This order belongs to a store you are not assigned to.")
     return order
+
+
+def authorize_order_placement(actor: Actor, *, location_ids: Collection[int]) -> None:
+    """Raise unless `actor` may place an order naming these locations (its pickup store, the
+    store it is ordered at, where its lines are held). A store-scoped staff member commits
+    only their own stores' units and counters: every store named must be theirs, so that
+    the order they place is one they can read and cancel (`of_stores`). Warehouses are no
+    store's: an associate orders from them (the endless aisle), as the sourcing engine may
+    from any location."""
+    if actor.store_ids is None or not location_ids:
+        return
+    stores = set(
+        location_list(kind="store").filter(pk__in=location_ids).values_list("pk", flat=True)
+    )
+    if stores - actor.store_ids:
+        raise PermissionDenied(
+            "This order holds or hands over units of a store you are not assigned to."
+        )
 
 
 def orders_of_customer(customer_id: int) -> QuerySet[Order]:
@@ -182,9 +234,17 @@ def order_counts(*, since: datetime, by: str) -> list[tuple[str, int]]:
     return [(key, count) for key, count in rows]
 
 
-def order_list(*, status: str | None = None, mode: str | None = None) -> QuerySet[Order]:
-    """Every order, newest first, optionally in one status or fulfilment mode."""
+def order_list(
+    *,
+    status: str | None = None,
+    mode: str | None = None,
+    store_ids: Collection[int] | None = None,
+) -> QuerySet[Order]:
+    """Every order, newest first, optionally in one status or fulfilment mode; those of
+    `store_ids` only (`of_stores`) for a store-scoped caller (None: every store)."""
     orders = Order.objects.select_related("payment", "pickup_location")
+    if store_ids is not None:
+        orders = orders.filter(of_stores(store_ids))
     if status:
         orders = orders.filter(status=status)
     if mode:

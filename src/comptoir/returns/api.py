@@ -6,7 +6,7 @@ from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import ValidationFailed
 from comptoir.core.idempotency import idempotent
 from comptoir.locations.selectors import location_list
-from comptoir.orders.selectors import access_order
+from comptoir.orders.selectors import access_order_by_reference
 
 from . import selectors, services
 from .models import Return
@@ -52,7 +52,7 @@ def receive_return(request: HttpRequest, payload: ReturnIn) -> Status:
             errors=[{"field": "location", "message": f"unknown: {payload.location}"}],
         )
     authorize(actor, "returns.write", store_id=location_id)
-    order = access_order(actor, payload.order)
+    order = access_order_by_reference(actor, payload.order, permission="returns.write")
     record = services.receive_return(
         order_id=order.pk,
         location_id=location_id,
@@ -72,5 +72,5 @@ def receive_return(request: HttpRequest, payload: ReturnIn) -> Status:
 def get_return(request: HttpRequest, reference: str) -> dict:
     actor: Actor = request.auth
     record = selectors.return_by_reference(reference)
-    access_order(actor, record.order.reference, permission="returns.read")
+    access_order_by_reference(actor, record.order.reference, permission="returns.read")
     return _return_out(record)

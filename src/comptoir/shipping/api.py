@@ -199,7 +199,7 @@ def list_shipping_alerts(
     "/shipping/alerts/{alert_id}/assignee", response=AlertOut, operation_id="assign_shipping_alert"
 )
 def assign_shipping_alert(request: HttpRequest, alert_id: int, payload: AssignIn) -> dict:
-    authorize(request.auth, "shipping.manage")
+    selectors.access_alert_by_id(request.auth, alert_id, permission="shipping.manage")
     alert = alerts.assign_alert(alert_id=alert_id, assignee_id=payload.assignee_id)
     return _alert_out(selectors.alert_by_id(alert_id=alert.pk))
 
@@ -211,7 +211,7 @@ def assign_shipping_alert(request: HttpRequest, alert_id: int, payload: AssignIn
 )
 def resolve_shipping_alert(request: HttpRequest, alert_id: int, payload: ResolveIn) -> dict:
     """Close an alert with what was done; 409 if it is already resolved."""
-    authorize(request.auth, "shipping.manage")
+    selectors.access_alert_by_id(request.auth, alert_id, permission="shipping.manage")
     return _alert_out(alerts.resolve_alert(alert_id=alert_id, resolution=payload.resolution))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, F, Min, Q, QuerySet
 
+from comptoir.core.access import Actor, authorize
+from comptoir.core.errors import NotAuthenticated, PermissionDenied
 from comptoir.customers.errors import CustomerNotFound
 from comptoir.customers.selectors import contact_details
 from comptoir.locations.domain import GeoPoint
@@ -128,6 +131,27 @@ def alert_by_id(*, alert_id: int) -> ShipmentAlert:
         raise AlertNotFound("No such alert.") from None
 
 
+def access_alert_by_id(actor: Actor, alert_id: int, *, permission: str) -> ShipmentAlert:
+    """The one way any caller reaches a parcel alert, for `permission` ("shipping.read",
+    "shipping.manage"). An alert belongs to the stores its parcel leaves from or goes to (the
+    rule `alert_list` filters the queue by): a store-scoped member acting on another store's
+    alert gets PermissionDenied. Reads only: a refusal has no side effect."""
+    if not actor.is_authenticated:
+        raise NotAuthenticated("Sign in or send an API token to use this.")
+    authorize(actor, permission)
+    alert = alert_by_id(alert_id=alert_id)
+    ours = ShipmentAlert.objects.filter(_alert_of_stores(actor.store_ids or ()), pk=alert.pk)
+    if actor.store_ids is not None and not ours.exists():
+        raise PermissionDenied("This alert is on a parcel of a store you are not assigned to.")
+    return alert
+
+
+def _alert_of_stores(store_ids: Collection[int]) -> Q:
+    """The alerts of these stores: on parcels leaving from or going to one of them."""
+    ids = list(store_ids)
+    return Q(shipment__origin_id__in=ids) | Q(shipment__destination_location_id__in=ids)
+
+
 def alert_list(
     *,
     status: str | None = None,
@@ -146,10 +170,7 @@ def alert_list(
     if assignee_id is not None:
         alerts = alerts.filter(assignee_id=assignee_id)
     if store_ids is not None:
-        alerts = alerts.filter(
-            Q(shipment__origin_id__in=store_ids)
-            | Q(shipment__destination_location_id__in=store_ids)
-        )
+        alerts = alerts.filter(_alert_of_stores(store_ids))
     return alerts
 
 

@@ -10,9 +10,9 @@ from comptoir.core.errors import ValidationFailed
 from comptoir.core.outbox import record_event
 
 from .. import events
-from ..domain import PURPOSES
+from ..domain import INFERRED_UNDER, PURPOSES
 from ..errors import ConsentRequired
-from ..models import ConsentRecord
+from ..models import ConsentRecord, Preference
 from ..selectors import customer_for_update, may_use
 from .guards import ensure_open
 
@@ -41,7 +41,9 @@ def record_consent(
     """Append a consent given or withdrawn; the latest per purpose is in force from now on.
 
     Records `customer.consent_changed` with it. Recording the same answer again is kept in the
-    history too (a renewed consent has its own date), but is not an error.
+    history too (a renewed consent has its own date), but is not an error. Withdrawing the
+    personalisation consent deletes what was inferred under it, in the same transaction and
+    under the profile's lock, which inferring takes too (no inference slips in between).
     """
     check_purpose(purpose)
     if channel not in CHANNEL_CODES:
@@ -66,6 +68,10 @@ def record_consent(
             recorded_by_id=recorded_by_id,
             recorded_at=clock.now(),
         )
+        if purpose == INFERRED_UNDER and not granted:
+            Preference.objects.filter(
+                customer_id=customer_id, source=Preference.Source.INFERRED
+            ).delete()
         record_event(
             events.CONSENT_CHANGED,
             aggregate=f"customer:{customer_id}",

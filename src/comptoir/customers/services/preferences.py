@@ -63,20 +63,23 @@ def declare_preferences(
 
 def infer_preference(*, customer_id: int, kind: str, value: str) -> Preference | None:
     """Note what purchases or browsing suggest. Needs the `personalisation` consent: without
-    it nothing is inferred (None). Idempotent."""
+    it nothing is inferred (None). Checked under the profile's lock, which a withdrawal takes
+    too: nothing inferred survives a withdrawal that commits after it. Idempotent."""
     _check_kind(kind)
-    if not may_use(customer_id=customer_id, purpose=Purpose.PERSONALISATION):
-        return None
-    preference, created = Preference.objects.get_or_create(
-        customer_id=customer_id,
-        kind=kind,
-        value=value[:80],
-        source=Preference.Source.INFERRED,
-        defaults={"updated_at": clock.now()},
-    )
-    if not created:
-        preference.updated_at = clock.now()
-        preference.save(update_fields=["updated_at"])
+    with transaction.atomic():
+        customer_for_update(customer_id=customer_id)
+        if not may_use(customer_id=customer_id, purpose=Purpose.PERSONALISATION):
+            return None
+        preference, created = Preference.objects.get_or_create(
+            customer_id=customer_id,
+            kind=kind,
+            value=value[:80],
+            source=Preference.Source.INFERRED,
+            defaults={"updated_at": clock.now()},
+        )
+        if not created:
+            preference.updated_at = clock.now()
+            preference.save(update_fields=["updated_at"])
     return preference
 
 

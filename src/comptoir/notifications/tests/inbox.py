@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -29,12 +30,23 @@ class Received:
 class Inbox:
     messages: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # A slow server: it has the whole message (`arrived`) and answers "250" only once the
+    # test sets `release`. None: it answers at once.
+    release: threading.Event | None = None
+    arrived: threading.Event = field(default_factory=threading.Event)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.arrived.set()
+        while self.release is not None and not self.release.is_set():
+            await asyncio.sleep(0.005)
         with self.lock:
             self.messages.append(Received(message, datetime.now(UTC)))
         return "250 OK"
+
+    def message_ids(self) -> list[str]:
+        """What a mailbox keys messages by: two deliveries with one Message-ID are one email."""
+        return [str(m.message["Message-ID"]) for m in self.messages]
 
     def to(self, address: str) -> list[Received]:
         return [m for m in self.messages if address in m.message["To"]]
@@ -47,9 +59,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def smtp_server(settings) -> Iterator[Inbox]:
-    """Point Django's SMTP backend at a real server on localhost for the test's duration."""
-    inbox = Inbox()
+def smtp_server(settings, *, slow: bool = False) -> Iterator[Inbox]:
+    """Point Django's SMTP backend at a real server on localhost for the test's duration;
+    a `slow` one holds each message until the test sets `inbox.release`."""
+    inbox = Inbox(release=threading.Event() if slow else None)
     port = _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
@@ -58,4 +71,6 @@ def smtp_server(settings) -> Iterator[Inbox]:
     try:
         yield inbox
     finally:
+        if inbox.release is not None:
+            inbox.release.set()
         controller.stop()

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from comptoir.catalog.errors import PriceNotFound, VariantNotFound
 from comptoir.catalog.selectors import prices_for_skus
 from comptoir.core import clock
+from comptoir.customers.selectors import customer_may_order
 from comptoir.inventory.services.holds import HoldRequestLine
 
 from .. import events
@@ -186,6 +187,9 @@ def _check_shape(request: OrderRequest) -> None:
     for index, line in enumerate(request.lines):
         if line.location_id is None and request.pickup_location_id is None and _sourcer is None:
             raise _invalid("where are its units? give a location", f"lines[{index}].location")
+    # Last, as it is the one check that reads the database; before the PSP and any hold.
+    if request.customer_id is not None and not customer_may_order(customer_id=request.customer_id):
+        raise _invalid("no such customer", "customer")
 
 
 def _priced_lines(request: OrderRequest) -> tuple[list[PricedLine], dict[str, int]]:

@@ -13,7 +13,7 @@ from comptoir.core import clock
 from comptoir.core.access import authorize
 from comptoir.customers.selectors import (
     IN_STORE_HOURS,
-    consents_in_force,
+    consent_choices,
     customer_by_id,
     customer_id_by_identity,
     customers_named,
@@ -56,7 +56,7 @@ def profile(request: HttpRequest, code: str, customer_id: int) -> HttpResponse:
         "identities": identities_of(customer_id=customer_id),
         "timeline": timeline_of(customer_id=customer_id)[:30],
         "wishlist": wishlist_with_stock(customer_id=customer_id, location_id=store.pk),
-        "consents": consents_in_force(customer_id=customer_id),
+        "consents": consent_choices(customer_id=customer_id),
     }
     return render(request, "web/associate/customer.html", context)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from comptoir.core.errors import DomainError
 from comptoir.core.idempotency import idempotent
 from comptoir.locations.selectors import location_by_code
-from comptoir.orders.selectors import access_order, returnable_lines
+from comptoir.orders.selectors import access_order_by_reference, returnable_lines
 from comptoir.returns.services import ReturnLineRequest, receive_return
 
 from ..access import actor_of, is_htmx, staff_actor
@@ -36,7 +36,7 @@ def take_return(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _with_order(context: dict[str, Any], request: HttpRequest, reference: str) -> None:
-    order = access_order(actor_of(request), reference)
+    order = access_order_by_reference(actor_of(request), reference, permission="returns.write")
     context["order"] = order
     # Only what the rules take back: units of received lines not yet returned.
     context["lines"] = [
@@ -56,7 +56,9 @@ def _with_order(context: dict[str, Any], request: HttpRequest, reference: str) -
 def _receive(request: HttpRequest, store: Any) -> HttpResponse:
     context: dict[str, Any] = {"store": store, "reference": request.POST.get("order", "")}
     try:
-        order = access_order(actor_of(request), context["reference"])
+        order = access_order_by_reference(
+            actor_of(request), context["reference"], permission="returns.write"
+        )
         lines = [
             ReturnLineRequest(
                 line_number=line.line_number,

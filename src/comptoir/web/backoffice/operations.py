@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
 from comptoir.orders.selectors import order_list
-from comptoir.shipping.selectors import alert_list
+from comptoir.shipping.selectors import access_alert_by_id, alert_list
 from comptoir.shipping.services.alerts import assign_alert, resolve_alert
 
 from ..access import staff_actor
@@ -26,12 +26,11 @@ ALERT_KINDS = ("late", "no_movement", "failed_attempt", "misrouted", "lost", "re
 
 
 def orders(request: HttpRequest) -> HttpResponse:
-    staff_actor(request, "orders.read")
+    actor = staff_actor(request, "orders.read")
     status = request.GET.get("status") or None
     mode = request.GET.get("mode") or None
-    rows = Paginator(order_list(status=status, mode=mode), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    found = order_list(status=status, mode=mode, store_ids=actor.store_ids)
+    rows = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"orders": rows, "status": status or "", "mode": mode or ""}
     return render(request, "web/backoffice/orders.html", context)
 
@@ -57,6 +56,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
 def act_on_alert(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
     """Take an alert (assign it to me) or resolve it with what was done."""
     actor = staff_actor(request, "shipping.manage")
+    # Outside the try: another store's alert is a plain refusal (403), not a flash message.
+    access_alert_by_id(actor, alert_id, permission="shipping.manage")
     try:
         if action == "take":
             assign_alert(alert_id=alert_id, assignee_id=actor.user_id)

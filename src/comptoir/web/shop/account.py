@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.access import Actor, authorize
 from comptoir.customers.domain import Purpose
-from comptoir.customers.selectors import consents_in_force, customer_by_id, wishlist_with_stock
+from comptoir.customers.selectors import consent_choices, customer_by_id, wishlist_with_stock
 from comptoir.customers.services import (
     add_to_wishlist,
     export_personal_data,
@@ -53,7 +53,7 @@ def account(request: HttpRequest) -> HttpResponse:
     context = {
         "customer": customer,
         "wishlist": wishlist_with_stock(customer_id=customer.pk, location_id=store_id),
-        "consents": consents_in_force(customer_id=customer.pk),
+        "consents": consent_choices(customer_id=customer.pk),
     }
     return render(request, "web/shop/account.html", context)
 
@@ -83,11 +83,10 @@ def consents(request: HttpRequest) -> HttpResponse:
     actor = _shopper(request, "customers.write")
     if actor is None:
         return _to_sign_in(request)
-    in_force = consents_in_force(customer_id=actor.customer_id)
+    in_force = consent_choices(customer_id=actor.customer_id)
     for purpose in Purpose:
         wanted = request.POST.get(purpose.value) == "on"
-        record = in_force.get(purpose.value)
-        if wanted != bool(record and record.granted):
+        if wanted != in_force[purpose.value]:
             record_consent(
                 customer_id=actor.customer_id,
                 purpose=purpose.value,

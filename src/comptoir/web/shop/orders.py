@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from comptoir.core.access import authorize
-from comptoir.orders.selectors import access_order, orders_of_customer
+from comptoir.orders.selectors import access_order_by_reference, orders_of_customer
 from comptoir.returns.selectors import returns_of_order
 from comptoir.shipping.selectors import shipments_of_order
 
@@ -28,7 +28,7 @@ def order(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_of(request)
     if not actor.is_authenticated:
         return redirect(f"{reverse('shop:login')}?next={request.path}")
-    found = access_order(actor, reference)
+    found = access_order_by_reference(actor, reference)
     is_theirs = actor.customer_id is not None and found.customer_id == actor.customer_id
     context = {
         "order": found,

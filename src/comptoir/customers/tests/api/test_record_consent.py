@@ -36,8 +36,8 @@ def test_a_shopper_grants_then_withdraws_on_their_own_profile(client):
         "in_store_recognition": False,
         "marketing_email": False,
         "marketing_sms": False,
-        "order_updates_email": False,
-        "order_updates_sms": False,
+        "order_updates_email": True,  # part of the contract: until the shopper opts out
+        "order_updates_sms": True,
         "personalisation": False,
     }
     assert [(h["granted"], h["channel"]) for h in listing["history"]] == [

@@ -107,20 +107,20 @@ def test_a_french_customer_reads_the_delay_in_french(client, settings):
     assert "arrivera le" in body
 
 
-def test_no_message_without_consent(client, settings):
+def test_order_updates_go_to_a_customer_who_never_answered(client, settings):
+    """Issue 13, #11: they used to need an opt-in that sign-up never asks for."""
     make_carriers()
     paul = _customer("paul@example.fr", language="fr", first_name="Paul", consent=False)
     with smtp_server(settings) as inbox:
         _late_parcel(client, paul)
         _deliver_all()
 
-    assert inbox.messages == []
-    skipped = MessageLog.objects.filter(customer=paul, channel="email")
-    assert {(m.kind, m.status, m.reason) for m in skipped} == {
-        ("shipped", "skipped", "no consent to order_updates_email"),
-        ("delayed", "skipped", "no consent to order_updates_email"),
+    assert len(inbox.to("paul@example.fr")) == 2
+    sent = MessageLog.objects.filter(customer=paul, channel="email")
+    assert {(m.kind, m.status, m.reason) for m in sent} == {
+        ("shipped", "sent", ""),
+        ("delayed", "sent", ""),
     }
-    assert not timeline_of(customer_id=paul.pk).filter(kind__startswith="message.").exists()
 
 
 def test_consent_withdrawn_stops_the_messages(client, settings):
