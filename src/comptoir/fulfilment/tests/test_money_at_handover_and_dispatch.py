@@ -22,13 +22,6 @@ from comptoir.orders.tests.factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fresh_psp():
-    FakePsp.reset()
-    yield
-    FakePsp.reset()
-
-
 def _operations():
     from comptoir.orders.models import PaymentOperation
 

@@ -25,13 +25,6 @@ from comptoir.orders.tests.factories import CARD_3DS, CARD_OK, make_jackets, mak
 WEBHOOK = "/api/v1/payments/webhooks/fake"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_psp():
-    FakePsp.reset()
-    yield
-    FakePsp.reset()
-
-
 def _operations():
     from comptoir.orders.models import PaymentOperation
 
