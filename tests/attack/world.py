@@ -3,10 +3,16 @@ jacket in three sizes), orders placed through the services, and the invariants t
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
+
+from django.db.models import Sum
 
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.inventory.models import StockLevel
+from comptoir.orders.models import Order, OrderLine
+from comptoir.orders.payments.adapter import PspResult, PspStatus
+from comptoir.orders.payments.fake import FakePsp
 from comptoir.orders.services.placing import (
     LineRequest,
     OrderRequest,
@@ -23,6 +29,7 @@ from comptoir.orders.tests.factories import (
     stock,
 )
 from comptoir.reconciliation import reconcile
+from comptoir.returns.models import Return, ReturnLine
 
 STORE, OTHER_STORE, WAREHOUSE = "lyon-bellecour", "lyon-part-dieu", "entrepot-lyon"
 FEE = Decimal("4.90")
@@ -80,3 +87,123 @@ def level(sku: str, location) -> tuple[int, int]:
 def assert_reconciles() -> None:
     found = reconcile()
     assert found == [], "\n".join(str(d) for d in found)
+
+
+# --- the invariants every attack test checks, beside `comptoir reconcile` ----------------------
+
+HANDED_OVER = ("dispatched", "at_store", "delivered", "collected")  # left the shelf for the buyer
+
+
+def money_that_does_not_add_up() -> list[str]:
+    """Each order's payment against its lines: captured = what was handed over or shipped,
+    plus the delivery fee once something left; captured ≤ authorised; refunded ≤ captured and
+    = what the refunded returns gave back."""
+    found = []
+    refunded_by_returns = {
+        order_id: total
+        for order_id, total in Return.objects.filter(status="refunded")
+        .values("order_id")
+        .annotate(total=Sum("refund_amount"))
+        .values_list("order_id", "total")
+    }
+    for order in Order.objects.select_related("payment").prefetch_related("lines").order_by("pk"):
+        payment = order.payment
+        handed = sum(
+            (
+                line.unit_price * line.quantity
+                for line in order.lines.all()
+                if line.status in HANDED_OVER
+            ),
+            Decimal("0"),
+        )
+        expected = handed + (order.delivery_fee if handed else Decimal("0"))
+        name = f"{order.reference} ({order.fulfilment_mode}, {order.status})"
+        if payment.captured_amount != expected:
+            found.append(f"{name}: captured {payment.captured_amount}, handed over {expected}")
+        if payment.captured_amount > payment.amount:
+            found.append(
+                f"{name}: captured {payment.captured_amount} > authorised {payment.amount}"
+            )
+        if payment.refunded_amount > payment.captured_amount:
+            found.append(f"{name}: refunded {payment.refunded_amount} > captured")
+        given_back = refunded_by_returns.get(order.pk, Decimal("0"))
+        if payment.refunded_amount != given_back:
+            found.append(f"{name}: refunded {payment.refunded_amount}, returns gave {given_back}")
+    return found
+
+
+def units_returned_that_do_not_add_up() -> list[str]:
+    """No unit comes back twice, none that never reached the customer, and each line counts
+    the units taken back in its returns."""
+    found = []
+    returned = {
+        line_id: total
+        for line_id, total in ReturnLine.objects.values("order_line_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("order_line_id", "total")
+    }
+    for line in OrderLine.objects.filter(pk__in=list(returned)).select_related("order"):
+        units = returned[line.pk]
+        name = f"{line.order.reference} line {line.line_number} ({line.status})"
+        if units > line.quantity:
+            found.append(f"{name}: {units} of {line.quantity} unit(s) returned")
+        if line.status not in ("delivered", "collected"):
+            found.append(f"{name}: {units} unit(s) returned that never reached the customer")
+        if line.returned_quantity != units:
+            found.append(f"{name}: counts {line.returned_quantity} returned, returns say {units}")
+    return found
+
+
+def money_the_psp_disagrees_with(psp_ledger: PspLedger) -> list[str]:
+    """What the PSP captured and refunded for each payment is what we recorded."""
+    found = []
+    for order in Order.objects.select_related("payment").order_by("pk"):
+        payment = order.payment
+        if not payment.provider_reference:
+            continue  # paid at the till: no PSP
+        at_psp = psp_ledger.of(payment.provider_reference)
+        if at_psp != (payment.captured_amount, payment.refunded_amount):
+            found.append(
+                f"{order.reference} ({order.fulfilment_mode}, {order.status}): the PSP captured "
+                f"{at_psp[0]} and refunded {at_psp[1]}; we recorded {payment.captured_amount} "
+                f"and {payment.refunded_amount}"
+            )
+    return found
+
+
+class PspLedger:
+    """The fake PSP's side of the money: what it captured and refunded per payment, and the
+    next operations told to fail (a PSP that is down or refuses)."""
+
+    def __init__(self) -> None:
+        self.captured: dict[str, Decimal] = defaultdict(Decimal)
+        self.refunded: dict[str, Decimal] = defaultdict(Decimal)
+        self.failing: set[str] = set()
+
+    def of(self, reference: str) -> tuple[Decimal, Decimal]:
+        return self.captured[reference], self.refunded[reference]
+
+    def install(self, monkeypatch) -> None:
+        """Wrap the fake PSP's capture and refund (whatever their keyword arguments become)."""
+        for operation, done, book in (
+            ("capture", PspStatus.CAPTURED, self.captured),
+            ("refund", PspStatus.REFUNDED, self.refunded),
+            ("void", PspStatus.VOIDED, None),
+        ):
+            monkeypatch.setattr(FakePsp, operation, self._wrap(operation, done, book))
+
+    def _wrap(self, operation, done, book):
+        original = getattr(FakePsp, operation)
+        ledger = self
+
+        def operate(psp, **arguments):
+            reference = arguments["provider_reference"]
+            if operation in ledger.failing:
+                ledger.failing.discard(operation)
+                return PspResult(PspStatus.FAILED, reference, "the PSP is unavailable")
+            result = original(psp, **arguments)
+            if book is not None and result.status == done:
+                book[reference] += Decimal(arguments["amount"])
+            return result
+
+        return operate
