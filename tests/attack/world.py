@@ -3,6 +3,7 @@ jacket in three sizes), orders placed through the services, and the invariants t
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from decimal import Decimal
 
@@ -179,6 +180,7 @@ class PspLedger:
         self.captured: dict[str, Decimal] = defaultdict(Decimal)
         self.refunded: dict[str, Decimal] = defaultdict(Decimal)
         self.failing: set[str] = set()
+        self.lock = threading.Lock()  # the race matrix calls it from several threads
 
     def of(self, reference: str) -> tuple[Decimal, Decimal]:
         return self.captured[reference], self.refunded[reference]
@@ -198,12 +200,14 @@ class PspLedger:
 
         def operate(psp, **arguments):
             reference = arguments["provider_reference"]
-            if operation in ledger.failing:
-                ledger.failing.discard(operation)
-                return PspResult(PspStatus.FAILED, reference, "the PSP is unavailable")
+            with ledger.lock:
+                if operation in ledger.failing:
+                    ledger.failing.discard(operation)
+                    return PspResult(PspStatus.FAILED, reference, "the PSP is unavailable")
             result = original(psp, **arguments)
             if book is not None and result.status == done:
-                book[reference] += Decimal(arguments["amount"])
+                with ledger.lock:
+                    book[reference] += Decimal(arguments["amount"])
             return result
 
         return operate
