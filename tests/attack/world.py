@@ -156,17 +156,19 @@ def units_returned_that_do_not_add_up() -> list[str]:
 
 
 def money_the_psp_disagrees_with(psp_ledger: PspLedger) -> list[str]:
-    """What the PSP captured and refunded for each payment is what we recorded."""
+    """What the customer paid for each payment at the PSP (captured − refunded there) is what
+    we recorded as paid. Compared net: a capture the PSP took back by a compensating refund
+    is not money taken."""
     found = []
     for order in Order.objects.select_related("payment").order_by("pk"):
         payment = order.payment
         if not payment.provider_reference:
             continue  # paid at the till: no PSP
-        at_psp = psp_ledger.of(payment.provider_reference)
-        if at_psp != (payment.captured_amount, payment.refunded_amount):
+        captured, refunded = psp_ledger.of(payment.provider_reference)
+        if captured - refunded != payment.captured_amount - payment.refunded_amount:
             found.append(
                 f"{order.reference} ({order.fulfilment_mode}, {order.status}): the PSP captured "
-                f"{at_psp[0]} and refunded {at_psp[1]}; we recorded {payment.captured_amount} "
+                f"{captured} and refunded {refunded}; we recorded {payment.captured_amount} "
                 f"and {payment.refunded_amount}"
             )
     return found
