@@ -10,12 +10,11 @@ from comptoir.core.errors import DomainError
 from comptoir.fulfilment import services as fulfilment
 from comptoir.fulfilment.models import StoreTask
 from comptoir.inventory.models import Hold
-from comptoir.inventory.services.holds import expire_holds
 from comptoir.orders.models import Order
 from comptoir.orders.services.placing import ORDER_HOLD_TTL
 from comptoir.orders.tests.factories import deliver_events
 
-from .world import open_the_shop, place_home
+from .world import expire_holds, open_the_shop, place_home
 
 
 @pytest.mark.xfail(

@@ -35,7 +35,6 @@ from comptoir.core.models import OutboxEvent
 from comptoir.fulfilment import services as fulfilment
 from comptoir.fulfilment.models import StoreTask
 from comptoir.inventory.models import StockLevel
-from comptoir.inventory.services.holds import expire_holds
 from comptoir.orders.models import Order
 from comptoir.orders.payments.fake import FakePsp
 from comptoir.orders.services.lifecycle import cancel_order
@@ -63,6 +62,7 @@ from .world import (
     STORE,
     WAREHOUSE,
     PspLedger,
+    expire_holds,
     money_that_does_not_add_up,
     money_the_psp_disagrees_with,
     open_the_shop,

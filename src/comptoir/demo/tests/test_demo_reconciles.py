@@ -6,7 +6,11 @@ from django.core.management import call_command
 from comptoir.core import clock
 from comptoir.demo.retailer import load
 from comptoir.fulfilment.services import cancel_unpaid_orders
-from comptoir.inventory.services.holds import expire_holds
+
+try:  # issue 13 moved the releases out of holds.py; this branch predates it (drop after merge)
+    from comptoir.inventory.services.releases import expire_holds
+except ImportError:  # pragma: no cover - before the merge
+    from comptoir.inventory.services.holds import expire_holds
 
 
 @pytest.mark.xfail(
