@@ -373,15 +373,19 @@ class OrderLife(RuleBasedStateMachine):
     @invariant()
     @skippable
     def everything_reconciles(self):
+        """Nothing, but what the PSP's refusals leave for a person to act on: an order whose
+        goods left without their money, or cancelled with its authorisation still open, is
+        listed (a discrepancy about that order is expected; one about anything else is not)."""
         from comptoir.reconciliation import reconcile
 
-        found = reconcile()
+        excused = {f"order:{reference}" for reference in self.psp.orders_refused()}
+        found = [d for d in reconcile() if d.subject not in excused]
         assert found == [], "\n".join(str(d) for d in found)
 
     @invariant()
     @skippable
     def the_money_adds_up(self):
-        found = money_that_does_not_add_up()
+        found = money_that_does_not_add_up(excused=self.psp.orders_refused())
         assert found == [], "\n".join(found)
 
     @invariant()
