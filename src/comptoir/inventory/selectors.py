@@ -314,7 +314,5 @@ def _stale_holds(now: datetime) -> list[Discrepancy]:
 def active_hold_ids(*, hold_ids: list[int]) -> set[int]:
     """Which of these holds are still active."""
     return set(
-        Hold.objects.filter(pk__in=hold_ids, status=Hold.Status.ACTIVE).values_list(
-            "pk", flat=True
-        )
+        Hold.objects.filter(pk__in=hold_ids, status=Hold.Status.ACTIVE).values_list("pk", flat=True)
     )
