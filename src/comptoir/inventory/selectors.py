@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from comptoir.catalog.selectors import variant_ids_for_skus_remembered, variants_of_product
+from comptoir.core import clock
+from comptoir.core.reconciling import Discrepancy
 
 from .domain import StockFigures
 from .errors import UnknownSku
@@ -202,3 +205,140 @@ def recent_movements(*, location_id: int | None = None) -> QuerySet[StockMovemen
     if location_id is not None:
         movements = movements.filter(location_id=location_id)
     return movements.order_by("-pk")
+
+
+# --- for `comptoir reconcile` ----------------------------------------------------------------
+
+# The worker expires due holds every minute (worker/tasks.py); a hold still active longer than
+# that past its expiry means the sweep is not running, or could not end it.
+HOLD_SWEEP_PERIOD = timedelta(minutes=1)
+
+
+def _level_name(sku: str, location_code: str) -> str:
+    return f"level:{sku}@{location_code}"
+
+
+def stock_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
+    """Every stock figure that does not add up: a level that is not the sum of its movements,
+    a held figure that is not the sum of its active holds, anything negative or held beyond
+    what is on hand, and active holds the expiry sweep has left behind."""
+    now = now or clock.now()
+    return [*_levels_against_ledger(), *_levels_against_holds(), *_stale_holds(now)]
+
+
+def _keyed_sums(rows: QuerySet, *fields: str) -> dict[tuple[int, int], tuple[int, ...]]:
+    return {
+        (row["variant_id"], row["location_id"]): tuple(row[field] or 0 for field in fields)
+        for row in rows
+    }
+
+
+def _names(keys: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """'level:SKU@location-code' for each (variant id, location id), read through the foreign
+    keys of the rows that name them (a level, or the movements of a level that is missing)."""
+    names: dict[tuple[int, int], str] = {}
+    for rows in (StockLevel.objects, StockMovement.objects, Hold.objects):
+        wanted = keys - set(names)
+        if not wanted:
+            break
+        by_key = Q()
+        for variant_id, location_id in wanted:
+            by_key |= Q(variant_id=variant_id, location_id=location_id)
+        for variant_id, location_id, sku, code in (
+            rows.filter(by_key)
+            .values_list("variant_id", "location_id", "variant__sku", "location__code")
+            .distinct()
+        ):
+            names[(variant_id, location_id)] = _level_name(sku, code)
+    return names
+
+
+def _levels() -> dict[tuple[int, int], tuple[int, int]]:
+    return {
+        (variant_id, location_id): (on_hand, held)
+        for variant_id, location_id, on_hand, held in StockLevel.objects.values_list(
+            "variant_id", "location_id", "on_hand", "held"
+        )
+    }
+
+
+def _levels_against_ledger() -> list[Discrepancy]:
+    levels = _levels()
+    ledger_sums = _keyed_sums(
+        StockMovement.objects.values("variant_id", "location_id").annotate(
+            on_hand=Sum("on_hand_delta"), held=Sum("held_delta")
+        ),
+        "on_hand",
+        "held",
+    )
+    found: list[tuple[tuple[int, int], str, str]] = []
+    for key in sorted(set(levels) | set(ledger_sums)):
+        on_hand, held = levels.get(key, (0, 0))
+        moved_on_hand, moved_held = ledger_sums.get(key, (0, 0))
+        if (on_hand, held) != (moved_on_hand, moved_held):
+            found.append(
+                (
+                    key,
+                    "level-equals-ledger",
+                    f"the level says {on_hand} on hand, {held} held; its movements add up to "
+                    f"{moved_on_hand} on hand, {moved_held} held",
+                )
+            )
+        if on_hand < 0 or held < 0 or held > on_hand:
+            found.append(
+                (
+                    key,
+                    "stock-not-negative",
+                    f"{on_hand} on hand, {held} held: {on_hand - held} free",
+                )
+            )
+    names = _names({key for key, _, _ in found})
+    return [Discrepancy(check, names[key], detail) for key, check, detail in found]
+
+
+def _levels_against_holds() -> list[Discrepancy]:
+    levels = _levels()
+    held_by_holds = _keyed_sums(
+        Hold.objects.filter(status=Hold.Status.ACTIVE)
+        .values("variant_id", "location_id")
+        .annotate(held=Sum("quantity")),
+        "held",
+    )
+    found = [
+        (key, levels.get(key, (0, 0))[1], held_by_holds.get(key, (0,))[0])
+        for key in sorted(set(levels) | set(held_by_holds))
+        if levels.get(key, (0, 0))[1] != held_by_holds.get(key, (0,))[0]
+    ]
+    names = _names({key for key, _, _ in found})
+    return [
+        Discrepancy(
+            "held-equals-active-holds",
+            names[key],
+            f"the level says {held} held; its active holds add up to {in_holds}",
+        )
+        for key, held, in_holds in found
+    ]
+
+
+def _stale_holds(now: datetime) -> list[Discrepancy]:
+    stale = Hold.objects.filter(
+        status=Hold.Status.ACTIVE, expires_at__lt=now - HOLD_SWEEP_PERIOD
+    ).order_by("pk")
+    return [
+        Discrepancy(
+            "hold-expired-in-time",
+            f"hold:{hold_id}",
+            f"{reference} still holds {quantity} unit(s), due to expire at "
+            f"{expires_at.isoformat()}",
+        )
+        for hold_id, reference, quantity, expires_at in stale.values_list(
+            "pk", "reference", "quantity", "expires_at"
+        )
+    ]
+
+
+def active_hold_ids(*, hold_ids: list[int]) -> set[int]:
+    """Which of these holds are still active."""
+    return set(
+        Hold.objects.filter(pk__in=hold_ids, status=Hold.Status.ACTIVE).values_list("pk", flat=True)
+    )

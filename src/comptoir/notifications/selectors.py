@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from comptoir.core import clock
 from comptoir.core.reconciling import Discrepancy
 
 from .models import ChannelPreference, MessageLog
@@ -46,10 +47,13 @@ def messages_export(customer_id: int) -> dict[str, Any]:
     }
 
 
-def messages_in_doubt(*, now: datetime, after: timedelta = IN_DOUBT_AFTER) -> list[Discrepancy]:
+def messages_in_doubt(
+    *, now: datetime | None = None, after: timedelta = IN_DOUBT_AFTER
+) -> list[Discrepancy]:
     """For `comptoir reconcile`: messages recorded as being sent and never confirmed sent
     (`notify` records the intent, calls the provider, then the outcome). Each names its
     Message-ID, to look up in the mail server's log."""
+    now = now or clock.now()
     stuck = MessageLog.objects.filter(
         status=MessageLog.Status.SENDING, created_at__lt=now - after
     ).order_by("created_at", "pk")

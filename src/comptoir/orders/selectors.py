@@ -25,6 +25,7 @@ from comptoir.core import clock
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotAuthenticated, PermissionDenied
 from comptoir.core.reconciling import Discrepancy
+from comptoir.inventory.selectors import active_hold_ids
 from comptoir.locations.selectors import location_list
 
 from .domain import (
@@ -416,3 +417,60 @@ def _left_requested(now: datetime) -> list[Discrepancy]:
         )
         for operation in operations
     ]
+
+
+# --- for `comptoir reconcile`: the state of orders and their lines ----------------------------
+
+FINISHED_ORDERS = (OrderStatus.CANCELLED, OrderStatus.COLLECTED)
+# What a line of a collected order may be: handed over, or cancelled before the handover. An
+# open one is reported once, by the check of finished orders' open lines.
+LINES_OF_A_COLLECTED_ORDER = (LineStatus.COLLECTED, LineStatus.CANCELLED, LineStatus.OPEN)
+
+
+def order_state_discrepancies() -> list[Discrepancy]:
+    """Every order whose lines and holds contradict its state: an open line of a cancelled or
+    collected order, a hold still active for a line that is no longer open, a collected order
+    with a line that was not collected."""
+    found: list[Discrepancy] = []
+    for reference, status, number, sku in (
+        OrderLine.objects.filter(status=LineStatus.OPEN, order__status__in=FINISHED_ORDERS)
+        .order_by("order_id", "line_number")
+        .values_list("order__reference", "order__status", "line_number", "sku")
+    ):
+        found.append(
+            Discrepancy(
+                "no-open-line-in-a-finished-order",
+                f"order:{reference}",
+                f"line {number} ({sku}) is open in a {status} order",
+            )
+        )
+    ended = OrderLine.objects.exclude(status=LineStatus.OPEN).filter(hold_id__isnull=False)
+    lines_by_hold = {
+        hold_id: (reference, number, sku, status)
+        for hold_id, reference, number, sku, status in ended.values_list(
+            "hold_id", "order__reference", "line_number", "sku", "status"
+        )
+    }
+    for hold_id in sorted(active_hold_ids(hold_ids=list(lines_by_hold))):
+        reference, number, sku, status = lines_by_hold[hold_id]
+        found.append(
+            Discrepancy(
+                "no-active-hold-for-an-ended-line",
+                f"order:{reference}",
+                f"line {number} ({sku}) is {status} but its hold {hold_id} is still active",
+            )
+        )
+    for reference, number, sku, status in (
+        OrderLine.objects.filter(order__status=OrderStatus.COLLECTED)
+        .exclude(status__in=LINES_OF_A_COLLECTED_ORDER)
+        .order_by("order_id", "line_number")
+        .values_list("order__reference", "line_number", "sku", "status")
+    ):
+        found.append(
+            Discrepancy(
+                "collected-order-lines-collected",
+                f"order:{reference}",
+                f"the order is collected but line {number} ({sku}) is {status}",
+            )
+        )
+    return found
