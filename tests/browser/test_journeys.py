@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from comptoir.customers.models import Customer
 from comptoir.customers.services import choose_favourite_store
 from comptoir.inventory.models import StockLevel
+from comptoir.orders.models import Order
 
 from .conftest import assert_accessible, htmx_ready, screenshot, sign_in
 
@@ -71,17 +72,27 @@ def test_jean_reserves_the_jacket_and_sofia_hands_it_over_with_his_code(
     screenshot(desktop, "shop-order-ready-desktop")
 
     task = phone.get_by_test_id(f"task-{reference}")
+    # Reserve & collect is paid at the till: Sofia says how, or the page does not send.
+    expect(task.get_by_test_id(f"tender-{reference}")).to_contain_text("À encaisser en caisse")
     wrong = "000000" if code != "000000" else "111111"
     task.get_by_label("Code de retrait du client").fill(wrong)
+    task.get_by_label("Carte, sur le terminal du magasin").check()
     task.get_by_role("button", name="Remettre").click()
     expect(phone.get_by_role("alert")).to_contain_text("ne correspond pas")
     assert jacket_m_in_lyon() == (on_hand, held + 1)
 
     task = phone.get_by_test_id(f"task-{reference}")
     task.get_by_label("Code de retrait du client").fill(code)
+    task.get_by_label("Carte, sur le terminal du magasin").check()
     task.get_by_role("button", name="Remettre").click()
     expect(phone.get_by_role("status")).to_contain_text(f"{reference} est remise")
     assert jacket_m_in_lyon() == (on_hand - 1, held)
+    payment = Order.objects.get(reference=reference).payment
+    # What the till took, recorded as taken by card on the store's terminal: nothing more.
+    assert (payment.captured_amount, payment.status) == (payment.amount, "captured")
+    assert list(payment.operations.values_list("kind", "tender", "status")) == [
+        ("capture", "store_card", "succeeded")
+    ]
     assert_accessible(phone)
 
     desktop.reload()
@@ -102,7 +113,9 @@ def test_jean_brings_the_jacket_back_at_the_till_and_is_refunded(
     code = desktop.get_by_test_id("pickup-code").text_content()
     task = phone.get_by_test_id(f"task-{reference}")
     task.get_by_label("Code de retrait du client").fill(code)
+    task.get_by_label("Espèces").check()
     task.get_by_role("button", name="Remettre").click()
+    expect(phone.get_by_role("status")).to_contain_text(f"{reference} est remise")
     on_hand_after_sale, _ = jacket_m_in_lyon()
 
     phone.get_by_role("link", name="Retours").click()
