@@ -16,6 +16,7 @@ from comptoir.accounts.services import enrol_staff_member
 from comptoir.carts.selectors import cart_view
 from comptoir.carts.services import add_line, cart_of_customer, issue_handoff_code
 from comptoir.catalog.models import Variant
+from comptoir.core import clock
 from comptoir.customers.models import Customer
 from comptoir.customers.services import (
     add_identity,
@@ -29,6 +30,8 @@ from comptoir.demo.catalogue import load_catalogue, load_stock
 from comptoir.demo.orders import load_orders
 from comptoir.demo.shipping import load_carriers
 from comptoir.demo.stores import DEFAULT_STORE_COUNT, load_locations
+from comptoir.fulfilment.services import cancel_unpaid_orders, expire_uncollected
+from comptoir.inventory.services.releases import EXPIRY_BATCH, expire_holds
 from comptoir.locations.models import Location
 
 DEMO_PASSWORD = "comptoir-demo"  # noqa: S105 - printed by `make demo`, local only
@@ -75,7 +78,20 @@ def load(
     _load_customers(customers, rng=rng, seed=seed)
     if customers:  # no shoppers (the benchmarks' load), no orders
         load_orders(seed=seed)
+        _catch_up_with_the_clock()
     return logins
+
+
+def _catch_up_with_the_clock() -> None:
+    """The demo's orders were placed in the past: do now what the worker's sweeps would have
+    done since (payment links nobody paid cancelled, reservations nobody collected given back,
+    holds past their time released), so that `comptoir reconcile` finds the demo clean before
+    the worker has even started."""
+    now = clock.now()
+    expire_uncollected(now=now)
+    cancel_unpaid_orders(now=now)
+    while expire_holds(now=now) == EXPIRY_BATCH:
+        pass
 
 
 def _load_locations(store_count: int) -> None:
