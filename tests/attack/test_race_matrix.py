@@ -246,12 +246,6 @@ def test_till_sale_and_hold_of_the_last_units(shop, psp):
         assert received == "201"
 
 
-@pytest.mark.xfail(
-    reason="new: a hold racing a stock snapshot of its level now and then answers 500 "
-    "(IntegrityError held_within_on_hand from the hold statement) instead of 201 or 409; "
-    "intermittent (about one run in four), so not strict",
-    strict=False,
-)
 def test_snapshot_and_hold_on_one_level(shop, psp):
     """A store's count lowers a level while a shopper holds its units: the hold is held or
     answered out-of-stock, and the count keeps the held units held."""

@@ -199,13 +199,19 @@ class HeldLevel:
 # changed since the snapshot is re-read: READ COMMITTED's recheck of FOR UPDATE). `verdict` is
 # true only if every line found its level with enough promisable units; the other parts write
 # nothing otherwise, so the statement is all-or-nothing by itself, even in autocommit.
+# `level` SETs both figures from `locked`, never from its own `s`: when another transaction
+# changed a level while this one queued for its lock, PostgreSQL first builds the new row from
+# the version the statement's snapshot saw, and checks the CHECK constraints on it before it
+# finds that the row moved on (and redoes it on the newest): from `s`, that row mixes a stale
+# on-hand with a verdict judged on the newest one, and breaks `held_within_on_hand`. The
+# figures as locked are the newest, and stay so until COMMIT.
 _HOLD_CTES = """
 wanted AS (
     SELECT * FROM unnest(%(location_ids)s::bigint[], %(variant_ids)s::bigint[],
                          %(quantities)s::int[], %(skus)s::text[], %(references)s::text[])
         AS w(location_id, variant_id, quantity, sku, reference)
 ), locked AS (
-    SELECT s.id, s.location_id, s.variant_id, w.quantity, w.sku, w.reference,
+    SELECT s.id, s.location_id, s.variant_id, s.on_hand, s.held, w.quantity, w.sku, w.reference,
            {available} >= w.quantity AS enough
       FROM inventory_stocklevel s
       JOIN wanted w ON w.location_id = s.location_id AND w.variant_id = s.variant_id
@@ -215,7 +221,7 @@ wanted AS (
     SELECT count(*) = %(lines)s AND bool_and(enough) AS ok FROM locked
 ), level AS (
     UPDATE inventory_stocklevel s
-       SET held = s.held + l.quantity, updated_at = %(now)s::timestamptz
+       SET on_hand = l.on_hand, held = l.held + l.quantity, updated_at = %(now)s::timestamptz
       FROM locked l
      WHERE s.id = l.id AND (SELECT ok FROM verdict)
     RETURNING s.location_id, s.variant_id, s.on_hand, s.held, l.sku
@@ -336,6 +342,7 @@ class HoldTerms:
 # answers its whole batch in this one statement). One that might still fit was not judged on
 # its own, and `judged_alone` says so: it is tried again alone. No two holds of a batch share
 # a (reference, variant): `hold_together` keeps the first; the hold join relies on it too.
+# `level` SETs the figures as `locked` read them, for the reason given above `_HOLD_CTES`.
 _ONE_LINE_HOLDS = """
 WITH wanted AS (
     SELECT * FROM unnest(%(location_ids)s::bigint[], %(variant_ids)s::bigint[],
@@ -370,9 +377,10 @@ WITH wanted AS (
       FROM fits
 ), level AS (
     UPDATE inventory_stocklevel s
-       SET held = s.held + t.quantity, updated_at = %(now)s::timestamptz
-      FROM (SELECT level_id, sum(quantity) AS quantity FROM judged WHERE ok
-             GROUP BY level_id) t
+       SET on_hand = t.on_hand, held = t.held_before + t.quantity,
+           updated_at = %(now)s::timestamptz
+      FROM (SELECT level_id, on_hand, held_before, sum(quantity) AS quantity FROM judged
+             WHERE ok GROUP BY level_id, on_hand, held_before) t
      WHERE s.id = t.level_id
 ), hold AS (
     INSERT INTO inventory_hold (variant_id, location_id, quantity, status, channel, reference,

@@ -116,7 +116,11 @@ UPDATE snapshot_change c SET level_id = l.id
 
 # One statement per batch: lock, set, and write the ledger and the events of what changed.
 # `locked` reads each level as it is once locked (READ COMMITTED re-reads a row that another
-# transaction changed meanwhile), so the delta and the held check are exact.
+# transaction changed meanwhile), so the delta and the held check are exact. `changed` SETs
+# held as locked too (unchanged, but not from its own `l`): a level that moved while this
+# queued for its lock is first rebuilt from the version the statement's snapshot saw, and its
+# CHECK constraints checked there, before PostgreSQL redoes it on the newest (a release since:
+# the count against a stale, larger held breaks `held_within_on_hand`). See `levels._HOLD_CTES`.
 _APPLY = """
 WITH locked AS MATERIALIZED (
     SELECT l.id, l.variant_id, l.on_hand AS before, l.held, c.quantity, c.sku
@@ -126,7 +130,7 @@ WITH locked AS MATERIALIZED (
        FOR UPDATE OF l
 ), changed AS (
     UPDATE inventory_stocklevel l
-       SET on_hand = k.quantity, updated_at = %(now)s
+       SET on_hand = k.quantity, held = k.held, updated_at = %(now)s
       FROM locked k
      WHERE l.id = k.id AND k.quantity <> k.before AND k.quantity >= k.held
     RETURNING l.variant_id, k.sku, l.on_hand, l.held, k.quantity - k.before AS delta
