@@ -368,9 +368,8 @@ def expire_uncollected(*, now: datetime | None = None) -> int:
     now = now or clock.now()
     expired = 0
     for order_id in lifecycle.reservations_to_expire(now=now):
-        lifecycle.cancel_order(
-            order_id=order_id, reason="not collected in time", now=now, expired=True
-        )
+        if not lifecycle.expire_reservation(order_id=order_id, now=now):
+            continue  # handed over while the sweep ran
         StoreTask.objects.filter(
             order_id=order_id, status__in=[StoreTask.Status.OPEN, StoreTask.Status.READY]
         ).update(status=StoreTask.Status.EXPIRED, finished_at=now)
@@ -399,11 +398,12 @@ def send_pickup_reminders(*, now: datetime | None = None) -> int:
 
 
 def cancel_unpaid_orders(*, now: datetime | None = None) -> int:
+    """Cancel the orders whose payment never came; one paid while the sweep ran stays."""
     now = now or clock.now()
-    ids = lifecycle.unpaid_orders_to_cancel(now=now)
-    for order_id in ids:
-        lifecycle.cancel_order(order_id=order_id, reason="payment not received in time", now=now)
-    return len(ids)
+    return sum(
+        lifecycle.cancel_unpaid_order(order_id=order_id, now=now)
+        for order_id in lifecycle.unpaid_orders_to_cancel(now=now)
+    )
 
 
 def _home_point(address: dict) -> Destination:

@@ -12,6 +12,7 @@ from comptoir.fulfilment.errors import TaskStateConflict
 from comptoir.fulfilment.models import StoreTask
 from comptoir.inventory.models import Hold, StockLevel
 from comptoir.orders.models import Order
+from comptoir.orders.services import lifecycle
 from comptoir.orders.services.lines import record_parcel_arrival
 from comptoir.orders.tests.factories import (
     HOME,
@@ -249,3 +250,57 @@ def test_a_parcel_dispatched_twice_is_captured_and_sold_once(client):
     assert order.payment.captured_amount == order.total == Decimal("133.90")  # + the fee
     assert _level(store, "JACKET-TRAIL-M") == (1, 0)
     assert OutboxEvent.objects.filter(type="fulfilment.dispatched").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_reservation_handed_over_while_the_expiry_sweep_runs_stays_collected_and_paid(client):
+    store, order, task = _reserve(client)
+    services.mark_ready(task_id=task.pk)
+    order.refresh_from_db()
+    past_deadline = order.collect_by + timedelta(minutes=1)
+    listed = lifecycle.reservations_to_expire(now=past_deadline)  # the sweep reads its list
+    assert listed == [order.pk]
+
+    services.hand_over(task_id=task.pk, pickup_code=order.pickup_code, tender="cash")
+    expired = lifecycle.expire_reservation(order_id=order.pk, now=past_deadline)
+
+    order.refresh_from_db()
+    assert (expired, order.status, str(order.payment.captured_amount)) == (
+        False,
+        "collected",
+        "129.00",
+    )
+    assert not OutboxEvent.objects.filter(type="order.cancelled").exists()
+
+
+@pytest.mark.django_db
+def test_an_order_paid_while_the_unpaid_sweep_runs_is_not_cancelled(client):
+    from comptoir.orders.payments.fake import SIGNATURE_HEADER, FakePsp
+
+    store = make_location("lyon-bellecour", city="Lyon")
+    make_jackets()
+    stock("JACKET-TRAIL-S", store, 2)
+    client.force_login(make_shopper().user)
+    FakePsp.take_sent()
+    response = client.post(
+        "/api/v1/orders",
+        order_body(payment={"method": "card", "card_token": "tok_3ds_visa"}),
+        content_type="application/json",
+    )
+    assert response.json()["status"] == "awaiting_payment", response.json()
+    order = Order.objects.get(reference=response.json()["reference"])
+    past_window = clock.now() + timedelta(hours=25)
+    assert lifecycle.unpaid_orders_to_cancel(now=past_window) == [order.pk]
+    [(body, signature)] = FakePsp.take_sent()
+    confirmed = client.post(
+        "/api/v1/payments/webhooks/fake",
+        body,
+        content_type="application/json",
+        headers={SIGNATURE_HEADER: signature},
+    )
+    assert confirmed.json()["outcome"] == "applied"
+
+    assert lifecycle.cancel_unpaid_order(order_id=order.pk, now=past_window) is False
+    order.refresh_from_db()
+    assert (order.status, order.payment.status) == ("placed", "authorised")
+    assert Hold.objects.get(reference=order.reference).status == "active"

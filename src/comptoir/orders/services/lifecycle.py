@@ -499,13 +499,23 @@ def _tender_of(payment: Payment) -> Tender:
     return Tender(taken or Tender.CASH)
 
 
-def reservations_to_expire(*, now: datetime, limit: int = 500) -> list[int]:
-    """Orders waiting in a store past their collection deadline."""
+def _waiting_past_deadline(now: datetime) -> Q:
+    """A reservation nobody came for: still waiting in its store past its deadline."""
     waiting = Q(status=OrderStatus.READY_FOR_PICKUP) | Q(
         status=OrderStatus.PLACED, fulfilment_mode="reserve_and_collect"
     )
+    return waiting & Q(collect_by__lte=now)
+
+
+def _unpaid_past_window(now: datetime) -> Q:
+    """A payment link or a pending authorisation that never came back in time."""
+    return Q(status=OrderStatus.AWAITING_PAYMENT, created_at__lte=now - PAYMENT_WINDOW)
+
+
+def reservations_to_expire(*, now: datetime, limit: int = 500) -> list[int]:
+    """Orders waiting in a store past their collection deadline."""
     return list(
-        Order.objects.filter(waiting, collect_by__lte=now)
+        Order.objects.filter(_waiting_past_deadline(now))
         .order_by("collect_by")
         .values_list("pk", flat=True)[:limit]
     )
@@ -514,9 +524,48 @@ def reservations_to_expire(*, now: datetime, limit: int = 500) -> list[int]:
 def unpaid_orders_to_cancel(*, now: datetime, limit: int = 500) -> list[int]:
     """Orders whose payment link or pending authorisation never came back in time."""
     return list(
-        Order.objects.filter(
-            status=OrderStatus.AWAITING_PAYMENT, created_at__lte=now - PAYMENT_WINDOW
-        )
+        Order.objects.filter(_unpaid_past_window(now))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def expire_reservation(*, order_id: int, now: datetime) -> bool:
+    """Cancel a reservation nobody came for, its units back on sale. The sweep listed it a
+    moment ago: under the order's lock it must still be waiting past its deadline (one handed
+    over meanwhile is left alone, and False says so)."""
+    return _cancel_if_still(
+        order_id, _waiting_past_deadline(now), reason="not collected in time", now=now, expired=True
+    )
+
+
+def cancel_unpaid_order(*, order_id: int, now: datetime) -> bool:
+    """Cancel an order whose payment never came. Under the order's lock it must still be
+    unpaid past its window: one the PSP confirmed meanwhile is left alone (False)."""
+    return _cancel_if_still(
+        order_id,
+        _unpaid_past_window(now),
+        reason="payment not received in time",
+        now=now,
+        expired=False,
+    )
+
+
+def _cancel_if_still(order_id: int, due: Q, *, reason: str, now: datetime, expired: bool) -> bool:
+    cancelled, void = _cancelled_if_still(
+        order_id=order_id, due=due, reason=reason, now=now, expired=expired
+    )
+    if void is not None:
+        settle(void, now=now)
+    return cancelled
+
+
+@transaction_retried
+def _cancelled_if_still(
+    *, order_id: int, due: Q, reason: str, now: datetime, expired: bool
+) -> tuple[bool, PaymentOperation | None]:
+    with transaction.atomic():
+        order = locked_order(order_id)
+        if not Order.objects.filter(due, pk=order.pk).exists():
+            return False, None
+        return True, _cancel_locked(order, reason=reason, now=now, expired=expired)
