@@ -152,6 +152,20 @@ def test_a_hold_still_active_for_a_line_no_longer_open_is_found():
 
 
 @pytest.mark.django_db
+def test_a_hold_kept_for_an_order_that_no_line_holds_is_found():
+    # An order's hold never expires: one its line lets go of would hold its units for ever.
+    world = open_the_shop()
+    placed = place_pickup(world)
+    hold_id = placed.lines[0].hold_id
+    OrderLine.objects.filter(pk=placed.lines[0].pk).update(hold_id=None)
+
+    assert _checks(order_state_discrepancies()) == [
+        ("no-kept-hold-without-a-line", f"hold:{hold_id}")
+    ]
+    assert stock_discrepancies(now=clock.now() + timedelta(days=365)) == []
+
+
+@pytest.mark.django_db
 def test_a_collected_order_with_a_line_not_collected_is_found():
     world = open_the_shop()
     placed = place_pickup(world)

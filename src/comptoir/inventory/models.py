@@ -81,7 +81,10 @@ class StockMovement(models.Model):
 
 
 class Hold(models.Model):
-    """Units set aside at one location for someone, until they are sold, released or expire."""
+    """Units set aside at one location for someone, until they are sold, released or expire.
+
+    A hold with no `expires_at` never expires: its owner (an order, for its open lines) ends
+    it by its own rules; the expiry sweep is for holds nobody else looks after (carts)."""
 
     class Status(models.TextChoices):
         ACTIVE = "active"
@@ -97,7 +100,9 @@ class Hold(models.Model):
     channel = models.CharField(max_length=20, choices=CHANNELS)
     reference = models.CharField(max_length=80, help_text="the cart or order line it holds for")
     customer_id = models.BigIntegerField(null=True, blank=True)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="none: kept until its order ends it, never expired"
+    )
     created_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
 

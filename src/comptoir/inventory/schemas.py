@@ -36,7 +36,7 @@ class HoldOut(Schema):
     status: str
     channel: str
     reference: str
-    expires_at: datetime
+    expires_at: datetime | None = Field(description="none: kept for its order until it ends it")
 
 
 class TillLineIn(Schema):

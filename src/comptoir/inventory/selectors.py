@@ -137,7 +137,7 @@ def active_holds_at(*, location_id: int) -> QuerySet[Hold]:
     return (
         Hold.objects.filter(location_id=location_id, status=Hold.Status.ACTIVE)
         .select_related("variant")
-        .order_by("expires_at")
+        .order_by(F("expires_at").asc(nulls_last=True), "pk")  # an order's (no expiry) last
     )
 
 
@@ -221,7 +221,8 @@ def _level_name(sku: str, location_code: str) -> str:
 def stock_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
     """Every stock figure that does not add up: a level that is not the sum of its movements,
     a held figure that is not the sum of its active holds, anything negative or held beyond
-    what is on hand, and active holds the expiry sweep has left behind."""
+    what is on hand, and active holds the expiry sweep has left behind. A hold with no expiry
+    is its order's to end: `orders.selectors.order_state_discrepancies` checks those."""
     now = now or clock.now()
     return [*_levels_against_ledger(), *_levels_against_holds(), *_stale_holds(now)]
 
@@ -335,6 +336,15 @@ def _stale_holds(now: datetime) -> list[Discrepancy]:
             "pk", "reference", "quantity", "expires_at"
         )
     ]
+
+
+def kept_hold_ids() -> set[int]:
+    """The active holds with no expiry: each is kept by an order line, which must end it."""
+    return set(
+        Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def active_hold_ids(*, hold_ids: list[int]) -> set[int]:

@@ -25,7 +25,7 @@ from comptoir.core import clock
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotAuthenticated, PermissionDenied
 from comptoir.core.reconciling import Discrepancy
-from comptoir.inventory.selectors import active_hold_ids
+from comptoir.inventory.selectors import active_hold_ids, kept_hold_ids
 from comptoir.locations.selectors import location_list
 
 from .domain import (
@@ -429,8 +429,9 @@ LINES_OF_A_COLLECTED_ORDER = (LineStatus.COLLECTED, LineStatus.CANCELLED, LineSt
 
 def order_state_discrepancies() -> list[Discrepancy]:
     """Every order whose lines and holds contradict its state: an open line of a cancelled or
-    collected order, a hold still active for a line that is no longer open, a collected order
-    with a line that was not collected."""
+    collected order, a hold still active for a line that is no longer open, a hold kept for an
+    order (no expiry) that no line holds, a collected order with a line that was not
+    collected."""
     found: list[Discrepancy] = []
     for reference, status, number, sku in (
         OrderLine.objects.filter(status=LineStatus.OPEN, order__status__in=FINISHED_ORDERS)
@@ -460,6 +461,7 @@ def order_state_discrepancies() -> list[Discrepancy]:
                 f"line {number} ({sku}) is {status} but its hold {hold_id} is still active",
             )
         )
+    found += _kept_holds_of_no_line()
     for reference, number, sku, status in (
         OrderLine.objects.filter(order__status=OrderStatus.COLLECTED)
         .exclude(status__in=LINES_OF_A_COLLECTED_ORDER)
@@ -474,3 +476,18 @@ def order_state_discrepancies() -> list[Discrepancy]:
             )
         )
     return found
+
+
+def _kept_holds_of_no_line() -> list[Discrepancy]:
+    """An order's holds never expire (inventory's sweep leaves them to the order): one that no
+    line points to would hold its units for ever."""
+    kept = kept_hold_ids()
+    of_a_line = set(OrderLine.objects.filter(hold_id__in=kept).values_list("hold_id", flat=True))
+    return [
+        Discrepancy(
+            "no-kept-hold-without-a-line",
+            f"hold:{hold_id}",
+            "active, with no expiry, but no order line holds it: nothing will give its units back",
+        )
+        for hold_id in sorted(kept - of_a_line)
+    ]

@@ -36,6 +36,11 @@ from .stock import check_channel
 DEFAULT_HOLD_TTL = timedelta(minutes=30)
 
 
+def _expires_at(now: datetime, ttl: timedelta | None) -> datetime | None:
+    """When a hold placed now for `ttl` expires; None (never) for a hold its owner ends."""
+    return None if ttl is None else now + ttl
+
+
 class HoldAlreadyActive(HoldNotActive):
     code = "hold-already-active"
     title = "This reference already holds this SKU"
@@ -55,7 +60,7 @@ def place_hold(
     channel: str,
     reference: str,
     customer_id: int | None = None,
-    ttl: timedelta = DEFAULT_HOLD_TTL,
+    ttl: timedelta | None = DEFAULT_HOLD_TTL,
     now: datetime | None = None,
     savepoint: bool = True,
 ) -> list[Hold]:
@@ -64,6 +69,10 @@ def place_hold(
     Each level is changed by a conditional UPDATE that takes only units its channel may
     promise (on hand − held − safety stock), so concurrent holds and till sales can never
     oversell. Lines lock their levels in (location, variant) order, so two carts never deadlock.
+
+    A hold expires after `ttl` (inventory's sweep gives its units back). `ttl=None` is for an
+    owner that ends its holds by its own rules (an order, for its open lines): such a hold
+    never expires.
     """
     return place_holds(
         batches=[(reference, lines)],
@@ -81,7 +90,7 @@ def place_holds(
     batches: list[tuple[str, list[HoldRequestLine]]],
     channel: str,
     customer_id: int | None = None,
-    ttl: timedelta = DEFAULT_HOLD_TTL,
+    ttl: timedelta | None = DEFAULT_HOLD_TTL,
     now: datetime | None = None,
     savepoint: bool = True,
 ) -> list[Hold]:
@@ -96,7 +105,7 @@ def place_holds(
     check_channel(channel)
     now = now or clock.now()
     try:
-        return _place_holds(batches, channel, customer_id, now + ttl, now, savepoint)
+        return _place_holds(batches, channel, customer_id, _expires_at(now, ttl), now, savepoint)
     except HoldAlreadyActive:
         if connection.in_atomic_block and connection.needs_rollback:
             raise  # the caller's transaction is spoilt: nothing more may be read in it
@@ -110,7 +119,7 @@ def _place_holds(
     batches: list[tuple[str, list[HoldRequestLine]]],
     channel: str,
     customer_id: int | None,
-    expires_at: datetime,
+    expires_at: datetime | None,
     now: datetime,
     savepoint: bool,
 ) -> list[Hold]:
@@ -156,7 +165,7 @@ def place_holds_along(
     channel: str,
     along: Along,
     customer_id: int | None = None,
-    ttl: timedelta = DEFAULT_HOLD_TTL,
+    ttl: timedelta | None = DEFAULT_HOLD_TTL,
     now: datetime | None = None,
 ) -> tuple[dict[tuple[int, int], int], Any]:
     """`place_holds` on PostgreSQL, with the caller's own rows (an order's) written by the same
@@ -170,7 +179,7 @@ def place_holds_along(
         raise RuntimeError("holding along other rows needs PostgreSQL's data-modifying CTEs")
     now = now or clock.now()
     held, along_result = _hold_in_one_statement(
-        batches, channel, customer_id, now + ttl, now, savepoint=True, along=along
+        batches, channel, customer_id, _expires_at(now, ttl), now, savepoint=True, along=along
     )
     return {(line.location_id, line.variant_id): line.hold_id for line in held}, along_result
 
@@ -179,7 +188,7 @@ def _hold_in_one_statement(
     batches: list[tuple[str, list[HoldRequestLine]]],
     channel: str,
     customer_id: int | None,
-    expires_at: datetime,
+    expires_at: datetime | None,
     now: datetime,
     savepoint: bool,
     along: Along | None = None,
@@ -221,7 +230,7 @@ def _hold_alone(
     wanted: list[HeldLevel],
     channel: str,
     customer_id: int | None,
-    expires_at: datetime,
+    expires_at: datetime | None,
     now: datetime,
     *,
     savepoint: bool = True,
@@ -338,7 +347,12 @@ def _skus(lines: list[HeldLevel]) -> str:
 
 
 def _as_hold(
-    line: HeldLevel, *, channel: str, customer_id: int | None, expires_at: datetime, now: datetime
+    line: HeldLevel,
+    *,
+    channel: str,
+    customer_id: int | None,
+    expires_at: datetime | None,
+    now: datetime,
 ) -> Hold:
     """The row the statement inserted, as the ORM would have returned it."""
     hold = Hold(
@@ -362,7 +376,7 @@ def _hold_line_by_line(
     channel: str,
     reference: str,
     customer_id: int | None,
-    expires_at: datetime,
+    expires_at: datetime | None,
     now: datetime,
 ) -> list[Hold]:
     skus = {(line.location_id, line.variant_id): line.sku for line in lines}

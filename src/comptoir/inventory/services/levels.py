@@ -298,7 +298,7 @@ def hold_levels_at_once(
     *,
     channel: str,
     customer_id: int | None,
-    expires_at: datetime,
+    expires_at: datetime | None,
     now: datetime,
     along: Along | None = None,
 ) -> HoldOutcome:
@@ -327,7 +327,7 @@ class HoldTerms:
     lines: list[HeldLevel]
     channel: str
     customer_id: int | None
-    expires_at: datetime
+    expires_at: datetime | None  # None: its owner ends it; never expired
     now: datetime
     request_id: str  # the request that asked for it, carried by its events
 

@@ -59,7 +59,8 @@ def _explain_inactive(hold_id: int) -> None:
 
 
 def expire_holds(*, now: datetime | None = None, limit: int = EXPIRY_BATCH) -> int:
-    """Release every hold whose time is up. Returns how many it expired."""
+    """Release every hold whose time is up. Returns how many it expired. A hold with no
+    expiry (kept by its order) is never due: its order's own rules end it."""
     now = now or clock.now()
     due = list(
         Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__lte=now)
@@ -78,7 +79,7 @@ def expire_holds(*, now: datetime | None = None, limit: int = EXPIRY_BATCH) -> i
 
 def next_hold_expiry() -> datetime | None:
     return (
-        Hold.objects.filter(status=Hold.Status.ACTIVE)
+        Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__isnull=False)
         .order_by("expires_at")
         .values_list("expires_at", flat=True)
         .first()

@@ -41,9 +41,6 @@ from ..payments import provider
 from ..payments.adapter import PaymentProvider, PspStatus
 from .recording import OrderRows, write_order
 
-# The holds of an order outlive its deadlines; the order's own sweeps (payment window,
-# collection window) release them first. Inventory's expiry is only the safety net.
-ORDER_HOLD_TTL = timedelta(days=14)
 RESERVATION_WINDOW = timedelta(hours=48)  # reserve & collect: collect within two days
 PAYMENT_WINDOW = timedelta(hours=24)  # a payment link or a pending authorisation
 ADDRESS_FIELDS = ("name", "line1", "postcode", "city", "country")
@@ -403,7 +400,6 @@ def _record(
             )
             for index, batch in enumerate(_hold_batches(lines_in.pieces))
         ],
-        hold_ttl=ORDER_HOLD_TTL,
         now=now,
     )
     return PlacedOrder(order, rows.lines, rows.payment)

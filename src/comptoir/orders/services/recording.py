@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -45,22 +45,24 @@ def write_order(
     rows: OrderRows,
     *,
     holds: list[tuple[str, list[HoldRequestLine]]],
-    hold_ttl: timedelta,
     now: datetime,
 ) -> None:
     """Write the order, hold `holds` (reference, lines) for it, then its lines (each with the
     hold of its location and variant), its payment and its event: all, or nothing and
-    OutOfStock. Inside a caller's transaction, a failure here leaves that transaction usable."""
+    OutOfStock. Inside a caller's transaction, a failure here leaves that transaction usable.
+
+    The holds have no expiry (`ttl=None`): they are the order's, kept as long as their
+    lines are open, and ended only by its own rules (dispatch, collection, cancellation, the
+    payment and collection windows); inventory's expiry sweep leaves them alone."""
     if connection.vendor == "postgresql":
-        _write_in_one_statement(rows, holds, hold_ttl, now)
+        _write_in_one_statement(rows, holds, now)
     else:
-        _write_with_the_orm(rows, holds, hold_ttl, now)
+        _write_with_the_orm(rows, holds, now)
 
 
 def _write_with_the_orm(
     rows: OrderRows,
     batches: list[tuple[str, list[HoldRequestLine]]],
-    hold_ttl: timedelta,
     now: datetime,
 ) -> None:
     order = rows.order
@@ -72,7 +74,7 @@ def _write_with_the_orm(
             batches=batches,
             channel=order.channel,
             customer_id=order.customer_id,
-            ttl=hold_ttl,
+            ttl=None,  # the order's: no expiry, the order ends it
             now=now,
             savepoint=False,
         )
@@ -163,7 +165,6 @@ _ORDER_IDS = (
 def _write_in_one_statement(
     rows: OrderRows,
     batches: list[tuple[str, list[HoldRequestLine]]],
-    hold_ttl: timedelta,
     now: datetime,
 ) -> None:
     order = rows.order
@@ -171,7 +172,7 @@ def _write_in_one_statement(
         batches=batches,
         channel=order.channel,
         customer_id=order.customer_id,
-        ttl=hold_ttl,
+        ttl=None,  # the order's: no expiry, the order ends it
         now=now,
         along=Along(ctes=_ORDER_ROWS, params=_params(rows, now), returning=_ORDER_IDS),
     )

@@ -18,7 +18,7 @@ from .. import events
 from ..errors import InvalidOrder
 from ..models import OrderLine
 from .lifecycle import locked_order, release_lines
-from .placing import ORDER_HOLD_TTL, order_keys
+from .placing import order_keys
 
 
 def move_line(
@@ -48,7 +48,7 @@ def move_line(
             channel=order.channel,
             reference=order.reference,
             customer_id=order.customer_id,
-            ttl=ORDER_HOLD_TTL,
+            ttl=None,  # the order's, as at placing: no expiry, the order ends it
             now=now,
         )
         last = order.lines.order_by("-line_number").values_list("line_number", flat=True).first()

@@ -6,8 +6,9 @@ from comptoir.core import clock
 from comptoir.core.models import OutboxEvent
 from comptoir.inventory.errors import HoldNotActive, OutOfStock
 from comptoir.inventory.models import Hold, StockLevel, StockMovement
+from comptoir.inventory.selectors import stock_discrepancies
 from comptoir.inventory.services.holds import HoldAlreadyActive, HoldRequestLine, place_hold
-from comptoir.inventory.services.releases import expire_holds, release_hold
+from comptoir.inventory.services.releases import expire_holds, next_hold_expiry, release_hold
 from comptoir.inventory.services.stock import set_safety_stock
 from comptoir.inventory.tests.factories import make_store, make_variant, put_on_shelf
 
@@ -152,3 +153,27 @@ def test_an_expired_hold_gives_its_units_back_without_anyone_asking():
         )
     )
     assert ledger == [("receipt", 1, 0), ("hold", 0, 1), ("release", 0, -1)]
+
+
+@pytest.mark.django_db
+def test_a_hold_its_owner_keeps_never_expires_and_ends_only_when_the_owner_ends_it():
+    # An order's holds (ttl=None): its own rules end them, never inventory's sweep.
+    store, jacket, shorts = make_store(), make_variant("JACKET-S"), make_variant("SHORTS-M")
+    put_on_shelf(jacket, store, 1)
+    put_on_shelf(shorts, store, 1)
+    start = clock.now()
+    [kept] = hold_one(jacket, store, reference="CO-1", ttl=None, now=start)
+    [cart] = hold_one(shorts, store, ttl=timedelta(minutes=30), now=start)
+    a_year_later = start + timedelta(days=365)
+
+    assert (kept.expires_at, Hold.objects.get(pk=kept.pk).expires_at) == (None, None)
+    assert next_hold_expiry() == cart.expires_at
+    assert expire_holds(now=a_year_later) == 1  # the cart's hold only
+    assert Hold.objects.get(pk=kept.pk).status == "active"
+    assert level(jacket, store) == (1, 1)
+    assert next_hold_expiry() is None
+    assert stock_discrepancies(now=a_year_later) == []  # not "past its expiry": it has none
+
+    release_hold(hold_id=kept.pk)
+
+    assert level(jacket, store) == (1, 0)

@@ -4,6 +4,7 @@ Each hold is judged as if it had come alone, after the ones before it: the answe
 and the events are those that one statement per hold, in turn, would have given.
 """
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -243,3 +244,20 @@ def test_a_short_holds_units_are_never_counted_against_the_holds_after_it():
     assert [len(answer.held) for answer in answers] == [0, 1]
     assert StockLevel.objects.get().held == 1
     assert [(e["held"], e["free"]) for e in _stock_events(jacket)] == [(1, 4)]
+
+
+@pytest.mark.django_db
+def test_holds_of_one_moment_keep_each_its_own_expiry_even_none():
+    store, jacket = make_store(), make_variant("JACKET-S")
+    put_on_shelf(jacket, store, 5)
+    kept = replace(_terms(jacket, store, 1, "CO-1"), expires_at=None)  # an order's
+    cart = _terms(jacket, store, 1, "cart-a")
+
+    outcomes = hold_one_line_each([kept, cart])
+
+    expiries = dict(
+        Hold.objects.filter(pk__in=[o.hold_id for o in outcomes]).values_list(
+            "reference", "expires_at"
+        )
+    )
+    assert expiries == {"CO-1": None, "cart-a": cart.expires_at}

@@ -2,6 +2,7 @@
 their ids, exactly as the database holds them."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -9,7 +10,9 @@ from comptoir.core import clock
 from comptoir.core.models import OutboxEvent
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.inventory.models import Hold
+from comptoir.inventory.services.releases import expire_holds
 from comptoir.orders.models import Order, OrderLine, Payment, PaymentOperation
+from comptoir.orders.services.lifecycle import cancel_order
 from comptoir.orders.services.placing import (
     LineRequest,
     OrderRequest,
@@ -17,6 +20,7 @@ from comptoir.orders.services.placing import (
     place_order,
 )
 from comptoir.orders.services.recording import _ORDER_ROWS
+from comptoir.orders.services.resourcing import move_line
 from comptoir.orders.tests.factories import CARD_OK, HOME, make_jackets, make_location, stock
 
 
@@ -114,4 +118,45 @@ def test_the_rows_placed_come_back_as_the_database_holds_them(mode, payment):
         "total": str(order.total),
         "currency": "EUR",
         "location_id": order.pickup_location_id,
+    }
+
+
+@pytest.mark.django_db
+def test_an_order_keeps_its_holds_past_any_expiry_until_its_own_rules_end_them():
+    bellecour = make_location("lyon-bellecour", city="Lyon")
+    part_dieu = make_location("lyon-part-dieu", city="Lyon")
+    make_jackets()
+    stock("JACKET-TRAIL-S", bellecour, 2)
+    stock("JACKET-TRAIL-M", bellecour, 2)
+    stock("JACKET-TRAIL-M", part_dieu, 2)
+    placed = place_order(
+        OrderRequest(
+            channel="web",
+            fulfilment_mode="home_delivery",
+            lines=[
+                LineRequest("JACKET-TRAIL-S", 1, bellecour.pk),
+                LineRequest("JACKET-TRAIL-M", 1, bellecour.pk),
+            ],
+            payment=PaymentRequest("card", CARD_OK),
+            customer_id=make_shopper().pk,
+            delivery_address=HOME,
+            created_by="test",
+        )
+    )
+    moved = move_line(  # a line sourced again is held for the order just the same
+        order_id=placed.order.pk, line_number=2, to_location_id=part_dieu.pk, explanation=[]
+    )
+    hold_ids = [placed.lines[0].hold_id, moved.hold_id]
+
+    assert list(Hold.objects.filter(pk__in=hold_ids).values_list("expires_at", flat=True)) == [
+        None,
+        None,
+    ]
+    assert expire_holds(now=clock.now() + timedelta(days=365)) == 0
+    assert set(Hold.objects.filter(pk__in=hold_ids).values_list("status", flat=True)) == {"active"}
+
+    cancel_order(order_id=placed.order.pk, reason="the customer changed their mind")
+
+    assert set(Hold.objects.filter(pk__in=hold_ids).values_list("status", flat=True)) == {
+        "released"
     }
