@@ -54,11 +54,12 @@ def list_store_tasks(
             f"Unknown location: {location}.",
             errors=[{"field": "query.location", "message": f"unknown: {location}"}],
         )
-    unknown = sorted(set(status) - set(StoreTask.Status.values))
+    known = [task_status.value for task_status in StoreTask.Status]
+    unknown = sorted(set(status) - set(known))
     if unknown:
         raise ValidationFailed(
             f"Unknown task status: {', '.join(unknown)}.",
-            errors=[{"field": "query.status", "message": f"one of {StoreTask.Status.values}"}],
+            errors=[{"field": "query.status", "message": f"one of {known}"}],
         )
     authorize(request.auth, "fulfilment.work", store_id=found)
     return [_task_out(task) for task in selectors.tasks_at(location_id=found, statuses=status)]

@@ -3,24 +3,20 @@
 from django.db import models
 from django.db.models import Q
 
+from .domain.tasks import TaskKind, TaskStatus
+
+KINDS = [(kind.value, kind.name.replace("_", " ").title()) for kind in TaskKind]
+STATUSES = [(status.value, status.name.replace("_", " ").title()) for status in TaskStatus]
+
 
 class StoreTask(models.Model):
-    class Kind(models.TextChoices):
-        SET_ASIDE = "set_aside"  # click & collect, reserve & collect: put it aside for pickup
-        SHIP = "ship"  # pick and pack, then dispatch to a home or another store
-
-    class Status(models.TextChoices):
-        OPEN = "open"
-        READY = "ready"  # set aside, waiting for the customer
-        DONE = "done"  # handed over or dispatched
-        NOT_FOUND = "not_found"  # nothing of it was on the shelf
-        CANCELLED = "cancelled"
-        EXPIRED = "expired"  # the customer never came
+    Kind = TaskKind
+    Status = TaskStatus  # its moves: domain/tasks.py
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
     location = models.ForeignKey("locations.Location", on_delete=models.PROTECT)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    kind = models.CharField(max_length=10, choices=KINDS)
+    status = models.CharField(max_length=10, choices=STATUSES, default=TaskStatus.OPEN.value)
     deadline = models.DateTimeField(help_text="set aside or dispatched by then")
     created_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)

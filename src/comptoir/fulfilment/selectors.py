@@ -13,6 +13,7 @@ from comptoir.locations.selectors import location_list
 from comptoir.orders.selectors import lines_not_at_pickup_store
 
 from .domain.sourcing import STORE, WAREHOUSE, CandidateLocation
+from .domain.tasks import allowed_actions
 from .errors import TaskNotFound
 from .models import StoreTask
 
@@ -37,13 +38,10 @@ def units_not_at_the_store(task: StoreTask) -> list[OrderLine]:
 def task_actions(task: StoreTask) -> frozenset[str]:
     """What an associate may do with the task now, as the services' rules decide: the task
     page offers these and no other."""
-    if task.status == StoreTask.Status.OPEN and task.kind == StoreTask.Kind.SHIP:
-        return frozenset({"dispatch", "not-found"})
-    if task.status == StoreTask.Status.OPEN and task.kind == StoreTask.Kind.SET_ASIDE:
-        return frozenset({"not-found"} | (set() if units_not_at_the_store(task) else {"ready"}))
-    if task.status == StoreTask.Status.READY and task.kind == StoreTask.Kind.SET_ASIDE:
-        return frozenset({"handover"})
-    return frozenset()
+    actions = allowed_actions(task.kind, task.status)
+    if "ready" in actions and units_not_at_the_store(task):
+        return actions - {"ready"}
+    return actions
 
 
 def ready_pickups_at(

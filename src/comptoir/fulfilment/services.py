@@ -27,6 +27,7 @@ from comptoir.orders.services.placing import LineRequest, OrderRequest, Piece, o
 from . import events, promises
 from .domain.sourcing import Destination, source_order
 from .domain.sourcing import OrderLine as SourcingLine
+from .domain.tasks import MOVES, TaskMoveRefused, TaskStatus, check_move
 from .errors import TaskStateConflict
 from .models import StoreTask
 from .options.model import Sites
@@ -113,21 +114,27 @@ def _promise(
 
 def close_tasks_of_cancelled_order(*, order_id: int, now: datetime | None = None) -> int:
     """An order cancelled anywhere leaves no task behind on a store's list. Idempotent."""
+    return _move_waiting_tasks(order_id, "cancel", now=now or clock.now())
+
+
+def _move_waiting_tasks(order_id: int, action: str, *, now: datetime) -> int:
+    """The order's own rules (`cancel`, `expire`) move every task still waiting, at once."""
+    move = MOVES[action]
     return StoreTask.objects.filter(
-        order_id=order_id, status__in=[StoreTask.Status.OPEN, StoreTask.Status.READY]
-    ).update(status=StoreTask.Status.CANCELLED, finished_at=now or clock.now())
+        order_id=order_id, status__in=sorted(move.from_statuses)
+    ).update(status=move.to, finished_at=now)
 
 
-def _locked_task(task_id: int, *, kind: str, statuses: set[str]) -> StoreTask:
+def _locked_task(task_id: int, *, action: str) -> tuple[StoreTask, TaskStatus | None]:
+    """The task, locked, and what `action` makes of it (domain/tasks.py); refused otherwise."""
     task = StoreTask.objects.select_for_update().get(pk=task_id)
-    if task.kind != kind:
-        raise TaskStateConflict(f"This is a {task.kind} task.")
-    if task.status not in statuses:
-        raise TaskStateConflict(f"This task is {task.status}.")
-    return task
+    try:
+        return task, check_move(task.kind, task.status, action)
+    except TaskMoveRefused as refused:
+        raise TaskStateConflict(str(refused)) from None
 
 
-def _finish(task: StoreTask, status: str, now: datetime) -> None:
+def _finish(task: StoreTask, status: TaskStatus, now: datetime) -> None:
     task.status = status
     task.finished_at = now
     task.save(update_fields=["status", "finished_at"])
@@ -140,7 +147,7 @@ def mark_ready(*, task_id: int, now: datetime | None = None) -> StoreTask:
     the task page asks (`selectors.units_not_at_the_store`)."""
     now = now or clock.now()
     with transaction.atomic():
-        task = _locked_task(task_id, kind=StoreTask.Kind.SET_ASIDE, statuses={"open"})
+        task, ready = _locked_task(task_id, action="ready")
         lifecycle.locked_order(task.order_id)
         missing = units_not_at_the_store(task)
         if missing:
@@ -150,7 +157,7 @@ def mark_ready(*, task_id: int, now: datetime | None = None) -> StoreTask:
                 + "."
             )
         lifecycle.mark_ready_for_pickup(order_id=task.order_id, now=now)
-        task.status = StoreTask.Status.READY
+        task.status = ready
         task.ready_at = now
         task.save(update_fields=["status", "ready_at"])
     return task
@@ -172,7 +179,7 @@ def hand_over(
     with transaction.atomic():
         # The task's row lock makes a second tap at the counter wait, then find the task done;
         # the order's lock and the capture's idempotency key make it capture once anyway.
-        task = _locked_task(task_id, kind=StoreTask.Kind.SET_ASIDE, statuses={"ready"})
+        task, done = _locked_task(task_id, action="handover")
         capture = lifecycle.hand_over_order(
             order_id=task.order_id,
             pickup_code=pickup_code,
@@ -181,7 +188,7 @@ def hand_over(
             actor=actor,
             now=now,
         )
-        _finish(task, StoreTask.Status.DONE, now)
+        _finish(task, done, now)
     if capture is not None:
         payments.settle(capture, now=now)
     return task
@@ -196,8 +203,10 @@ def report_not_found(
     payment will not capture it)."""
     now = now or clock.now()
     task = StoreTask.objects.get(pk=task_id)
-    if task.status not in {StoreTask.Status.OPEN, StoreTask.Status.READY}:
-        raise TaskStateConflict(f"This task is {task.status}.")
+    try:
+        check_move(task.kind, task.status, "not-found")
+    except TaskMoveRefused as refused:
+        raise TaskStateConflict(str(refused)) from None
     missing = [
         line
         for line in open_lines(task.order_id, location_id=task.location_id)
@@ -235,9 +244,10 @@ def report_not_found(
         finished = not [line for line in remaining if line.location_id == task.location_id]
     if finished:
         with transaction.atomic():
-            task = _locked_task(task_id, kind=task.kind, statuses={"open", "ready", "cancelled"})
-            if task.status != StoreTask.Status.CANCELLED:
-                _finish(task, StoreTask.Status.NOT_FOUND, now)
+            task = StoreTask.objects.select_for_update().get(pk=task_id)
+            # Cancelled meanwhile (its last line was): it stays cancelled.
+            if task.status in MOVES["nothing-left"].from_statuses:
+                _finish(task, TaskStatus.NOT_FOUND, now)
     return task
 
 
@@ -335,7 +345,7 @@ def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> S
     with transaction.atomic():
         # Under the task's row lock, a second dispatch of the same parcel waits and is refused;
         # its capture is keyed by the task, so it is asked of the PSP once.
-        task = _locked_task(task_id, kind=StoreTask.Kind.SHIP, statuses={"open"})
+        task, done = _locked_task(task_id, action="dispatch")
         dispatched = lifecycle.dispatch_lines(
             order_id=task.order_id,
             from_location_id=task.location_id,
@@ -344,7 +354,7 @@ def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> S
             now=now,
         )
         lines = dispatched.lines
-        _finish(task, StoreTask.Status.DONE, now)
+        _finish(task, done, now)
         order = order_by_id(task.order_id)
         record_event(
             events.DISPATCHED,
@@ -370,9 +380,7 @@ def expire_uncollected(*, now: datetime | None = None) -> int:
     for order_id in lifecycle.reservations_to_expire(now=now):
         if not lifecycle.expire_reservation(order_id=order_id, now=now):
             continue  # handed over while the sweep ran
-        StoreTask.objects.filter(
-            order_id=order_id, status__in=[StoreTask.Status.OPEN, StoreTask.Status.READY]
-        ).update(status=StoreTask.Status.EXPIRED, finished_at=now)
+        _move_waiting_tasks(order_id, "expire", now=now)
         expired += 1
     return expired
 
