@@ -135,20 +135,32 @@ def cancel_order(
 ) -> Order:
     """Cancel the whole order: every open line's units go back on sale at once, the payment
     authorisation is voided, and `order.cancelled` is recorded."""
-    now = now or clock.now()
-    order, void = _cancelled(order_id=order_id, reason=reason, now=now, expired=expired)
+    order, _ = _cancel(order_id, reason=reason, now=now or clock.now(), expired=expired)
+    return order
+
+
+def _cancel(
+    order_id: int, *, reason: str, now: datetime, expired: bool, due: Q | None = None
+) -> tuple[Order, bool]:
+    """Cancel under the order's lock (only if it is still `due`, when given), then void what
+    is left of the authorisation after COMMIT. Returns the order and whether it was."""
+    order, cancelled, void = _cancelled(
+        order_id=order_id, reason=reason, now=now, expired=expired, due=due
+    )
     if void is not None:
         settle(void, now=now)  # after COMMIT: a failed void leaves the authorisation open
-    return order
+    return order, cancelled
 
 
 @transaction_retried
 def _cancelled(
-    *, order_id: int, reason: str, now: datetime, expired: bool
-) -> tuple[Order, PaymentOperation | None]:
+    *, order_id: int, reason: str, now: datetime, expired: bool, due: Q | None
+) -> tuple[Order, bool, PaymentOperation | None]:
     with transaction.atomic():
         order = locked_order(order_id)
-        return order, _cancel_locked(order, reason=reason, now=now, expired=expired)
+        if due is not None and not Order.objects.filter(due, pk=order.pk).exists():
+            return order, False, None
+        return order, True, _cancel_locked(order, reason=reason, now=now, expired=expired)
 
 
 def _cancel_locked(
@@ -534,38 +546,24 @@ def expire_reservation(*, order_id: int, now: datetime) -> bool:
     """Cancel a reservation nobody came for, its units back on sale. The sweep listed it a
     moment ago: under the order's lock it must still be waiting past its deadline (one handed
     over meanwhile is left alone, and False says so)."""
-    return _cancel_if_still(
-        order_id, _waiting_past_deadline(now), reason="not collected in time", now=now, expired=True
+    _, expired = _cancel(
+        order_id,
+        reason="not collected in time",
+        now=now,
+        expired=True,
+        due=_waiting_past_deadline(now),
     )
+    return expired
 
 
 def cancel_unpaid_order(*, order_id: int, now: datetime) -> bool:
     """Cancel an order whose payment never came. Under the order's lock it must still be
     unpaid past its window: one the PSP confirmed meanwhile is left alone (False)."""
-    return _cancel_if_still(
+    _, cancelled = _cancel(
         order_id,
-        _unpaid_past_window(now),
         reason="payment not received in time",
         now=now,
         expired=False,
+        due=_unpaid_past_window(now),
     )
-
-
-def _cancel_if_still(order_id: int, due: Q, *, reason: str, now: datetime, expired: bool) -> bool:
-    cancelled, void = _cancelled_if_still(
-        order_id=order_id, due=due, reason=reason, now=now, expired=expired
-    )
-    if void is not None:
-        settle(void, now=now)
     return cancelled
-
-
-@transaction_retried
-def _cancelled_if_still(
-    *, order_id: int, due: Q, reason: str, now: datetime, expired: bool
-) -> tuple[bool, PaymentOperation | None]:
-    with transaction.atomic():
-        order = locked_order(order_id)
-        if not Order.objects.filter(due, pk=order.pk).exists():
-            return False, None
-        return True, _cancel_locked(order, reason=reason, now=now, expired=expired)
