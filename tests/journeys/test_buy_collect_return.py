@@ -50,11 +50,13 @@ def test_jean_reserves_online_collects_in_his_store_and_returns_in_another(clien
     )
     assert response.status_code == 201, response.json()
     order = response.json()
-    assert (order["status"], order["total"], order["payment"]["status"]) == (
+    payment = order["payment"]
+    assert (order["status"], order["total"], payment["status"]) == (
         "placed",
         "129.00",
         "authorised",
     )
+    assert (payment["authorised_amount"], payment["captured_amount"]) == ("129.00", "0.00")
     # The unit is held at once, for Jean.
     hold = Hold.objects.get(reference=order["reference"])
     assert (hold.status, hold.customer_id, hold.location_id) == ("active", jean.pk, bellecour.pk)

@@ -79,6 +79,7 @@ def _order_out(
             "method": payment.method,
             "status": payment.status,
             "amount": str(payment.amount),
+            "authorised_amount": str(payment.authorised_amount),
             "captured_amount": str(payment.captured_amount),
             "refunded_amount": str(payment.refunded_amount),
             "currency": payment.currency,

@@ -68,6 +68,7 @@ class PaymentOut(Schema):
     method: str
     status: str
     amount: str
+    authorised_amount: str  # what the PSP (or the till) has agreed to; 0 until it answers
     captured_amount: str
     refunded_amount: str
     currency: str
