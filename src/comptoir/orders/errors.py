@@ -21,6 +21,15 @@ class PaymentFailed(Conflict):
     title = "The payment provider refused the operation"
 
 
+class PaymentNotAnswered(PaymentFailed):
+    """The PSP did not answer (a timeout): it may or may not have done it. The operation stays
+    `requested`, to be asked again with the same idempotency key, never with a new one."""
+
+    code = "payment-not-answered"
+    status = 503
+    title = "The payment provider did not answer; the operation will be asked again"
+
+
 class WrongPickupCode(ValidationFailed):
     code = "wrong-pickup-code"
     title = "This is not the order's pickup code"

@@ -289,6 +289,11 @@ def _ledger_sum(kind: PaymentKind, *, till: bool | None = None) -> Coalesce:
     )
 
 
+def refund_asked(*, idempotency_key: str) -> bool:
+    """Whether a refund under this key was recorded (and so may have reached the PSP)."""
+    return PaymentOperation.objects.filter(idempotency_key=idempotency_key).exists()
+
+
 def money_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
     """Every order whose money does not add up (docs/money.md): its payment's sums against its
     ledger rows, captured > authorised, refunded > captured, a capture that differs from what

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -31,7 +31,8 @@ from comptoir.core.outbox import record_event
 from comptoir.inventory.services.levels import LevelChange, write_movement
 from comptoir.inventory.services.stock import receive_stock
 from comptoir.inventory.services.till import TillLine, sell_at_till
-from comptoir.orders.selectors import order_by_id, returnable_lines
+from comptoir.orders.errors import PaymentNotAnswered
+from comptoir.orders.selectors import order_by_id, refund_asked, returnable_lines
 from comptoir.orders.services.lifecycle import locked_order, refund_payment
 from comptoir.orders.services.lines import record_units_returned
 from comptoir.orders.services.placing import order_keys
@@ -299,8 +300,10 @@ def _refund_after_receipt(record: Return, *, now: datetime) -> Return:
         return issue_refund(return_id=record.pk, now=now)
     except DomainError as error:
         logger.warning("refund of return %s not issued: %s", record.reference, error)
-        record.refresh_from_db()
-        return record
+    except Exception:  # the return is recorded either way; its refund is retried
+        logger.exception("refund of return %s not issued", record.reference)
+    record.refresh_from_db()
+    return record
 
 
 def _move(return_id: int, current: ReturnStatus, target: ReturnStatus, **fields: Any) -> bool:
@@ -310,11 +313,14 @@ def _move(return_id: int, current: ReturnStatus, target: ReturnStatus, **fields:
 
 
 def issue_refund(*, return_id: int, now: datetime | None = None) -> Return:
-    """Refund a received return's amount to its order's payment, once. The refund is claimed
-    first (received → refunding, committed), so a second or concurrent call asks the PSP
-    nothing; the PSP is asked outside any transaction; then the return is refunded with
-    `refund.issued`. A refusal (PaymentFailed) puts it back to received and is raised: retry
-    later. A crash while refunding leaves it `refunding`, for reconcile to show."""
+    """Refund a received return's amount to its order's payment, once.
+
+    The refund is claimed first (received → refunding, committed), so a concurrent call asks
+    the PSP nothing; the PSP is asked outside any transaction, with a key of that claim; then
+    the return is refunded with `refund.issued`. A refusal (the PSP said no) puts it back to
+    received and is raised: the next claim is a new attempt with a key of its own. No answer
+    leaves it refunding: the PSP may have refunded, so only the same key may ask again, which
+    a call after RESUME_AFTER does (reconcile lists it meanwhile)."""
     now = now or clock.now()
     with transaction.atomic():
         claimed = _move(
@@ -323,33 +329,49 @@ def issue_refund(*, return_id: int, now: datetime | None = None) -> Return:
     record = Return.objects.filter(pk=return_id).first()
     if record is None:
         raise ReturnNotFound("No such return.")
-    if not claimed:
+    if not claimed and not _claim_to_resume(record, now=now):
         return record
+    key = f"refund:return:{record.pk}:{record.refund_claimed_at:%Y%m%dT%H%M%S.%f}"
     try:
         refund_payment(
-            order_id=record.order_id,
-            amount=record.refund_amount,
-            now=now,
-            # One key per claim: a PSP that saw this claim's refund does not refund it twice;
-            # a claim after a refusal is a new attempt with a key of its own.
-            idempotency_key=f"refund:return:{record.pk}:{record.refund_claimed_at:%Y%m%dT%H%M%S.%f}",
+            order_id=record.order_id, amount=record.refund_amount, now=now, idempotency_key=key
         )
+    except PaymentNotAnswered:
+        raise  # stays refunding, for the same key again
     except DomainError:
         _move(return_id, ReturnStatus.REFUNDING, ReturnStatus.RECEIVED)
         raise
+    except Exception:
+        # A database error before the PSP was asked: nothing was refunded under this key.
+        if not refund_asked(idempotency_key=key):
+            _move(return_id, ReturnStatus.REFUNDING, ReturnStatus.RECEIVED)
+        raise
     with transaction.atomic():
-        _move(return_id, ReturnStatus.REFUNDING, ReturnStatus.REFUNDED, refunded_at=now)
-        order = order_by_id(record.order_id)
-        record_event(
-            events.REFUND_ISSUED,
-            aggregate=f"order:{order.pk}",
-            payload={
-                **order_keys(order),
-                "return_id": record.pk,
-                "amount": str(record.refund_amount),
-                "currency": record.currency,
-            },
-            now=now,
-        )
+        if _move(return_id, ReturnStatus.REFUNDING, ReturnStatus.REFUNDED, refunded_at=now):
+            order = order_by_id(record.order_id)
+            record_event(
+                events.REFUND_ISSUED,
+                aggregate=f"order:{order.pk}",
+                payload={
+                    **order_keys(order),
+                    "return_id": record.pk,
+                    "amount": str(record.refund_amount),
+                    "currency": record.currency,
+                },
+                now=now,
+            )
     record.refresh_from_db()
     return record
+
+
+# A claim unanswered this long is asked again, with its own key: the caller who made it is
+# gone (a crash, a timeout). Before that, it may still be waiting for the PSP's answer.
+RESUME_AFTER = timedelta(minutes=5)
+
+
+def _claim_to_resume(record: Return, *, now: datetime) -> bool:
+    return (
+        record.status == ReturnStatus.REFUNDING
+        and record.refund_claimed_at is not None
+        and record.refund_claimed_at <= now - RESUME_AFTER
+    )

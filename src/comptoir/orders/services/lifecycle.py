@@ -47,6 +47,7 @@ from ..errors import (
     OrderNotFound,
     OrderStateConflict,
     PaymentFailed,
+    PaymentNotAnswered,
     TenderRequired,
     WrongPickupCode,
 )
@@ -476,12 +477,28 @@ def refund_payment(
     refuses or does not answer (the operation is then failed, or left for a retry)."""
     now = now or clock.now()
     key = idempotency_key or f"refund:{order_id}:{uuid.uuid4().hex}"
+    payment, refund = _refund_requested(order_id=order_id, amount=amount, key=key, now=now)
+    if refund is None:
+        return payment
+    refund = settle(refund, now=now)
+    if refund.status == OperationStatus.FAILED:
+        raise PaymentFailed(f"The PSP did not refund: {refund.failure_reason}.")
+    if refund.status == OperationStatus.REQUESTED:
+        raise PaymentNotAnswered("The PSP did not answer; the refund will be asked again.")
+    payment.refresh_from_db()
+    return payment
+
+
+@transaction_retried
+def _refund_requested(
+    *, order_id: int, amount: Decimal, key: str, now: datetime
+) -> tuple[Payment, PaymentOperation | None]:
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(order_id=order_id).first()
         if payment is None:
             raise OrderNotFound("No such order.")
         if amount <= 0:
-            return payment
+            return payment, None
         refund = request_operation(
             payment=payment,
             kind=PaymentKind.REFUND,
@@ -490,13 +507,7 @@ def refund_payment(
             tender=_tender_of(payment),
             now=now,
         )
-    refund = settle(refund, now=now)
-    if refund.status == OperationStatus.FAILED:
-        raise PaymentFailed(f"The PSP did not refund: {refund.failure_reason}.")
-    if refund.status == OperationStatus.REQUESTED:
-        raise PaymentFailed("The PSP did not answer; the refund will be retried.")
-    payment.refresh_from_db()
-    return payment
+        return payment, refund
 
 
 def _tender_of(payment: Payment) -> Tender:

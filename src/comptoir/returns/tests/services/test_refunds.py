@@ -1,13 +1,17 @@
 """A refund goes to the original payment once, after the return is recorded; a refusal by
 the PSP leaves the return received, to retry."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
 
 from comptoir.core.models import OutboxEvent
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.orders.errors import PaymentFailed
-from comptoir.orders.models import Order
+from comptoir.orders.models import Order, PaymentOperation
 from comptoir.orders.payments.fake import FakePsp
+from comptoir.orders.services.payments import retry_operation
 from comptoir.orders.tests.factories import (
     HOME,
     deliver_events,
@@ -17,7 +21,12 @@ from comptoir.orders.tests.factories import (
     stock,
 )
 from comptoir.returns.models import Return
-from comptoir.returns.services import ReturnLineRequest, issue_refund, receive_return
+from comptoir.returns.services import (
+    RESUME_AFTER,
+    ReturnLineRequest,
+    issue_refund,
+    receive_return,
+)
 from comptoir.returns.tests.factories import carrier_scans, dispatch_parcel
 from comptoir.shipping.domain.tracking import TrackingStatus
 from comptoir.shipping.tests.factories import make_carriers
@@ -95,3 +104,36 @@ def test_a_refund_claimed_by_another_caller_is_not_asked_of_the_psp_again(client
 
     assert issue_refund(return_id=record.pk).status == "refunding"
     assert _refunded(order) == 0
+
+
+def _refunded_at_the_psp():
+    return sum(
+        (amount for result, amount in FakePsp._done.values() if result.status == "refunded"),
+        Decimal("0"),
+    )
+
+
+@pytest.mark.django_db
+def test_a_refund_the_psp_did_not_answer_is_asked_again_with_its_own_key_and_paid_once(client):
+    order, warehouse = _delivered(client)
+    FakePsp.fail_next("refund", "timeout")  # the refund at receipt gets no answer
+    record = receive_return(
+        order_id=order.pk,
+        location_id=warehouse.pk,
+        method="post",
+        lines=[ReturnLineRequest(1, 1, "too_big")],
+    )
+    assert Return.objects.get(pk=record.pk).status == "refunding"
+
+    # Asked again at once: the first call may still be waiting for the PSP, so nothing goes.
+    assert issue_refund(return_id=record.pk).status == "refunding"
+    # Later, the caller is gone: the same claim is asked again, with the same key.
+    later = record.created_at + RESUME_AFTER + timedelta(seconds=1)
+    assert issue_refund(return_id=record.pk, now=later).status == "refunded"
+    # And reconcile's retry of whatever is left requested pays nothing more.
+    for operation in PaymentOperation.objects.filter(kind="refund", status="requested"):
+        retry_operation(operation_id=operation.pk)
+
+    assert _refunded_at_the_psp() == Decimal("129.00")
+    assert _refunded(order) == Decimal("129.00")
+    assert OutboxEvent.objects.filter(type="refund.issued").count() == 1
