@@ -242,3 +242,33 @@ def test_an_order_cancelled_after_its_first_parcel_keeps_that_capture_and_voids_
         Decimal("133.90"),
     )
     assert money_discrepancies() == []
+
+
+@pytest.mark.django_db
+def test_a_cancellation_while_a_parcels_capture_is_unanswered_does_not_void_it_away(client):
+    from comptoir.orders.selectors import money_discrepancies
+    from comptoir.orders.services.lifecycle import cancel_order
+    from comptoir.orders.services.payments import retry_operation
+
+    make_location("lyon-bellecour", city="Lyon")
+    order, _ = _call_centre_home_delivery(
+        client,
+        lines=[
+            {"sku": "JACKET-TRAIL-S", "quantity": 1, "location": "entrepot-lyon"},
+            {"sku": "JACKET-TRAIL-M", "quantity": 1, "location": "lyon-bellecour"},
+        ],
+    )
+    first = StoreTask.objects.filter(order=order).order_by("location__code").first()
+    FakePsp.fail_next("capture", "timeout")
+    services.dispatch(task_id=first.pk)  # the parcel left; its capture has no answer yet
+
+    cancel_order(order_id=order.pk, reason="the rest is not wanted any more")
+
+    # A void now would cancel the authorisation the parcel's capture needs: none is asked.
+    assert not _operations().filter(kind="void").exists()
+    [capture] = _operations().filter(kind="capture")
+    assert retry_operation(operation_id=capture.pk).status == "succeeded"
+    order.refresh_from_db()
+    assert order.payment.captured_amount == Decimal("133.90")
+    # What is left authorised is for a person to release; reconcile says so.
+    assert [d.check for d in money_discrepancies()] == ["cancelled-with-open-authorisation"]

@@ -52,7 +52,7 @@ from ..errors import (
     WrongPickupCode,
 )
 from ..models import Order, OrderLine, Payment, PaymentOperation
-from .payments import request_operation, settle
+from .payments import captures_in_flight, request_operation, settle
 from .placing import PAYMENT_WINDOW, order_keys
 
 COLLECT_WINDOW = timedelta(days=7)  # click & collect: a week to collect once ready
@@ -192,8 +192,12 @@ VOIDABLE = frozenset({Payment.Status.AUTHORISED, Payment.Status.CAPTURED})
 def _request_void(order: Order, *, now: datetime) -> PaymentOperation | None:
     """The intent to give back what is authorised and not captured, in the cancellation's
     transaction (a pending payment or an unpaid link is voided too)."""
-    payment = Payment.objects.filter(order_id=order.pk).first()
+    payment = Payment.objects.select_for_update().filter(order_id=order.pk).first()
     if payment is None or not payment.provider_reference:
+        return None
+    if captures_in_flight(payment) > 0:
+        # A parcel that left is being captured: a void now would cancel the authorisation
+        # under it. The rest stays authorised; reconcile lists it to release by hand.
         return None
     open_part = payment.authorised_amount - payment.captured_amount
     pending = payment.status == Payment.Status.PENDING

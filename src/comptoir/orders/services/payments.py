@@ -42,6 +42,11 @@ _SUCCESS = {
 }
 
 
+def captures_in_flight(payment: Payment) -> Decimal:
+    """What captures of this payment are asking the PSP for and have no answer yet."""
+    return _in_flight(payment, PaymentKind.CAPTURE)
+
+
 def _in_flight(payment: Payment, kind: PaymentKind) -> Decimal:
     """What operations of `kind` are taking or have taken: requested and not yet answered."""
     total = payment.operations.filter(kind=kind, status=OperationStatus.REQUESTED).aggregate(
