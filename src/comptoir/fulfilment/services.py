@@ -17,6 +17,7 @@ from django.db import transaction
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.outbox import record_event
+from comptoir.core.retrying import transaction_retried
 from comptoir.inventory.errors import OutOfStock
 from comptoir.inventory.services.stock import adjust_stock
 from comptoir.locations.selectors import location_list, search_origin
@@ -35,7 +36,7 @@ from .selectors import sourcing_candidates, units_not_at_the_store
 
 if TYPE_CHECKING:
     from comptoir.locations.models import Location
-    from comptoir.orders.models import Order, OrderLine
+    from comptoir.orders.models import Order, OrderLine, PaymentOperation
 
 SET_ASIDE_WITHIN = timedelta(hours=2)  # "the store's staff must be told at once"
 SHIP_WITHIN = timedelta(hours=24)
@@ -176,6 +177,18 @@ def hand_over(
     The capture of what was handed over is recorded with the handover and asked of the PSP
     after the commit (docs/money.md)."""
     now = now or clock.now()
+    task, capture = _handed_over(
+        task_id=task_id, pickup_code=pickup_code, tender=tender, actor=actor, now=now
+    )
+    if capture is not None:
+        payments.settle(capture, now=now)  # after COMMIT, outside the retried transaction
+    return task
+
+
+@transaction_retried
+def _handed_over(
+    *, task_id: int, pickup_code: str, tender: str | None, actor: str, now: datetime
+) -> tuple[StoreTask, PaymentOperation | None]:
     with transaction.atomic():
         # The task's row lock makes a second tap at the counter wait, then find the task done;
         # the order's lock and the capture's idempotency key make it capture once anyway.
@@ -189,9 +202,7 @@ def hand_over(
             now=now,
         )
         _finish(task, done, now)
-    if capture is not None:
-        payments.settle(capture, now=now)
-    return task
+    return task, capture
 
 
 def report_not_found(
@@ -342,6 +353,18 @@ def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> S
     promised_by = planned.promised_by or promises.parcel_promised_by(
         from_location_id=planned.location_id, placed_at=now
     )
+    task, capture = _dispatched(
+        task_id=task_id, promised_by=promised_by, destination=destination, actor=actor, now=now
+    )
+    if capture is not None:
+        payments.settle(capture, now=now)  # after COMMIT, outside the retried transaction
+    return task
+
+
+@transaction_retried
+def _dispatched(
+    *, task_id: int, promised_by: date, destination: dict, actor: str, now: datetime
+) -> tuple[StoreTask, PaymentOperation | None]:
     with transaction.atomic():
         # Under the task's row lock, a second dispatch of the same parcel waits and is refused;
         # its capture is keyed by the task, so it is asked of the PSP once.
@@ -368,9 +391,7 @@ def dispatch(*, task_id: int, actor: str = "", now: datetime | None = None) -> S
             },
             now=now,
         )
-    if dispatched.capture is not None:
-        payments.settle(dispatched.capture, now=now)
-    return task
+    return task, dispatched.capture
 
 
 def expire_uncollected(*, now: datetime | None = None) -> int:

@@ -311,6 +311,14 @@ def money_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
                 payment=OuterRef("pk"), kind=PaymentKind.VOID, status=OperationStatus.SUCCEEDED
             )
         ),
+        late_void_failed=Exists(
+            PaymentOperation.objects.filter(
+                payment=OuterRef("pk"),
+                kind=PaymentKind.VOID,
+                status=OperationStatus.FAILED,
+                idempotency_key__startswith="void:late:",
+            )
+        ),
     )
     in_flight = _captures_in_flight()
     handed_over = _handed_over()
@@ -340,8 +348,9 @@ def money_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
 
 
 def _authorisation_open(payment: Any) -> bool:
-    """Still authorised at the PSP, beyond what was captured, with no void that succeeded."""
-    if payment.status == Payment.Status.PENDING:
+    """Still authorised at the PSP, beyond what was captured, with no void that succeeded; or
+    authorised after its order was cancelled and the void of that late one refused."""
+    if payment.status == Payment.Status.PENDING or payment.late_void_failed:
         return True
     if payment.status not in {Payment.Status.AUTHORISED, Payment.Status.CAPTURED}:
         return False

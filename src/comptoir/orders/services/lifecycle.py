@@ -411,8 +411,31 @@ def collect_order(
     after the commit, capture what was handed over through the PSP. A capture the PSP refuses
     is recorded as failed (reconcile reports it); the goods have left either way."""
     now = now or clock.now()
+    capture = _collected(
+        order_id=order_id,
+        pickup_code=pickup_code,
+        location_id=location_id,
+        tender=tender,
+        actor=actor,
+        now=now,
+    )
+    if capture is not None:
+        settle(capture, now=now)  # after COMMIT, outside the retried transaction
+    return Order.objects.get(pk=order_id)
+
+
+@transaction_retried
+def _collected(
+    *,
+    order_id: int,
+    pickup_code: str,
+    location_id: int,
+    tender: str | None,
+    actor: str,
+    now: datetime,
+) -> PaymentOperation | None:
     with transaction.atomic():
-        capture = hand_over_order(
+        return hand_over_order(
             order_id=order_id,
             pickup_code=pickup_code,
             location_id=location_id,
@@ -420,9 +443,6 @@ def collect_order(
             actor=actor,
             now=now,
         )
-    if capture is not None:
-        settle(capture, now=now)
-    return Order.objects.get(pk=order_id)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,13 @@ from comptoir.core.errors import ValidationFailed
 from comptoir.core.outbox import record_event
 
 from .. import events
-from ..domain import OrderStatus
+from ..domain import OrderStatus, PaymentKind
 from ..errors import PaymentNotYetRecorded
-from ..models import Order, Payment, PaymentNotification
+from ..models import Order, Payment, PaymentNotification, PaymentOperation
 from ..payments import provider
-from ..payments.adapter import BadSignature, PspStatus
+from ..payments.adapter import BadSignature, Notification, PaymentProvider, PspStatus
 from .lifecycle import _move, cancel_order
-from .payments import complete_authorisation
+from .payments import complete_authorisation, request_operation, settle
 from .placing import placed_payload
 
 
@@ -46,7 +46,23 @@ def receive_payment_notification(
             "This webhook is not signed by the payment provider.",
             errors=[{"field": "header.signature", "message": str(error)}],
         ) from None
-    declined = False
+    outcome, order_id, late_void = _recorded(psp, notification, now)
+    if late_void is not None:
+        # After COMMIT, outside any transaction (docs/money.md). A PSP that times out leaves the
+        # row requested, one that refuses leaves it failed: reconcile lists either, and the
+        # webhook still answers 2xx, since the notification and the void's intent are kept.
+        settle(late_void, now=now)
+    if outcome == "declined":  # a declined payment leaves no hold
+        cancel_order(order_id=order_id, reason="payment declined", now=now)
+        return "applied"
+    return outcome
+
+
+def _recorded(
+    psp: PaymentProvider, notification: Notification, now: datetime
+) -> tuple[str, int, PaymentOperation | None]:
+    """The notification's effect, recorded with its id in one transaction: the outcome
+    ("applied", "declined", "duplicate"), the order, and a late void to settle after COMMIT."""
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -56,7 +72,7 @@ def receive_payment_notification(
                     received_at=now,
                 )
         except IntegrityError:
-            return "duplicate"
+            return "duplicate", 0, None
         found = (
             Payment.objects.filter(
                 provider=psp.name, provider_reference=notification.provider_reference
@@ -72,39 +88,48 @@ def receive_payment_notification(
         # The order's row, then its payment's: the order every path takes them in.
         order = Order.objects.select_for_update().get(pk=found)
         payment = Payment.objects.select_for_update().select_related("order").get(order_id=found)
-        if payment.status != Payment.Status.PENDING:
-            late = payment.status == Payment.Status.VOIDED
-            if late and notification.status == PspStatus.AUTHORISED:
-                # The order was cancelled (unpaid in time) before the PSP answered: give the
-                # customer's money back rather than keep an authorisation nobody will capture.
-                transaction.on_commit(
-                    lambda: psp.void(
-                        provider_reference=notification.provider_reference,
-                        idempotency_key=f"void:late:{notification.notification_id}",
-                    )
-                )
-            return "duplicate"  # already settled by another notification of the same payment
         authorised = notification.status == PspStatus.AUTHORISED
+        if _too_late(order, payment):
+            if not authorised:
+                return "duplicate", order.pk, None
+            # The order was cancelled (unpaid in time) before the PSP answered: give the
+            # customer's money back rather than keep an authorisation nobody will capture.
+            # The intent is a ledger row, under the payment's lock held above.
+            void = request_operation(
+                payment=payment,
+                kind=PaymentKind.VOID,
+                amount=payment.amount,
+                idempotency_key=f"void:late:{payment.pk}",
+                now=now,
+            )
+            return "applied", order.pk, void
+        if payment.status != Payment.Status.PENDING:
+            return "duplicate", order.pk, None  # settled by another notification of the payment
         complete_authorisation(
             payment=payment, succeeded=authorised, reason=notification.reason, now=now
         )
-        if authorised:
-            payment.status = Payment.Status.AUTHORISED
-            payment.updated_at = now
-            payment.save(update_fields=["status", "updated_at"])
-            _move(order, OrderStatus.PLACED, now)
-            record_event(
-                events.ORDER_PLACED,
-                aggregate=f"order:{order.pk}",
-                payload=placed_payload(order),
-                now=now,
-            )
-        else:
+        if not authorised:
             payment.status = Payment.Status.DECLINED
             payment.decline_reason = notification.reason[:200]
             payment.updated_at = now
             payment.save(update_fields=["status", "decline_reason", "updated_at"])
-            declined = True
-    if declined:  # a declined payment leaves no hold
-        cancel_order(order_id=order.pk, reason="payment declined", now=now)
-    return "applied"
+            return "declined", order.pk, None
+        payment.status = Payment.Status.AUTHORISED
+        payment.updated_at = now
+        payment.save(update_fields=["status", "updated_at"])
+        _move(order, OrderStatus.PLACED, now)
+        record_event(
+            events.ORDER_PLACED,
+            aggregate=f"order:{order.pk}",
+            payload=placed_payload(order),
+            now=now,
+        )
+        return "applied", order.pk, None
+
+
+def _too_late(order: Order, payment: Payment) -> bool:
+    """The authorisation comes after the order gave up on it: its payment was voided, or the
+    order was cancelled while the payment was still pending (its void failed)."""
+    if payment.status == Payment.Status.VOIDED:
+        return True
+    return payment.status == Payment.Status.PENDING and order.status == OrderStatus.CANCELLED

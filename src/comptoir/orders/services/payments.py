@@ -251,8 +251,10 @@ def _move_sums(operation: PaymentOperation, now: datetime) -> bool:
         )
     else:
         # What was captured stays captured; an authorisation with nothing captured is voided.
+        # A payment voided already (a late authorisation voided again) stays voided.
         unpaid = [Payment.Status.AUTHORISED, Payment.Status.PENDING]
-        moved = payment.filter(status__in=[*unpaid, Payment.Status.CAPTURED]).update(
+        voidable = [*unpaid, Payment.Status.CAPTURED, Payment.Status.VOIDED]
+        moved = payment.filter(status__in=voidable).update(
             status=Case(
                 When(status__in=unpaid, then=Value(Payment.Status.VOIDED.value)),
                 default=F("status"),
