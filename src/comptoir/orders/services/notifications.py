@@ -8,6 +8,7 @@ recorded, so the PSP delivers it again.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -18,7 +19,7 @@ from comptoir.core.outbox import record_event
 
 from .. import events
 from ..domain import OrderStatus, PaymentKind
-from ..errors import PaymentNotYetRecorded
+from ..errors import OrderStateConflict, PaymentNotYetRecorded
 from ..models import Order, Payment, PaymentNotification, PaymentOperation
 from ..payments import provider
 from ..payments.adapter import BadSignature, Notification, PaymentProvider, PspStatus
@@ -53,7 +54,8 @@ def receive_payment_notification(
         # webhook still answers 2xx, since the notification and the void's intent are kept.
         settle(late_void, now=now)
     if outcome == "declined":  # a declined payment leaves no hold
-        cancel_order(order_id=order_id, reason="payment declined", now=now)
+        with contextlib.suppress(OrderStateConflict):  # cancelled meanwhile: nothing is held
+            cancel_order(order_id=order_id, reason="payment declined", now=now)
         return "applied"
     return outcome
 
