@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -253,6 +253,17 @@ def order_list(
     return orders.order_by("-created_at", "-id")
 
 
+def capture_due(order: Order, leaving: Iterable[OrderLine]) -> Decimal:
+    """What handing over or shipping `leaving` now may capture: those lines, plus the delivery
+    fee if nothing of the order has left before (`domain.amount_to_capture`)."""
+    first = not order.lines.filter(status__in=LEFT_THE_SHELF).exists()
+    return amount_to_capture(
+        [PricedLine(line.sku, line.quantity, line.unit_price, line.currency) for line in leaving],
+        delivery_fee=order.delivery_fee,
+        first_to_leave=first,
+    )
+
+
 def due_at_the_till(order_id: int) -> Decimal | None:
     """What the till takes when a paid-at-pickup order is handed over now (its open lines, and
     the fee if nothing left before); None for an order paid online."""
@@ -261,14 +272,7 @@ def due_at_the_till(order_id: int) -> Decimal | None:
         return None
     if order.payment.method != Payment.Method.AT_PICKUP:
         return None
-    lines = order.lines.all()
-    leaving = [
-        PricedLine(line.sku, line.quantity, line.unit_price, line.currency)
-        for line in lines
-        if line.status == OrderLine.Status.OPEN
-    ]
-    first = not any(line.status in LEFT_THE_SHELF for line in lines)
-    return amount_to_capture(leaving, delivery_fee=order.delivery_fee, first_to_leave=first)
+    return capture_due(order, order.lines.filter(status=OrderLine.Status.OPEN))
 
 
 # How long a capture, refund or void may wait for the PSP's answer before reconcile reports

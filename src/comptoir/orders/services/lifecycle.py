@@ -27,16 +27,13 @@ from comptoir.inventory.services.till import TillLine, sell_at_till
 from .. import events
 from ..domain import (
     CANCELLABLE,
-    LEFT_THE_SHELF,
     TILL_TENDERS,
     LineStatus,
     OperationStatus,
     OrderStatus,
     PaymentKind,
-    PricedLine,
     Tender,
     TransitionNotAllowed,
-    amount_to_capture,
     check_line_transition,
     check_transition,
     new_pickup_code,
@@ -52,6 +49,7 @@ from ..errors import (
     WrongPickupCode,
 )
 from ..models import Order, OrderLine, Payment, PaymentOperation
+from ..selectors import capture_due
 from .payments import captures_in_flight, request_operation, settle
 from .placing import PAYMENT_WINDOW, order_keys
 
@@ -92,10 +90,6 @@ def _open_lines(order: Order) -> list[OrderLine]:
     return list(order.lines.filter(status=OrderLine.Status.OPEN).order_by("line_number"))
 
 
-def _priced(lines: Iterable[OrderLine]) -> list[PricedLine]:
-    return [PricedLine(line.sku, line.quantity, line.unit_price, line.currency) for line in lines]
-
-
 def _capture_for_leaving(
     order: Order,
     leaving: list[OrderLine],
@@ -110,10 +104,7 @@ def _capture_for_leaving(
     payment = Payment.objects.filter(order_id=order.pk).first()
     if payment is None:
         return None
-    first = not order.lines.filter(status__in=LEFT_THE_SHELF).exists()
-    amount = amount_to_capture(
-        _priced(leaving), delivery_fee=order.delivery_fee, first_to_leave=first
-    )
+    amount = capture_due(order, leaving)
     if amount <= 0:
         return None
     if payment.status not in {Payment.Status.AUTHORISED, Payment.Status.CAPTURED} and not (
