@@ -19,7 +19,7 @@ from comptoir.orders.tests.factories import (
     stock,
 )
 from comptoir.returns.models import Return
-from comptoir.returns.tests.factories import carrier_scans, dispatch_parcel
+from comptoir.returns.tests.factories import carrier_scans, dispatch_parcel, shipped_home_order
 from comptoir.shipping.domain.tracking import TrackingStatus
 from comptoir.shipping.tests.factories import make_carriers
 
@@ -33,26 +33,9 @@ def _level(store, sku):
 
 def _delivered_order(client, quantity=2):
     """Jean's web order of two size-M jackets, shipped from the warehouse and delivered."""
-    make_carriers()
-    warehouse = make_location("entrepot-lyon", city="Saint-Priest", kind="warehouse")
-    make_jackets()
-    stock("JACKET-TRAIL-M", warehouse, 5)
-    jean = make_shopper()
-    client.force_login(jean.user)
-    body = order_body(
-        mode="home_delivery",
-        pickup=None,
-        lines=[{"sku": "JACKET-TRAIL-M", "quantity": quantity, "location": "entrepot-lyon"}],
-        delivery_address=HOME,
-    )
-    reference = client.post("/api/v1/orders", body, content_type="application/json").json()[
-        "reference"
-    ]
-    deliver_events()
-    order = Order.objects.get(reference=reference)
-    dispatch_parcel(order)
+    order, _ = shipped_home_order(client, quantity=quantity, in_stock=5)
     carrier_scans(order, TrackingStatus.DELIVERED)
-    return reference
+    return order.reference
 
 
 def _return(client, reference, location, lines, method="store"):
@@ -277,27 +260,11 @@ def test_an_endless_aisle_parcel_still_in_transit_is_neither_refunded_nor_restoc
 def test_a_home_parcel_waiting_at_a_relay_point_has_not_reached_jean_and_cannot_come_back(
     client,
 ):
-    make_carriers()
-    warehouse = make_location("entrepot-lyon", city="Saint-Priest", kind="warehouse")
-    make_jackets()
-    stock("JACKET-TRAIL-M", warehouse, 1)
-    client.force_login(make_shopper().user)
-    body = order_body(
-        mode="home_delivery",
-        pickup=None,
-        lines=[{"sku": "JACKET-TRAIL-M", "quantity": 1, "location": "entrepot-lyon"}],
-        delivery_address=HOME,
-    )
-    reference = client.post("/api/v1/orders", body, content_type="application/json").json()[
-        "reference"
-    ]
-    deliver_events()
-    order = Order.objects.get(reference=reference)
-    dispatch_parcel(order)
+    order, _ = shipped_home_order(client, quantity=1)
 
     carrier_scans(order, TrackingStatus.AVAILABLE_FOR_PICKUP)
 
     assert list(order.lines.values_list("status", flat=True)) == ["dispatched"]
     client.force_login(make_staff("operations"))
     one = [{"line_number": 1, "quantity": 1, "reason": "other"}]
-    assert _return(client, reference, "entrepot-lyon", one, method="post").status_code == 422
+    assert _return(client, order.reference, "entrepot-lyon", one, method="post").status_code == 422

@@ -7,19 +7,10 @@ from decimal import Decimal
 import pytest
 
 from comptoir.core.models import OutboxEvent
-from comptoir.customers.tests.factories import make_shopper
 from comptoir.orders.errors import PaymentFailed
-from comptoir.orders.models import Order, PaymentOperation
+from comptoir.orders.models import PaymentOperation
 from comptoir.orders.payments.fake import FakePsp
 from comptoir.orders.services.payments import retry_operation
-from comptoir.orders.tests.factories import (
-    HOME,
-    deliver_events,
-    make_jackets,
-    make_location,
-    order_body,
-    stock,
-)
 from comptoir.returns.models import Return
 from comptoir.returns.services import (
     RESUME_AFTER,
@@ -27,29 +18,12 @@ from comptoir.returns.services import (
     issue_refund,
     receive_return,
 )
-from comptoir.returns.tests.factories import carrier_scans, dispatch_parcel
+from comptoir.returns.tests.factories import carrier_scans, shipped_home_order
 from comptoir.shipping.domain.tracking import TrackingStatus
-from comptoir.shipping.tests.factories import make_carriers
 
 
 def _delivered(client):
-    make_carriers()
-    warehouse = make_location("entrepot-lyon", city="Saint-Priest", kind="warehouse")
-    make_jackets()
-    stock("JACKET-TRAIL-M", warehouse, 2)
-    client.force_login(make_shopper().user)
-    body = order_body(
-        mode="home_delivery",
-        pickup=None,
-        lines=[{"sku": "JACKET-TRAIL-M", "quantity": 2, "location": "entrepot-lyon"}],
-        delivery_address=HOME,
-    )
-    reference = client.post("/api/v1/orders", body, content_type="application/json").json()[
-        "reference"
-    ]
-    deliver_events()
-    order = Order.objects.get(reference=reference)
-    dispatch_parcel(order)
+    order, warehouse = shipped_home_order(client, quantity=2)
     carrier_scans(order, TrackingStatus.DELIVERED)
     return order, warehouse
 
