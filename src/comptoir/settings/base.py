@@ -218,6 +218,16 @@ LOGGING = {
 }
 
 # Payments: the PSP adapter orders use (comptoir.orders.payments), and where links point.
+# The fake PSP and its public secret are the local default; production refuses both unless
+# named (settings/production.py).
 COMPTOIR_PSP = os.environ.get("COMPTOIR_PSP", "fake")
-FAKE_PSP_WEBHOOK_SECRET = os.environ.get("COMPTOIR_FAKE_PSP_SECRET", "fake-psp-local-secret")
+FAKE_PSP_DEFAULT_SECRET = "fake-psp-local-secret"
+FAKE_PSP_WEBHOOK_SECRET = os.environ.get("COMPTOIR_FAKE_PSP_SECRET", FAKE_PSP_DEFAULT_SECRET)
+# Stripe (orders/payments/stripe.py): the account's secret key, the webhook endpoint's signing
+# secret (whsec_…), and where its API is (a local stand-in in the tests).
+COMPTOIR_STRIPE_SECRET_KEY = os.environ.get("COMPTOIR_STRIPE_SECRET_KEY", "")
+COMPTOIR_STRIPE_WEBHOOK_SECRET = os.environ.get("COMPTOIR_STRIPE_WEBHOOK_SECRET", "")
+COMPTOIR_STRIPE_API_BASE = os.environ.get("COMPTOIR_STRIPE_API_BASE", "https://api.stripe.com")
+# Past this, a call is "no answer": the operation stays requested, retried with its key.
+COMPTOIR_STRIPE_TIMEOUT_SECONDS = float(os.environ.get("COMPTOIR_STRIPE_TIMEOUT_SECONDS", "20"))
 COMPTOIR_BASE_URL = os.environ.get("COMPTOIR_BASE_URL", "http://127.0.0.1:8000")

@@ -50,6 +50,11 @@ class PspUnreachable(Exception):
     operation stays `requested`; a retry with the same idempotency key settles it."""
 
 
+class IgnoredNotification(Exception):
+    """A signed webhook about something comptoir does not act on (a PSP sends many kinds):
+    answered 2xx, so that the PSP stops sending it, and nothing is recorded."""
+
+
 class BadSignature(Exception):
     """The webhook was not signed by the PSP (or was altered on the way)."""
 

@@ -22,7 +22,13 @@ from ..domain import OrderStatus, PaymentKind
 from ..errors import OrderStateConflict, PaymentNotYetRecorded
 from ..models import Order, Payment, PaymentNotification, PaymentOperation
 from ..payments import provider
-from ..payments.adapter import BadSignature, Notification, PaymentProvider, PspStatus
+from ..payments.adapter import (
+    BadSignature,
+    IgnoredNotification,
+    Notification,
+    PaymentProvider,
+    PspStatus,
+)
 from .lifecycle import _move, cancel_order
 from .payments import complete_authorisation, request_operation, settle
 from .placing import placed_payload
@@ -36,8 +42,9 @@ class InvalidSignature(ValidationFailed):
 def receive_payment_notification(
     *, provider_name: str, body: bytes, signature: str, now: datetime | None = None
 ) -> str:
-    """Apply a signed PSP webhook once. Returns "applied" or "duplicate"; raises
-    PaymentNotYetRecorded (503, nothing recorded) for a payment not known yet."""
+    """Apply a signed PSP webhook once. Returns "applied", "duplicate" or "ignored" (signed,
+    about nothing comptoir acts on); raises PaymentNotYetRecorded (503, nothing recorded) for
+    a payment not known yet."""
     now = now or clock.now()
     try:
         psp = provider(provider_name)
@@ -47,6 +54,8 @@ def receive_payment_notification(
             "This webhook is not signed by the payment provider.",
             errors=[{"field": "header.signature", "message": str(error)}],
         ) from None
+    except IgnoredNotification:
+        return "ignored"
     outcome, order_id, late_void = _recorded(psp, notification, now)
     if late_void is not None:
         # After COMMIT, outside any transaction (docs/money.md). A PSP that times out leaves the
