@@ -30,6 +30,15 @@ class PaymentNotAnswered(PaymentFailed):
     title = "The payment provider did not answer; the operation will be asked again"
 
 
+class PaymentProviderUnavailable(DomainError):
+    """The PSP did not answer an authorisation or a payment link: nothing was ordered, and a
+    card authorised without our knowing lapses unclaimed (Stripe cancels it after 7 days)."""
+
+    code = "payment-provider-unavailable"
+    status = 503
+    title = "The payment provider did not answer; nothing was ordered, try again"
+
+
 class WrongPickupCode(ValidationFailed):
     code = "wrong-pickup-code"
     title = "This is not the order's pickup code"

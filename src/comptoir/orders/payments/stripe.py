@@ -89,15 +89,23 @@ class StripePsp:
             "payment_method_options": {"card": {"request_multicapture": "if_available"}},
             "metadata": {"comptoir_reference": reference},
         }
+        create = self._client.v1.payment_intents.create
+        key = f"authorise:{reference}"
         try:
-            intent = self._call(
-                self._client.v1.payment_intents.create, f"authorise:{reference}", params=params
-            )
+            try:
+                intent = self._call(create, key, params=params)
+            except PspUnreachable:
+                # Nothing is written yet to retry later: ask once more now, with the same key,
+                # so that an authorisation whose answer was lost is replayed, not made twice.
+                intent = self._call(create, key, params=params)
         except stripe.CardError as error:
             return PspResult(PspStatus.DECLINED, _intent_of(error), _decline_reason(error))
         except stripe.InvalidRequestError as error:
             # A token Stripe does not know (or a currency it refuses): no money is held.
             return PspResult(PspStatus.DECLINED, _intent_of(error), _message(error))
+        except (stripe.AuthenticationError, stripe.PermissionError) as error:
+            # Our keys are wrong: the customer's card is not at fault.
+            raise PspUnreachable(f"Stripe refused our credentials: {_message(error)}") from None
         return PspResult(_authorisation_status(intent), intent.id, _intent_reason(intent.to_dict()))
 
     def capture(

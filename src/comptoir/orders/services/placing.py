@@ -35,10 +35,10 @@ from ..domain import (
     new_order_reference,
     order_total,
 )
-from ..errors import InvalidOrder, PaymentDeclined
+from ..errors import InvalidOrder, PaymentDeclined, PaymentProviderUnavailable
 from ..models import Order, OrderLine, Payment, PaymentOperation
 from ..payments import provider
-from ..payments.adapter import PaymentProvider, PspStatus
+from ..payments.adapter import PaymentProvider, PspStatus, PspUnreachable
 from .recording import OrderRows, write_order
 
 RESERVATION_WINDOW = timedelta(hours=48)  # reserve & collect: collect within two days
@@ -208,6 +208,15 @@ def _priced_lines(request: OrderRequest) -> tuple[list[PricedLine], dict[str, in
 
 
 def _open_payment(
+    psp: PaymentProvider, request: PaymentRequest, total: Decimal, currency: str, reference: str
+) -> _OpenedPayment:
+    try:
+        return _ask_psp(psp, request, total, currency, reference)
+    except PspUnreachable as error:
+        raise PaymentProviderUnavailable(str(error)) from None
+
+
+def _ask_psp(
     psp: PaymentProvider, request: PaymentRequest, total: Decimal, currency: str, reference: str
 ) -> _OpenedPayment:
     if request.method == Payment.Method.AT_PICKUP:

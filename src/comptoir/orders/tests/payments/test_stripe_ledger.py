@@ -7,8 +7,8 @@ import pytest
 from django.db import transaction
 
 from comptoir.orders.domain import PaymentKind
-from comptoir.orders.errors import PaymentDeclined
-from comptoir.orders.models import Payment, PaymentOperation
+from comptoir.orders.errors import PaymentDeclined, PaymentProviderUnavailable
+from comptoir.orders.models import Order, Payment, PaymentOperation
 from comptoir.orders.payments import provider
 from comptoir.orders.payments.adapter import PspStatus
 from comptoir.orders.services import lifecycle
@@ -190,3 +190,36 @@ def test_stripe_unreachable_leaves_the_operation_requested(stripe_standin, setti
     assert capture.status == "requested"
     assert PaymentOperation.objects.get(pk=capture.pk).finished_at is None
     assert stripe_standin.captures == []
+
+
+@pytest.mark.django_db
+def test_an_authorisation_whose_answer_is_lost_is_asked_again_and_held_once(stripe_standin):
+    stripe_standin.stall_next(STALL_SECONDS)
+
+    order = place()
+
+    [intent] = stripe_standin.intents.values()
+    assert order.payment.provider_reference == intent["id"]
+    assert order.payment.status == Payment.Status.AUTHORISED
+    assert _posts(stripe_standin, "/v1/payment_intents") == [f"authorise:{order.reference}"] * 2
+
+
+@pytest.mark.django_db
+def test_stripe_unreachable_at_checkout_orders_nothing_and_says_try_again(stripe_standin, settings):
+    settings.COMPTOIR_STRIPE_API_BASE = "http://127.0.0.1:9"
+
+    with pytest.raises(PaymentProviderUnavailable) as refused:
+        place()
+
+    assert refused.value.status == 503
+    assert not Order.objects.exists()
+
+
+@pytest.mark.django_db
+def test_wrong_stripe_keys_are_not_the_customers_card_being_declined(stripe_standin, settings):
+    settings.COMPTOIR_STRIPE_SECRET_KEY = "sk_test_revoked"
+
+    with pytest.raises(PaymentProviderUnavailable, match="credentials"):
+        place()
+
+    assert stripe_standin.intents == {}
