@@ -74,6 +74,8 @@ def test_stripe_with_its_keys_runs(monkeypatch):
         "sk_live_x",
         "whsec_x",
     )
+    # Nobody can sign the fake PSP's webhooks, still routed, with its public secret.
+    assert settings["FAKE_PSP_WEBHOOK_SECRET"] != "fake-psp-local-secret"
 
 
 def test_an_unknown_psp_is_refused(monkeypatch):

@@ -1,6 +1,7 @@
 """Production: no debug, a real secret, PostgreSQL and Redis are expected from the environment."""
 
 import os
+import secrets
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,5 +40,7 @@ elif COMPTOIR_PSP == "stripe":
     COMPTOIR_STRIPE_WEBHOOK_SECRET = _required(
         "COMPTOIR_STRIPE_WEBHOOK_SECRET", "the signing secret (whsec_…) of the webhook endpoint."
     )
+    # The fake PSP's webhook endpoint stays routed: a secret nobody knows signs nothing there.
+    FAKE_PSP_WEBHOOK_SECRET = secrets.token_urlsafe(32)
 else:
     raise ImproperlyConfigured(f'COMPTOIR_PSP is "{COMPTOIR_PSP}": known are "stripe" and "fake".')
