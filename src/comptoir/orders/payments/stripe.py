@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -111,26 +113,24 @@ class StripePsp:
     def capture(
         self, *, provider_reference: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> PspResult:
-        intent_id = self._intent_id(provider_reference)
         params = {"amount_to_capture": to_minor_units(amount, currency), "final_capture": False}
-        return self._operation(
-            PspStatus.CAPTURED,
-            provider_reference,
-            lambda: self._call(
-                self._client.v1.payment_intents.capture,
-                idempotency_key,
-                intent_id,
-                params=params,
-            ),
-        )
+
+        def call() -> Any:
+            capture = self._client.v1.payment_intents.capture
+            return self._call(
+                capture, idempotency_key, self._intent_id(provider_reference), params=params
+            )
+
+        return self._operation(PspStatus.CAPTURED, provider_reference, call)
 
     def refund(
         self, *, provider_reference: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> PspResult:
-        intent_id = self._intent_id(provider_reference)
-        params = {"payment_intent": intent_id, "amount": to_minor_units(amount, currency)}
-
         def call() -> Any:
+            params = {
+                "payment_intent": self._intent_id(provider_reference),
+                "amount": to_minor_units(amount, currency),
+            }
             refund = self._call(self._client.v1.refunds.create, idempotency_key, params=params)
             if refund.status not in {"succeeded", "pending"}:
                 raise _Refused(f"refund {refund.status}: {refund.to_dict().get('failure_reason')}")
@@ -139,34 +139,25 @@ class StripePsp:
         return self._operation(PspStatus.REFUNDED, provider_reference, call)
 
     def void(self, *, provider_reference: str, idempotency_key: str) -> PspResult:
-        if provider_reference.startswith("cs_"):
-            session = self._fetch(
-                lambda: self._client.v1.checkout.sessions.retrieve(provider_reference)
-            )
+        def call() -> Any:
+            if not provider_reference.startswith("cs_"):
+                return self._cancel(provider_reference, idempotency_key)
+            session = self._client.v1.checkout.sessions.retrieve(provider_reference)
             if session.status == "open":
                 # Not paid yet: expiring the session is how Stripe closes it.
-                return self._operation(
-                    PspStatus.VOIDED,
-                    provider_reference,
-                    lambda: self._call(
-                        self._client.v1.checkout.sessions.expire, idempotency_key, session.id
-                    ),
-                )
-            intent_id = session.payment_intent
-        else:
-            intent_id = provider_reference
-
-        def call() -> Any:
-            try:
-                return self._call(
-                    self._client.v1.payment_intents.cancel, idempotency_key, intent_id
-                )
-            except stripe.InvalidRequestError as error:
-                if error.code == _UNEXPECTED_STATE and _state_of(error) == "canceled":
-                    return None  # cancelled already (by another key, or by Stripe): voided
-                raise
+                expire = self._client.v1.checkout.sessions.expire
+                return self._call(expire, idempotency_key, session.id)
+            return self._cancel(str(session.payment_intent), idempotency_key)
 
         return self._operation(PspStatus.VOIDED, provider_reference, call)
+
+    def _cancel(self, intent_id: str, idempotency_key: str) -> Any:
+        try:
+            return self._call(self._client.v1.payment_intents.cancel, idempotency_key, intent_id)
+        except stripe.InvalidRequestError as error:
+            if error.code == _UNEXPECTED_STATE and _state_of(error) == "canceled":
+                return None  # cancelled already (by another key, or by Stripe): voided
+            raise
 
     def create_payment_link(
         self, *, amount: Decimal, currency: str, reference: str, expires_at: datetime
@@ -215,52 +206,49 @@ class StripePsp:
         """A payment link's reference is its Checkout Session; its money is its PaymentIntent."""
         if not provider_reference.startswith("cs_"):
             return provider_reference
-        session = self._fetch(
-            lambda: self._client.v1.checkout.sessions.retrieve(provider_reference)
-        )
-        return str(session.payment_intent)
+        return str(self._client.v1.checkout.sessions.retrieve(provider_reference).payment_intent)
 
     @staticmethod
     def _call(method: Any, idempotency_key: str, *args: Any, params: Any = None) -> Any:
         options = {"idempotency_key": idempotency_key}
-        try:
+        with _no_answer_is_unreachable():
             if params is None:
                 return method(*args, options=options)
             return method(*args, params=params, options=options)
-        except (stripe.APIConnectionError, stripe.RateLimitError) as error:
-            raise PspUnreachable(f"Stripe did not answer: {_message(error)}") from None
-        except stripe.APIError as error:
-            # A 5xx: Stripe may or may not have done it; the same key settles it later.
-            raise PspUnreachable(f"Stripe failed: {_message(error)}") from None
-
-    @staticmethod
-    def _fetch(read: Any) -> Any:
-        try:
-            return read()
-        except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
-            raise PspUnreachable(f"Stripe did not answer: {_message(error)}") from None
 
     @staticmethod
     def _operation(success: str, provider_reference: str, call: Any) -> PspResult:
         """Run a capture, refund or void: done, or refused with Stripe's reason. A refusal is
         definite (the ledger records it failed); no answer raises PspUnreachable."""
         try:
-            call()
+            with _no_answer_is_unreachable():
+                call()
         except _Refused as refused:
             return PspResult(PspStatus.FAILED, provider_reference, str(refused))
         except stripe.IdempotencyError as error:
             # The same key with other parameters: a bug of ours, never a second charge.
-            return PspResult(
-                PspStatus.FAILED, provider_reference, f"idempotency: {_message(error)}"
-            )
+            reason = f"idempotency: {_message(error)}"
+            return PspResult(PspStatus.FAILED, provider_reference, reason)
         except stripe.CardError as error:
             return PspResult(PspStatus.FAILED, provider_reference, _decline_reason(error))
         except stripe.InvalidRequestError as error:
             return PspResult(PspStatus.FAILED, provider_reference, _message(error))
         except (stripe.AuthenticationError, stripe.PermissionError) as error:
-            # Our keys are wrong: nothing was done, and a retry would not do better.
+            # Our keys are wrong: nothing was done. The row says why; fix the keys, then
+            # the back office asks again under a new key.
             return PspResult(PspStatus.FAILED, provider_reference, _message(error))
         return PspResult(success, provider_reference)
+
+
+@contextmanager
+def _no_answer_is_unreachable() -> Iterator[None]:
+    """No answer, or one that says nothing about what was done (a timeout, a refused
+    connection, 429, a 5xx, a request still in flight under the same key): the ledger asks
+    again with the same key later."""
+    try:
+        yield
+    except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
+        raise PspUnreachable(f"Stripe did not answer: {_message(error)}") from None
 
 
 class _Refused(Exception):

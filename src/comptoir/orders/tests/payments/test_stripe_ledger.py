@@ -223,3 +223,15 @@ def test_wrong_stripe_keys_are_not_the_customers_card_being_declined(stripe_stan
         place()
 
     assert stripe_standin.intents == {}
+
+
+@pytest.mark.django_db
+def test_a_capture_of_an_intent_stripe_does_not_know_is_refused_with_its_reason(stripe_standin):
+    refused = provider().capture(
+        provider_reference="pi_unknown", amount=Decimal("1.00"), currency="EUR", idempotency_key="k"
+    )
+
+    assert (refused.status, refused.reason) == (
+        PspStatus.FAILED,
+        "No such payment_intent: 'pi_unknown'",
+    )

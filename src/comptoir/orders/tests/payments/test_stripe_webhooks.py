@@ -109,3 +109,16 @@ def test_a_payment_link_is_a_checkout_session_whose_payment_is_captured_at_the_h
     intent_id = stripe_standin.sessions[session_id]["payment_intent"]
     assert stripe_standin.captures == [(intent_id, 12900)]
     assert Payment.objects.get(pk=order.payment.pk).captured_amount == Decimal("129.00")
+
+
+@pytest.mark.django_db
+def test_a_payment_link_of_a_cancelled_order_is_expired_so_it_can_no_longer_be_paid(
+    stripe_standin,
+):
+    order = place(method="payment_link")
+
+    lifecycle.cancel_order(order_id=order.pk, reason="customer changed their mind")
+
+    session = stripe_standin.sessions[order.payment.provider_reference]
+    assert session["status"] == "expired"
+    assert Payment.objects.get(pk=order.payment.pk).status == Payment.Status.VOIDED
