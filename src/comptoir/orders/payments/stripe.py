@@ -114,6 +114,7 @@ class StripePsp:
         self, *, provider_reference: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> PspResult:
         params = {"amount_to_capture": to_minor_units(amount, currency), "final_capture": False}
+        idempotency_key = _at_stripe(idempotency_key, provider_reference)
 
         def call() -> Any:
             capture = self._client.v1.payment_intents.capture
@@ -126,6 +127,8 @@ class StripePsp:
     def refund(
         self, *, provider_reference: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> PspResult:
+        idempotency_key = _at_stripe(idempotency_key, provider_reference)
+
         def call() -> Any:
             params = {
                 "payment_intent": self._intent_id(provider_reference),
@@ -139,6 +142,8 @@ class StripePsp:
         return self._operation(PspStatus.REFUNDED, provider_reference, call)
 
     def void(self, *, provider_reference: str, idempotency_key: str) -> PspResult:
+        idempotency_key = _at_stripe(idempotency_key, provider_reference)
+
         def call() -> Any:
             if not provider_reference.startswith("cs_"):
                 return self._cancel(provider_reference, idempotency_key)
@@ -238,6 +243,13 @@ class StripePsp:
             # the back office asks again under a new key.
             return PspResult(PspStatus.FAILED, provider_reference, _message(error))
         return PspResult(success, provider_reference)
+
+
+def _at_stripe(idempotency_key: str, provider_reference: str) -> str:
+    """The ledger's key, unique in our database, made unique at Stripe too: Stripe keeps a key
+    for 24 hours across everything that uses the account (a test account shared by databases
+    reset since, staging), and `capture:<order id>:…` would meet another order's."""
+    return f"{idempotency_key}:{provider_reference}"
 
 
 @contextmanager

@@ -118,7 +118,7 @@ def test_a_capture_whose_answer_is_late_stays_requested_and_its_retry_captures_o
     retried = retry_operation(operation_id=timed_out.pk)
     assert retried.status == "succeeded"
     assert stripe_standin.captures == [(intent_id, 12900)]  # the retry was a replay
-    assert _posts(stripe_standin, "/capture") == [f"capture:{order.pk}:collect"] * 2
+    assert _posts(stripe_standin, "/capture") == [f"capture:{order.pk}:collect:{intent_id}"] * 2
     assert Payment.objects.get(pk=order.payment.pk).captured_amount == Decimal("129.00")
 
 
