@@ -31,8 +31,9 @@ class PaymentIn(Schema):
     method: str = Field(pattern="^(card|payment_link|at_pickup)$")
     card_token: str | None = Field(
         None,
-        pattern="^tok_[A-Za-z0-9_]{1,100}$",
-        description="the PSP's token from its hosted fields; a card number is refused",
+        pattern="^(tok|pm)_[A-Za-z0-9_]{1,100}$",
+        description="the PSP's token from its hosted fields (Stripe's is a PaymentMethod, "
+        "pm_…); a card number is refused",
     )
 
 
