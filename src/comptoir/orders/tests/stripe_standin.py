@@ -25,6 +25,7 @@ import json
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -48,6 +49,18 @@ CANCELABLE = {
     "requires_confirmation",
     "requires_action",
 }
+
+
+KEY_IN_USE = (
+    "There is currently another in-progress request using this Stripe-Idempotency-Key (that "
+    "probably means you submitted twice, and the other request is still going through)."
+)
+
+
+@dataclass(frozen=True)
+class _Stall:
+    seconds: float
+    before: bool
 
 
 class StripeError(Exception):
@@ -75,7 +88,8 @@ class StripeStandIn:
         self.captures: list[tuple[str, int]] = []  # (intent, amount): what it took, in order
         self.requests: list[tuple[str, str, str]] = []  # (method, path, idempotency key)
         self._replays: dict[str, tuple[str, int, dict[str, Any]]] = {}
-        self._stalls: list[float] = []
+        self._stalls: list[_Stall] = []
+        self._in_flight: set[str] = set()  # keys of requests still being done
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -93,9 +107,10 @@ class StripeStandIn:
         self._server.shutdown()
         self._server.server_close()
 
-    def stall_next(self, seconds: float) -> None:
-        """The next POST is done, then answered `seconds` late (past the client's timeout)."""
-        self._stalls.append(seconds)
+    def stall_next(self, seconds: float, *, before: bool = False) -> None:
+        """The next POST is done, then answered `seconds` late, as if its answer were lost; or,
+        `before`, done only after `seconds` (a retry meanwhile finds its key in use: 409)."""
+        self._stalls.append(_Stall(seconds, before))
 
     def captured(self, intent_id: str) -> int:
         return sum(amount for intent, amount in self.captures if intent == intent_id)
@@ -178,40 +193,53 @@ class StripeStandIn:
     def _serve(self, request: BaseHTTPRequestHandler, method: str, params: dict[str, str]) -> None:
         key = request.headers.get("Idempotency-Key", "")
         self.requests.append((method, request.path, key))
-        replayed = False
-        stall = 0.0
+        stall = self._stalls.pop(0) if method == "POST" and self._stalls else None
+        if stall and stall.before:
+            with self._lock:
+                self._in_flight.add(key)
+            time.sleep(stall.seconds)  # slow to do it: the client has given up meanwhile
         with self._lock:
-            if request.headers.get("Authorization") != f"Bearer {API_KEY}":
-                status, answer = (
-                    401,
-                    self._error_body(
-                        StripeError(
-                            401, type="invalid_request_error", message="Invalid API Key provided."
-                        )
-                    ),
-                )
-            elif method == "POST" and key and key in self._replays:
-                fingerprint, status, answer = self._replays[key]
-                replayed = fingerprint == self._fingerprint(request.path, params)
-                if not replayed:
-                    status, answer = (
-                        400,
-                        self._error_body(
-                            StripeError(
-                                400,
-                                type="idempotency_error",
-                                message=KEY_REUSED,
-                            )
-                        ),
-                    )
-            else:
-                status, answer = self._route(method, request.path, params)
-                if method == "POST" and key and status < 500:
-                    self._replays[key] = (self._fingerprint(request.path, params), status, answer)
-                if method == "POST" and self._stalls:
-                    stall = self._stalls.pop(0)
-        if stall:
-            time.sleep(stall)  # done, and the answer is late: the client has given up
+            if stall and stall.before:
+                self._in_flight.discard(key)  # its own key only: a retry's must not free it
+            status, answer, replayed = self._answer(request, method, params, key)
+        if stall and not stall.before:
+            time.sleep(stall.seconds)  # done, and the answer is late: the client has given up
+        self._send(request, status, answer, key=key, replayed=replayed)
+
+    def _answer(
+        self, request: BaseHTTPRequestHandler, method: str, params: dict[str, str], key: str
+    ) -> tuple[int, dict[str, Any], bool]:
+        """(status, body, replayed) under the lock: Stripe's checks, in its order."""
+        if request.headers.get("Authorization") != f"Bearer {API_KEY}":
+            error = StripeError(
+                401, type="invalid_request_error", message="Invalid API Key provided."
+            )
+            return 401, self._error_body(error), False
+        if method == "POST" and key in self._in_flight:
+            error = StripeError(
+                409, type="idempotency_error", code="idempotency_key_in_use", message=KEY_IN_USE
+            )
+            return 409, self._error_body(error), False
+        if method == "POST" and key and key in self._replays:
+            fingerprint, status, answer = self._replays[key]
+            if fingerprint != self._fingerprint(request.path, params):
+                error = StripeError(400, type="idempotency_error", message=KEY_REUSED)
+                return 400, self._error_body(error), False
+            return status, answer, True
+        status, answer = self._route(method, request.path, params)
+        if method == "POST" and key and status < 500:
+            self._replays[key] = (self._fingerprint(request.path, params), status, answer)
+        return status, answer, False
+
+    @staticmethod
+    def _send(
+        request: BaseHTTPRequestHandler,
+        status: int,
+        answer: dict[str, Any],
+        *,
+        key: str,
+        replayed: bool,
+    ) -> None:
         payload = json.dumps(answer).encode()
         try:
             request.send_response(status)
@@ -225,7 +253,7 @@ class StripeStandIn:
             request.end_headers()
             request.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
-            pass
+            pass  # the client gave up waiting
 
     @staticmethod
     def _fingerprint(path: str, params: dict[str, str]) -> str:

@@ -1,6 +1,7 @@
 """The ledger with Stripe as the PSP, against the local stand-in: what the ledger records and
 what Stripe did agree, operation by operation, and a retry never takes money twice."""
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -235,3 +236,29 @@ def test_a_capture_of_an_intent_stripe_does_not_know_is_refused_with_its_reason(
         PspStatus.FAILED,
         "No such payment_intent: 'pi_unknown'",
     )
+
+
+@pytest.mark.django_db
+def test_a_retry_while_stripe_is_still_capturing_waits_and_the_capture_is_taken_once(
+    stripe_standin,
+):
+    order = place()
+    intent_id = order.payment.provider_reference
+    stripe_standin.stall_next(2 * STALL_SECONDS, before=True)  # long enough for a retry
+    timed_out = _operate(order, PaymentKind.CAPTURE, "129.00", f"capture:{order.pk}:collect")
+
+    in_flight = retry_operation(operation_id=timed_out.pk)  # Stripe answers 409: key in use
+    assert (timed_out.status, in_flight.status) == ("requested", "requested")
+    _wait_until(lambda: stripe_standin.captured(intent_id))
+    settled = retry_operation(operation_id=timed_out.pk)
+
+    assert settled.status == "succeeded"
+    assert stripe_standin.captures == [(intent_id, 12900)]
+    assert Payment.objects.get(pk=order.payment.pk).captured_amount == Decimal("129.00")
+
+
+def _wait_until(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the stand-in never finished"
+        time.sleep(0.05)
