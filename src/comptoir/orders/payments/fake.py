@@ -41,7 +41,7 @@ _LINK_SALT = "comptoir.fake-psp.link"
 
 
 def _secret() -> bytes:
-    return str(getattr(settings, "FAKE_PSP_WEBHOOK_SECRET", "fake-psp-local-secret")).encode()
+    return str(settings.FAKE_PSP_WEBHOOK_SECRET).encode()
 
 
 def sign(body: bytes, *, timestamp: int | None = None) -> str:

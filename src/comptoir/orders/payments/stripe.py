@@ -281,7 +281,7 @@ def _intent_reason(intent: dict[str, Any]) -> str:
 
 
 def _message(error: stripe.StripeError) -> str:
-    return str(error.user_message or error._message or error.code or type(error).__name__)
+    return str(error.user_message or error.code or type(error).__name__)
 
 
 def _error_body(error: stripe.StripeError) -> dict[str, Any]:
