@@ -49,3 +49,16 @@ def price_in_store(variant: Variant, store: Location, amount: str) -> None:
         store=store.code,
         reason="a sports shop opened across the street",
     )
+
+
+# --- webhook subscriptions -------------------------------------------------------------------
+
+CRM_URL = "http://127.0.0.1:9/hooks/comptoir"  # allowed by the test settings; nothing listens
+
+
+def webhook_manager() -> dict[str, str]:
+    """The headers of an integration allowed to manage webhooks."""
+    from comptoir.accounts.tests.factories import bearer, make_api_token
+
+    _, raw = make_api_token("webhooks.manage", name="crm-connector")
+    return bearer(raw)
