@@ -122,11 +122,13 @@ def _is_allowed(address: Address, networks: Iterable[Network]) -> bool:
 
 def _parts(url: str) -> tuple[SplitResult, str, int]:
     """The URL's parts, host and port; refuses what is not an absolute http(s) URL."""
-    parts = urlsplit(url.strip())
     try:
+        parts = urlsplit(url.strip())
         host, port = parts.hostname, parts.port
-    except ValueError:
-        raise _refuse("the port is not a number", "The webhook URL has an invalid port.") from None
+    except ValueError:  # an unclosed [IPv6 bracket, a port out of range or not a number
+        raise _refuse(
+            "a valid host and port", "The webhook URL's host or port is invalid."
+        ) from None
     if parts.scheme not in {"http", "https"} or not host:
         raise _refuse("an absolute https URL", "A webhook URL must be an absolute https URL.")
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:

@@ -110,7 +110,8 @@ def test_plain_http_to_a_public_address_is_refused():
         pytest.param("https://crm.example.com/hooks#x", "no #fragment", id="fragment"),
         pytest.param("ftp://crm.example.com/", "an absolute https URL", id="not_http"),
         pytest.param("/hooks/comptoir", "an absolute https URL", id="relative"),
-        pytest.param("https://crm.example.com:99999/", "the port is not a number", id="bad_port"),
+        pytest.param("https://crm.example.com:99999/", "a valid host and port", id="bad_port"),
+        pytest.param("https://[::1/hooks", "a valid host and port", id="unclosed_bracket"),
     ],
 )
 def test_a_url_that_is_not_a_plain_https_address_is_refused(url, message):
