@@ -178,7 +178,7 @@ def check_subscription_url(url: str, *, resolve: Resolver = system_resolver) -> 
     _check(url, resolve)
 
 
-class _ResolutionCache:
+class ResolutionCache:
     """Resolutions kept a few seconds per (host, port): a burst of deliveries to one receiver
     costs one lookup, and a name that moves is seen again within seconds."""
 
@@ -199,7 +199,7 @@ class _ResolutionCache:
         return addresses
 
 
-_delivery_resolver = _ResolutionCache(
+_delivery_resolver = ResolutionCache(
     system_resolver, ttl=RESOLUTION_CACHE_SECONDS, monotonic=time.monotonic
 )
 

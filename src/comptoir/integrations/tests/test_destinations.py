@@ -6,21 +6,26 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from comptoir.integrations.destinations import check_delivery_address, check_subscription_url
+from comptoir.integrations.destinations import (
+    ResolutionCache,
+    check_delivery_address,
+    check_subscription_url,
+)
 from comptoir.integrations.errors import InvalidWebhookUrl
 
 NO_ALLOWED_NETWORK = override_settings(WEBHOOK_ALLOWED_NETWORKS=[])
 
 
-def resolving_to(*addresses: str):
-    asked: list[tuple[str, int]] = []
+class resolving_to:  # noqa: N801 - reads as a phrase where it is used
+    """A resolver that answers `addresses` for any name and remembers what it was asked."""
 
-    def resolve(host: str, port: int) -> list[str]:
-        asked.append((host, port))
-        return list(addresses)
+    def __init__(self, *addresses: str) -> None:
+        self.addresses = list(addresses)
+        self.asked: list[tuple[str, int]] = []
 
-    resolve.asked = asked  # type: ignore[attr-defined]
-    return resolve
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.asked.append((host, port))
+        return self.addresses
 
 
 def refusal(url: str, **kwargs) -> str:
@@ -149,11 +154,9 @@ def test_at_delivery_time_a_name_that_moved_to_a_private_address_is_refused():
 
 @NO_ALLOWED_NETWORK
 def test_at_delivery_time_resolution_is_cached_per_host_for_a_few_seconds():
-    from comptoir.integrations.destinations import _ResolutionCache
-
     clock = [100.0]
     resolve = resolving_to("93.184.215.14")
-    cached = _ResolutionCache(resolve, ttl=5.0, monotonic=lambda: clock[0])
+    cached = ResolutionCache(resolve, ttl=5.0, monotonic=lambda: clock[0])
 
     for _ in range(3):
         check_delivery_address("https://crm.example.com/a", resolve=cached)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
+from django.db import transaction
 from django.test import Client, override_settings
 
 from comptoir.accounts.tests.factories import make_staff
@@ -62,7 +63,7 @@ def test_a_refused_address_is_explained_on_the_form(ops):
 
 def test_disabling_asks_first_then_stops_pending_deliveries(ops):
     subscription = crm()
-    with_pending = _pending_delivery(subscription)
+    with_pending = pending_delivery(subscription)
 
     question = ops.get(f"/backoffice/webhooks/{subscription.pk}/disable/")
     subscription.refresh_from_db()
@@ -80,7 +81,7 @@ def test_disabling_asks_first_then_stops_pending_deliveries(ops):
 
 def test_a_disabled_webhook_is_enabled_and_its_delivery_sent_again(ops):
     subscription = crm()
-    given_up = _pending_delivery(subscription)
+    given_up = pending_delivery(subscription)
     ops.post(f"/backoffice/webhooks/{subscription.pk}/disable/")
 
     ops.post(f"/backoffice/webhooks/{subscription.pk}/enable/")
@@ -134,9 +135,7 @@ def test_an_associate_cannot_manage_webhooks(ops):
     assert not WebhookSubscription.objects.exists()
 
 
-def _pending_delivery(subscription: WebhookSubscription) -> Delivery:
-    from django.db import transaction
-
+def pending_delivery(subscription: WebhookSubscription) -> Delivery:
     with transaction.atomic():
         event = outbox.record_event("order.placed", aggregate="order:1", payload={"order_id": 1})
     return Delivery.objects.create(

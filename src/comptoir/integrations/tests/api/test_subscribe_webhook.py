@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from comptoir.accounts.tests.factories import bearer, make_api_token
 from comptoir.core.models import IdempotencyRecord
 from comptoir.integrations.models import WebhookSecret, WebhookSubscription
 from comptoir.integrations.tests.factories import CRM_URL, webhook_manager
+from comptoir.wiring import HANDLERS
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/webhooks"
@@ -109,11 +111,15 @@ def test_the_event_types_a_subscription_may_ask_for_are_listed(client):
 
 
 def test_managing_webhooks_needs_the_permission(client):
-    from comptoir.accounts.tests.factories import bearer, make_api_token
-
     _, raw = make_api_token("orders.read")
 
     response = subscribe(client, {"url": CRM_URL}, **bearer(raw))
 
     assert response.status_code == 403
     assert not WebhookSubscription.objects.exists()
+
+
+def test_every_event_type_the_apps_react_to_may_be_asked_for(client):
+    response = client.get(f"{URL}/event-types", headers=webhook_manager())
+
+    assert set(HANDLERS) <= set(response.json()["event_types"])
