@@ -141,3 +141,17 @@ def pending_delivery(subscription: WebhookSubscription) -> Delivery:
     return Delivery.objects.create(
         event=event, target=f"webhook:{subscription.pk}", next_attempt_at=clock.now()
     )
+
+
+def test_the_webhooks_pages_speak_english_when_chosen(ops):
+    subscription = crm()
+    ops.post("/i18n/setlang/", {"language": "en", "next": "/backoffice/webhooks/"})
+
+    listing = page(ops.get("/backoffice/webhooks/"))
+    detail = page(ops.get(f"/backoffice/webhooks/{subscription.pk}/"))
+
+    assert '<html lang="en">' in listing
+    assert "Add a webhook" in listing
+    assert "Send a test ping" in detail
+    assert "Disabled" not in detail
+    assert "Active" in detail
