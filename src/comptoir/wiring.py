@@ -18,12 +18,15 @@ from comptoir.catalog import handlers as catalog_handlers
 from comptoir.core.outbox import Event, Outcome
 from comptoir.customers import events as customer_events
 from comptoir.customers import handlers as customer_handlers
+from comptoir.fulfilment import events as fulfilment_events
 from comptoir.fulfilment import handlers as fulfilment_handlers
+from comptoir.integrations.events import publish_event_types
 from comptoir.integrations.selectors import TARGET_PREFIX as WEBHOOK_PREFIX
 from comptoir.integrations.selectors import subscription_targets_for
 from comptoir.integrations.services import send_webhook
 from comptoir.inventory import events as inventory_events
 from comptoir.inventory import handlers as inventory_handlers
+from comptoir.locations import events as location_events
 from comptoir.notifications import events as notification_events
 from comptoir.notifications import handlers as notification_handlers
 from comptoir.orders import events as order_events
@@ -106,6 +109,30 @@ for _event_type in notification_events.MESSAGE_KIND_FOR:
     HANDLERS.setdefault(_event_type, []).extend(
         [notification_handlers.send_email_for, notification_handlers.send_sms_for]
     )
+
+EVENT_MODULES = (
+    cart_events,
+    catalog_events,
+    customer_events,
+    fulfilment_events,
+    inventory_events,
+    location_events,
+    notification_events,
+    order_events,
+    return_events,
+    shipping_events,
+)
+
+
+def event_types_in(module: object) -> set[str]:
+    """The event type constants of an app's events module (UPPER_CASE names of strings)."""
+    return {
+        value for name, value in vars(module).items() if name.isupper() and isinstance(value, str)
+    }
+
+
+# Webhook subscriptions may ask for these, and only these (or "*").
+publish_event_types(set().union(*(event_types_in(module) for module in EVENT_MODULES)))
 
 HANDLER_PREFIX = "handler:"
 

@@ -65,6 +65,8 @@ def production_env(queue_url: str, tmp_path: Path, *, lease_seconds: int) -> dic
         "COMPTOIR_QUEUE_URL": queue_url,
         "COMPTOIR_OUTBOX_LEASE_SECONDS": str(lease_seconds),
         "COMPTOIR_VAR_DIR": str(tmp_path / "var"),
+        # The receiver listens on this machine, which production settings refuse otherwise.
+        "COMPTOIR_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8,::1/128",
     }
 
 

@@ -41,3 +41,9 @@ def message_id_for(event_id_hex: str) -> str:
 
 def subscribes_to(event_types: list[str], event_type: str) -> bool:
     return "*" in event_types or event_type in event_types
+
+
+def unknown_event_types(requested: list[str], known: list[str]) -> list[str]:
+    """The requested event types that are neither known nor "*" (all events), in order."""
+    allowed = set(known) | {"*"}
+    return [event_type for event_type in requested if event_type not in allowed]

@@ -19,7 +19,7 @@ from comptoir.locations.errors import LocationNotFound
 from comptoir.locations.selectors import location_list
 
 from .domain import subscribes_to
-from .errors import WebhookSubscriptionNotFound
+from .errors import WebhookDeliveryNotFound, WebhookSubscriptionNotFound
 from .feeds import (
     LocalInventoryItem,
     PickupTerms,
@@ -44,6 +44,37 @@ def subscription_by_id(*, subscription_id: int) -> WebhookSubscription:
         raise WebhookSubscriptionNotFound("No such webhook subscription.") from None
 
 
+def subscription_for_update(*, subscription_id: int) -> WebhookSubscription:
+    """The subscription, locked until the transaction ends (inside transaction.atomic)."""
+    try:
+        return WebhookSubscription.objects.select_for_update().get(pk=subscription_id)
+    except WebhookSubscription.DoesNotExist:
+        raise WebhookSubscriptionNotFound("No such webhook subscription.") from None
+
+
+def target_of(subscription_id: int) -> str:
+    return f"{TARGET_PREFIX}{subscription_id}"
+
+
+def subscription_id_of(target: str) -> int:
+    """The subscription a delivery target names; an in-process handler's is no webhook's."""
+    if not target.startswith(TARGET_PREFIX):
+        raise WebhookDeliveryNotFound("This delivery goes to no webhook subscription.")
+    return int(target.removeprefix(TARGET_PREFIX))
+
+
+def webhook_delivery(*, delivery_id: int, subscription_id: int | None = None) -> Delivery:
+    """A delivery to a webhook subscription (to this one if given). A delivery to an in-process
+    handler is not a webhook's: it is not found here, whoever asks."""
+    deliveries = Delivery.objects.filter(pk=delivery_id, target__startswith=TARGET_PREFIX)
+    if subscription_id is not None:
+        deliveries = deliveries.filter(target=target_of(subscription_id))
+    delivery = deliveries.first()
+    if delivery is None:
+        raise WebhookDeliveryNotFound("No such delivery for this webhook subscription.")
+    return delivery
+
+
 def secrets_in_force(*, subscription_id: int) -> list[str]:
     """Newest first: the current secret, then any rotated-out one still in its grace period."""
     now = clock.now()
@@ -56,12 +87,12 @@ def secrets_in_force(*, subscription_id: int) -> list[str]:
 
 
 def subscription_list() -> QuerySet[WebhookSubscription]:
-    return WebhookSubscription.objects.all()
+    return WebhookSubscription.objects.order_by("pk")
 
 
 def deliveries_of(*, subscription_id: int) -> QuerySet[Delivery]:
     return (
-        Delivery.objects.filter(target=f"{TARGET_PREFIX}{subscription_id}")
+        Delivery.objects.filter(target=target_of(subscription_id))
         .select_related("event")
         .prefetch_related("log")
     )

@@ -1,5 +1,6 @@
 """Settings read from the environment, with safe local defaults (SQLite under ./var/)."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -150,6 +151,16 @@ OUTBOX_LEASE_SECONDS = int(os.environ.get("COMPTOIR_OUTBOX_LEASE_SECONDS", "60")
 # A process wakes the worker at most once per gap after commits that recorded events.
 OUTBOX_WAKE_GAP_SECONDS = float(os.environ.get("COMPTOIR_OUTBOX_WAKE_GAP_MS", "20")) / 1000
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("COMPTOIR_WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Webhooks go to public https addresses only; an integrator who receives them inside their own
+# network lists it here (comma-separated CIDRs, e.g. "10.20.0.0/16"); plain http is allowed
+# there too (ADR 0025).
+WEBHOOK_ALLOWED_NETWORKS = [
+    cidr.strip()
+    for cidr in os.environ.get("COMPTOIR_WEBHOOK_ALLOWED_NETWORKS", "").split(",")
+    if cidr.strip()
+]
+for _cidr in WEBHOOK_ALLOWED_NETWORKS:
+    ipaddress.ip_network(_cidr, strict=False)  # a typo stops the start, not a delivery
 
 # Stock snapshots and catalogue imports arrive as one request body (a million CSV positions is
 # about 32 MB); Django's default 2.5 MB would refuse them.

@@ -17,3 +17,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "comptoir-test", "immediate": True}
 OUTBOX_LEASE_SECONDS = 60
 OUTBOX_WAKE_GAP_SECONDS = 0  # the immediate queue sweeps inside the test, not on a timer
+# Tests run their webhook receivers on this machine.
+WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]

@@ -33,6 +33,14 @@ MESSAGES = {
         "This pickup code does not match: check it with the customer. Nothing was handed over."
     ),
     "payment-declined": _("The card was declined: nothing was ordered and nothing is held."),
+    "invalid-webhook-url": _(
+        "comptoir does not send webhooks to this address: it must be an https address on the"
+        " internet (or in a network the operator allowed), with no password in it."
+    ),
+    "unknown-event-types": _("Choose events from the list."),
+    "webhook-subscription-disabled": _("This webhook is disabled: enable it first."),
+    "webhook-subscription-not-found": _("There is no such webhook."),
+    "webhook-delivery-not-found": _("This webhook never had this delivery."),
     "tender-required": _(
         "Say how the customer paid at the till (cash or card). Nothing was handed over."
     ),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from comptoir.accounts.tests.factories import bearer, make_api_token
 from comptoir.catalog.models import Variant
 from comptoir.catalog.services.prices import set_price
 from comptoir.catalog.tests.factories import make_product
@@ -49,3 +50,14 @@ def price_in_store(variant: Variant, store: Location, amount: str) -> None:
         store=store.code,
         reason="a sports shop opened across the street",
     )
+
+
+# --- webhook subscriptions -------------------------------------------------------------------
+
+CRM_URL = "http://127.0.0.1:9/hooks/comptoir"  # allowed by the test settings; nothing listens
+
+
+def webhook_manager() -> dict[str, str]:
+    """The headers of an integration allowed to manage webhooks."""
+    _, raw = make_api_token("webhooks.manage", name="crm-connector")
+    return bearer(raw)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import operations, views
+from . import operations, views, webhooks
 
 app_name = "backoffice"
 urlpatterns = [
@@ -8,8 +8,31 @@ urlpatterns = [
     path("catalogue/", views.catalogue, name="catalogue"),
     path("stores/", views.stores, name="stores"),
     path("stock/", views.stock, name="stock"),
-    path("webhooks/", views.webhooks, name="webhooks"),
-    path("webhooks/<int:subscription_id>/", views.webhook, name="webhook"),
+    path("webhooks/", webhooks.webhooks, name="webhooks"),
+    path("webhooks/<int:subscription_id>/", webhooks.webhook, name="webhook"),
+    *(
+        path(
+            f"webhooks/<int:subscription_id>/{action}/",
+            webhooks.act_on_webhook,
+            {"action": action},
+            name=f"webhook-{action}",
+        )
+        for action in ("enable", "ping", "rotate")
+    ),
+    *(
+        path(
+            f"webhooks/<int:subscription_id>/{action}/",
+            webhooks.confirm_webhook_action,
+            {"action": action},
+            name=f"webhook-{action}",
+        )
+        for action in webhooks.CONFIRMED_ACTIONS
+    ),
+    path(
+        "webhooks/<int:subscription_id>/deliveries/<int:delivery_id>/replay/",
+        webhooks.replay_delivery,
+        name="webhook-replay",
+    ),
     path("team/", views.team, name="team"),
     path("orders/", operations.orders, name="orders"),
     path("exceptions/", operations.alerts, name="alerts"),

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from comptoir.accounts.selectors import api_token_list, staff_list
 from comptoir.catalog.selectors import product_page
-from comptoir.integrations.selectors import deliveries_of, subscription_by_id, subscription_list
 from comptoir.inventory.selectors import (
     levels_at,
     locations_most_out_of_stock,
@@ -80,19 +79,6 @@ def stock(request: HttpRequest) -> HttpResponse:
         context["levels"] = _page(request, levels_at(location_id=store.pk))
     context["movements"] = recent_movements(location_id=store.pk if store else None)[:30]
     return render(request, "web/backoffice/stock.html", context)
-
-
-def webhooks(request: HttpRequest) -> HttpResponse:
-    staff_actor(request, "webhooks.manage")
-    return render(request, "web/backoffice/webhooks.html", {"subscriptions": subscription_list()})
-
-
-def webhook(request: HttpRequest, subscription_id: int) -> HttpResponse:
-    staff_actor(request, "webhooks.manage")
-    subscription = subscription_by_id(subscription_id=subscription_id)
-    deliveries = _page(request, deliveries_of(subscription_id=subscription_id).order_by("-pk"))
-    context = {"subscription": subscription, "deliveries": deliveries}
-    return render(request, "web/backoffice/webhook.html", context)
 
 
 def team(request: HttpRequest) -> HttpResponse:
