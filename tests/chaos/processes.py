@@ -12,9 +12,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,7 +67,10 @@ class Machines:
         log = self.tmp_path / f"{name}.log"
         self.logs.append(log)
         with log.open("ab") as output:
-            process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+            # A group of its own, so that a kill reaches Granian's worker processes as well.
+            process = subprocess.Popen(
+                command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self.processes[name] = process
         return process
 
@@ -85,13 +89,12 @@ class Machines:
 
     def kill(self, name: str) -> None:
         process = self.processes.pop(name)
-        process.send_signal(signal.SIGKILL)
+        _kill_group(process)
         process.wait(timeout=10)
 
     def stop_all(self) -> None:
         for process in self.processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGKILL)
+            _kill_group(process)
         for process in self.processes.values():
             process.wait(timeout=10)
         self.processes.clear()
@@ -110,6 +113,12 @@ class Machines:
 
     def shown_logs(self) -> str:
         return "\n".join(f"--- {log.name}\n{log.read_text()[-4000:]}" for log in self.logs)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the process and the children it started (its process group)."""
+    with suppress(ProcessLookupError):  # the group is gone already
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _answers(url: str) -> bool:
@@ -177,3 +186,24 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
         yield redis
     finally:
         redis.stop()
+
+
+def in_parallel(count: int, work: Callable[[], list]) -> list:
+    """Run `work` in `count` threads at once; their results, joined; the first error raised."""
+    results: list[list] = [[] for _ in range(count)]
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            results[index] = work()
+        except BaseException as error:  # reported below, with the others'
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return [answer for result in results for answer in result]
