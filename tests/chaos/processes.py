@@ -8,6 +8,7 @@ Every wait polls against a deadline and, when it gives up, shows what the proces
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,7 +22,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from django.db import connection
 
 from tests.worker.test_worker_survives_a_kill import url_of_the_test_database
 
@@ -33,12 +33,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def needs_postgresql() -> None:
-    """The faults are PostgreSQL's and Redis's: on SQLite there is no server to lose."""
-    if connection.vendor != "postgresql":
-        pytest.skip("a fault test runs on PostgreSQL")
 
 
 @dataclass
@@ -151,6 +145,10 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        if shutil.which("redis-server") is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail("redis-server is not installed; CI needs it")
+            pytest.skip("redis-server is not installed: a fault test starts its own")
         command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
         options = ["--save", "", "--appendonly", "no", "--dir", str(self.tmp_path)]
         self.process = subprocess.Popen(

@@ -28,7 +28,7 @@ from comptoir.inventory.tests.factories import make_store, make_variant, put_on_
 from comptoir.reconciliation import reconcile
 from tests.worker.test_worker_survives_a_kill import url_of_the_test_database
 
-from .processes import in_parallel, machines, needs_postgresql
+from .processes import in_parallel, machines
 
 UNITS = 30
 SHOPPERS = 8
@@ -37,7 +37,7 @@ PROBLEM = "application/problem+json"
 ANSWERS = {201, 409}  # held, or out of stock: a request's last answer is one of them
 RETRY_DEADLINE_SECONDS = 60
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 @dataclass
@@ -112,7 +112,6 @@ def _backend_pid() -> int:
 def test_requests_cut_off_by_ended_database_sessions_fail_cleanly_and_write_nothing_by_half(
     tmp_path,
 ):
-    needs_postgresql()
     store, jacket = make_store(), make_variant("JACKET-S")
     put_on_shelf(jacket, store, UNITS)
     _, token = make_api_token("stock.hold", name="web-shop")

@@ -23,12 +23,12 @@ from comptoir.notifications.models import MessageLog
 from comptoir.notifications.tests.inbox import Inbox
 from comptoir.orders.tests.factories import make_jackets, make_location, order_body, stock
 
-from .processes import Machines, free_port, machines, needs_postgresql, private_redis
+from .processes import Machines, free_port, machines, private_redis
 
 EMAIL = "handler:comptoir.notifications.handlers.send_email_for"
 JEAN = "jean.martin@example.fr"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 @contextmanager
@@ -73,7 +73,6 @@ def confirmations() -> list[MessageLog]:
 
 
 def test_confirmations_wait_while_the_mail_server_is_down_and_go_once_it_is_up(tmp_path):
-    needs_postgresql()
     port = free_port()  # nothing listens on it yet
     with shop(tmp_path, port) as (running, client, jean):
         place_order(client, jean)
@@ -95,7 +94,6 @@ def test_confirmations_wait_while_the_mail_server_is_down_and_go_once_it_is_up(t
 
 
 def test_orders_are_placed_while_the_mail_server_hangs_on_a_confirmation(tmp_path):
-    needs_postgresql()
     port = free_port()
     with mail_server(port, slow=True) as inbox, shop(tmp_path, port) as (running, client, jean):
         first = place_order(client, jean)

@@ -18,17 +18,16 @@ from comptoir.accounts.tests.factories import bearer, make_api_token
 from comptoir.core.models import Delivery, OutboxEvent
 from comptoir.inventory.tests.factories import make_store, make_variant
 
-from .processes import in_parallel, machines, needs_postgresql, private_redis
+from .processes import in_parallel, machines, private_redis
 from .receiver import subscribers
 
 CLERKS = 4
 RECEIPTS_EACH = 5  # per clerk and per phase
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 def test_events_committed_while_the_queue_is_down_are_all_delivered_once_it_is_back(tmp_path):
-    needs_postgresql()
     store, jacket = make_store(), make_variant("JACKET-S")
     _, token = make_api_token("stock.adjust", name="warehouse")
     numbers = itertools.count()

@@ -19,7 +19,7 @@ from comptoir.inventory.models import Hold, StockLevel
 from comptoir.inventory.tests.factories import make_store, make_variant, put_on_shelf
 from comptoir.reconciliation import reconcile
 
-from .processes import in_parallel, machines, needs_postgresql, private_redis
+from .processes import in_parallel, machines, private_redis
 from .receiver import subscribers
 
 UNITS = 25
@@ -27,11 +27,10 @@ SHOPPERS = 12
 HOLDS_EACH = 6  # 72 holds asked for 25 units
 WORKERS = 3
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_flash_sale_through_two_servers_sells_exactly_the_units_there_are(tmp_path):
-    needs_postgresql()
     store, jacket = make_store(), make_variant("JACKET-S")
     put_on_shelf(jacket, store, UNITS)
     _, token = make_api_token("stock.hold", name="web-shop")
