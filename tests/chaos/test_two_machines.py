@@ -1,6 +1,7 @@
 """More than one machine: two web servers on two ports, three workers on one Redis queue, one
-PostgreSQL. A flash sale on one hot SKU, its holds sent through both servers in turn, sells
-exactly the units there are; every stock event reaches each of two subscribers once.
+PostgreSQL. A flash sale on one hot SKU, its orders and holds sent through both servers in
+turn, sells exactly the units there are; every stock event reaches each of two subscribers
+once.
 
 Nothing here is shared between the servers but the database and the queue: whatever sells
 exactly N units across them is the database's conditional UPDATE, not a lock in a process.
@@ -14,9 +15,12 @@ import httpx
 import pytest
 
 from comptoir.accounts.tests.factories import bearer, make_api_token
+from comptoir.catalog.models import Variant
 from comptoir.core.models import Delivery, OutboxEvent
+from comptoir.customers.tests.factories import make_shopper
 from comptoir.inventory.models import Hold, StockLevel
-from comptoir.inventory.tests.factories import make_store, make_variant, put_on_shelf
+from comptoir.orders.models import Order
+from comptoir.orders.tests.factories import make_jackets, make_location, order_body, stock
 from comptoir.reconciliation import reconcile
 
 from .processes import in_parallel, machines, private_redis
@@ -24,28 +28,33 @@ from .receiver import subscribers
 
 UNITS = 25
 SHOPPERS = 12
-HOLDS_EACH = 6  # 72 holds asked for 25 units
+ASKS_EACH = 6  # 72 asked for 25 units: half of them orders, half holds
+HOT_SKU = "JACKET-TRAIL-S"
+STORE = "lyon-bellecour"
 WORKERS = 3
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_flash_sale_through_two_servers_sells_exactly_the_units_there_are(tmp_path):
-    store, jacket = make_store(), make_variant("JACKET-S")
-    put_on_shelf(jacket, store, UNITS)
-    _, token = make_api_token("stock.hold", name="web-shop")
+    make_jackets()
+    stock(HOT_SKU, make_location(STORE, city="Lyon"), UNITS)
+    jean = make_shopper()
+    _, token = make_api_token("stock.hold", "orders.write", name="web-shop")
     numbers = itertools.count()
 
     def shopper() -> list[httpx.Response]:
         answers = []
-        for number in itertools.islice(numbers, HOLDS_EACH):
-            body = {
-                "channel": "web",
-                "reference": f"cart-{number}",
-                "lines": [{"sku": jacket.sku, "location": store.code, "quantity": 1}],
-            }
+        for number in itertools.islice(numbers, ASKS_EACH):
             server = servers[number % 2]  # as a load balancer would spread them
-            answers.append(httpx.post(f"{server}/api/v1/holds", json=body, headers=auth))
+            if number % 4 < 2:
+                body = order_body(customer=jean.pk, lines=[{"sku": HOT_SKU, "quantity": 1}])
+                path = "/api/v1/orders"
+            else:
+                line = {"sku": HOT_SKU, "location": STORE, "quantity": 1}
+                body = {"channel": "web", "reference": f"cart-{number}", "lines": [line]}
+                path = "/api/v1/holds"
+            answers.append(httpx.post(f"{server}{path}", json=body, headers=auth, timeout=60))
         return answers
 
     auth = bearer(token)
@@ -61,7 +70,7 @@ def test_a_flash_sale_through_two_servers_sells_exactly_the_units_there_are(tmp_
             running.worker(f"worker-{number}", env)
         answers = in_parallel(SHOPPERS, shopper)
         events = OutboxEvent.objects.filter(
-            type="stock.changed", payload__sku=jacket.sku, id__gt=before_the_sale
+            type="stock.changed", payload__sku=HOT_SKU, id__gt=before_the_sale
         )
         expected = {f"msg_{event.event_id.hex}" for event in events}
         running.wait_until(
@@ -70,17 +79,24 @@ def test_a_flash_sale_through_two_servers_sells_exactly_the_units_there_are(tmp_
         )
 
     statuses = sorted(answer.status_code for answer in answers)
-    assert statuses == [201] * UNITS + [409] * (SHOPPERS * HOLDS_EACH - UNITS)
+    assert statuses == [201] * UNITS + [409] * (SHOPPERS * ASKS_EACH - UNITS), [
+        (a.status_code, a.text[:200]) for a in answers if a.status_code not in (201, 409)
+    ]
     assert {a.json()["code"] for a in answers if a.status_code == 409} == {"out-of-stock"}
-    # Through both servers: each answered some of the winning holds.
-    won_through = {str(a.request.url).split("/api")[0] for a in answers if a.status_code == 201}
-    assert won_through == set(servers)
-    level = StockLevel.objects.get(variant=jacket, location=store)
+    won = [a for a in answers if a.status_code == 201]
+    # Both servers sold, both kinds of request won: the race was across all of them.
+    assert {str(a.request.url).split("/api")[0] for a in won} == set(servers)
+    assert {a.request.url.path for a in won} == {"/api/v1/orders", "/api/v1/holds"}
+    orders_won = sum(a.request.url.path == "/api/v1/orders" for a in won)
+    assert Order.objects.count() == orders_won
+    hot = Variant.objects.get(sku=HOT_SKU)
+    level = StockLevel.objects.get(variant=hot, location__code=STORE)
     assert (level.on_hand, level.held) == (UNITS, UNITS)
-    assert Hold.objects.filter(variant=jacket).count() == UNITS
+    assert Hold.objects.filter(variant=hot).count() == UNITS
     assert reconcile() == []
-    assert len(expected) == UNITS  # one per hold
+    assert len(expected) == UNITS  # one per unit held
     for crm in integrators:
         assert {message for message, _ in crm.accepted} == expected
         assert (crm.duplicates, crm.rejected) == ([], [])
-    assert not Delivery.objects.exclude(status=Delivery.Status.DELIVERED).exists()
+    webhooks = Delivery.objects.filter(target__startswith="webhook:")
+    assert not webhooks.exclude(status=Delivery.Status.DELIVERED).exists()
