@@ -1,5 +1,6 @@
 """The database ends a request's session (a restart, a failover, `pg_terminate_backend`):
-its Idempotency-Key is never left "in progress", so the caller's retry learns the outcome.
+the request answers 503 and its Idempotency-Key is never left "in progress", so the caller's
+retry learns the outcome.
 
 The operation here ends its own session, at the moment each test needs, by a real
 `pg_terminate_backend`; tests/chaos/test_database_connections_cut.py does it from outside,
@@ -7,12 +8,13 @@ at random moments, to a real server.
 """
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from comptoir.core.idempotency import idempotent
 from comptoir.core.models import IdempotencyRecord
+from comptoir.core.retrying import DatabaseUnavailable, transaction_retried
 from comptoir.core.tests.test_postgresql_health_check import _terminate as terminate
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -79,3 +81,21 @@ def test_a_key_claimed_on_a_session_the_server_ended_answers_503_and_claims_noth
     assert answer["Content-Type"] == "application/problem+json"
     assert answer["Retry-After"] == "1"
     assert not IdempotencyRecord.objects.filter(key=KEY).exists()
+
+
+def test_a_service_whose_session_ends_says_the_database_is_unavailable_and_runs_once():
+    runs = []
+
+    @transaction_retried
+    def write_something():
+        runs.append("run")
+        with transaction.atomic():
+            IdempotencyRecord.objects.count()
+            _end_own_session()
+            IdempotencyRecord.objects.count()
+
+    with pytest.raises(DatabaseUnavailable) as raised:
+        write_something()
+
+    assert runs == ["run"]  # whether a COMMIT went through is unknown: never run again
+    assert (raised.value.status, raised.value.code) == (503, "database-unavailable")
