@@ -25,7 +25,6 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)
 def receive_units_elsewhere(env: dict[str, str], *, sku: str, store: str, times: int) -> None:
     """The back office receives one unit at a time in another process: an event per receipt."""
     script = (
-        "from comptoir.inventory.models import StockLevel\n"
         "from comptoir.inventory.services.stock import receive_stock\n"
         "from comptoir.catalog.models import Variant\n"
         "from comptoir.locations.models import Location\n"
@@ -44,13 +43,14 @@ def test_a_batch_cut_short_by_a_killed_worker_reaches_the_endpoint_once_each(tmp
     store, jacket = make_store(), make_variant("JACKET-S")
     with (
         private_redis(tmp_path) as redis,
-        slow_receiver(pause=0.1) as (crm, endpoint),
+        slow_receiver(pause=0.2) as (crm, endpoint),
         machines(tmp_path) as running,
     ):
         target = subscribe(crm, event_types=["stock.changed"])
-        env = running.env(redis.url, COMPTOIR_OUTBOX_LEASE_SECONDS="3", COMPTOIR_WORKER_THREADS="8")
-        running.worker("first-worker", env)
+        env = running.env(redis.url, COMPTOIR_OUTBOX_LEASE_SECONDS="5", COMPTOIR_WORKER_THREADS="8")
+        # The whole batch waits before the first worker starts: it is in flight at the kill.
         receive_units_elsewhere(env, sku=jacket.sku, store=store.code, times=EVENTS)
+        running.worker("first-worker", env)
         running.wait_until(
             lambda: len(crm.accepted) >= EVENTS // 4 and endpoint.in_flight >= 4,
             what="a quarter delivered and several in flight",
