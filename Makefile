@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: help demo test test-sqlite test-postgres bench lint fmt clean messages browser-deps
+.PHONY: help demo test test-sqlite test-postgres chaos bench lint fmt clean messages browser-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ test-sqlite: $(BIN)/comptoir browser-deps ## the suite on SQLite (the embedded d
 
 test-postgres: $(BIN)/comptoir browser-deps ## the suite on PostgreSQL (skipped with a notice if unreachable, fails under CI)
 	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest
+
+chaos: $(BIN)/comptoir ## only the fault tests (tests/chaos; `make test` runs them in its PostgreSQL run)
+	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest tests/chaos
 
 browser-deps: ## axe-core for the browser tests, from the npm registry (skipped without npm)
 	@if command -v npm >/dev/null; then cd tests/browser && npm ci --silent --no-audit --no-fund; \

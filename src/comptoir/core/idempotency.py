@@ -16,7 +16,7 @@ from datetime import timedelta
 from functools import partial, wraps
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 
 from . import clock
@@ -26,6 +26,7 @@ from .problem import problem_response
 RETENTION = timedelta(hours=24)
 # Responses that say nothing final about the request are not stored: the caller may retry.
 _NOT_STORED = {401, 403, 409, 429}
+LIVE_CONNECTION_TRIES = 4
 
 
 def _caller(request: HttpRequest) -> str:
@@ -109,6 +110,40 @@ def _complete(record: IdempotencyRecord, response: HttpResponse, body: bytes) ->
         )
 
 
+def on_a_live_connection(write: Callable[[], Any]) -> None:
+    """Write the key's outcome, on a new connection if the database ended this one.
+
+    A session ended under a request (a restart, a failover, `pg_terminate_backend`) fails
+    every later statement of it; unwritten, the key would answer "in progress" for RETENTION
+    and its caller could never learn what became of the request. A new session may be ended
+    too (a failover ends them all): a few are tried.
+    """
+    for attempt in range(1, LIVE_CONNECTION_TRIES + 1):
+        try:
+            write()
+            return
+        except (OperationalError, InterfaceError):
+            if attempt == LIVE_CONNECTION_TRIES or connection.in_atomic_block:
+                raise
+            if connection.is_usable():
+                raise  # the database said no (a timeout, say), not a lost session
+            connection.close()  # the next statement opens a new session
+
+
+def _session_lost(request: HttpRequest) -> HttpResponse:
+    """Nothing was done: the key was not even claimed. The next request gets a new session."""
+    connection.close()
+    response = problem_response(
+        status=503,
+        code="database-unavailable",
+        title="The database connection was lost: try again",
+        detail="Nothing was done; send the request again with the same Idempotency-Key.",
+        instance=request.path,
+    )
+    response["Retry-After"] = "1"
+    return response
+
+
 def _replay(record: IdempotencyRecord) -> HttpResponse:
     response = HttpResponse(
         bytes(record.response_body or b""),
@@ -154,7 +189,12 @@ def idempotent(
                 errors=[{"field": "header.Idempotency-Key", "message": "1 to 255 characters"}],
             )
         fingerprint = _fingerprint(request)
-        record, created = _begin(_caller(request), key, fingerprint)
+        try:
+            record, created = _begin(_caller(request), key, fingerprint)
+        except (OperationalError, InterfaceError):
+            if connection.is_usable():
+                raise
+            return _session_lost(request)
         if not created:
             if record.request_fingerprint != fingerprint:
                 return problem_response(
@@ -174,12 +214,13 @@ def idempotent(
         try:
             response = run(request, *args, **kwargs)
         except BaseException:
-            record.delete()
+            on_a_live_connection(record.delete)
             raise
         if response.status_code >= 500 or response.status_code in _NOT_STORED:
-            record.delete()
+            on_a_live_connection(record.delete)
             return response
-        _complete(record, response, _without(response.content, never_stored))
+        stored = _without(response.content, never_stored)
+        on_a_live_connection(lambda: _complete(record, response, stored))
         return response
 
     return wrapper

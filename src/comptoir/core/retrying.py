@@ -15,6 +15,10 @@ becomes `Busy` so that it still answers 503, not 500.
 A lock waited on past `lock_timeout` (55P03) or a statement past `statement_timeout`
 (57014, settings/base.py) is not retried: the row is held by something slow, and waiting
 again would only double the wait. It answers `Busy` (503 problem+json) at once.
+
+A session the server ended (a restart, a failover, `pg_terminate_backend`) is not retried
+either: whether its last COMMIT went through is unknown. It answers `DatabaseUnavailable`
+(503), so the caller retries with its Idempotency-Key, not 500 as if it were a bug.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ R = TypeVar("R")
 
 RETRIED = {"40P01": "deadlock detected", "40001": "serialization failure"}
 TIMED_OUT = {"55P03": "lock wait timed out", "57014": "statement timed out"}
+# admin_shutdown, crash_shutdown, cannot_connect_now; class 08 is every connection exception.
+SESSION_ENDED = {"57P01", "57P02", "57P03"}
 
 FIRST_BACKOFF_SECONDS = 0.005
 LONGEST_BACKOFF_SECONDS = 0.2
@@ -48,6 +54,11 @@ class Busy(DomainError):
     status = 503
     title = "Too busy to answer now: try again in a moment"
     sqlstate = ""  # the database's reason, so that an outer transaction may run again
+
+
+class DatabaseUnavailable(Busy):
+    code = "database-unavailable"
+    title = "The database connection was lost: try again"
 
 
 def sqlstate(error: BaseException) -> str:
@@ -104,9 +115,19 @@ def transaction_retried(service: Callable[P, R]) -> Callable[P, R]:
 
 def _busy(error: OperationalError) -> Busy | None:
     state = sqlstate(error)
+    if state in SESSION_ENDED or state.startswith("08") or _connection_closed():
+        return DatabaseUnavailable(
+            "The connection to the database was lost while this request ran; send it again"
+            " with the same Idempotency-Key."
+        )
     reason = RETRIED.get(state) or TIMED_OUT.get(state)
     if reason is None:
         return None
     busy = Busy(f"The stock or the order you asked for is busy ({reason}); try again.")
     busy.sqlstate = state
     return busy
+
+
+def _connection_closed() -> bool:
+    """The driver's connection is closed: the session ended before the statement was sent."""
+    return bool(getattr(connection.connection, "closed", False))  # psycopg's; not SQLite's
