@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from comptoir.catalog.models import Price
-from comptoir.core import clock
 from comptoir.core.models import Delivery
 from comptoir.inventory.domain import StockFigures
 from comptoir.inventory.models import StockLevel
@@ -27,14 +27,20 @@ from .feeds import (
     price_at_store,
     same_day_window,
 )
-from .models import WebhookSecret, WebhookSubscription
+from .models import WebhookSubscription
 
 TARGET_PREFIX = "webhook:"
 
 
-def subscription_targets_for(event_type: str) -> list[str]:
-    active = WebhookSubscription.objects.filter(is_active=True).values_list("pk", "event_types")
-    return [f"{TARGET_PREFIX}{pk}" for pk, types in active if subscribes_to(types, event_type)]
+def subscription_targets_for(event_type: str, *, occurred_at: datetime) -> list[str]:
+    """The active subscriptions to this type of event that existed when it occurred: a new
+    subscription gets the events from its creation on, not the history before it."""
+    active = WebhookSubscription.objects.filter(is_active=True, created_at__lte=occurred_at)
+    return [
+        f"{TARGET_PREFIX}{pk}"
+        for pk, types in active.values_list("pk", "event_types")
+        if subscribes_to(types, event_type)
+    ]
 
 
 def subscription_by_id(*, subscription_id: int) -> WebhookSubscription:
@@ -42,17 +48,6 @@ def subscription_by_id(*, subscription_id: int) -> WebhookSubscription:
         return WebhookSubscription.objects.get(pk=subscription_id)
     except WebhookSubscription.DoesNotExist:
         raise WebhookSubscriptionNotFound("No such webhook subscription.") from None
-
-
-def secrets_in_force(*, subscription_id: int) -> list[str]:
-    """Newest first: the current secret, then any rotated-out one still in its grace period."""
-    now = clock.now()
-    return list(
-        WebhookSecret.objects.filter(subscription_id=subscription_id)
-        .filter(Q(retires_at__isnull=True) | Q(retires_at__gt=now))
-        .order_by("-created_at", "-id")
-        .values_list("secret", flat=True)
-    )
 
 
 def subscription_list() -> QuerySet[WebhookSubscription]:

@@ -24,6 +24,7 @@ from comptoir.core.models import Delivery, DeliveryAttempt, OutboxEvent
 from comptoir.core.outbox import (
     Event,
     Outcome,
+    Send,
     Sweep,
     claim_due,
     deliver_claimed,
@@ -51,8 +52,11 @@ class ScriptedReceiver:
         self.outcomes = list(outcomes)
         self.received: list[Event] = []
 
-    def targets_for(self, event_type: str) -> list[str]:
+    def targets_for(self, event: Event) -> list[str]:
         return [CRM]
+
+    def remote_sends(self, work: list[tuple[str, Event]]) -> dict[int, Send]:
+        return {}  # delivered in the worker's thread, with `deliver`
 
     def deliver(self, target: str, event: Event) -> Outcome:
         self.received.append(event)
