@@ -32,23 +32,24 @@ def lease_length() -> timedelta:
     return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 
 
-_CLAIM_ON_POSTGRESQL = """
-WITH picked AS (
-    (SELECT id FROM core_delivery
-     WHERE status = 'pending' AND attempts > 0 AND next_attempt_at <= %(now)s
-       AND (lease_until IS NULL OR lease_until < %(now)s)
-     ORDER BY next_attempt_at, id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
-    UNION ALL
-    (SELECT id FROM core_delivery
-     WHERE status = 'pending' AND attempts = 0 AND next_attempt_at <= %(now)s
-       AND (lease_until IS NULL OR lease_until < %(now)s)
-     ORDER BY next_attempt_at, id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
-    LIMIT %(limit)s
+_DUE_AND_FREE = """status = 'pending' AND next_attempt_at <= %(now)s
+       AND (lease_until IS NULL OR lease_until < %(now)s)"""
+_CLAIM_ON_POSTGRESQL = f"""
+WITH retries AS (
+    SELECT id, next_attempt_at FROM core_delivery WHERE attempts > 0 AND {_DUE_AND_FREE}
+    ORDER BY next_attempt_at, id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+), fresh AS (
+    SELECT id, next_attempt_at FROM core_delivery WHERE attempts = 0 AND {_DUE_AND_FREE}
+    ORDER BY next_attempt_at, id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+), picked AS (
+    SELECT id, 0 AS lane, next_attempt_at FROM retries
+    UNION ALL SELECT id, 1 AS lane, next_attempt_at FROM fresh
+    ORDER BY lane, next_attempt_at, id LIMIT %(limit)s
 )
 UPDATE core_delivery AS d SET lease_owner = %(owner)s, lease_until = %(until)s
 FROM picked WHERE d.id = picked.id
-RETURNING d.id, d.attempts > 0, d.next_attempt_at
-"""
+RETURNING d.id, picked.lane, d.next_attempt_at
+"""  # noqa: S608 - no user input: the fragment is a constant
 
 
 def claim_due(*, owner: str, now: datetime, limit: int = 100) -> list[int]:
@@ -60,7 +61,7 @@ def claim_due(*, owner: str, now: datetime, limit: int = 100) -> list[int]:
             params = {"now": now, "limit": limit, "owner": owner, "until": until}
             cursor.execute(_CLAIM_ON_POSTGRESQL, params)
             rows = cursor.fetchall()
-        rows.sort(key=lambda row: (not row[1], row[2], row[0]))
+        rows.sort(key=lambda row: (row[1], row[2], row[0]))
         return [row[0] for row in rows]
     return _claim_portably(owner=owner, now=now, until=until, limit=limit)
 
