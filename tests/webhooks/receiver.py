@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ class WebhookReceiver:
     secret: str = ""
     answer: int = 200
     hang_on_first_request: bool = False
+    seconds_per_answer: float = 0.0  # a slow receiver
     requests: list[dict[str, str]] = field(default_factory=list)  # headers, in arrival order
     accepted: list[tuple[str, Any]] = field(default_factory=list)  # (webhook-id, payload)
     duplicates: list[str] = field(default_factory=list)
@@ -43,6 +45,8 @@ class WebhookReceiver:
             if self.hang_on_first_request:
                 self.let_go.wait(timeout=120)
                 return 200
+        if self.seconds_per_answer:
+            time.sleep(self.seconds_per_answer)
         try:
             payload = Webhook(self.secret).verify(body, headers)
         except WebhookVerificationError as error:

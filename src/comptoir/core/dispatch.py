@@ -50,7 +50,7 @@ def deliver_batch(routes: Routes, delivery_ids: list[int], *, owner: str) -> dic
     remote = {batch[index].delivery_id: send for index, send in sends.items()}
     local = [claimed for claimed in batch if claimed.delivery_id not in remote]
     screening = _hold_back_what_the_breakers_stop(batch, remote, owner=owner)
-    tries = _Tries(owner=owner)
+    tries = _Tries(owner=owner, delivery_ids=[claimed.delivery_id for claimed in batch])
     running = tries.start_remote([c for c in batch if c.delivery_id in remote], remote)
     for claimed in local:
         tries.renew_if_due()
@@ -86,7 +86,7 @@ def _hold_back_what_the_breakers_stop(
 
 
 _in_flight_lock = threading.Lock()
-_in_flight: dict[str, threading.BoundedSemaphore] = {}
+_in_flight: dict[tuple[str, int], threading.BoundedSemaphore] = {}
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 
@@ -102,22 +102,21 @@ def _send_pool() -> ThreadPoolExecutor:
 
 
 def _in_flight_limit(target: str) -> threading.BoundedSemaphore:
+    key = (target, settings.OUTBOX_MAX_IN_FLIGHT_PER_TARGET)
     with _in_flight_lock:
-        if target not in _in_flight:
-            _in_flight[target] = threading.BoundedSemaphore(
-                settings.OUTBOX_MAX_IN_FLIGHT_PER_TARGET
-            )
-        return _in_flight[target]
+        if key not in _in_flight:
+            _in_flight[key] = threading.BoundedSemaphore(key[1])
+        return _in_flight[key]
 
 
 class _Tries:
     """The tries of one batch as they finish, and the leases kept alive meanwhile."""
 
-    def __init__(self, *, owner: str) -> None:
+    def __init__(self, *, owner: str, delivery_ids: list[int]) -> None:
         self.owner = owner
         self.done: list[Try] = []
         self._lock = threading.Lock()
-        self._pending: set[int] = set()
+        self._unrecorded = delivery_ids  # all of them: outcomes are written when all are in
         self._renewed_at = time.monotonic()
         self._targets: dict[int, str] = {}
 
@@ -133,7 +132,6 @@ class _Tries:
             self.done.append(
                 Try(claimed.delivery_id, claimed.attempts_before, outcome, started_at, duration_ms)
             )
-            self._pending.discard(claimed.delivery_id)
 
     def run_here(self, claimed: _Claimed, call: Send) -> None:
         self._attempt(claimed, call)
@@ -144,7 +142,6 @@ class _Tries:
         for claimed in batch:
             if claimed.delivery_id in remote:
                 by_target[claimed.target].append(claimed)
-                self._pending.add(claimed.delivery_id)
                 self._targets[claimed.delivery_id] = claimed.target
         limit = settings.OUTBOX_MAX_IN_FLIGHT_PER_TARGET
         pool = _send_pool()
@@ -165,12 +162,10 @@ class _Tries:
                 self._attempt(claimed, remote[claimed.delivery_id])
 
     def renew_if_due(self) -> None:
-        """Keep the leases of the batch's unfinished deliveries from running out."""
+        """Keep the leases of the batch from running out before its outcomes are written."""
         if time.monotonic() - self._renewed_at < lease_length().total_seconds() / 3:
             return
-        with self._lock:
-            pending = list(self._pending)
-        renew_leases(pending, owner=self.owner, now=clock.now())
+        renew_leases(self._unrecorded, owner=self.owner, now=clock.now())
         self._renewed_at = time.monotonic()
 
     def wait_for(self, running: list[Future[None]]) -> None:
