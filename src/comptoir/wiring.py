@@ -123,9 +123,12 @@ class ProjectRoutes:
     """Implements `comptoir.core.routes.Routes` for this project: handlers run in the worker,
     webhooks are sent by the integrations app."""
 
-    def targets_for(self, event: Event) -> list[str]:
-        handlers = [_handler_name(h) for h in HANDLERS.get(event.type, [])]
-        return handlers + subscription_targets_for(event.type, occurred_at=event.occurred_at)
+    def targets_for(self, events: list[Event]) -> list[list[str]]:
+        webhooks = subscription_targets_for([(event.type, event.occurred_at) for event in events])
+        return [
+            [_handler_name(h) for h in HANDLERS.get(event.type, [])] + its_webhooks
+            for event, its_webhooks in zip(events, webhooks, strict=True)
+        ]
 
     def deliver(self, target: str, event: Event) -> Outcome:
         handler = _HANDLERS_BY_NAME.get(target)

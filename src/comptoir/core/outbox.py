@@ -188,10 +188,11 @@ def fan_out(routes: Routes, *, now: datetime | None = None, limit: int = 500) ->
             .filter(fanned_out_at__isnull=True)
             .order_by("id")[:limit]
         )
+        targets = routes.targets_for([Event.from_row(event) for event in events])
         deliveries = [
             Delivery(event=event, target=target, next_attempt_at=now)
-            for event in events
-            for target in routes.targets_for(Event.from_row(event))
+            for event, its_targets in zip(events, targets, strict=True)
+            for target in its_targets
         ]
         Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(fanned_out_at=now)

@@ -41,7 +41,10 @@ Send = Callable[[], Outcome]
 class Routes(Protocol):
     """Where events go, and how to reach each target."""
 
-    def targets_for(self, event: Event) -> list[str]: ...
+    def targets_for(self, events: list[Event]) -> list[list[str]]:
+        """The targets of each event, in order (a batch at a time: one read of the
+        subscriptions, not one per event)."""
+        ...
 
     def deliver(self, target: str, event: Event) -> Outcome:
         """Deliver to an in-process target, in the caller's thread (it may use the database)."""

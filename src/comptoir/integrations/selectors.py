@@ -32,14 +32,24 @@ from .models import WebhookSubscription
 TARGET_PREFIX = "webhook:"
 
 
-def subscription_targets_for(event_type: str, *, occurred_at: datetime) -> list[str]:
-    """The active subscriptions to this type of event that existed when it occurred: a new
-    subscription gets the events from its creation on, not the history before it."""
-    active = WebhookSubscription.objects.filter(is_active=True, created_at__lte=occurred_at)
+def subscription_targets_for(events: list[tuple[str, datetime]]) -> list[list[str]]:
+    """For each (event type, occurred at), the active subscriptions to that type that existed
+    when it occurred: a new subscription gets the events from its creation on, not the history
+    before it. One query for the whole list."""
+    if not events:
+        return []
+    active = list(
+        WebhookSubscription.objects.filter(is_active=True)
+        .order_by("pk")
+        .values_list("pk", "event_types", "created_at")
+    )
     return [
-        f"{TARGET_PREFIX}{pk}"
-        for pk, types in active.values_list("pk", "event_types")
-        if subscribes_to(types, event_type)
+        [
+            f"{TARGET_PREFIX}{pk}"
+            for pk, types, created_at in active
+            if created_at <= occurred_at and subscribes_to(types, event_type)
+        ]
+        for event_type, occurred_at in events
     ]
 
 
