@@ -38,14 +38,7 @@ class _Claimed:
 def deliver_batch(routes: Routes, delivery_ids: list[int], *, owner: str) -> dict[int, Outcome]:
     """Deliver the deliveries `owner` has claimed and record each try; returns the outcome of
     each one tried (not those whose lease was lost, nor those a breaker held back)."""
-    held = renew_leases(delivery_ids, owner=owner, now=clock.now())
-    rows = Delivery.objects.filter(pk__in=held).select_related("event").order_by("id")
-    by_id = {row.pk: row for row in rows}
-    batch = [
-        _Claimed(pk, by_id[pk].target, by_id[pk].attempts, Event.from_row(by_id[pk].event))
-        for pk in delivery_ids
-        if pk in by_id
-    ]
+    batch = _still_held(delivery_ids, owner=owner)
     sends = routes.remote_sends([(claimed.target, claimed.event) for claimed in batch])
     remote = {batch[index].delivery_id: send for index, send in sends.items()}
     local = [claimed for claimed in batch if claimed.delivery_id not in remote]
@@ -54,12 +47,24 @@ def deliver_batch(routes: Routes, delivery_ids: list[int], *, owner: str) -> dic
     running = tries.start_remote([c for c in batch if c.delivery_id in remote], remote)
     for claimed in local:
         tries.renew_if_due()
-        tries.run_here(claimed, lambda c=claimed: routes.deliver(c.target, c.event))
+        tries.attempt(claimed, lambda c=claimed: routes.deliver(c.target, c.event))
     tries.wait_for(running)
     now = clock.now()
     record_tries(tries.done, owner=owner, now=now)
     breaker.record_results(tries.remote_results(), probes=screening.probes, now=now)
     return {one.delivery_id: one.outcome for one in tries.done}
+
+
+def _still_held(delivery_ids: list[int], *, owner: str) -> list[_Claimed]:
+    """The claimed deliveries `owner` still holds, leases renewed, in claim order."""
+    held = renew_leases(delivery_ids, owner=owner, now=clock.now())
+    rows = Delivery.objects.filter(pk__in=held).select_related("event")
+    by_id = {row.pk: row for row in rows}
+    return [
+        _Claimed(pk, by_id[pk].target, by_id[pk].attempts, Event.from_row(by_id[pk].event))
+        for pk in delivery_ids
+        if pk in by_id
+    ]
 
 
 def _hold_back_what_the_breakers_stop(
@@ -120,7 +125,7 @@ class _Tries:
         self._renewed_at = time.monotonic()
         self._targets: dict[int, str] = {}
 
-    def _attempt(self, claimed: _Claimed, call: Send) -> None:
+    def attempt(self, claimed: _Claimed, call: Send) -> None:
         started_at, started = clock.now(), time.monotonic()
         try:
             outcome = call()
@@ -132,9 +137,6 @@ class _Tries:
             self.done.append(
                 Try(claimed.delivery_id, claimed.attempts_before, outcome, started_at, duration_ms)
             )
-
-    def run_here(self, claimed: _Claimed, call: Send) -> None:
-        self._attempt(claimed, call)
 
     def start_remote(self, batch: list[_Claimed], remote: dict[int, Send]) -> list[Future[None]]:
         """Send each target's deliveries in order, at most the in-flight limit at a time."""
@@ -159,7 +161,7 @@ class _Tries:
             except IndexError:
                 return
             with in_flight:
-                self._attempt(claimed, remote[claimed.delivery_id])
+                self.attempt(claimed, remote[claimed.delivery_id])
 
     def renew_if_due(self) -> None:
         """Keep the leases of the batch from running out before its outcomes are written."""
