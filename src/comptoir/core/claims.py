@@ -87,18 +87,12 @@ def _claim_portably(*, owner: str, now: datetime, until: datetime, limit: int) -
     return [pk for pk in candidates if pk in ours]
 
 
-def renew_leases(delivery_ids: Iterable[int], *, owner: str, now: datetime) -> set[int]:
-    """Extend the lease of the deliveries `owner` still holds; returns their ids (a lease that
-    ran out and was taken over by another worker is not renewed)."""
-    held = Delivery.objects.filter(
+def renew_leases(delivery_ids: Iterable[int], *, owner: str, now: datetime) -> None:
+    """Extend the lease of the deliveries `owner` still holds (a lease that ran out is not
+    renewed: another worker may have taken it over)."""
+    Delivery.objects.filter(
         pk__in=list(delivery_ids), status=PENDING, lease_owner=owner, lease_until__gt=now
-    )
-    held.update(lease_until=now + lease_length())
-    return set(
-        Delivery.objects.filter(
-            pk__in=list(delivery_ids), status=PENDING, lease_owner=owner, lease_until__gt=now
-        ).values_list("pk", flat=True)
-    )
+    ).update(lease_until=now + lease_length())
 
 
 def postpone(delivery_ids: list[int], *, owner: str, until: datetime) -> None:

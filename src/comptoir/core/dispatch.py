@@ -20,7 +20,7 @@ from datetime import datetime
 from django.conf import settings
 
 from . import breaker, clock
-from .claims import Try, lease_length, postpone, record_tries, renew_leases
+from .claims import PENDING, Try, lease_length, postpone, record_tries, renew_leases
 from .models import Delivery
 from .routes import Event, Outcome, Routes, Send
 
@@ -57,8 +57,11 @@ def deliver_batch(routes: Routes, delivery_ids: list[int], *, owner: str) -> dic
 
 def _still_held(delivery_ids: list[int], *, owner: str) -> list[_Claimed]:
     """The claimed deliveries `owner` still holds, leases renewed, in claim order."""
-    held = renew_leases(delivery_ids, owner=owner, now=clock.now())
-    rows = Delivery.objects.filter(pk__in=held).select_related("event")
+    now = clock.now()
+    renew_leases(delivery_ids, owner=owner, now=now)
+    rows = Delivery.objects.filter(
+        pk__in=delivery_ids, status=PENDING, lease_owner=owner, lease_until__gt=now
+    ).select_related("event")
     by_id = {row.pk: row for row in rows}
     return [
         _Claimed(pk, by_id[pk].target, by_id[pk].attempts, Event.from_row(by_id[pk].event))

@@ -38,6 +38,7 @@ __all__ = [
     "Event",
     "Outcome",
     "Routes",
+    "BatchSize",
     "Send",
     "Sweep",
     "claim_due",
@@ -213,6 +214,27 @@ def run_due_work(routes: Routes, *, worker: str, limit: int = 100) -> Sweep:
     if claimed:
         deliver_batch(routes, claimed, owner=worker)
     return Sweep(fanned_out, len(claimed), next_wake_time(now=clock.now()))
+
+
+class BatchSize:
+    """How many deliveries a sweep claims next: what it delivered in about `seconds` so far.
+
+    A retry that falls due while a batch is out waits for the next claim, so a batch must end
+    soon whatever the receivers' speed; a lease must not run out on a batch either. Between
+    one per in-flight slot and `OUTBOX_CLAIM_BATCH`.
+    """
+
+    def __init__(self, *, seconds: float = 0.5) -> None:
+        self.seconds = seconds
+        self.smallest = settings.OUTBOX_MAX_IN_FLIGHT_PER_TARGET
+        self.largest = max(self.smallest, settings.OUTBOX_CLAIM_BATCH)
+        self.now = self.smallest * 2
+
+    def measured(self, *, delivered: int, took: float) -> None:
+        if delivered < self.now or took <= 0:  # a short batch says nothing of the pace
+            return
+        paced = int(delivered / took * self.seconds)
+        self.now = min(self.largest, max(self.smallest, paced))
 
 
 def next_wake_time(*, now: datetime) -> datetime | None:

@@ -19,7 +19,6 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
@@ -64,14 +63,17 @@ def sweep_outbox() -> None:
     HUEY.get(KICK_FLAG)  # pop: a commit from now on wakes another sweep
     HUEY.get(HELP_FLAG)  # pop: a full batch from now on asks for another helper
     owner = _lease_owner()
+    batch = outbox.BatchSize()
     stop_at = time.monotonic() + SWEEP_BUDGET_SECONDS
     while time.monotonic() < stop_at:
         fanned_out = outbox.fan_out(ROUTES)
-        claimed = outbox.claim_due(owner=owner, now=clock.now(), limit=settings.OUTBOX_CLAIM_BATCH)
-        if len(claimed) == settings.OUTBOX_CLAIM_BATCH:
+        claimed = outbox.claim_due(owner=owner, now=clock.now(), limit=batch.now)
+        if len(claimed) == batch.now:
             _ask_for_help()
         if claimed:
+            started = time.monotonic()
             outbox.deliver_batch(ROUTES, claimed, owner=owner)
+            batch.measured(delivered=len(claimed), took=time.monotonic() - started)
         elif not fanned_out and not _napped_until_due():
             _book_next_sweep()
             return

@@ -499,3 +499,20 @@ def test_the_trailing_wake_really_comes_on_a_timer_thread():
     waker()  # within the gap: left to the timer
     assert woken.acquire(timeout=5)
     assert woken.acquire(timeout=5)
+
+
+def test_a_sweep_claims_what_it_delivers_in_half_a_second_within_its_bounds(settings):
+    settings.OUTBOX_MAX_IN_FLIGHT_PER_TARGET, settings.OUTBOX_CLAIM_BATCH = 16, 200
+    batch = outbox_module.BatchSize(seconds=0.5)
+    assert batch.now == 32
+
+    batch.measured(delivered=32, took=0.1)  # 320/s: 160 in half a second
+    assert batch.now == 160
+    batch.measured(delivered=160, took=0.2)  # 800/s, but never more than OUTBOX_CLAIM_BATCH
+    assert batch.now == 200
+    batch.measured(delivered=120, took=10)  # fewer than claimed were due: the pace is unknown
+    assert batch.now == 200
+    batch.measured(delivered=200, took=4)  # slow receivers: 25 in half a second
+    assert batch.now == 25
+    batch.measured(delivered=25, took=5)  # never fewer than one per in-flight slot
+    assert batch.now == 16
