@@ -34,14 +34,17 @@ class Screening:
 
     probes: set[str] = field(default_factory=set)  # half-open: one delivery each, the probe
     waits: dict[str, datetime] = field(default_factory=dict)  # target -> due again at
+    failing: set[str] = field(default_factory=set)  # closed, with failures counted
 
 
 def screen(targets: Iterable[str], *, now: datetime) -> Screening:
-    """Sort a batch's remote targets into closed (absent), probing and waiting."""
+    """Sort a batch's remote targets into closed, probing and waiting."""
     screening = Screening()
-    tripped = DeliveryTarget.objects.filter(target__in=list(targets), open_until__isnull=False)
-    for target, open_until in tripped.values_list("target", "open_until"):
-        if open_until > now:
+    counted = DeliveryTarget.objects.filter(target__in=list(targets), consecutive_failures__gt=0)
+    for target, open_until in counted.values_list("target", "open_until"):
+        if open_until is None:
+            screening.failing.add(target)
+        elif open_until > now:
             screening.waits[target] = open_until
         elif _take_the_probe(target, now=now):
             screening.probes.add(target)
@@ -59,16 +62,17 @@ def _take_the_probe(target: str, *, now: datetime) -> bool:
     )
 
 
-def record_results(results: dict[str, list[bool]], *, probes: set[str], now: datetime) -> None:
+def record_results(results: dict[str, list[bool]], *, screening: Screening, now: datetime) -> None:
     """Count each target's successes and failures of a batch; open, close or keep the breaker.
 
     `results` holds, per remote target, whether each try succeeded (permanent failures, which
     say nothing of the endpoint, left out).
     """
+    probes = screening.probes
     for target in probes & results.keys():
         _settle_probe(target, succeeded=any(results[target]), now=now)
     counted = {target: tries for target, tries in results.items() if target not in probes}
-    recovered = [target for target, tries in counted.items() if any(tries)]
+    recovered = [t for t, tries in counted.items() if any(tries) and t in screening.failing]
     if recovered:
         DeliveryTarget.objects.filter(
             target__in=recovered, consecutive_failures__gt=0, open_until__isnull=True

@@ -51,7 +51,7 @@ def deliver_batch(routes: Routes, delivery_ids: list[int], *, owner: str) -> dic
     tries.wait_for(running)
     now = clock.now()
     record_tries(tries.done, owner=owner, now=now)
-    breaker.record_results(tries.remote_results(), probes=screening.probes, now=now)
+    breaker.record_results(tries.remote_results(), screening=screening, now=now)
     return {one.delivery_id: one.outcome for one in tries.done}
 
 

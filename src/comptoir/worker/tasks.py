@@ -74,9 +74,11 @@ def sweep_outbox() -> None:
             started = time.monotonic()
             outbox.deliver_batch(ROUTES, claimed, owner=owner)
             batch.measured(delivered=len(claimed), took=time.monotonic() - started)
-        elif not fanned_out and not _napped_until_due():
-            _book_next_sweep()
-            return
+        elif not fanned_out:
+            wake = outbox.next_wake_time(now=clock.now())
+            if not _napped_until(wake):
+                _book(sweep_outbox, WAKE_AT, wake)
+                return
     sweep_outbox()  # out of budget with work left: back in the queue, behind the others
 
 
@@ -87,18 +89,13 @@ def _ask_for_help() -> None:
         sweep_outbox()
 
 
-def _napped_until_due() -> bool:
+def _napped_until(wake: datetime | None) -> bool:
     """Wait here for work due within NAP rather than book a sweep that may start late."""
     now = clock.now()
-    wake = outbox.next_wake_time(now=now)
     if HUEY.immediate or wake is None or wake - now > NAP:
         return False
     time.sleep(max((wake - now).total_seconds(), 0) + 0.01)
     return True
-
-
-def _book_next_sweep() -> None:
-    _book(sweep_outbox, WAKE_AT, outbox.next_wake_time(now=clock.now()))
 
 
 def _book(task: Any, key: str, wake: datetime | None) -> None:
