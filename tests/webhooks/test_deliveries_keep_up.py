@@ -241,3 +241,18 @@ def test_the_lease_of_a_batch_outlasting_it_is_renewed_so_no_rival_worker_takes_
     }
     workers = set(DeliveryAttempt.objects.values_list("worker", flat=True))
     assert workers == {"worker-a"}
+
+
+@pytest.mark.django_db
+def test_a_subscriber_gets_at_most_its_in_flight_limit_over_connections_kept_alive(settings):
+    settings.OUTBOX_MAX_IN_FLIGHT_PER_TARGET = 2
+    with receiving_webhooks(keep_alive=True) as crm:
+        crm.seconds_per_answer = 0.1
+        subscribe(crm)
+        ship_parcels(8)
+
+        sweep_until_idle()
+
+    assert len(crm.accepted) == 8
+    assert crm.most_in_flight == 2  # side by side, never more than the limit
+    assert len(crm.connections) <= 2  # each connection carried several requests
