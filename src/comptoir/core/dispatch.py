@@ -13,9 +13,11 @@ import logging
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 
@@ -93,8 +95,6 @@ def _hold_back_what_the_breakers_stop(
     return screening
 
 
-_in_flight_lock = threading.Lock()
-_in_flight: dict[tuple[str, int], threading.BoundedSemaphore] = {}
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 
@@ -109,12 +109,48 @@ def _send_pool() -> ThreadPoolExecutor:
         return _pool
 
 
-def _in_flight_limit(target: str) -> threading.BoundedSemaphore:
+class _Lane:
+    """One target's sends in this process: at most `limit` running, the others waiting here
+    (not in the pool, where they would hold threads the other targets need)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.running = 0
+        self.waiting: deque[Callable[[], None]] = deque()
+        self.lock = threading.Lock()
+
+    def send(self, job: Callable[[], None]) -> None:
+        with self.lock:
+            start = self.running < self.limit
+            if start:
+                self.running += 1
+            else:
+                self.waiting.append(job)
+        if start:
+            _send_pool().submit(self._run_from, job)
+
+    def _run_from(self, job: Callable[[], None] | None) -> None:
+        """Run `job`, then the waiting ones, until none is left; then free the slot."""
+        while job is not None:
+            job()
+            with self.lock:
+                if self.waiting:
+                    job = self.waiting.popleft()
+                else:
+                    self.running -= 1
+                    job = None
+
+
+_lanes_lock = threading.Lock()
+_lanes: dict[tuple[str, int], _Lane] = {}
+
+
+def _lane_of(target: str) -> _Lane:
     key = (target, settings.OUTBOX_MAX_IN_FLIGHT_PER_TARGET)
-    with _in_flight_lock:
-        if key not in _in_flight:
-            _in_flight[key] = threading.BoundedSemaphore(key[1])
-        return _in_flight[key]
+    with _lanes_lock:
+        if key not in _lanes:
+            _lanes[key] = _Lane(key[1])
+        return _lanes[key]
 
 
 class _Tries:
@@ -142,29 +178,24 @@ class _Tries:
             )
 
     def start_remote(self, batch: list[_Claimed], remote: dict[int, Send]) -> list[Future[None]]:
-        """Send each target's deliveries in order, at most the in-flight limit at a time."""
-        by_target: dict[str, deque[_Claimed]] = defaultdict(deque)
+        """Hand each send to its target's lane, in batch order; one future a send."""
+        started: list[Future[None]] = []
         for claimed in batch:
             if claimed.delivery_id in remote:
-                by_target[claimed.target].append(claimed)
                 self._targets[claimed.delivery_id] = claimed.target
-        limit = settings.OUTBOX_MAX_IN_FLIGHT_PER_TARGET
-        pool = _send_pool()
-        return [
-            pool.submit(self._send_in_turn, target, queue, remote)
-            for target, queue in by_target.items()
-            for _ in range(min(limit, len(queue)))
-        ]
+                done: Future[None] = Future()
+                started.append(done)
+                send = partial(
+                    self._attempt_then_settle, claimed, remote[claimed.delivery_id], done
+                )
+                _lane_of(claimed.target).send(send)
+        return started
 
-    def _send_in_turn(self, target: str, queue: deque[_Claimed], remote: dict[int, Send]) -> None:
-        in_flight = _in_flight_limit(target)
-        while True:
-            try:
-                claimed = queue.popleft()
-            except IndexError:
-                return
-            with in_flight:
-                self.attempt(claimed, remote[claimed.delivery_id])
+    def _attempt_then_settle(self, claimed: _Claimed, send: Send, done: Future[None]) -> None:
+        try:
+            self.attempt(claimed, send)
+        finally:
+            done.set_result(None)
 
     def renew_if_due(self) -> None:
         """Keep the leases of the batch from running out before its outcomes are written."""
