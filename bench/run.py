@@ -177,7 +177,8 @@ def webhooks_dataset(r: dict) -> str:
     return (
         f"One subscriber: a local receiver (raw asyncio, one process) that verifies every "
         f"signature with the reference standardwebhooks library. {r['workers']} `comptoir worker` "
-        f"processes on a Redis queue, claiming {r['claim_batch']} at a time, "
+        f"processes on a Redis queue, claiming up to {r['claim_batch']} at a time (half a "
+        "second of sends), "
         f"{r['in_flight_per_worker']} requests in flight each. Drain: a backlog of "
         f"{r['backlog_events']:,} events committed at once, {r['forced_failures']} of them "
         "answered 500 on their first try; deliveries/s over the never-failed ones, from the "
@@ -394,9 +395,12 @@ SECTIONS = [
         ],
         why_missed={
             "delivery_per_s": (
-                "Measured on 2 cores shared with other jobs (load average above 8): the "
-                "workers, PostgreSQL, the receiver and the ceiling's clients all compete for "
-                "them. Re-measure on an idle machine before judging."
+                "Read it beside the ceiling: where the same POSTs with no database stay under "
+                "1,000/s, the workers cannot pass it. Measured so far only on 2 cores shared "
+                "with other jobs (load average 6-10): the workers, PostgreSQL, the receiver and "
+                "the ceiling's clients all compete for them. Re-measure on an idle machine. "
+                "What would reach it there: more sweeps per worker (COMPTOIR_WORKER_THREADS) so "
+                "that one batch's database work overlaps another's sends."
             ),
         },
     ),
