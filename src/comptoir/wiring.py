@@ -15,15 +15,15 @@ from comptoir.carts import events as cart_events
 from comptoir.carts import handlers as cart_handlers
 from comptoir.catalog import events as catalog_events
 from comptoir.catalog import handlers as catalog_handlers
-from comptoir.core.outbox import Event, Outcome
+from comptoir.core.routes import Event, Outcome, Send
 from comptoir.customers import events as customer_events
 from comptoir.customers import handlers as customer_handlers
 from comptoir.fulfilment import events as fulfilment_events
 from comptoir.fulfilment import handlers as fulfilment_handlers
+from comptoir.integrations.delivery import webhook_sends
 from comptoir.integrations.events import publish_event_types
 from comptoir.integrations.selectors import TARGET_PREFIX as WEBHOOK_PREFIX
 from comptoir.integrations.selectors import subscription_targets_for
-from comptoir.integrations.services import send_webhook
 from comptoir.inventory import events as inventory_events
 from comptoir.inventory import handlers as inventory_handlers
 from comptoir.locations import events as location_events
@@ -147,29 +147,36 @@ _HANDLERS_BY_NAME = {
 
 
 class ProjectRoutes:
-    """Implements `comptoir.core.outbox.Routes` for this project."""
+    """Implements `comptoir.core.routes.Routes` for this project: handlers run in the worker,
+    webhooks are sent by the integrations app."""
 
-    def targets_for(self, event_type: str) -> list[str]:
-        handlers = [_handler_name(h) for h in HANDLERS.get(event_type, [])]
-        return handlers + subscription_targets_for(event_type)
+    def targets_for(self, events: list[Event]) -> list[list[str]]:
+        webhooks = subscription_targets_for([(event.type, event.occurred_at) for event in events])
+        return [
+            [_handler_name(h) for h in HANDLERS.get(event.type, [])] + its_webhooks
+            for event, its_webhooks in zip(events, webhooks, strict=True)
+        ]
 
     def deliver(self, target: str, event: Event) -> Outcome:
-        if target.startswith(HANDLER_PREFIX):
-            handler = _HANDLERS_BY_NAME.get(target)
-            if handler is None:
-                return Outcome(False, error=f"no handler named {target}")
-            if getattr(handler, "outside_transaction", False):
-                # It calls a mail server or a gateway between transactions of its own: one
-                # around it would hold the database (on SQLite, the write lock) meanwhile.
+        handler = _HANDLERS_BY_NAME.get(target)
+        if handler is None:
+            return Outcome(False, error=f"no handler named {target}")
+        if getattr(handler, "outside_transaction", False):
+            # It calls a mail server or a gateway between transactions of its own: one
+            # around it would hold the database (on SQLite, the write lock) meanwhile.
+            handler(event)
+        else:
+            with transaction.atomic():
                 handler(event)
-            else:
-                with transaction.atomic():
-                    handler(event)
-            return Outcome(True)
-        if target.startswith(WEBHOOK_PREFIX):
-            subscription_id = int(target.removeprefix(WEBHOOK_PREFIX))
-            return send_webhook(subscription_id=subscription_id, event=event)
-        return Outcome(False, error=f"unknown target {target}")
+        return Outcome(True)
+
+    def remote_sends(self, work: list[tuple[str, Event]]) -> dict[int, Send]:
+        webhooks = {
+            index: (int(target.removeprefix(WEBHOOK_PREFIX)), event)
+            for index, (target, event) in enumerate(work)
+            if target.startswith(WEBHOOK_PREFIX)
+        }
+        return webhook_sends(webhooks) if webhooks else {}
 
 
 ROUTES = ProjectRoutes()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,23 +27,39 @@ class WebhookReceiver:
     secret: str = ""
     answer: int = 200
     hang_on_first_request: bool = False
+    seconds_per_answer: float = 0.0  # a slow receiver
     requests: list[dict[str, str]] = field(default_factory=list)  # headers, in arrival order
     accepted: list[tuple[str, Any]] = field(default_factory=list)  # (webhook-id, payload)
     duplicates: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # why verification failed
+    connections: set[int] = field(default_factory=set)  # the sender's ports, one a connection
+    in_flight: int = 0
+    most_in_flight: int = 0
     first_request_arrived: threading.Event = field(default_factory=threading.Event)
     let_go: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def receive(self, body: bytes, headers: dict[str, str]) -> int:
+    def receive(self, body: bytes, headers: dict[str, str], *, from_port: int = 0) -> int:
         with self.lock:
             self.requests.append(headers)
+            self.connections.add(from_port)
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
             is_first = len(self.requests) == 1
+        try:
+            return self._answer(body, headers, is_first=is_first)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _answer(self, body: bytes, headers: dict[str, str], *, is_first: bool) -> int:
         if is_first:
             self.first_request_arrived.set()
             if self.hang_on_first_request:
                 self.let_go.wait(timeout=120)
                 return 200
+        if self.seconds_per_answer:
+            time.sleep(self.seconds_per_answer)
         try:
             payload = Webhook(self.secret).verify(body, headers)
         except WebhookVerificationError as error:
@@ -61,20 +78,26 @@ class WebhookReceiver:
 
 @contextmanager
 def receiving_webhooks(
-    *, answer: int = 200, hang_on_first_request: bool = False
+    *, answer: int = 200, hang_on_first_request: bool = False, keep_alive: bool = False
 ) -> Iterator[WebhookReceiver]:
-    """Serve a receiver on a free port of 127.0.0.1 for the duration of the block."""
+    """Serve a receiver on a free port of 127.0.0.1 for the duration of the block (HTTP/1.0,
+    one connection a request, unless `keep_alive`)."""
     receiver = WebhookReceiver(answer=answer, hang_on_first_request=hang_on_first_request)
 
     class Endpoint(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
         def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
-            status = receiver.receive(body, {k.lower(): v for k, v in self.headers.items()})
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            status = receiver.receive(body, headers, from_port=self.client_address[1])
+            answer = json.dumps({"status": status}).encode()
             try:
                 self.send_response(status)
                 self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(answer)))
                 self.end_headers()
-                self.wfile.write(json.dumps({"status": status}).encode())
+                self.wfile.write(answer)
             except OSError:  # the sender hung up (a killed worker): nothing to answer to
                 pass
 

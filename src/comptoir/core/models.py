@@ -64,7 +64,29 @@ class Delivery(models.Model):
                 fields=["next_attempt_at"], name="delivery_due", condition=Q(status="pending")
             ),
             models.Index(fields=["target", "-id"], name="delivery_by_target"),
+            # Retries are claimed before fresh deliveries: a backlog must not make them late.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_retry_due",
+                condition=Q(status="pending", attempts__gt=0),
+            ),
         ]
+
+
+class DeliveryTarget(models.Model):
+    """The circuit breaker of one target, shared by every worker.
+
+    After `WEBHOOK_BREAKER_FAILURES` failures in a row the target is open until `open_until`;
+    then one probe (the worker that sets `probe_until`) decides whether it closes again.
+    """
+
+    target = models.CharField(max_length=120, unique=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    open_until = models.DateTimeField(null=True, blank=True)
+    probe_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.target
 
 
 class DeliveryAttempt(models.Model):

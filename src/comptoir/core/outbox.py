@@ -2,11 +2,12 @@
 
 `record_event` writes an outbox row inside the caller's transaction, so an event exists if and
 only if its change committed. A worker then fans each event out into one `Delivery` per target
-(an in-process handler or a webhook subscription) and delivers them. A delivery is *claimed* by
-one conditional UPDATE that sets a lease; several workers on several machines can run side by
-side without delivering the same thing twice at once, and a worker killed mid-delivery only
-delays it until its lease runs out. Failures retry on the schedule in `domain.RETRY_DELAYS`,
-then the delivery is dead-lettered until an operator replays it.
+(an in-process handler or a webhook subscription) and delivers them. Deliveries are *claimed* in
+batches by one conditional UPDATE that sets a lease (`claims`), then delivered by the worker that
+claimed them, webhooks concurrently (`dispatch`); several workers on several machines can run
+side by side without delivering the same thing twice at once, and a worker killed mid-delivery
+only delays it until its lease runs out. Failures retry on the schedule in
+`domain.RETRY_DELAYS`, then the delivery is dead-lettered until an operator replays it.
 """
 
 from __future__ import annotations
@@ -14,53 +15,42 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Min, Q
+from django.db.models import Min
 
 from . import clock
-from .domain import next_retry_delay
+from .claims import claim_due, lease_is_free
+from .dispatch import deliver_batch, deliver_claimed
 from .errors import Conflict, NotFound
-from .models import Delivery, DeliveryAttempt, OutboxEvent
+from .models import Delivery, OutboxEvent
 from .request_id import current_request_id
+from .routes import Event, Outcome, Routes, Send
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Event:
-    """What handlers and webhook receivers are given."""
-
-    event_id: uuid.UUID
-    type: str
-    aggregate: str
-    payload: dict[str, Any]
-    occurred_at: datetime
-
-    @classmethod
-    def from_row(cls, row: OutboxEvent) -> Event:
-        return cls(row.event_id, row.type, row.aggregate, row.payload, row.occurred_at)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    succeeded: bool
-    response_status: int | None = None
-    error: str = ""
-
-
-class Routes(Protocol):
-    """Where events go; implemented by the composition root (comptoir.wiring)."""
-
-    def targets_for(self, event_type: str) -> list[str]: ...
-
-    def deliver(self, target: str, event: Event) -> Outcome: ...
+__all__ = [
+    "Event",
+    "Outcome",
+    "Routes",
+    "BatchSize",
+    "Send",
+    "Sweep",
+    "claim_due",
+    "deliver_batch",
+    "deliver_claimed",
+    "fan_out",
+    "next_wake_time",
+    "record_event",
+    "record_events",
+    "replay",
+    "run_due_work",
+]
 
 
 _after_commit_hooks: list[Callable[[], None]] = []
@@ -199,104 +189,15 @@ def fan_out(routes: Routes, *, now: datetime | None = None, limit: int = 500) ->
             .filter(fanned_out_at__isnull=True)
             .order_by("id")[:limit]
         )
+        targets = routes.targets_for([Event.from_row(event) for event in events])
         deliveries = [
             Delivery(event=event, target=target, next_attempt_at=now)
-            for event in events
-            for target in routes.targets_for(event.type)
+            for event, its_targets in zip(events, targets, strict=True)
+            for target in its_targets
         ]
         Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(fanned_out_at=now)
     return len(events)
-
-
-def _lease_is_free(now: datetime) -> Q:
-    return Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-
-
-def claim_due(*, owner: str, now: datetime, limit: int = 100) -> list[int]:
-    """Lease up to `limit` due deliveries to `owner` with one conditional UPDATE.
-
-    A delivery another worker claimed a moment earlier simply does not match the UPDATE, so
-    two workers never hold the same delivery at once, on PostgreSQL or on SQLite.
-    """
-    lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    candidates = list(
-        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
-        .filter(_lease_is_free(now))
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    # The UPDATE re-checks the lease on every row (PostgreSQL re-evaluates the WHERE on a row
-    # another transaction just changed), so a row claimed meanwhile by someone else is skipped.
-    Delivery.objects.filter(pk__in=candidates, status=Delivery.Status.PENDING).filter(
-        _lease_is_free(now)
-    ).update(lease_owner=owner, lease_until=lease_until)
-    return list(
-        Delivery.objects.filter(pk__in=candidates, lease_owner=owner)
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)
-    )
-
-
-def _still_held(delivery_id: int, *, owner: str) -> bool:
-    """Renew the lease if `owner` still holds it; False when it ran out and was taken over."""
-    now = clock.now()
-    return bool(
-        Delivery.objects.filter(
-            pk=delivery_id, status=Delivery.Status.PENDING, lease_owner=owner, lease_until__gt=now
-        ).update(lease_until=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS))
-    )
-
-
-def deliver_claimed(routes: Routes, delivery_id: int, *, owner: str) -> Outcome | None:
-    """Deliver one delivery `owner` has claimed and record the try. None if the lease was lost."""
-    if not _still_held(delivery_id, owner=owner):
-        return None
-    delivery = Delivery.objects.select_related("event").get(pk=delivery_id)
-    started_at = clock.now()
-    started = time.monotonic()
-    try:
-        outcome = routes.deliver(delivery.target, Event.from_row(delivery.event))
-    except Exception as error:  # a handler bug must not stop the worker; it is retried
-        logger.exception("delivery %s to %s raised", delivery_id, delivery.target)
-        outcome = Outcome(False, error=f"{type(error).__name__}: {error}")
-    _record_outcome(
-        delivery,
-        outcome,
-        owner=owner,
-        started_at=started_at,
-        duration_ms=int((time.monotonic() - started) * 1000),
-    )
-    return outcome
-
-
-def _record_outcome(
-    delivery: Delivery, outcome: Outcome, *, owner: str, started_at: datetime, duration_ms: int
-) -> None:
-    now = clock.now()
-    with transaction.atomic():
-        DeliveryAttempt.objects.create(
-            delivery=delivery,
-            worker=owner,
-            started_at=started_at,
-            duration_ms=duration_ms,
-            succeeded=outcome.succeeded,
-            response_status=outcome.response_status,
-            error=outcome.error[:2000],
-        )
-        # A try counts when it is recorded, not when it is claimed: a claim whose lease ran out
-        # before its task ran (a backlog) must not use up a retry.
-        still_ours = Delivery.objects.filter(pk=delivery.pk, lease_owner=owner)
-        released = {"lease_owner": "", "lease_until": None, "attempts": F("attempts") + 1}
-        if outcome.succeeded:
-            still_ours.update(status=Delivery.Status.DELIVERED, delivered_at=now, **released)
-            return
-        attempts = Delivery.objects.values_list("attempts", flat=True).get(pk=delivery.pk) + 1
-        delay = next_retry_delay(attempts)
-        if delay is None:
-            still_ours.update(status=Delivery.Status.DEAD, last_error=outcome.error, **released)
-        else:
-            still_ours.update(next_attempt_at=now + delay, last_error=outcome.error, **released)
 
 
 @dataclass(frozen=True)
@@ -310,9 +211,30 @@ def run_due_work(routes: Routes, *, worker: str, limit: int = 100) -> Sweep:
     """One pass in this process: fan out new events, deliver what is due, say when to look again."""
     fanned_out = fan_out(routes)
     claimed = claim_due(owner=worker, now=clock.now(), limit=limit)
-    for delivery_id in claimed:
-        deliver_claimed(routes, delivery_id, owner=worker)
+    if claimed:
+        deliver_batch(routes, claimed, owner=worker)
     return Sweep(fanned_out, len(claimed), next_wake_time(now=clock.now()))
+
+
+class BatchSize:
+    """How many deliveries a sweep claims next: what it delivered in about `seconds` so far.
+
+    A retry that falls due while a batch is out waits for the next claim, so a batch must end
+    soon whatever the receivers' speed; a lease must not run out on a batch either. Between
+    one per in-flight slot and `OUTBOX_CLAIM_BATCH`.
+    """
+
+    def __init__(self, *, seconds: float = 0.5) -> None:
+        self.seconds = seconds
+        self.smallest = settings.OUTBOX_MAX_IN_FLIGHT_PER_TARGET
+        self.largest = max(self.smallest, settings.OUTBOX_CLAIM_BATCH)
+        self.now = self.smallest * 2
+
+    def measured(self, *, delivered: int, took: float) -> None:
+        if delivered < self.now or took <= 0:  # a short batch says nothing of the pace
+            return
+        paced = int(delivered / took * self.seconds)
+        self.now = min(self.largest, max(self.smallest, paced))
 
 
 def next_wake_time(*, now: datetime) -> datetime | None:
@@ -321,7 +243,7 @@ def next_wake_time(*, now: datetime) -> datetime | None:
     retry = pending.filter(next_attempt_at__gt=now).aggregate(at=Min("next_attempt_at"))["at"]
     lease = pending.filter(lease_until__gt=now).aggregate(at=Min("lease_until"))["at"]
     waits = [at for at in (retry, lease) if at is not None]
-    if pending.filter(next_attempt_at__lte=now).filter(_lease_is_free(now)).exists():
+    if pending.filter(next_attempt_at__lte=now).filter(lease_is_free(now)).exists():
         waits.append(now)
     if OutboxEvent.objects.filter(fanned_out_at__isnull=True).exists():
         waits.append(now)

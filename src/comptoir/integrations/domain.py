@@ -1,15 +1,12 @@
-"""Standard Webhooks signatures, as pure functions.
+"""Webhook rules as pure functions: secrets, message ids, who subscribes to what.
 
-signed content = "<webhook-id>.<webhook-timestamp>.<body>", HMAC-SHA256 keyed with the base64
-part of a `whsec_` secret, sent as "v1,<base64>"; several signatures are space-separated so
-that a receiver can verify with the old or the new secret during a rotation.
+Signing is the reference `standardwebhooks` library's (see `delivery`); several signatures are
+space-separated so that a receiver can verify with the old or the new secret during a rotation.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import secrets
 
 SECRET_PREFIX = "whsec_"
@@ -17,22 +14,6 @@ SECRET_PREFIX = "whsec_"
 
 def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(24)).decode()
-
-
-def sign(secret: str, *, message_id: str, timestamp: int, body: bytes) -> str:
-    key = base64.b64decode(secret.removeprefix(SECRET_PREFIX))
-    content = f"{message_id}.{timestamp}.".encode() + body
-    digest = hmac.new(key, content, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode()
-
-
-def signature_header(
-    secrets_in_force: list[str], *, message_id: str, timestamp: int, body: bytes
-) -> str:
-    return " ".join(
-        sign(secret, message_id=message_id, timestamp=timestamp, body=body)
-        for secret in secrets_in_force
-    )
 
 
 def message_id_for(event_id_hex: str) -> str:

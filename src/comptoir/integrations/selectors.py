@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from comptoir.catalog.models import Price
-from comptoir.core import clock
 from comptoir.core.models import Delivery
 from comptoir.inventory.domain import StockFigures
 from comptoir.inventory.models import StockLevel
@@ -27,14 +27,30 @@ from .feeds import (
     price_at_store,
     same_day_window,
 )
-from .models import WebhookSecret, WebhookSubscription
+from .models import WebhookSubscription
 
 TARGET_PREFIX = "webhook:"
 
 
-def subscription_targets_for(event_type: str) -> list[str]:
-    active = WebhookSubscription.objects.filter(is_active=True).values_list("pk", "event_types")
-    return [f"{TARGET_PREFIX}{pk}" for pk, types in active if subscribes_to(types, event_type)]
+def subscription_targets_for(events: list[tuple[str, datetime]]) -> list[list[str]]:
+    """For each (event type, occurred at), the active subscriptions to that type that existed
+    when it occurred: a new subscription gets the events from its creation on, not the history
+    before it. One query for the whole list."""
+    if not events:
+        return []
+    active = list(
+        WebhookSubscription.objects.filter(is_active=True)
+        .order_by("pk")
+        .values_list("pk", "event_types", "created_at")
+    )
+    return [
+        [
+            f"{TARGET_PREFIX}{pk}"
+            for pk, types, created_at in active
+            if created_at <= occurred_at and subscribes_to(types, event_type)
+        ]
+        for event_type, occurred_at in events
+    ]
 
 
 def subscription_by_id(*, subscription_id: int) -> WebhookSubscription:
@@ -73,17 +89,6 @@ def webhook_delivery(*, delivery_id: int, subscription_id: int | None = None) ->
     if delivery is None:
         raise WebhookDeliveryNotFound("No such delivery for this webhook subscription.")
     return delivery
-
-
-def secrets_in_force(*, subscription_id: int) -> list[str]:
-    """Newest first: the current secret, then any rotated-out one still in its grace period."""
-    now = clock.now()
-    return list(
-        WebhookSecret.objects.filter(subscription_id=subscription_id)
-        .filter(Q(retires_at__isnull=True) | Q(retires_at__gt=now))
-        .order_by("-created_at", "-id")
-        .values_list("secret", flat=True)
-    )
 
 
 def subscription_list() -> QuerySet[WebhookSubscription]:

@@ -1,25 +1,20 @@
-"""Webhook subscriptions: their lifecycle, and sending one event to one subscriber."""
+"""Webhook subscriptions: their lifecycle and secrets (sending is in `delivery`)."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
-import httpx
-from django.conf import settings
 from django.db import transaction
 
 from comptoir.core import clock, outbox
 from comptoir.core.models import Delivery
-from comptoir.core.outbox import Event, Outcome
 
 from .destinations import check_subscription_url
-from .domain import message_id_for, new_secret, signature_header, unknown_event_types
+from .domain import new_secret, unknown_event_types
 from .errors import UnknownEventTypes, WebhookSubscriptionDisabled
 from .events import ALL_EVENTS, WEBHOOK_PING, published_event_types
 from .models import WebhookSecret, WebhookSubscription
 from .selectors import (
-    secrets_in_force,
     subscription_by_id,
     subscription_for_update,
     subscription_id_of,
@@ -180,48 +175,3 @@ def rotate_webhook_secret(*, subscription_id: int, grace: timedelta = ROTATION_G
             subscription_id=subscription_id, secret=new_secret(), created_at=now
         )
     return secret.secret
-
-
-def send_webhook(*, subscription_id: int, event: Event) -> Outcome:
-    """POST one event, signed with every secret in force. 2xx is success; anything else retries."""
-    subscription = subscription_by_id(subscription_id=subscription_id)
-    if not subscription.is_active:
-        return Outcome(False, error="subscription disabled")
-    body = json.dumps(
-        {
-            "type": event.type,
-            "timestamp": event.occurred_at.isoformat(),
-            "data": {"aggregate": event.aggregate, **event.payload},
-        },
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode()
-    message_id = message_id_for(event.event_id.hex)
-    timestamp = int(clock.now().timestamp())
-    headers = {
-        "content-type": "application/json",
-        "user-agent": "comptoir-webhooks/1",
-        "webhook-id": message_id,
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature_header(
-            secrets_in_force(subscription_id=subscription_id),
-            message_id=message_id,
-            timestamp=timestamp,
-            body=body,
-        ),
-    }
-    try:
-        response = httpx.post(
-            subscription.url,
-            content=body,
-            headers=headers,
-            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
-            follow_redirects=False,
-        )
-    except httpx.HTTPError as error:
-        return Outcome(False, error=f"{type(error).__name__}: {error}")
-    if 200 <= response.status_code < 300:
-        return Outcome(True, response_status=response.status_code)
-    return Outcome(
-        False, response_status=response.status_code, error=response.text[:500] or "non-2xx"
-    )

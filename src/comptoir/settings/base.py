@@ -161,6 +161,17 @@ WEBHOOK_ALLOWED_NETWORKS = [
 ]
 for _cidr in WEBHOOK_ALLOWED_NETWORKS:
     ipaddress.ip_network(_cidr, strict=False)  # a typo stops the start, not a delivery
+# A worker claims this many deliveries at a time and delivers them itself before the next claim.
+OUTBOX_CLAIM_BATCH = int(os.environ.get("COMPTOIR_OUTBOX_CLAIM_BATCH", "200"))
+# Threads per worker process that send webhooks; each subscriber has at most this many requests
+# (and keep-alive connections) in flight per worker process.
+OUTBOX_SEND_THREADS = int(os.environ.get("COMPTOIR_OUTBOX_SEND_THREADS", "64"))
+OUTBOX_MAX_IN_FLIGHT_PER_TARGET = int(os.environ.get("COMPTOIR_OUTBOX_MAX_IN_FLIGHT", "16"))
+# The circuit breaker: failures in a row that open it, and for how long.
+OUTBOX_BREAKER_FAILURES = int(os.environ.get("COMPTOIR_OUTBOX_BREAKER_FAILURES", "5"))
+OUTBOX_BREAKER_COOLDOWN_SECONDS = float(
+    os.environ.get("COMPTOIR_OUTBOX_BREAKER_COOLDOWN_SECONDS", "30")
+)
 
 # Stock snapshots and catalogue imports arrive as one request body (a million CSV positions is
 # about 32 MB); Django's default 2.5 MB would refuse them.

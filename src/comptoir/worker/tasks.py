@@ -1,10 +1,12 @@
 """The background worker: Huey tasks that move the outbox.
 
-A commit that recorded events wakes a sweep at once. The sweep fans events out, leases the due
-deliveries and hands each to its own task, so that the worker's threads (and other workers on
-other machines sharing the queue) deliver in parallel. A sweep also books the next one for
-the moment a retry falls due or a dead worker's lease runs out, and a periodic sweep every
-minute is the safety net for anything a lost wake-up missed.
+A commit that recorded events wakes a sweep at once. The sweep fans events out, claims a batch
+of due deliveries and delivers it itself (webhooks concurrently, see core.dispatch), then claims
+the next, until nothing is due. A full batch asks for a helper sweep, which another thread or
+another worker on the queue picks up, so that a backlog is drained by every worker at once. A
+sweep that finds nothing due books the next one for the moment a retry falls due or a dead
+worker's lease runs out (or waits for it, if that is within a second), and a periodic sweep
+every minute is the safety net for anything a lost wake-up missed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,8 +35,8 @@ from comptoir.wiring import ROUTES
 logger = logging.getLogger(__name__)
 
 KICK_FLAG = "outbox.kick"
+HELP_FLAG = "outbox.help"
 WAKE_AT = "outbox.wake-at"
-CLAIM_BATCH = 200
 NEAR_FUTURE = timedelta(seconds=65)  # beyond this the periodic sweep is soon enough
 
 
@@ -47,22 +50,52 @@ def wake_outbox_worker() -> None:
         sweep_outbox()
 
 
+# A sweep hands its thread back after this long, and queues itself again if work is left: the
+# periodic tasks share the worker's threads.
+SWEEP_BUDGET_SECONDS = 20.0
+# Work due within this long is waited for in the sweep: a booked sweep may start a second late
+# (Huey's scheduler ticks once a second).
+NAP = timedelta(seconds=1)
+
+
 @db_task()
 def sweep_outbox() -> None:
     HUEY.get(KICK_FLAG)  # pop: a commit from now on wakes another sweep
-    outbox.fan_out(ROUTES)
+    HUEY.get(HELP_FLAG)  # pop: a full batch from now on asks for another helper
     owner = _lease_owner()
-    claimed = outbox.claim_due(owner=owner, now=clock.now(), limit=CLAIM_BATCH)
-    for delivery_id in claimed:
-        deliver_one(delivery_id, owner)
-    if len(claimed) == CLAIM_BATCH:
+    batch = outbox.BatchSize()
+    stop_at = time.monotonic() + SWEEP_BUDGET_SECONDS
+    while time.monotonic() < stop_at:
+        fanned_out = outbox.fan_out(ROUTES)
+        claimed = outbox.claim_due(owner=owner, now=clock.now(), limit=batch.now)
+        if len(claimed) == batch.now:
+            _ask_for_help()
+        if claimed:
+            started = time.monotonic()
+            outbox.deliver_batch(ROUTES, claimed, owner=owner)
+            batch.measured(delivered=len(claimed), took=time.monotonic() - started)
+        elif not fanned_out:
+            wake = outbox.next_wake_time(now=clock.now())
+            if not _napped_until(wake):
+                _book(sweep_outbox, WAKE_AT, wake)
+                return
+    sweep_outbox()  # out of budget with work left: back in the queue, behind the others
+
+
+def _ask_for_help() -> None:
+    """A backlog: one more sweep in the queue for any idle thread or worker (never more than
+    one waiting, and none where tasks run at once, in tests)."""
+    if not HUEY.immediate and HUEY.put_if_empty(HELP_FLAG, "1"):
         sweep_outbox()
-        return
-    _book_next_sweep()
 
 
-def _book_next_sweep() -> None:
-    _book(sweep_outbox, WAKE_AT, outbox.next_wake_time(now=clock.now()))
+def _napped_until(wake: datetime | None) -> bool:
+    """Wait here for work due within NAP rather than book a sweep that may start late."""
+    now = clock.now()
+    if HUEY.immediate or wake is None or wake - now > NAP:
+        return False
+    time.sleep(max((wake - now).total_seconds(), 0) + 0.01)
+    return True
 
 
 def _book(task: Any, key: str, wake: datetime | None) -> None:
@@ -79,11 +112,6 @@ def _book(task: Any, key: str, wake: datetime | None) -> None:
         return
     HUEY.put(key, wake)
     task.schedule(eta=max(wake, now) + timedelta(milliseconds=50))
-
-
-@db_task()
-def deliver_one(delivery_id: int, owner: str) -> None:
-    outbox.deliver_claimed(ROUTES, delivery_id, owner=owner)
 
 
 @db_periodic_task(crontab(minute="*"))

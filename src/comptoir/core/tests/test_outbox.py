@@ -24,6 +24,7 @@ from comptoir.core.models import Delivery, DeliveryAttempt, OutboxEvent
 from comptoir.core.outbox import (
     Event,
     Outcome,
+    Send,
     Sweep,
     claim_due,
     deliver_claimed,
@@ -51,8 +52,11 @@ class ScriptedReceiver:
         self.outcomes = list(outcomes)
         self.received: list[Event] = []
 
-    def targets_for(self, event_type: str) -> list[str]:
-        return [CRM]
+    def targets_for(self, events: list[Event]) -> list[list[str]]:
+        return [[CRM] for _ in events]
+
+    def remote_sends(self, work: list[tuple[str, Event]]) -> dict[int, Send]:
+        return {}  # delivered in the worker's thread, with `deliver`
 
     def deliver(self, target: str, event: Event) -> Outcome:
         self.received.append(event)
@@ -191,8 +195,11 @@ def test_two_workers_cannot_claim_the_same_delivery():
     assert (delivery.lease_owner, delivery.attempts) == ("worker-a", 0)
 
 
+@pytest.mark.parametrize(
+    "batch", [pytest.param(1, id="one_at_a_time_case"), pytest.param(7, id="batches_case")]
+)
 @pytest.mark.django_db(transaction=True)
-def test_workers_claiming_at_the_same_moment_each_get_different_deliveries():
+def test_workers_claiming_at_the_same_moment_each_get_different_deliveries(batch):
     routes = ScriptedReceiver(OK)
     # Due in an hour: the wake-up this commit triggers (Huey runs tasks at once in tests)
     # finds nothing due, so every delivery is still there for the workers below.
@@ -201,27 +208,54 @@ def test_workers_claiming_at_the_same_moment_each_get_different_deliveries():
         for parcel in range(1, 41):
             record_parcel_shipped(parcel)
         fan_out(routes, now=due_at)
+    # A third are retries: both lanes of the claim (retries, then fresh) are raced for.
+    retries = list(Delivery.objects.order_by("id").values_list("pk", flat=True)[::3])
+    Delivery.objects.filter(pk__in=retries).update(attempts=1)
     owners = [f"worker-{name}" for name in "abcd"]
     start_together = threading.Barrier(len(owners))
 
-    def claim_one_at_a_time(owner: str) -> list[int]:
-        """Many small claims, so that the workers race for the same next delivery many times."""
+    def claim_until_none_left(owner: str) -> list[int]:
+        """Many small claims, so that the workers race for the same next deliveries many times."""
         claimed: list[int] = []
         try:
             start_together.wait(timeout=10)
-            while batch := claim_due(owner=owner, now=due_at, limit=1):
-                claimed += batch
+            while taken := claim_due(owner=owner, now=due_at, limit=batch):
+                claimed += taken
             return claimed
         finally:
             connection.close()
 
     with ThreadPoolExecutor(max_workers=len(owners)) as pool:
-        claimed = dict(zip(owners, pool.map(claim_one_at_a_time, owners), strict=True))
+        claimed = dict(zip(owners, pool.map(claim_until_none_left, owners), strict=True))
 
     leases = dict(Delivery.objects.values_list("pk", "lease_owner"))
     assert sorted(pk for pks in claimed.values() for pk in pks) == sorted(leases)
     assert leases == {pk: owner for owner, pks in claimed.items() for pk in pks}
-    assert set(Delivery.objects.values_list("attempts", flat=True)) == {0}
+    assert len(leases) == 40
+
+
+@pytest.mark.django_db
+def test_retries_that_fell_due_are_claimed_before_a_backlog_of_fresh_deliveries():
+    routes = ScriptedReceiver(OK)
+    backlog_since = clock.now() - timedelta(minutes=10)
+    with transaction.atomic():
+        for parcel in range(1, 31):
+            record_parcel_shipped(parcel)
+    fan_out(routes, now=backlog_since)
+    failed_earlier = Delivery.objects.order_by("id").values_list("pk", flat=True)
+    retry, other_retry = failed_earlier[20], failed_earlier[25]
+    # Retries due a moment ago: after the whole backlog, by the time they fell due.
+    Delivery.objects.filter(pk=retry).update(
+        attempts=1, next_attempt_at=clock.now() - timedelta(seconds=2)
+    )
+    Delivery.objects.filter(pk=other_retry).update(
+        attempts=2, next_attempt_at=clock.now() - timedelta(seconds=1)
+    )
+
+    first_batch = claim_due(owner="worker-a", now=clock.now(), limit=5)
+
+    oldest_fresh = list(failed_earlier[:3])
+    assert first_batch == [retry, other_retry, *oldest_fresh]
 
 
 @pytest.mark.django_db
@@ -465,3 +499,20 @@ def test_the_trailing_wake_really_comes_on_a_timer_thread():
     waker()  # within the gap: left to the timer
     assert woken.acquire(timeout=5)
     assert woken.acquire(timeout=5)
+
+
+def test_a_sweep_claims_what_it_delivers_in_half_a_second_within_its_bounds(settings):
+    settings.OUTBOX_MAX_IN_FLIGHT_PER_TARGET, settings.OUTBOX_CLAIM_BATCH = 16, 200
+    batch = outbox_module.BatchSize(seconds=0.5)
+    assert batch.now == 32
+
+    batch.measured(delivered=32, took=0.1)  # 320/s: 160 in half a second
+    assert batch.now == 160
+    batch.measured(delivered=160, took=0.2)  # 800/s, but never more than OUTBOX_CLAIM_BATCH
+    assert batch.now == 200
+    batch.measured(delivered=120, took=10)  # fewer than claimed were due: the pace is unknown
+    assert batch.now == 200
+    batch.measured(delivered=200, took=4)  # slow receivers: 25 in half a second
+    assert batch.now == 25
+    batch.measured(delivered=25, took=5)  # never fewer than one per in-flight slot
+    assert batch.now == 16

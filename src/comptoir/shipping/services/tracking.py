@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -50,14 +49,7 @@ def receive_webhook(
 ) -> Received:
     """Verify a carrier's signed webhook (one event or a batch) and take its events in."""
     carrier = carrier_by_code(code=carrier_code)
-    if not is_authentic(
-        carrier.webhook_secret,
-        message_id=headers.get("webhook-id", ""),
-        timestamp=headers.get("webhook-timestamp", ""),
-        signature=headers.get("webhook-signature", ""),
-        body=body,
-        now=int(time.time()),
-    ):
+    if not is_authentic(carrier.webhook_secret, headers=headers, body=body):
         raise InvalidSignature("The webhook signature does not match this carrier's secret.")
     try:
         data: dict[str, Any] = json.loads(body)

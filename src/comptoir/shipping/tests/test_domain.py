@@ -1,3 +1,4 @@
+import time as time_module
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -138,21 +139,34 @@ def test_the_promise_holds_until_midnight_where_the_customer_is():
     )
 
 
+def signed_headers(secret: str, *, sent_at: int, body: bytes = b"{}") -> dict[str, str]:
+    signature = sign(secret, message_id="msg_1", timestamp=sent_at, body=body)
+    return {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": str(sent_at),
+        "webhook-signature": signature,
+    }
+
+
 def test_a_signature_matches_only_its_body_and_secret():
     secret = new_secret()
-    header = sign(secret, message_id="msg_1", timestamp=1000, body=b"{}")
-    assert is_authentic(
-        secret, message_id="msg_1", timestamp="1000", signature=header, body=b"{}", now=1010
-    )
-    assert not is_authentic(
-        secret, message_id="msg_1", timestamp="1000", signature=header, body=b"{ }", now=1010
-    )
-    assert not is_authentic(
-        new_secret(), message_id="msg_1", timestamp="1000", signature=header, body=b"{}", now=1010
-    )
-    assert not is_authentic(
-        secret, message_id="msg_1", timestamp="nope", signature=header, body=b"{}", now=1010
-    )
+    now = int(time_module.time())
+    headers = signed_headers(secret, sent_at=now)
+    assert is_authentic(secret, headers=headers, body=b"{}")
+    assert not is_authentic(secret, headers=headers, body=b"{ }")
+    assert not is_authentic(new_secret(), headers=headers, body=b"{}")
+    assert not is_authentic(secret, headers={**headers, "webhook-timestamp": "nope"}, body=b"{}")
+
+
+def test_a_signature_among_several_is_enough_and_an_old_one_is_refused():
+    secret, old_secret = new_secret(), new_secret()
+    now = int(time_module.time())
+    headers = signed_headers(secret, sent_at=now)
+    rotated = sign(old_secret, message_id="msg_1", timestamp=now, body=b"{}")
+    both = {**headers, "webhook-signature": f"{rotated} {headers['webhook-signature']}"}
+    assert is_authentic(secret, headers=both, body=b"{}")
+    assert is_authentic(old_secret, headers=both, body=b"{}")
+    assert not is_authentic(secret, headers=signed_headers(secret, sent_at=now - 600), body=b"{}")
 
 
 def test_on_time_rate_and_mean_delay_count_late_deliveries_only_in_the_delay():
