@@ -24,12 +24,12 @@ from comptoir.wiring import ROUTES
 
 from .receiver import WebhookReceiver, receiving_webhooks
 
-PARCEL_SHIPPED = "shipment.dispatched"
+STOCK_CHANGED = "stock.changed"  # no in-process handler: the webhook is its only delivery
 
 
 def subscribe(receiver: WebhookReceiver) -> str:
     subscription, receiver.secret = subscribe_webhook(
-        url=receiver.url, event_types=[PARCEL_SHIPPED]
+        url=receiver.url, event_types=[STOCK_CHANGED]
     )
     return f"webhook:{subscription.pk}"
 
@@ -37,7 +37,7 @@ def subscribe(receiver: WebhookReceiver) -> str:
 def ship_parcels(count: int, *, first: int = 1) -> list[OutboxEvent]:
     with transaction.atomic():
         return [
-            record_event(PARCEL_SHIPPED, aggregate=f"shipment:{n}", payload={"shipment_id": n})
+            record_event(STOCK_CHANGED, aggregate=f"shipment:{n}", payload={"shipment_id": n})
             for n in range(first, first + count)
         ]
 
