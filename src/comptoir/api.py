@@ -5,18 +5,23 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from comptoir.accounts.api import router as people_router
 from comptoir.actors import actor_for_session, actor_for_token
 from comptoir.carts.api import router as carts_router
 from comptoir.catalog.api import router as catalog_router
 from comptoir.core.access import ANONYMOUS, Actor
-from comptoir.core.errors import DomainError
+from comptoir.core.api_edge import unreadable_request
+from comptoir.core.errors import CsrfFailed, DomainError
 from comptoir.core.problem import problem_response
 from comptoir.customers.api import router as customers_router
 from comptoir.fulfilment.api import router as fulfilment_router
@@ -52,6 +57,12 @@ class Session(APIKeyCookie):
         if not request.user.is_authenticated:
             return None
         return super().__call__(request)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Ninja's own refusal is a bare 403 "CSRF check Failed"; this one says what to send.
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise CsrfFailed(CsrfFailed.hint)
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         actor = actor_for_session(request)
@@ -122,6 +133,9 @@ api = ComptoirApi(
     description="Omnichannel commerce hub. Errors are RFC 9457 application/problem+json.",
     auth=[ApiToken(), Session(), anonymous],
     urls_namespace="api-v1",
+    # The document and its page are read, never written: any other method is a 405, and no
+    # CSRF check (meant for writes) stands in front of that answer.
+    docs_decorator=lambda view: csrf_exempt(require_safe(view)),
 )
 api.add_router("/locations", locations_router)
 api.add_router("/customers", customers_router)
@@ -209,6 +223,22 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         detail=str(error.message),
         instance=request.path,
     )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return problem_response(
+        status=404,
+        code="no-such-path",
+        title="No such path",
+        detail="The operations are listed at /api/v1/openapi.json.",
+        instance=request.path,
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def unreadable(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
+    return unreadable_request(request, error)
 
 
 @api.exception_handler(Exception)
