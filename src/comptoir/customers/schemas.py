@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 
 class ShopperSignUpIn(Schema):
@@ -106,7 +107,7 @@ class IdentityOut(Schema):
 
 
 class MergeIn(Schema):
-    merged_id: int = Field(
+    merged_id: StrictInt = Field(
         ge=1, le=2**63 - 1, description="the profile that is folded into this one"
     )
     reason: str = Field(min_length=1, max_length=200)
