@@ -6,6 +6,7 @@ from comptoir.core.access import Actor, authorize
 from comptoir.core.answers import json_answer
 from comptoir.core.errors import NotFound, ValidationFailed
 from comptoir.core.idempotency import idempotent
+from comptoir.core.problem import problem_answer
 from comptoir.customers.selectors import customer_by_id
 from comptoir.locations.selectors import active_location_codes, active_location_ids
 
@@ -116,7 +117,12 @@ def order_out(order: Order, actor: Actor) -> dict:
     return orders_out([order], actor)[0]
 
 
-@router.post("/orders", response={201: OrderOut}, operation_id="place_order")
+@router.post(
+    "/orders",
+    response={201: OrderOut},
+    operation_id="place_order",
+    openapi_extra={"responses": {"402": problem_answer("The payment was declined")}},
+)
 @decorate_view(idempotent)
 def place_order_endpoint(request: HttpRequest, payload: OrderIn) -> HttpResponse:
     """Place an order from any channel. Send an `Idempotency-Key`: a retry returns the same
