@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -68,6 +69,18 @@ class Session(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         actor = actor_for_session(request)
         return actor if actor.is_authenticated else None
+
+
+class JsonObjectBodies(Parser):
+    """Every request body of this API is a JSON object. Ninja's schemas also read attributes
+    off any value (answers are built from model instances), so without this check `[]` or `5`
+    passed as a body whose fields all have defaults. Ninja answers 400, as for broken JSON."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        body = super().parse_body(request)
+        if not isinstance(body, dict):
+            raise TypeError(f"a request body is a JSON object, not {type(body).__name__}")
+        return body
 
 
 def anonymous(request: HttpRequest) -> Actor:
@@ -136,6 +149,7 @@ api = ComptoirApi(
     description="Omnichannel commerce hub. Errors are RFC 9457 application/problem+json.",
     auth=[ApiToken(), Session(), anonymous],
     urls_namespace="api-v1",
+    parser=JsonObjectBodies(),
     # The document and its page are read, never written: any other method is a 405, and no
     # CSRF check (meant for writes) stands in front of that answer.
     docs_decorator=lambda view: csrf_exempt(require_safe(view)),

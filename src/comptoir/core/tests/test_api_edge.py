@@ -169,3 +169,11 @@ def test_a_page_post_without_its_csrf_token_keeps_its_html_403(csrf_client):
 
     assert response.status_code == 403
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("body", ["[]", "5", '"web"', "null"])
+def test_a_body_that_is_not_a_json_object_is_a_400_problem(client, body):
+    response = client.post("/api/v1/carts", data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert problem_of(response)["instance"] == "/api/v1/carts"
