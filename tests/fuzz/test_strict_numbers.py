@@ -73,3 +73,22 @@ def test_a_boolean_is_not_a_quantity(client, quantity):
     assert response.json()["errors"] == [
         {"field": "body.lines.0.quantity", "message": "Input should be a valid integer"}
     ]
+
+
+@pytest.mark.django_db
+def test_an_id_beyond_a_bigint_is_refused_on_its_field_in_a_query_and_in_a_body(client):
+    _, raw = make_api_token("shipping.read", "shipping.manage")
+    too_big = 2**63
+
+    in_query = client.get(f"/api/v1/shipping/alerts?assignee_id={too_big}", headers=bearer(raw))
+    in_body = client.post(
+        "/api/v1/shipping/alerts/1/assignee",
+        data={"assignee_id": too_big},
+        content_type="application/json",
+        headers=bearer(raw),
+    )
+
+    assert in_query.status_code == 422
+    assert [e["field"] for e in in_query.json()["errors"]] == ["query.assignee_id"]
+    assert in_body.status_code == 422
+    assert [e["field"] for e in in_body.json()["errors"]] == ["body.assignee_id"]

@@ -1,7 +1,8 @@
 from datetime import datetime
 
 from ninja import Field, Schema
-from pydantic import StrictInt
+
+from comptoir.core.schemas import RowId
 
 
 class ShopperSignUpIn(Schema):
@@ -107,9 +108,7 @@ class IdentityOut(Schema):
 
 
 class MergeIn(Schema):
-    merged_id: StrictInt = Field(
-        ge=1, le=2**63 - 1, description="the profile that is folded into this one"
-    )
+    merged_id: RowId = Field(description="the profile that is folded into this one")
     reason: str = Field(min_length=1, max_length=200)
 
 

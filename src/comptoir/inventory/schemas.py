@@ -4,6 +4,8 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import StrictInt
 
+from comptoir.core.schemas import RowId
+
 CHANNEL_PATTERN = "^(web|app|store|call_centre|marketplace)$"
 
 
@@ -43,7 +45,7 @@ class HoldOut(Schema):
 class TillLineIn(Schema):
     sku: str = Field(min_length=1, max_length=40)
     quantity: StrictInt = Field(ge=1, le=1000)
-    hold_id: StrictInt | None = Field(None, description="sell the units this hold set aside")
+    hold_id: RowId | None = Field(None, description="sell the units this hold set aside")
 
 
 class TillSaleIn(Schema):

@@ -3,6 +3,8 @@ from datetime import datetime
 from ninja import Field, Schema
 from pydantic import StrictFloat, StrictInt
 
+from comptoir.core.schemas import RowId
+
 CHANNEL_PATTERN = "^(web|app|store|call_centre|marketplace)$"
 MODE_PATTERN = (
     "^(home_delivery|click_and_collect|reserve_and_collect|ship_to_store|ship_from_store"
@@ -40,9 +42,7 @@ class PaymentIn(Schema):
 class OrderIn(Schema):
     channel: str = Field(pattern=CHANNEL_PATTERN)
     fulfilment_mode: str = Field(pattern=MODE_PATTERN)
-    customer: StrictInt | None = Field(
-        None, ge=1, le=2**63 - 1, description="staff only; a shopper orders for themself"
-    )
+    customer: RowId | None = Field(None, description="staff only; a shopper orders for themself")
     pickup_location: str | None = Field(None, min_length=1, max_length=40)
     ordered_at_location: str | None = Field(None, min_length=1, max_length=40)
     delivery_address: AddressIn | None = None

@@ -17,6 +17,7 @@ from comptoir.core.errors import ValidationFailed
 from comptoir.core.idempotency import idempotent
 from comptoir.core.pagination import Page, PageLimit, paginate
 from comptoir.core.problem import problem_answer
+from comptoir.core.schemas import ROW_ID_MAX
 from comptoir.fulfilment.selectors import ready_and_collected
 from comptoir.locations.selectors import location_by_code
 
@@ -202,7 +203,7 @@ def list_shipping_alerts(
         None, pattern="^(late|no_movement|failed_attempt|misrouted|lost|returned_to_sender)$"
     ),
     carrier: str | None = Query(None, max_length=40),  # noqa: B008
-    assignee_id: int | None = None,
+    assignee_id: int | None = Query(None, ge=1, le=ROW_ID_MAX),  # noqa: B008
     cursor: str | None = None,
     limit: PageLimit = 50,
 ) -> dict:
