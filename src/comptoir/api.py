@@ -21,7 +21,7 @@ from comptoir.actors import actor_for_session, actor_for_token
 from comptoir.carts.api import router as carts_router
 from comptoir.catalog.api import router as catalog_router
 from comptoir.core.access import ANONYMOUS, Actor
-from comptoir.core.api_edge import unreadable_request
+from comptoir.core.api_edge import no_such_path, unreadable_request
 from comptoir.core.errors import CsrfFailed, DomainError
 from comptoir.core.idempotency import IDEMPOTENCY_KEY_HEADER, honours_idempotency_key
 from comptoir.core.problem import PROBLEM_SCHEMA, problem_answer, problem_response
@@ -244,13 +244,7 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
-    return problem_response(
-        status=404,
-        code="no-such-path",
-        title="No such path",
-        detail="The operations are listed at /api/v1/openapi.json.",
-        instance=request.path,
-    )
+    return no_such_path(request)  # Ninja's root view raises it: /api/v1/ is no operation
 
 
 @api.exception_handler(SuspiciousOperation)

@@ -104,16 +104,20 @@ def _not_found_detail(request: HttpRequest) -> str:
     return f"No operation at {request.path}; the operations are listed at /api/v1/openapi.json."
 
 
+def no_such_path(request: HttpRequest) -> HttpResponse:
+    return problem_response(
+        status=404,
+        code="no-such-path",
+        title="No such path",
+        detail=_not_found_detail(request),
+        instance=request.path,
+    )
+
+
 def _as_problem(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     status = response.status_code
     if status == 404:
-        return problem_response(
-            status=404,
-            code="no-such-path",
-            title="No such path",
-            detail=_not_found_detail(request),
-            instance=request.path,
-        )
+        return no_such_path(request)
     if status == 405:
         problem = problem_response(
             status=405,

@@ -177,3 +177,12 @@ def test_a_body_that_is_not_a_json_object_is_a_400_problem(client, body):
 
     assert response.status_code == 400
     assert problem_of(response)["instance"] == "/api/v1/carts"
+
+
+def test_the_api_root_is_a_404_problem_that_names_the_document(client):
+    response = client.get("/api/v1/")
+
+    assert response.status_code == 404
+    body = problem_of(response)
+    assert body["code"] == "no-such-path"
+    assert "/api/v1/openapi.json" in body["detail"]
