@@ -186,3 +186,14 @@ def test_the_api_root_is_a_404_problem_that_names_the_document(client):
     body = problem_of(response)
     assert body["code"] == "no-such-path"
     assert "/api/v1/openapi.json" in body["detail"]
+
+
+def test_djangos_own_csrf_refusal_under_the_api_is_a_403_problem(csrf_client):
+    # The API root is no Ninja operation: Django's CSRF middleware guards it, and its failure
+    # view answers by path.
+    response = csrf_client.post("/api/v1/", data={})
+
+    assert response.status_code == 403
+    body = problem_of(response)
+    assert body["code"] == "csrf-failed"
+    assert body["detail"].startswith("CSRF cookie not set.")
