@@ -5,19 +5,26 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from comptoir.accounts.api import router as people_router
 from comptoir.actors import actor_for_session, actor_for_token
 from comptoir.carts.api import router as carts_router
 from comptoir.catalog.api import router as catalog_router
 from comptoir.core.access import ANONYMOUS, Actor
-from comptoir.core.errors import DomainError
-from comptoir.core.problem import problem_response
+from comptoir.core.api_edge import no_such_path, unreadable_request
+from comptoir.core.errors import CsrfFailed, DomainError
+from comptoir.core.idempotency import IDEMPOTENCY_KEY_HEADER, honours_idempotency_key
+from comptoir.core.problem import PROBLEM_SCHEMA, problem_answer, problem_response
 from comptoir.customers.api import router as customers_router
 from comptoir.fulfilment.api import router as fulfilment_router
 from comptoir.fulfilment.api_checkout import router as checkout_router
@@ -53,9 +60,27 @@ class Session(APIKeyCookie):
             return None
         return super().__call__(request)
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Ninja's own refusal is a bare 403 "CSRF check Failed"; this one says what to send.
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise CsrfFailed(CsrfFailed.hint)
+        return request.COOKIES.get(self.param_name)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         actor = actor_for_session(request)
         return actor if actor.is_authenticated else None
+
+
+class JsonObjectBodies(Parser):
+    """Every request body of this API is a JSON object. Ninja's schemas also read attributes
+    off any value (answers are built from model instances), so without this check `[]` or `5`
+    passed as a body whose fields all have defaults. Ninja answers 400, as for broken JSON."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        body = super().parse_body(request)
+        if not isinstance(body, dict):
+            raise TypeError(f"a request body is a JSON object, not {type(body).__name__}")
+        return body
 
 
 def anonymous(request: HttpRequest) -> Actor:
@@ -63,57 +88,59 @@ def anonymous(request: HttpRequest) -> Actor:
     return ANONYMOUS
 
 
-PROBLEM_SCHEMA = {
-    "type": "object",
-    "description": "RFC 9457 problem details.",
-    "required": ["type", "title", "status", "detail", "code"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "code": {"type": "string", "description": "stable, for programs"},
-        "request_id": {"type": "string"},
-        "instance": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
-        },
-    },
-}
-PROBLEMS = {
-    "400": "The request cannot be read (e.g. a NUL character in a text field)",
-    "401": "Not signed in, or the API token is unknown or revoked",
-    "403": "The caller's role or store scope does not allow this",
+# What any operation may answer, whatever it does.
+EVERY_OPERATION_PROBLEMS = {
+    "400": "The request cannot be read (a NUL character, too many query parameters)",
     "404": "No such object, or one the caller may not know of",
     "409": "Conflicts with the current state, or an Idempotency-Key still in progress",
     "422": "Invalid input; `errors` names each field",
+    "503": "Too busy to answer now (a lock or statement timed out): retry in a moment",
+}
+AUTHENTICATED_PROBLEMS = {
+    "401": "Not signed in, or the API token is unknown or revoked",
+    "403": "The caller's role or store scope does not allow this, or a session's CSRF check failed",
+}
+BODY_PROBLEMS = {
+    "413": "The body is over the size limit (DATA_UPLOAD_MAX_MEMORY_SIZE) or has too many fields",
 }
 
 
 class ComptoirApi(NinjaAPI):
-    """Documents, once for every operation, the problem+json answers it can give."""
+    """Documents, once for every operation, the problem+json answers it can give and the
+    Idempotency-Key header where the operation honours it."""
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(**kwargs)
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-        problem = {"$ref": "#/components/schemas/Problem"}
+        idempotent = self._idempotent_operation_ids()
         for operations in schema["paths"].values():
             for operation in operations.values():
-                for status, description in PROBLEMS.items():
-                    if status in {"401", "403"} and not operation.get("security"):
-                        continue
-                    operation["responses"].setdefault(
-                        status,
-                        {
-                            "description": description,
-                            "content": {"application/problem+json": {"schema": problem}},
-                        },
-                    )
+                self._document_problems(operation)
+                if operation["operationId"] in idempotent:
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_HEADER)
         return schema
+
+    @staticmethod
+    def _document_problems(operation: dict[str, Any]) -> None:
+        # Ninja writes its statuses as ints, openapi_extra as strings: one key per status.
+        responses = {str(status): answer for status, answer in operation["responses"].items()}
+        problems = dict(EVERY_OPERATION_PROBLEMS)
+        if operation.get("security"):
+            problems.update(AUTHENTICATED_PROBLEMS)
+        if "requestBody" in operation:
+            problems.update(BODY_PROBLEMS)
+        for status, description in problems.items():
+            responses.setdefault(status, problem_answer(description))
+        operation["responses"] = dict(sorted(responses.items()))
+
+    def _idempotent_operation_ids(self) -> set[str]:
+        return {
+            operation.operation_id or self.get_openapi_operation_id(operation)
+            for bound_router in self._get_bound_routers()  # what the document is built from
+            for path_view in bound_router.path_operations.values()
+            for operation in path_view.operations
+            if honours_idempotency_key(operation.run)
+        }
 
 
 api = ComptoirApi(
@@ -122,6 +149,10 @@ api = ComptoirApi(
     description="Omnichannel commerce hub. Errors are RFC 9457 application/problem+json.",
     auth=[ApiToken(), Session(), anonymous],
     urls_namespace="api-v1",
+    parser=JsonObjectBodies(),
+    # The document and its page are read, never written: any other method is a 405, and no
+    # CSRF check (meant for writes) stands in front of that answer.
+    docs_decorator=lambda view: csrf_exempt(require_safe(view)),
 )
 api.add_router("/locations", locations_router)
 api.add_router("/customers", customers_router)
@@ -209,6 +240,16 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         detail=str(error.message),
         instance=request.path,
     )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return no_such_path(request)  # Ninja's root view raises it: /api/v1/ is no operation
+
+
+@api.exception_handler(SuspiciousOperation)
+def unreadable(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
+    return unreadable_request(request, error)
 
 
 @api.exception_handler(Exception)

@@ -28,9 +28,7 @@ STOCK_CHANGED = "stock.changed"  # no in-process handler: the webhook is its onl
 
 
 def subscribe(receiver: WebhookReceiver) -> str:
-    subscription, receiver.secret = subscribe_webhook(
-        url=receiver.url, event_types=[STOCK_CHANGED]
-    )
+    subscription, receiver.secret = subscribe_webhook(url=receiver.url, event_types=[STOCK_CHANGED])
     return f"webhook:{subscription.pk}"
 
 

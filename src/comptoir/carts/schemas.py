@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 
 class CartIn(Schema):
@@ -9,12 +10,12 @@ class CartIn(Schema):
 
 class CartLineIn(Schema):
     sku: str = Field(min_length=1, max_length=40, examples=["RETRO-CLOCK"])
-    quantity: int = Field(1, ge=1, le=999)
+    quantity: StrictInt = Field(1, ge=1, le=999)
     channel: str = Field("web", description="web or app for shoppers; staff's channel is theirs")
 
 
 class CartLineQuantityIn(Schema):
-    quantity: int = Field(ge=0, le=999, description="0 removes the line")
+    quantity: StrictInt = Field(ge=0, le=999, description="0 removes the line")
 
 
 class CartLineOut(Schema):

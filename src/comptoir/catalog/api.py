@@ -6,7 +6,7 @@ from ninja.decorators import decorate_view
 
 from comptoir.core.access import authorize
 from comptoir.core.idempotency import idempotent
-from comptoir.core.pagination import paginate
+from comptoir.core.pagination import PageLimit, paginate
 
 from . import selectors
 from .schemas import (
@@ -37,7 +37,7 @@ StoreQuery = Query(None, pattern=STORE_PATTERN, description="a store code, e.g. 
 
 
 @router.get("/categories", response=CategoryPage, operation_id="list_categories", auth=None)
-def list_categories(request: HttpRequest, cursor: str | None = None, limit: int = 50) -> dict:
+def list_categories(request: HttpRequest, cursor: str | None = None, limit: PageLimit = 50) -> dict:
     return paginate(selectors.category_list(), cursor=cursor, limit=limit)
 
 
@@ -55,7 +55,7 @@ def list_products(
     channel: str | None = ChannelQuery,
     q: str | None = Query(None, max_length=100, description="name, brand, SKU or GTIN"),  # noqa: B008
     cursor: str | None = None,
-    limit: int = 50,
+    limit: PageLimit = 50,
 ) -> dict:
     """Active products, each with its channel title and its lowest price there; public."""
     return selectors.product_page(

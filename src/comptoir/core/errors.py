@@ -40,6 +40,17 @@ class PermissionDenied(DomainError):
     title = "Not allowed"
 
 
+class CsrfFailed(PermissionDenied):
+    """A signed-in session's unsafe request came without its CSRF token."""
+
+    code = "csrf-failed"
+    title = "CSRF check failed"
+    hint = (
+        "A signed-in session's unsafe request needs the X-CSRFToken header; an integration "
+        "sends its API token (Authorization: Bearer) instead."
+    )
+
+
 class Conflict(DomainError):
     code = "conflict"
     status = 409

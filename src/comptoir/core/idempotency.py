@@ -29,6 +29,22 @@ _NOT_STORED = {401, 403, 409, 429}
 LIVE_CONNECTION_TRIES = 4
 
 
+# The header as the OpenAPI document declares it, on every operation that honours it.
+IDEMPOTENCY_KEY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Send the same key to retry safely: the first answer is replayed for 24 h "
+    "(a different request with the key is a 422; one still running, a 409).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
+
+def honours_idempotency_key(run: Callable[..., HttpResponse]) -> bool:
+    """Whether an operation's `run` went through `idempotent` (for its OpenAPI document)."""
+    return getattr(run, "honours_idempotency_key", False)
+
+
 def _caller(request: HttpRequest) -> str:
     authorization = request.headers.get("Authorization", "")
     if authorization:
@@ -223,6 +239,7 @@ def idempotent(
         on_a_live_connection(lambda: _complete(record, response, stored))
         return response
 
+    wrapper.honours_idempotency_key = True  # type: ignore[attr-defined]
     return wrapper
 
 

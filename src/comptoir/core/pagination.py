@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import base64
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.db.models import QuerySet
-from ninja import Schema
+from ninja import Query, Schema
 
 from .errors import ValidationFailed
 
 T = TypeVar("T")
 MAX_LIMIT = 200
+
+# The `limit` query parameter of every paginated list: bounded where the document shows it.
+PageLimit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"1 to {MAX_LIMIT} items")]
 
 
 class Page(Schema, Generic[T]):

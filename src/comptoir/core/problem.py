@@ -11,6 +11,37 @@ from .request_id import current_request_id
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
+# The OpenAPI schema of every problem this API answers (components/schemas/Problem).
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string", "description": "stable, for programs"},
+        "request_id": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def problem_answer(description: str) -> dict[str, Any]:
+    """An OpenAPI response that is a problem, for `responses` or an operation's openapi_extra."""
+    return {
+        "description": description,
+        "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
 
 def problem_response(
     *,

@@ -2,6 +2,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from comptoir.core.schemas import RowId
+
 
 class ShopperSignUpIn(Schema):
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
@@ -106,9 +108,7 @@ class IdentityOut(Schema):
 
 
 class MergeIn(Schema):
-    merged_id: int = Field(
-        ge=1, le=2**63 - 1, description="the profile that is folded into this one"
-    )
+    merged_id: RowId = Field(description="the profile that is folded into this one")
     reason: str = Field(min_length=1, max_length=200)
 
 

@@ -17,6 +17,7 @@ from comptoir.core import clock
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotAuthenticated, PermissionDenied, ValidationFailed
 from comptoir.core.idempotency import idempotent
+from comptoir.core.problem import problem_answer
 from comptoir.inventory.errors import UnknownSku
 from comptoir.inventory.selectors import resolve_skus
 from comptoir.locations.domain import GeoPoint
@@ -173,7 +174,12 @@ def _checkout_cart(request: HttpRequest, channel: str) -> Cart:
     return cart_of_customer(customer_id=actor.customer_id, channel=channel)
 
 
-@router.post("/checkouts", response={201: CheckoutOut}, operation_id="check_out")
+@router.post(
+    "/checkouts",
+    response={201: CheckoutOut},
+    operation_id="check_out",
+    openapi_extra={"responses": {"402": problem_answer("The payment was declined")}},
+)
 @decorate_view(idempotent)
 def check_out_endpoint(request: HttpRequest, payload: CheckoutIn) -> Status:
     """The signed-in shopper's cart becomes an order with the option chosen from GET

@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 from comptoir.customers.schemas import ShopperInStoreOut
 
@@ -34,7 +35,7 @@ class HandOverIn(Schema):
 
 
 class NotFoundIn(Schema):
-    lines: list[int] = Field(min_length=1, max_length=50, description="order line numbers")
+    lines: list[StrictInt] = Field(min_length=1, max_length=50, description="order line numbers")
 
 
 class ReadyPickupOut(Schema):

@@ -4,13 +4,13 @@ Every operation needs the `webhooks.manage` permission.
 """
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Router, Status
 from ninja.decorators import decorate_view
 
 from comptoir.core.access import authorize
 from comptoir.core.idempotency import idempotent_keeping_out
 from comptoir.core.models import Delivery
-from comptoir.core.pagination import MAX_LIMIT, Page, paginate
+from comptoir.core.pagination import Page, PageLimit, paginate
 
 from . import selectors, services
 from .events import published_event_types
@@ -138,7 +138,7 @@ def list_webhook_deliveries(
     request: HttpRequest,
     subscription_id: int,
     cursor: str | None = None,
-    limit: int = Query(50, ge=1, le=MAX_LIMIT),  # noqa: B008
+    limit: PageLimit = 50,
 ) -> dict:
     """The delivery log: every event sent to this subscriber, each try and what it answered."""
     authorize(request.auth, MANAGE)

@@ -7,7 +7,7 @@ from comptoir.core.access import Actor, authorize
 from comptoir.core.answers import json_answer
 from comptoir.core.errors import NotFound, ValidationFailed
 from comptoir.core.idempotency import idempotent
-from comptoir.core.pagination import Page, paginate
+from comptoir.core.pagination import Page, PageLimit, paginate
 from comptoir.locations.domain import GeoPoint
 from comptoir.locations.selectors import (
     active_location_ids,
@@ -180,7 +180,7 @@ def list_available_products(
     channel: str = Query("web", pattern=CHANNEL_PATTERN),  # noqa: B008
     category: str | None = Query(None, max_length=80),  # noqa: B008
     cursor: str | None = None,
-    limit: int = 20,
+    limit: PageLimit = 20,
 ) -> HttpResponse:
     """The catalogue filtered "available in store X", or "available for pickup near me" (the
     nearest stores offering click & collect to a point, a postcode or a town), with the total."""
@@ -378,7 +378,7 @@ def subscribe_back_in_stock(request: HttpRequest, payload: BackInStockIn) -> Sta
 
 @router.get("/stock/{sku}/ledger", response=Page[MovementOut], operation_id="get_stock_ledger")
 def get_stock_ledger(
-    request: HttpRequest, sku: str, location: str, cursor: str | None = None, limit: int = 50
+    request: HttpRequest, sku: str, location: str, cursor: str | None = None, limit: PageLimit = 50
 ) -> dict:
     """Every movement of this SKU at this location, oldest first: the level is their sum."""
     place = location_by_code(code=location)

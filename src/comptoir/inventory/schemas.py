@@ -2,6 +2,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import StrictInt
+
+from comptoir.core.schemas import RowId
 
 CHANNEL_PATTERN = "^(web|app|store|call_centre|marketplace)$"
 
@@ -18,13 +21,13 @@ class FiguresOut(Schema):
 class HoldLineIn(Schema):
     sku: str = Field(min_length=1, max_length=40)
     location: str = Field(min_length=1, max_length=40, description="store or warehouse code")
-    quantity: int = Field(ge=1, le=1000)
+    quantity: StrictInt = Field(ge=1, le=1000)
 
 
 class HoldIn(Schema):
     channel: str = Field(pattern=CHANNEL_PATTERN)
     reference: str = Field(min_length=1, max_length=80, description="the cart or order it is for")
-    ttl_minutes: int = Field(30, ge=1, le=7 * 24 * 60)
+    ttl_minutes: StrictInt = Field(30, ge=1, le=7 * 24 * 60)
     lines: list[HoldLineIn] = Field(min_length=1, max_length=100)
 
 
@@ -41,8 +44,8 @@ class HoldOut(Schema):
 
 class TillLineIn(Schema):
     sku: str = Field(min_length=1, max_length=40)
-    quantity: int = Field(ge=1, le=1000)
-    hold_id: int | None = Field(None, description="sell the units this hold set aside")
+    quantity: StrictInt = Field(ge=1, le=1000)
+    hold_id: RowId | None = Field(None, description="sell the units this hold set aside")
 
 
 class TillSaleIn(Schema):
@@ -60,20 +63,20 @@ class TillSaleOut(Schema):
 class ReceiptIn(Schema):
     location: str = Field(min_length=1, max_length=40)
     sku: str = Field(min_length=1, max_length=40)
-    quantity: int = Field(ge=1, le=1_000_000)
+    quantity: StrictInt = Field(ge=1, le=1_000_000)
     reference: str = Field("", max_length=80)
 
 
 class AdjustmentIn(Schema):
     location: str = Field(min_length=1, max_length=40)
     sku: str = Field(min_length=1, max_length=40)
-    delta: int = Field(ge=-1_000_000, le=1_000_000)
+    delta: StrictInt = Field(ge=-1_000_000, le=1_000_000)
     reason: str = Field(min_length=1, max_length=200)
 
 
 class SafetyStockIn(Schema):
     channel: str = Field(pattern=CHANNEL_PATTERN)
-    quantity: int = Field(ge=0, le=1_000_000)
+    quantity: StrictInt = Field(ge=0, le=1_000_000)
 
 
 class SafetyStockOut(Schema):

@@ -8,7 +8,7 @@ from comptoir.core import clock
 from comptoir.core.access import authorize
 from comptoir.core.errors import ValidationFailed
 from comptoir.core.idempotency import idempotent
-from comptoir.core.pagination import paginate
+from comptoir.core.pagination import PageLimit, paginate
 
 from . import selectors, services
 from .domain import GeoPoint, ServiceOffer, WeeklyRange
@@ -35,7 +35,7 @@ def list_locations(
     request: HttpRequest,
     kind: str | None = Query(None, pattern="^(store|warehouse)$"),
     cursor: str | None = None,
-    limit: int = 50,
+    limit: PageLimit = 50,
 ) -> dict:
     """Stores and warehouses, public to everyone."""
     return paginate(selectors.location_list(kind=kind), cursor=cursor, limit=limit)

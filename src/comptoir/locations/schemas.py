@@ -3,7 +3,7 @@ from datetime import date, datetime, time
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, PlainSerializer, StrictFloat, StrictInt, WithJsonSchema
 
 from comptoir.core.pagination import Page
 
@@ -35,8 +35,8 @@ class LocationIn(Schema):
     postcode: str = Field("", max_length=10)
     city: str = Field(min_length=1, max_length=100)
     # Coordinates travel as JSON numbers; they are stored as exact decimals (5 places ≈ 1 m).
-    latitude: float = Field(ge=-90, le=90)
-    longitude: float = Field(ge=-180, le=180)
+    latitude: StrictFloat = Field(ge=-90, le=90)
+    longitude: StrictFloat = Field(ge=-180, le=180)
     timezone: str = Field("Europe/Paris", max_length=50)
 
 
@@ -59,7 +59,7 @@ LocationPage = Page[LocationOut]
 class OpeningRange(Schema):
     """A weekly range in the store's local time; closes at or before opens: past midnight."""
 
-    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
+    weekday: StrictInt = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
     opens: LocalTime
     closes: LocalTime
 
@@ -88,7 +88,7 @@ class ClosureOut(Schema):
 
 class ServiceOfferSchema(Schema):
     service: str = Field(pattern=SERVICE_PATTERN)
-    pickup_lead_minutes: int = Field(0, ge=0, le=7 * 24 * 60)
+    pickup_lead_minutes: StrictInt = Field(0, ge=0, le=7 * 24 * 60)
 
 
 class ServicesIn(Schema):

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from comptoir.core.access import authorize
-from comptoir.core.pagination import Page, paginate
+from comptoir.core.pagination import Page, PageLimit, paginate
 from comptoir.customers.selectors import customer_by_id
 
 from . import selectors, services
@@ -39,7 +39,7 @@ def set_message_preferences(
     operation_id="list_customer_messages",
 )
 def list_customer_messages(
-    request: HttpRequest, customer_id: int, cursor: str | None = None, limit: int = 50
+    request: HttpRequest, customer_id: int, cursor: str | None = None, limit: PageLimit = 50
 ) -> dict:
     """Every message sent or skipped (and why) for this customer, oldest first."""
     authorize(request.auth, "customers.read", customer_id=customer_id)

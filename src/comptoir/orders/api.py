@@ -6,6 +6,8 @@ from comptoir.core.access import Actor, authorize
 from comptoir.core.answers import json_answer
 from comptoir.core.errors import NotFound, ValidationFailed
 from comptoir.core.idempotency import idempotent
+from comptoir.core.problem import problem_answer
+from comptoir.core.schemas import ROW_ID_MAX
 from comptoir.customers.selectors import customer_by_id
 from comptoir.locations.selectors import active_location_codes, active_location_ids
 
@@ -116,7 +118,12 @@ def order_out(order: Order, actor: Actor) -> dict:
     return orders_out([order], actor)[0]
 
 
-@router.post("/orders", response={201: OrderOut}, operation_id="place_order")
+@router.post(
+    "/orders",
+    response={201: OrderOut},
+    operation_id="place_order",
+    openapi_extra={"responses": {"402": problem_answer("The payment was declined")}},
+)
 @decorate_view(idempotent)
 def place_order_endpoint(request: HttpRequest, payload: OrderIn) -> HttpResponse:
     """Place an order from any channel. Send an `Idempotency-Key`: a retry returns the same
@@ -179,7 +186,7 @@ def list_my_orders(request: HttpRequest) -> list[dict]:
 )
 def list_customer_orders(
     request: HttpRequest,
-    customer_id: int = Path(..., ge=1, le=2**63 - 1),  # noqa: B008 - Ninja's idiom
+    customer_id: int = Path(..., ge=1, le=ROW_ID_MAX),  # noqa: B008 - Ninja's idiom
     status: str = Query("open", pattern="^(open|all)$"),  # noqa: B008
 ) -> list[dict]:
     """A customer's orders from every channel, newest first, beside their profile: the open

@@ -1,6 +1,9 @@
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import StrictFloat, StrictInt
+
+from comptoir.core.schemas import RowId
 
 CHANNEL_PATTERN = "^(web|app|store|call_centre|marketplace)$"
 MODE_PATTERN = (
@@ -15,13 +18,13 @@ class AddressIn(Schema):
     postcode: str = Field(min_length=1, max_length=10)
     city: str = Field(min_length=1, max_length=100)
     country: str = Field("FR", pattern="^[A-Z]{2}$")
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: StrictFloat | None = Field(None, ge=-90, le=90)
+    lon: StrictFloat | None = Field(None, ge=-180, le=180)
 
 
 class OrderLineIn(Schema):
     sku: str = Field(min_length=1, max_length=40)
-    quantity: int = Field(ge=1, le=100)
+    quantity: StrictInt = Field(ge=1, le=100)
     location: str | None = Field(
         None, min_length=1, max_length=40, description="where its units are; default: pickup store"
     )
@@ -40,9 +43,7 @@ class PaymentIn(Schema):
 class OrderIn(Schema):
     channel: str = Field(pattern=CHANNEL_PATTERN)
     fulfilment_mode: str = Field(pattern=MODE_PATTERN)
-    customer: int | None = Field(
-        None, ge=1, le=2**63 - 1, description="staff only; a shopper orders for themself"
-    )
+    customer: RowId | None = Field(None, description="staff only; a shopper orders for themself")
     pickup_location: str | None = Field(None, min_length=1, max_length=40)
     ordered_at_location: str | None = Field(None, min_length=1, max_length=40)
     delivery_address: AddressIn | None = None
@@ -97,7 +98,7 @@ class OrderOut(Schema):
 
 class CancellationIn(Schema):
     reason: str = Field(min_length=1, max_length=200)
-    lines: list[int] | None = Field(
+    lines: list[StrictInt] | None = Field(
         None, min_length=1, max_length=50, description="line numbers; none: the whole order"
     )
 

@@ -1,13 +1,14 @@
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 REASONS = "^(too_small|too_big|not_as_described|damaged|changed_mind|other)$"
 
 
 class ReturnLineIn(Schema):
-    line_number: int = Field(ge=1)
-    quantity: int = Field(ge=1, le=100)
+    line_number: StrictInt = Field(ge=1)
+    quantity: StrictInt = Field(ge=1, le=100)
     reason: str = Field(pattern=REASONS)
     sellable: bool = True
     exchange_sku: str | None = Field(None, min_length=1, max_length=40)

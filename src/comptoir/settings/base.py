@@ -46,6 +46,7 @@ SILENCED_SYSTEM_CHECKS = ["urls.W002"]
 
 MIDDLEWARE = [
     "comptoir.core.request_id.RequestIdMiddleware",
+    "comptoir.core.api_edge.ApiEdgeMiddleware",
     "comptoir.core.nul_bytes.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "comptoir.web.middleware.PlainErrorsMiddleware",
 ]
+
+# A refused CSRF check answers problem+json under /api/, Django's page elsewhere.
+CSRF_FAILURE_VIEW = "comptoir.core.api_edge.csrf_failure"
 
 ROOT_URLCONF = os.environ.get("COMPTOIR_ROOT_URLCONF", "comptoir.urls")  # bench adds peers
 WSGI_APPLICATION = "comptoir.wsgi.application"

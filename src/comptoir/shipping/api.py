@@ -15,7 +15,9 @@ from comptoir.core import clock
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import ValidationFailed
 from comptoir.core.idempotency import idempotent
-from comptoir.core.pagination import Page, paginate
+from comptoir.core.pagination import Page, PageLimit, paginate
+from comptoir.core.problem import problem_answer
+from comptoir.core.schemas import ROW_ID_MAX
 from comptoir.fulfilment.selectors import ready_and_collected
 from comptoir.locations.selectors import location_by_code
 
@@ -88,11 +90,39 @@ def _authorize_shipment(actor: Actor, permission: str, shipment: Shipment) -> No
     authorize(actor, permission, store_id=shipment.origin_id)
 
 
+def _signature_header(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
+# The webhook reads its body raw (the signature covers the exact bytes), so Ninja cannot see
+# it: its body, its signature headers and the 401 a wrong signature gets are declared here.
+CARRIER_WEBHOOK_OPENAPI = {
+    "parameters": [
+        _signature_header("webhook-id", "Standard Webhooks: the message id"),
+        _signature_header("webhook-timestamp", "Standard Webhooks: Unix seconds"),
+        _signature_header("webhook-signature", "Standard Webhooks: v1,<base64 HMAC-SHA256>"),
+    ],
+    "requestBody": {
+        "required": True,
+        "description": "One tracking event or a batch, in the carrier's own format.",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    },
+    "responses": {"401": problem_answer("The signature does not match the carrier's secret")},
+}
+
+
 @router.post(
     "/carriers/{carrier}/tracking-events",
     response={202: TrackingReceivedOut},
     operation_id="receive_tracking_events",
     auth=None,
+    openapi_extra=CARRIER_WEBHOOK_OPENAPI,
 )
 def receive_tracking_events(request: HttpRequest, carrier: str) -> Status[dict]:
     """A carrier's tracking webhook: one event or a batch (up to 1,000), signed the Standard
@@ -173,9 +203,9 @@ def list_shipping_alerts(
         None, pattern="^(late|no_movement|failed_attempt|misrouted|lost|returned_to_sender)$"
     ),
     carrier: str | None = Query(None, max_length=40),  # noqa: B008
-    assignee_id: int | None = None,
+    assignee_id: int | None = Query(None, ge=1, le=ROW_ID_MAX),  # noqa: B008
     cursor: str | None = None,
-    limit: int = 50,
+    limit: PageLimit = 50,
 ) -> dict:
     """The operations queue: alerts oldest first, filtered by status, kind, carrier, assignee.
     A store-scoped caller sees the alerts on their stores' parcels only."""

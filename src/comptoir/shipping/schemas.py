@@ -4,6 +4,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import StrictFloat
+
+from comptoir.core.schemas import RowId
 
 
 class TrackingReceivedOut(Schema):
@@ -15,23 +18,23 @@ class TrackingReceivedOut(Schema):
 
 class DestinationIn(Schema):
     kind: str = Field(pattern="^(home|store)$")
-    location_id: int | None = None
+    location_id: RowId | None = None
     name: str = Field("", max_length=200)
     line1: str = Field("", max_length=200)
     postcode: str = Field("", max_length=20)
     city: str = Field("", max_length=100)
     country: str = Field("FR", pattern="^[A-Z]{2}$")
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: StrictFloat | None = Field(None, ge=-90, le=90)
+    lon: StrictFloat | None = Field(None, ge=-180, le=180)
 
 
 class ShipmentIn(Schema):
     from_location: str = Field(max_length=40, description="the shipping store or warehouse code")
     destination: DestinationIn
     promised_by: date
-    order_id: int | None = None
+    order_id: RowId | None = None
     order_reference: str = Field("", max_length=40)
-    customer_id: int | None = None
+    customer_id: RowId | None = None
     weight_kg: Decimal = Field(Decimal("1"), gt=0, le=1000)
     preferred_carrier: str | None = Field(None, max_length=40)
 
@@ -84,7 +87,7 @@ class AlertOut(Schema):
 
 
 class AssignIn(Schema):
-    assignee_id: int | None
+    assignee_id: RowId | None
 
 
 class ResolveIn(Schema):

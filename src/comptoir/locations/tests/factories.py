@@ -113,7 +113,7 @@ def location_body(code: str = "lille-europe", **changes: object) -> dict[str, ob
         "code": code,
         "name": "Élan Lille Europe",
         "city": "Lille",
-        "latitude": "50.63950",
-        "longitude": "3.07570",
+        "latitude": 50.6395,
+        "longitude": 3.0757,
         **changes,
     }

@@ -140,11 +140,14 @@ def test_a_cursor_this_api_did_not_give_out_is_a_problem(client, cursor):
 
 
 @pytest.mark.parametrize(
-    "limit",
-    [pytest.param(0, id="zero_case"), pytest.param(201, id="above_200_case")],
+    ("limit", "message"),
+    [
+        pytest.param(0, "Input should be greater than or equal to 1", id="zero_case"),
+        pytest.param(201, "Input should be less than or equal to 200", id="above_200_case"),
+    ],
 )
-def test_a_limit_outside_1_to_200_is_a_problem(client, limit):
+def test_a_limit_outside_1_to_200_is_a_problem(client, limit, message):
     response = list_locations(client, limit=limit)
 
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "query.limit", "message": "between 1 and 200"}]
+    assert response.json()["errors"] == [{"field": "query.limit", "message": message}]
