@@ -29,6 +29,7 @@ class WebhookReceiver:
     hang_on_first_request: bool = False
     seconds_per_answer: float = 0.0  # a slow receiver
     requests: list[dict[str, str]] = field(default_factory=list)  # headers, in arrival order
+    paths: list[str] = field(default_factory=list)  # the request target of each, in order
     accepted: list[tuple[str, Any]] = field(default_factory=list)  # (webhook-id, payload)
     duplicates: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # why verification failed
@@ -90,6 +91,8 @@ def receiving_webhooks(
         def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             headers = {k.lower(): v for k, v in self.headers.items()}
+            with receiver.lock:
+                receiver.paths.append(self.path)
             status = receiver.receive(body, headers, from_port=self.client_address[1])
             answer = json.dumps({"status": status}).encode()
             try:

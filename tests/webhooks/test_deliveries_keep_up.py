@@ -74,6 +74,18 @@ def make_due_now(target: str) -> None:
 
 
 @pytest.mark.django_db
+def test_a_webhook_is_posted_to_the_path_and_query_of_its_url():
+    with receiving_webhooks(keep_alive=True) as receiver:
+        receiver.url += "?tenant=7"
+        subscribe(receiver)
+        ship_parcels(2)
+        sweep_until_idle()
+
+    assert receiver.paths == ["/hooks/comptoir?tenant=7"] * 2
+    assert len(receiver.accepted) == 2
+
+
+@pytest.mark.django_db
 def test_a_dead_endpoint_opens_its_breaker_and_the_other_subscriber_still_gets_every_event():
     failures_to_open = settings.OUTBOX_BREAKER_FAILURES
     with receiving_webhooks(answer=503) as dead, receiving_webhooks() as alive:

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -46,11 +46,11 @@ def deliver_batch(routes: Routes, delivery_ids: list[int], *, owner: str) -> dic
     local = [claimed for claimed in batch if claimed.delivery_id not in remote]
     screening = _hold_back_what_the_breakers_stop(batch, remote, owner=owner)
     tries = _Tries(owner=owner, delivery_ids=[claimed.delivery_id for claimed in batch])
-    running = tries.start_remote([c for c in batch if c.delivery_id in remote], remote)
+    tries.start_remote([c for c in batch if c.delivery_id in remote], remote)
     for claimed in local:
         tries.renew_if_due()
         tries.attempt(claimed, lambda c=claimed: routes.deliver(c.target, c.event))
-    tries.wait_for(running)
+    tries.wait_for_sends()
     now = clock.now()
     record_tries(tries.done, owner=owner, now=now)
     breaker.record_results(tries.remote_results(), screening=screening, now=now)
@@ -163,6 +163,8 @@ class _Tries:
         self._unrecorded = delivery_ids  # all of them: outcomes are written when all are in
         self._renewed_at = time.monotonic()
         self._targets: dict[int, str] = {}
+        self._sends_left = 0
+        self._all_sent = threading.Event()
 
     def attempt(self, claimed: _Claimed, call: Send) -> None:
         started_at, started = clock.now(), time.monotonic()
@@ -177,25 +179,26 @@ class _Tries:
                 Try(claimed.delivery_id, claimed.attempts_before, outcome, started_at, duration_ms)
             )
 
-    def start_remote(self, batch: list[_Claimed], remote: dict[int, Send]) -> list[Future[None]]:
-        """Hand each send to its target's lane, in batch order; one future a send."""
-        started: list[Future[None]] = []
-        for claimed in batch:
-            if claimed.delivery_id in remote:
-                self._targets[claimed.delivery_id] = claimed.target
-                done: Future[None] = Future()
-                started.append(done)
-                send = partial(
-                    self._attempt_then_settle, claimed, remote[claimed.delivery_id], done
-                )
-                _lane_of(claimed.target).send(send)
-        return started
+    def start_remote(self, batch: list[_Claimed], remote: dict[int, Send]) -> None:
+        """Hand each send to its target's lane, in batch order."""
+        sending = [claimed for claimed in batch if claimed.delivery_id in remote]
+        with self._lock:
+            self._sends_left += len(sending)
+            if not self._sends_left:
+                self._all_sent.set()
+        for claimed in sending:
+            self._targets[claimed.delivery_id] = claimed.target
+            send = partial(self._attempt_then_count, claimed, remote[claimed.delivery_id])
+            _lane_of(claimed.target).send(send)
 
-    def _attempt_then_settle(self, claimed: _Claimed, send: Send, done: Future[None]) -> None:
+    def _attempt_then_count(self, claimed: _Claimed, send: Send) -> None:
         try:
             self.attempt(claimed, send)
         finally:
-            done.set_result(None)
+            with self._lock:
+                self._sends_left -= 1
+                if not self._sends_left:
+                    self._all_sent.set()
 
     def renew_if_due(self) -> None:
         """Keep the leases of the batch from running out before its outcomes are written."""
@@ -204,11 +207,11 @@ class _Tries:
         renew_leases(self._unrecorded, owner=self.owner, now=clock.now())
         self._renewed_at = time.monotonic()
 
-    def wait_for(self, running: list[Future[None]]) -> None:
-        left = set(running)
+    def wait_for_sends(self) -> None:
+        """Until every send is back (one countdown, not a wait on each of the batch's sends),
+        renewing the leases meanwhile."""
         every = lease_length().total_seconds() / 3
-        while left:
-            _, left = wait(left, timeout=every, return_when=FIRST_COMPLETED)
+        while not self._all_sent.wait(timeout=every):
             self.renew_if_due()
 
     def remote_results(self) -> dict[str, list[bool]]:
