@@ -76,8 +76,9 @@ class CoalescedWake:
     A busy process commits events hundreds of times a second; one sweep drains them all, so
     a round trip to the queue per commit is wasted work. The first request in a quiet spell
     wakes at once; later ones within `gap` book one trailing wake at the end of the gap, which
-    comes after each of them: no event waits longer than `gap` for its sweep. With a gap of 0
-    every request wakes at once (the tests' immediate queue needs that).
+    comes after each of them: no event waits longer than `gap` for its sweep. Wakes run on a
+    timer thread, never on the committing one. With a gap of 0 every request wakes at once, on
+    its own thread (the tests' immediate queue needs that).
     """
 
     def __init__(
@@ -89,7 +90,7 @@ class CoalescedWake:
         start_timer: Callable[[float, Callable[[], None]], Any] | None = None,
     ) -> None:
         self._wake, self._gap, self._monotonic = wake, gap, monotonic
-        self._start_timer = start_timer or _daemon_timer
+        self._start_timer = start_timer or _timer
         self._lock = threading.Lock()
         self._last = float("-inf")
         self._trailing_booked = False
@@ -106,7 +107,12 @@ class CoalescedWake:
                     self._trailing_booked = True
                     self._start_timer(self._last + self._gap - now, self._trailing)
         if wake_now:
-            self._wake()
+            if self._gap > 0:
+                # On a thread of its own: a queue that hangs (Redis stopped, or slow) must not
+                # hold the request that committed; the periodic sweep covers a wake that fails.
+                self._start_timer(0, self._wake)
+            else:
+                self._wake()
 
     def _trailing(self) -> None:
         with self._lock:
@@ -115,9 +121,10 @@ class CoalescedWake:
         self._wake()
 
 
-def _daemon_timer(delay: float, function: Callable[[], None]) -> threading.Timer:
+def _timer(delay: float, function: Callable[[], None]) -> threading.Timer:
+    # Not a daemon: a short-lived process (a command, a shell) that commits and exits at once
+    # still wakes the worker before it ends, instead of leaving its events to the periodic sweep.
     timer = threading.Timer(delay, function)
-    timer.daemon = True
     timer.start()
     return timer
 

@@ -454,7 +454,9 @@ def _coalesced(gap: float) -> tuple[outbox_module.CoalescedWake, list[float], _F
 
 def test_a_burst_of_commits_wakes_the_worker_at_once_and_once_more_after_the_gap():
     waker, wakes, timers = _coalesced(gap=0.02)
-    waker()  # the first commit of a quiet spell: at once
+    waker()  # the first commit of a quiet spell: at once, on a timer thread
+    assert [at for at, _ in timers.booked] == [100.0]
+    timers.advance_to(100.0)
     for moment in (100.005, 100.010, 100.015):  # the burst: one trailing wake is booked
         timers.now = moment
         waker()
@@ -469,6 +471,7 @@ def test_a_burst_of_commits_wakes_the_worker_at_once_and_once_more_after_the_gap
 def test_a_commit_after_the_trailing_wake_books_another_so_none_is_left_unswept():
     waker, wakes, timers = _coalesced(gap=0.02)
     waker()
+    timers.advance_to(100.0)
     timers.now = 100.01
     waker()
     timers.advance_to(100.02)
@@ -478,8 +481,9 @@ def test_a_commit_after_the_trailing_wake_books_another_so_none_is_left_unswept(
     timers.advance_to(100.04)
     assert wakes == [100.0, 100.02, 100.04]
 
-    timers.now = 100.5  # a quiet spell again: at once, nothing booked
+    timers.now = 100.5  # a quiet spell again: at once
     waker()
+    timers.advance_to(100.5)
     assert wakes[-1] == 100.5
     assert timers.booked == []
 
@@ -490,6 +494,21 @@ def test_with_no_gap_every_commit_wakes_the_worker_at_once():
         waker()
     assert wakes == [100.0, 100.0, 100.0]
     assert timers.booked == []
+
+
+def test_a_queue_that_hangs_does_not_hold_the_commit_that_wakes_it():
+    released, order = threading.Event(), []
+
+    def hung_queue() -> None:
+        released.wait(timeout=2)  # Redis stopped: the wake hangs until its socket times out
+        order.append("wake gave up")
+
+    waker = outbox_module.CoalescedWake(hung_queue, gap=0.01)
+    waker()
+    order.append("commit answered")
+    released.set()
+
+    assert order[0] == "commit answered"
 
 
 def test_the_trailing_wake_really_comes_on_a_timer_thread():
