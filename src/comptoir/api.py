@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -25,6 +26,7 @@ from comptoir.core.api_edge import no_such_path, unreadable_request
 from comptoir.core.errors import CsrfFailed, DomainError
 from comptoir.core.idempotency import IDEMPOTENCY_KEY_HEADER, honours_idempotency_key
 from comptoir.core.problem import PROBLEM_SCHEMA, problem_answer, problem_response
+from comptoir.core.retrying import busy_for
 from comptoir.customers.api import router as customers_router
 from comptoir.fulfilment.api import router as fulfilment_router
 from comptoir.fulfilment.api_checkout import router as checkout_router
@@ -250,6 +252,17 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 @api.exception_handler(SuspiciousOperation)
 def unreadable(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
     return unreadable_request(request, error)
+
+
+@api.exception_handler(DatabaseError)
+def database_error(request: HttpRequest, error: DatabaseError) -> HttpResponse:
+    """A read that lost its connection (or a timeout outside a retried write) is a 503 to
+    try again, like the writes' (core/retrying.py); any other database error is a bug."""
+    busy = busy_for(error)
+    if busy is None:
+        return unexpected_error(request, error)
+    logger.warning("%s %s: %s", request.method, request.path, error)
+    return domain_error(request, busy)
 
 
 @api.exception_handler(Exception)

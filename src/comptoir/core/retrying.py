@@ -31,7 +31,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import DatabaseError, OperationalError, connection
 
 from .errors import DomainError
 
@@ -83,7 +83,7 @@ def transaction_retried(service: Callable[P, R]) -> Callable[P, R]:
             try:
                 return service(*args, **kwargs)
             except OperationalError as error:
-                busy = _busy(error)
+                busy = busy_for(error)
                 if busy is None:
                     raise
                 raise busy from error
@@ -100,7 +100,7 @@ def transaction_retried(service: Callable[P, R]) -> Callable[P, R]:
             except OperationalError as error:
                 state = sqlstate(error)
                 if state not in RETRIED or attempt == attempts:
-                    busy = _busy(error)
+                    busy = busy_for(error)
                     if busy is None:
                         raise
                     raise busy from error
@@ -113,7 +113,9 @@ def transaction_retried(service: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-def _busy(error: OperationalError) -> Busy | None:
+def busy_for(error: DatabaseError) -> Busy | None:
+    """What to answer for a database error that is no bug of ours: a lost connection, a
+    deadlock's victim, a timeout. None for anything else."""
     state = sqlstate(error)
     if state in SESSION_ENDED or state.startswith("08") or _connection_closed():
         return DatabaseUnavailable(

@@ -99,3 +99,19 @@ def test_a_service_whose_session_ends_says_the_database_is_unavailable_and_runs_
 
     assert runs == ["run"]  # whether a COMMIT went through is unknown: never run again
     assert (raised.value.status, raised.value.code) == (503, "database-unavailable")
+
+
+def test_a_read_whose_session_ends_answers_503_to_try_again_not_500():
+    from comptoir.api import api  # the project's API, with its exception handlers
+
+    connection.ensure_connection()
+    _end_own_session()
+    with pytest.raises(OperationalError) as lost:
+        IdempotencyRecord.objects.count()  # a read, outside any retried transaction
+
+    answer = api.on_exception(RequestFactory().get("/api/v1/locations"), lost.value)
+    connection.close()  # as Django does at the end of a request whose connection broke
+
+    assert answer.status_code == 503
+    assert answer["Content-Type"] == "application/problem+json"
+    assert b'"database-unavailable"' in answer.content
