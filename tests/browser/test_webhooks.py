@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.webhooks.receiver import receiving_webhooks
 
-from .conftest import assert_accessible, screenshot, sign_in
+from .conftest import _page, assert_accessible, screenshot, sign_in
 
 NARROW_PHONE = {"viewport": {"width": 360, "height": 780}, "is_mobile": True, "has_touch": True}
 
@@ -20,17 +20,7 @@ NARROW_PHONE = {"viewport": {"width": 360, "height": 780}, "is_mobile": True, "h
 @pytest.fixture
 def narrow_phone(browser: Any, live_server: Any) -> Iterator[Any]:
     """The narrowest phone the pages are made for (360 px), cut off from the network."""
-    context = browser.new_context(**NARROW_PHONE)
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(live_server.url) else route.abort()
-        ),
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from _page(browser, live_server, NARROW_PHONE)
 
 
 def fits(page: Any) -> None:
