@@ -1,44 +1,22 @@
 """Webhook endpoints for the fault tests: tests/webhooks/receiver.py's verifying receiver,
-served here with a pause per request, so that a worker has many deliveries in flight."""
+slowed down, or one per integrator."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 
 from comptoir.integrations.services import subscribe_webhook
 from tests.webhooks.receiver import WebhookReceiver, receiving_webhooks
 
 
-@dataclass
-class SlowReceiver:
-    """Wraps a receiver: each request waits `pause` seconds first; counts those in flight."""
-
-    inner: Callable[[bytes, dict[str, str]], int]
-    pause: float
-    in_flight: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def receive(self, body: bytes, headers: dict[str, str]) -> int:
-        with self.lock:
-            self.in_flight += 1
-        try:
-            time.sleep(self.pause)
-            return self.inner(body, headers)
-        finally:
-            with self.lock:
-                self.in_flight -= 1
-
-
 @contextmanager
-def slow_receiver(pause: float) -> Iterator[tuple[WebhookReceiver, SlowReceiver]]:
+def slow_receiver(pause: float) -> Iterator[WebhookReceiver]:
+    """A verifying receiver that waits `pause` seconds before each answer (it counts those in
+    flight), so that a worker has many deliveries out at once."""
     with receiving_webhooks() as receiver:
-        slow = SlowReceiver(receiver.receive, pause)
-        receiver.receive = slow.receive  # the endpoint calls the receiver's method by name
-        yield receiver, slow
+        receiver.seconds_per_answer = pause
+        yield receiver
 
 
 @contextmanager
