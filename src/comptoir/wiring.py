@@ -150,11 +150,11 @@ class ProjectRoutes:
     """Implements `comptoir.core.routes.Routes` for this project: handlers run in the worker,
     webhooks are sent by the integrations app."""
 
-    def targets_for(self, events: list[Event]) -> list[list[str]]:
-        webhooks = subscription_targets_for([(event.type, event.occurred_at) for event in events])
+    def targets_for(self, events: list[tuple[str, datetime]]) -> list[list[str]]:
+        webhooks = subscription_targets_for(events)
         return [
-            [_handler_name(h) for h in HANDLERS.get(event.type, [])] + its_webhooks
-            for event, its_webhooks in zip(events, webhooks, strict=True)
+            [_handler_name(h) for h in HANDLERS.get(event_type, [])] + its_webhooks
+            for (event_type, _), its_webhooks in zip(events, webhooks, strict=True)
         ]
 
     def deliver(self, target: str, event: Event) -> Outcome:

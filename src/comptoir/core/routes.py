@@ -41,9 +41,10 @@ Send = Callable[[], Outcome]
 class Routes(Protocol):
     """Where events go, and how to reach each target."""
 
-    def targets_for(self, events: list[Event]) -> list[list[str]]:
-        """The targets of each event, in order (a batch at a time: one read of the
-        subscriptions, not one per event)."""
+    def targets_for(self, events: list[tuple[str, datetime]]) -> list[list[str]]:
+        """The targets of each event, given as (type, occurred at), in order (a batch at a
+        time: one read of the subscriptions, not one per event). Routing needs nothing else
+        of an event, so fan-out never reads the payloads."""
         ...
 
     def deliver(self, target: str, event: Event) -> Outcome:

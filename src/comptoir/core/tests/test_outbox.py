@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -52,7 +52,7 @@ class ScriptedReceiver:
         self.outcomes = list(outcomes)
         self.received: list[Event] = []
 
-    def targets_for(self, events: list[Event]) -> list[list[str]]:
+    def targets_for(self, events: list[tuple[str, datetime]]) -> list[list[str]]:
         return [[CRM] for _ in events]
 
     def remote_sends(self, work: list[tuple[str, Event]]) -> dict[int, Send]:
