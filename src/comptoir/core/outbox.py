@@ -78,7 +78,7 @@ class CoalescedWake:
     wakes at once; later ones within `gap` book one trailing wake at the end of the gap, which
     comes after each of them: no event waits longer than `gap` for its sweep. Wakes run on a
     timer thread, never on the committing one. With a gap of 0 every request wakes at once, on
-    its own thread (the tests' immediate queue needs that).
+    the committing thread (the tests' immediate queue needs that).
     """
 
     def __init__(
