@@ -24,6 +24,7 @@ def narrow_phone(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 def fits(page: Any) -> None:
+    page.wait_for_load_state()  # a form's answer may be in the DOM before its stylesheet applies
     width = page.viewport_size["width"]
     wide = page.evaluate(
         """w => [...document.querySelectorAll('body *')]

@@ -73,9 +73,14 @@ def test_a_flash_sale_through_two_servers_sells_exactly_the_units_there_are(tmp_
             type="stock.changed", payload__sku=HOT_SKU, id__gt=before_the_sale
         )
         expected = {f"msg_{event.event_id.hex}" for event in events}
+        webhooks = Delivery.objects.filter(target__startswith="webhook:")
+        # A subscriber holds a POST before its sender writes the outcome: wait for both.
         running.wait_until(
-            lambda: all(len(crm.accepted) >= len(expected) for crm in integrators),
-            what="every event at both subscribers",
+            lambda: (
+                all(len(crm.accepted) >= len(expected) for crm in integrators)
+                and not webhooks.exclude(status=Delivery.Status.DELIVERED).exists()
+            ),
+            what="every event at both subscribers, and every delivery recorded as delivered",
         )
 
     statuses = sorted(answer.status_code for answer in answers)
@@ -98,5 +103,4 @@ def test_a_flash_sale_through_two_servers_sells_exactly_the_units_there_are(tmp_
     for crm in integrators:
         assert {message for message, _ in crm.accepted} == expected
         assert (crm.duplicates, crm.rejected) == ([], [])
-    webhooks = Delivery.objects.filter(target__startswith="webhook:")
     assert not webhooks.exclude(status=Delivery.Status.DELIVERED).exists()
