@@ -233,7 +233,7 @@ def _price_from(prices: list[ResolvedPrice | None]) -> dict[str, Any] | None:
     return {"amount": lowest.amount, "currency": lowest.currency}
 
 
-def _summaries(products: list[Product], *, channel: str | None) -> list[dict[str, Any]]:
+def product_summaries(products: list[Product], *, channel: str | None) -> list[dict[str, Any]]:
     """What a listing shows of each product: its channel title, its variants and the lowest
     price among them. A page of 20 products has hundreds of variants and prices: they are read
     as plain rows, three queries whatever the page's size, which costs a fraction of building
@@ -302,7 +302,7 @@ def product_page(
     page = paginate(products.select_related("category"), cursor=cursor, limit=limit)
     if with_total:
         page["total"] = products.count()
-    page["items"] = _summaries(page["items"], channel=channel)
+    page["items"] = product_summaries(page["items"], channel=channel)
     return page
 
 
