@@ -3,7 +3,15 @@
 // chosen one with Enter and closes it with Escape or a click elsewhere.
 (function () {
   "use strict";
+  // The facets stay folded on a phone (the results come first) and open on a wide screen,
+  // including after htmx swaps new results in.
+  function unfoldFacets() {
+    if (!window.matchMedia("(min-width: 48rem)").matches) return;
+    document.querySelectorAll("details.facets").forEach(function (facets) { facets.open = true; });
+  }
   function setUp() {
+    unfoldFacets();
+    document.body.addEventListener("htmx:afterSwap", unfoldFacets);
     var box = document.querySelector("[role=combobox][aria-controls=search-suggestions]");
     var list = document.getElementById("search-suggestions");
     if (!box || !list) return;
@@ -43,7 +51,8 @@
       } else if (event.key === "Enter" && !list.hidden && active >= 0) {
         event.preventDefault();
         window.location.href = all[active].dataset.href;
-      } else if (event.key === "Escape") {
+      } else if (event.key === "Escape" && !list.hidden) {
+        event.preventDefault();  // a first Escape closes the list; a second clears the box
         open(false);
       }
     });
