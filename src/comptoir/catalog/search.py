@@ -199,13 +199,13 @@ def _price_band(code: str) -> Q:
             return Q(lowest__gte=low) & (Q(lowest__lt=high) if high is not None else Q())
     raise ValidationFailed(
         f"{code!r} is not a price band.",
-        errors=[{"field": "price", "message": ", ".join(b for b, _, _ in PRICE_BANDS)}],
+        errors=[{"field": "query.price", "message": ", ".join(b for b, _, _ in PRICE_BANDS)}],
     )
 
 
 def _filtered(products: QuerySet[Product], filters: SearchFilters) -> QuerySet[Product]:
     if filters.category:
-        category = category_by_slug(filters.category, field="category")
+        category = category_by_slug(filters.category, field="query.category")
         products = products.filter(category_id__in=_category_and_descendants(category))
     if filters.brand:
         products = products.filter(brand=filters.brand)
@@ -311,7 +311,7 @@ def search_products(
     if not 1 <= page <= MAX_PAGE:
         raise ValidationFailed(
             f"page must be between 1 and {MAX_PAGE}.",
-            errors=[{"field": "page", "message": f"between 1 and {MAX_PAGE}"}],
+            errors=[{"field": "query.page", "message": f"between 1 and {MAX_PAGE}"}],
         )
     products = _filtered(_listed(channel), filters or SearchFilters())
     if among is not None:
