@@ -1,6 +1,5 @@
-from django.test import Client
-
 import pytest
+from django.test import Client
 
 from comptoir.catalog.tests.services.test_search import make_shop_catalogue
 
