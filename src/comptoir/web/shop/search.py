@@ -9,9 +9,13 @@ from django.shortcuts import render
 
 from comptoir.catalog.search import SearchFilters, search_products, search_suggestions
 from comptoir.inventory.selectors import product_ids_available_at
+from comptoir.locations.selectors import nearest_locations
+
+from .forms import place_of
 
 CHANNEL = "web"
 PAGE_SIZE = 24
+PICKUP_STORES_NEAR = 5  # as the catalogue's "pickup near" filter
 FACETS = ("category", "brand", "size", "colour", "price")
 
 
@@ -27,7 +31,18 @@ def results(
     choice a link that adds it to (or takes it off) the query."""
     counted = {}
     if favourite is not None and location_ids is None:
+        # "In my store" and "pickup near me" (near the favourite store's postcode, as the
+        # link that applies the filter says), each counted among the results.
         counted["mine"] = product_ids_available_at(location_ids=[favourite.pk], channel=CHANNEL)
+        if favourite.postcode:
+            near = nearest_locations(
+                **place_of(favourite.postcode),
+                limit=PICKUP_STORES_NEAR,
+                service="click_and_collect",
+            )
+            counted["near"] = product_ids_available_at(
+                location_ids=[item.id for item in near.items], channel=CHANNEL
+            )
     found = search_products(
         query=data["q"] or "",
         channel=CHANNEL,

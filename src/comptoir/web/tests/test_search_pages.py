@@ -77,3 +77,26 @@ def test_the_search_box_is_a_combobox_controlling_the_listbox():
     assert 'aria-expanded="false"' in box
     assert 'hx-get="/search/suggestions/"' in box
     assert '<ul id="search-suggestions" role="listbox"' in html
+
+
+def test_a_shopper_sees_how_many_results_are_in_their_store_and_keeps_only_those():
+    from comptoir.catalog.models import Variant
+    from comptoir.customers.services import choose_favourite_store
+    from comptoir.customers.tests.factories import make_shopper
+    from comptoir.inventory.tests.factories import put_on_shelf
+    from comptoir.locations.tests.factories import make_store
+
+    make_shop_catalogue()
+    store = make_store("lyon-part-dieu")
+    put_on_shelf(Variant.objects.get(sku="FLEECE-M"), store, 3)
+    jean = make_shopper()
+    choose_favourite_store(customer_id=jean.pk, location_code="lyon-part-dieu")
+    client = Client()
+    client.force_login(jean.user)
+
+    html = client.get("/", {"q": "veste"}).content.decode()
+    kept = client.get("/", {"q": "veste", "mine": "on"}).content.decode()
+
+    assert sorted(card_titles(html)) == ["Veste de trail imperméable", "Veste polaire"]
+    assert 'mine=on">Disponible dans mon magasin</a> <span class="count">1</span>' in html
+    assert card_titles(kept) == ["Veste polaire"]
