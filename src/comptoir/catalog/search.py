@@ -15,14 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
 from comptoir.core.errors import ValidationFailed
 
 from .domain import corrections, search_words
-from .models import ChannelListing, Price, Product, SearchTerm, Variant
+from .models import ChannelListing, Product, SearchTerm, Variant
 from .selectors import (
     _category_and_descendants,
     category_by_slug,
@@ -184,19 +184,12 @@ def _listed(channel: str | None) -> QuerySet[Product]:
     return products
 
 
-def _lowest_base_price() -> Subquery:
-    return Subquery(
-        Price.objects.filter(variant__product=OuterRef("pk"), channel="", location__isnull=True)
-        .values("variant__product")
-        .annotate(lowest=Min("amount"))
-        .values("lowest")[:1]
-    )
-
-
 def _price_band(code: str) -> Q:
     for band, low, high in PRICE_BANDS:
         if band == code:
-            return Q(lowest__gte=low) & (Q(lowest__lt=high) if high is not None else Q())
+            lowest = "search_document__price_from"
+            band = Q(**{f"{lowest}__gte": low})
+            return band & Q(**{f"{lowest}__lt": high}) if high is not None else band
     raise ValidationFailed(
         f"{code!r} is not a price band.",
         errors=[{"field": "query.price", "message": ", ".join(b for b, _, _ in PRICE_BANDS)}],
@@ -217,9 +210,7 @@ def _filtered(products: QuerySet[Product], filters: SearchFilters) -> QuerySet[P
     if filters.size or filters.colour:
         products = products.filter(pk__in=variants.values("product_id"))
     if filters.price:
-        band = _price_band(filters.price)
-        priced = Product.objects.annotate(lowest=_lowest_base_price()).filter(band)
-        products = products.filter(pk__in=priced.values("pk"))
+        products = products.filter(_price_band(filters.price))
     return products
 
 
@@ -232,61 +223,87 @@ def _size_key(size: str) -> tuple[int, float, str]:
         return (2, 0.0, size)
 
 
-def _facets(products: QuerySet[Product], counted_among: dict[str, QuerySet[Any]]) -> dict:
-    """How many of `products` each choice of each facet would keep."""
-    variants = Variant.objects.filter(product__in=products.values("pk"))
-    sizes = variants.exclude(size="").values("size").annotate(count=Count("product", distinct=True))
-    colours = (
-        variants.exclude(colour="")
-        .values("colour")
-        .annotate(count=Count("product", distinct=True))
-        .order_by("colour")
+def _band_case() -> str:
+    """SQL that names the price band of `price_from`; the bounds are our own constants."""
+    whens = " ".join(
+        f"WHEN price_from < {high} THEN '{code}'"
+        for code, _, high in PRICE_BANDS
+        if high is not None
     )
-    bands = products.annotate(lowest=_lowest_base_price()).aggregate(
-        **{code: Count("pk", filter=_price_band(code)) for code, _, _ in PRICE_BANDS}
-    )
-    return {
-        "category": [
-            {"value": row["category__slug"], "label": row["category__name"], "count": row["count"]}
-            for row in products.values("category__slug", "category__name")
-            .annotate(count=Count("pk"))
-            .order_by("-count", "category__name")
-        ],
-        "brand": [
-            {"value": row["brand"], "label": row["brand"], "count": row["count"]}
-            for row in products.exclude(brand="")
-            .values("brand")
-            .annotate(count=Count("pk"))
-            .order_by("-count", "brand")
-        ],
-        "size": [
-            {"value": row["size"], "label": row["size"], "count": row["count"]}
-            for row in sorted(sizes, key=lambda row: _size_key(row["size"]))
-        ],
-        "colour": [
-            {"value": row["colour"], "label": row["colour"], "count": row["count"]}
-            for row in colours
-        ],
+    return f"CASE {whens} ELSE '{PRICE_BANDS[-1][0]}' END"
+
+
+# Every facet's counts and the total in one statement over the matched products, read once
+# (MATERIALIZED: PostgreSQL 12+, SQLite 3.35+) with their brand, category and lowest base
+# price; sizes and colours from their variants, read once too.
+_FACETS_SQL = """
+WITH m(id, brand, category_id, price_from) AS MATERIALIZED ({matched}),
+v AS MATERIALIZED (
+  SELECT v.product_id, v.size, v.colour FROM m JOIN catalog_variant v ON v.product_id = m.id
+)
+SELECT 'total', '', '', COUNT(*) FROM m
+UNION ALL
+SELECT 'category', c.slug, c.name, COUNT(*)
+  FROM m JOIN catalog_category c ON c.id = m.category_id GROUP BY c.slug, c.name
+UNION ALL
+SELECT 'brand', brand, brand, COUNT(*) FROM m WHERE brand <> '' GROUP BY brand
+UNION ALL
+SELECT 'size', size, size, COUNT(DISTINCT product_id) FROM v WHERE size <> '' GROUP BY size
+UNION ALL
+SELECT 'colour', colour, colour, COUNT(DISTINCT product_id)
+  FROM v WHERE colour <> '' GROUP BY colour
+UNION ALL
+SELECT 'price', band, band, COUNT(*)
+  FROM (SELECT {band_case} AS band FROM m WHERE price_from IS NOT NULL) bands GROUP BY band
+"""
+
+
+def _facets(
+    products: QuerySet[Product], counted_among: dict[str, QuerySet[Any]]
+) -> tuple[int, dict[str, Any]]:
+    """How many `products` there are, and how many each choice of each facet would keep."""
+    matched_sql, params = products.values(
+        "pk", "brand", "category_id", "search_document__price_from"
+    ).query.sql_with_params()
+    rows: dict[str, list[tuple[str, str, int]]] = {
+        kind: [] for kind in ("total", "category", "brand", "size", "colour", "price")
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_FACETS_SQL.format(matched=matched_sql, band_case=_band_case()), params)
+        for kind, value, label, count in cursor.fetchall():
+            rows[kind].append((value, label, int(count)))
+    bands = {value: count for value, _, count in rows["price"]}
+
+    def choices(kind: str, key: Any) -> list[dict[str, Any]]:
+        return [
+            {"value": value, "label": label, "count": count}
+            for value, label, count in sorted(rows[kind], key=key)
+        ]
+
+    facets = {
+        "category": choices("category", lambda row: (-row[2], row[1])),
+        "brand": choices("brand", lambda row: (-row[2], row[1])),
+        "size": choices("size", lambda row: _size_key(row[0])),
+        "colour": choices("colour", lambda row: row[0]),
         "price": [
             {"value": code, "low": low, "high": high, "count": bands[code]}
             for code, low, high in PRICE_BANDS
-            if bands[code]
+            if bands.get(code)
         ],
         "stores": {
             name: products.filter(pk__in=among).count() for name, among in counted_among.items()
         },
     }
+    return rows["total"][0][2], facets
 
 
-def _page_of(
+def _page_ids(
     query: _Query | None, products: QuerySet[Product], *, page: int, limit: int
-) -> list[Product]:
+) -> list[int]:
     offset = (page - 1) * limit
     if query is None:
-        return list(products.select_related("category").order_by("pk")[offset : offset + limit])
-    ids = _ranked_ids(query, products, offset=offset, limit=limit)
-    found = Product.objects.select_related("category").in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+        return list(products.order_by("pk").values_list("pk", flat=True)[offset : offset + limit])
+    return _ranked_ids(query, products, offset=offset, limit=limit)
 
 
 def search_products(
@@ -318,21 +335,21 @@ def search_products(
         products = products.filter(pk__in=among)
     words = search_words(query)
     parsed = _Query(words) if words else None
-    matched = products.filter(pk__in=_matching(parsed)) if parsed else products
-    total = matched.count()
-    if parsed and not total and (retry := _corrected(parsed)):
+    ids = _page_ids(parsed, products, page=page, limit=limit)
+    if parsed and not ids and page == 1 and (retry := _corrected(parsed)):
         parsed = retry
-        matched = products.filter(pk__in=_matching(parsed))
-        total = matched.count()
-    items = _page_of(parsed, matched, page=page, limit=limit) if total else []
+        ids = _page_ids(parsed, products, page=page, limit=limit)
+    matched = products.filter(pk__in=_matching(parsed)) if parsed else products
+    total, facets = _facets(matched, counted_among or {})
+    found = Product.objects.select_related("category").in_bulk(ids)
     return {
-        "items": product_summaries(items, channel=channel),
+        "items": product_summaries([found[pk] for pk in ids if pk in found], channel=channel),
         "total": total,
         "page": page,
         "pages": min(MAX_PAGE, -(-total // limit)),
         "words": words,
         "corrected": parsed.corrected if parsed else {},
-        "facets": _facets(matched, counted_among or {}),
+        "facets": facets,
     }
 
 

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                 ('categories', models.CharField(blank=True, help_text='its category and parents', max_length=400)),
                 ('attributes', models.TextField(blank=True, help_text='sizes, colours, attributes, SKUs, GTINs')),
                 ('description', models.TextField(blank=True)),
+                ('price_from', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
             ],
         ),
         migrations.CreateModel(

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Min
 
 from ..domain import document_terms
-from ..models import Category, Product, ProductSearchDocument, SearchTerm, Variant
+from ..models import Category, Price, Product, ProductSearchDocument, SearchTerm, Variant
 
 BATCH = 2000
 
@@ -55,9 +56,16 @@ def _documents(product_ids: list[int], paths: dict[int, str]) -> list[ProductSea
         .values_list("product_id", "sku", "gtin", "size", "colour", "attributes")
     ):
         variants[product_id].append(tuple(values))  # type: ignore[arg-type]
+    lowest = dict(
+        Price.objects.filter(variant__product_id__in=product_ids, channel="", location__isnull=True)
+        .values("variant__product_id")
+        .annotate(lowest=Min("amount"))
+        .values_list("variant__product_id", "lowest")
+    )
     return [
         ProductSearchDocument(
             product_id=pk,
+            price_from=lowest.get(pk),
             name=name,
             brand=brand,
             categories=paths.get(category_id, ""),

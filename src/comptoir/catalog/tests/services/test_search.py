@@ -260,3 +260,17 @@ def test_suggestions_name_the_products_a_shopper_is_typing():
     ]
     assert search_suggestions(query="ecoutuers", channel="web")[0]["name"] == "Écouteurs sans fil"
     assert search_suggestions(query="  ", channel="web") == []
+
+
+def test_a_new_base_price_moves_the_product_to_its_new_price_band():
+    from comptoir.catalog.services.prices import set_price
+
+    make_shop_catalogue()
+
+    set_price(sku="TEE-M", amount=Decimal("29.90"))
+    set_price(sku="TEE-M", channel="app", amount=Decimal("9.90"), reason="app launch")
+
+    cheap = search_products(query="", filters=SearchFilters(price="0-25"))
+    found = search_products(query="", filters=SearchFilters(price="25-50"))
+    assert "t-shirt-running" not in [item["slug"] for item in cheap["items"]]
+    assert sorted(item["slug"] for item in found["items"]) == ["t-shirt-running", "veste-polaire"]
