@@ -52,7 +52,7 @@ QUERIES = [
     "sac randonnee",
     "kiprun",
     "maillot natation",
-    "casque velo",
+    "casque cyclisme",
 ]
 RESULTS = Path("bench/results")
 

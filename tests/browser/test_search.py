@@ -55,3 +55,21 @@ def test_typing_ecouteurs_suggests_the_earbuds_and_lists_them_first(
     expect(box).to_have_attribute("aria-activedescendant", "suggestion-1")
     box.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Écouteurs")
+
+
+def test_on_a_wide_screen_the_facets_stand_open_beside_the_results(retailer, live_server, desktop):
+    desktop.goto(f"{live_server.url}/?q=chaussure")
+    htmx_ready(desktop)
+
+    facets = desktop.locator("details.facets")
+    expect(facets).to_have_attribute("open", "")
+    expect(facets.get_by_role("heading", name="Taille")).to_be_visible()
+    size = facets.get_by_role("link", name="42")
+    size.click()
+
+    expect(desktop).to_have_url(re.compile(r"size=42"))
+    expect(desktop.get_by_role("list", name="Filtres choisis")).to_contain_text("Taille : 42")
+    for card in desktop.locator("#results .cards > li").all():
+        expect(card).to_contain_text("42")
+    assert_accessible(desktop)
+    screenshot(desktop, "shop-search-desktop")

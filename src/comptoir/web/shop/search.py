@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.search import SearchFilters, search_products, search_suggestions
 from comptoir.inventory.selectors import product_ids_available_at
@@ -16,7 +17,7 @@ from .forms import place_of
 CHANNEL = "web"
 PAGE_SIZE = 24
 PICKUP_STORES_NEAR = 5  # as the catalogue's "pickup near" filter
-FACETS = ("category", "brand", "size", "colour", "price")
+FACET_NAMES = {"brand": _("Brand"), "size": _("Size"), "colour": _("Colour"), "price": _("Price")}
 
 
 def results(
@@ -69,7 +70,11 @@ def results(
             choice["selected"] = chosen[name] == choice["value"]
             choice["query"] = _toggled(request.GET, name, choice["value"], choice["selected"])
     found["chosen"] = [
-        {"name": name, "value": value, "query": _toggled(request.GET, name, value, True)}
+        {
+            "facet": FACET_NAMES[name],
+            "value": value,
+            "query": _toggled(request.GET, name, value, True),
+        }
         for name, value in chosen.items()
         if value
     ]

@@ -36,6 +36,7 @@ def test_a_facet_link_narrows_the_results_and_another_takes_it_off():
 
     assert card_titles(html) == ["Veste de trail imperméable"]
     assert 'href="?q=veste"' in html  # the chosen size, as a button that removes it
+    assert "Taille : S" in html
     assert "(retirer ce filtre)" in html
 
 
