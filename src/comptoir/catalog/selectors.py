@@ -384,6 +384,19 @@ def _related_slugs(relations: Iterable[ProductRelation]) -> dict[str, list[str]]
     return {kind: sorted(found) for kind, found in slugs.items()}
 
 
+def lock_products_for_update(product_ids: Iterable[int]) -> list[int]:
+    """Lock these products' rows, in id order, until the transaction ends; their ids.
+
+    What a product's search document is built from (its variants, its prices) is then read
+    after any concurrent writer of that product has committed (READ COMMITTED)."""
+    return list(
+        Product.objects.select_for_update()
+        .filter(pk__in=list(product_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def product_by_slug(slug: str) -> Product:
     try:
         return Product.objects.get(slug=slug)

@@ -16,6 +16,7 @@ from django.db.models import Min
 
 from ..domain import document_terms
 from ..models import Category, Price, Product, ProductSearchDocument, SearchTerm, Variant
+from ..selectors import lock_products_for_update
 
 BATCH = 2000
 
@@ -104,6 +105,9 @@ def refresh_search_documents(*, product_ids: Iterable[int] | None = None) -> int
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with transaction.atomic():
+            # Two writers of one product (two prices set at once) each rewrite its document:
+            # the second waits here, then reads what the first committed.
+            lock_products_for_update(chunk)
             documents = _documents(chunk, paths)
             ProductSearchDocument.objects.filter(product_id__in=chunk).delete()
             ProductSearchDocument.objects.bulk_create(documents)
