@@ -151,8 +151,11 @@ class ProductSearchDocument(models.Model):
     categories = models.CharField(max_length=400, blank=True, help_text="its category and parents")
     attributes = models.TextField(blank=True, help_text="sizes, colours, attributes, SKUs, GTINs")
     description = models.TextField(blank=True)
-    # The lowest base price among the variants: the price facet counts and filters on it.
+    # What the facets count, read with the match in one go: the lowest base price among the
+    # variants, and their sizes and colours (one a line).
     price_from = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    sizes = models.TextField(blank=True)
+    colours = models.TextField(blank=True)
 
 
 class SearchTerm(models.Model):

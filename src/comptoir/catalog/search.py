@@ -10,6 +10,7 @@ catalogue's words one typo away (trigram similarity on PostgreSQL), and the sear
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,7 @@ from django.db.models.functions import Length
 from comptoir.core.errors import ValidationFailed
 
 from .domain import corrections, search_words
-from .models import ChannelListing, Product, SearchTerm, Variant
+from .models import Category, ChannelListing, Product, SearchTerm, Variant
 from .selectors import (
     _category_and_descendants,
     category_by_slug,
@@ -223,87 +224,105 @@ def _size_key(size: str) -> tuple[int, float, str]:
         return (2, 0.0, size)
 
 
-def _band_case() -> str:
-    """SQL that names the price band of `price_from`; the bounds are our own constants."""
-    whens = " ".join(
-        f"WHEN price_from < {high} THEN '{code}'"
-        for code, _, high in PRICE_BANDS
-        if high is not None
+# The matched products with what the facets count, and their rank (higher is better), in one
+# statement; the page, the total and every facet are then taken from these rows.
+_MATCHES_SQL = {
+    "postgresql": """
+SELECT d.product_id, p.brand, p.category_id, d.price_from, d.sizes, d.colours,
+       ts_rank_cd(d.vector, q)
+  FROM catalog_productsearchdocument d JOIN catalog_product p ON p.id = d.product_id,
+       to_tsquery('comptoir_search', %s) q
+ WHERE d.vector @@ q AND d.product_id IN ({among})
+""",
+    "sqlite": """
+SELECT d.product_id, p.brand, p.category_id, d.price_from, d.sizes, d.colours,
+       -bm25(catalog_search_fts, 10.0, 4.0, 4.0, 2.0, 1.0)
+  FROM catalog_search_fts
+  JOIN catalog_productsearchdocument d ON d.product_id = catalog_search_fts.rowid
+  JOIN catalog_product p ON p.id = d.product_id
+ WHERE catalog_search_fts MATCH %s AND d.product_id IN ({among})
+""",
+}
+_Match = tuple[int, str, int, Any, str | None, str | None, float]
+
+
+def _matches(query: _Query | None, products: QuerySet[Product]) -> list[_Match]:
+    """Every product of `products` the query matches (all of them without a query), best
+    first, then by id, each with its brand, category, lowest base price, sizes and colours."""
+    if query is None:
+        rows = products.order_by("pk").values_list(
+            "pk",
+            "brand",
+            "category_id",
+            "search_document__price_from",
+            "search_document__sizes",
+            "search_document__colours",
+        )
+        return [(*row, 0.0) for row in rows]
+    among_sql, among_params = products.values("pk").query.sql_with_params()
+    expression = _tsquery_expression(query) if _postgresql() else _fts5_expression(query)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MATCHES_SQL[connection.vendor].format(among=among_sql), [expression, *among_params]
+        )
+        found = cursor.fetchall()
+    return sorted(found, key=lambda row: (-row[6], row[0]))
+
+
+def _band_of(price: Any) -> str | None:
+    if price is None:
+        return None
+    amount = Decimal(str(price))
+    return next(
+        code for code, low, high in PRICE_BANDS if amount >= low and (high is None or amount < high)
     )
-    return f"CASE {whens} ELSE '{PRICE_BANDS[-1][0]}' END"
 
 
-# Every facet's counts and the total in one statement over the matched products, read once
-# (MATERIALIZED: PostgreSQL 12+, SQLite 3.35+) with their brand, category and lowest base
-# price; sizes and colours from their variants, read once too.
-_FACETS_SQL = """
-WITH m(id, brand, category_id, price_from) AS MATERIALIZED ({matched}),
-v AS MATERIALIZED (
-  SELECT v.product_id, v.size, v.colour FROM m JOIN catalog_variant v ON v.product_id = m.id
-)
-SELECT 'total', '', '', COUNT(*) FROM m
-UNION ALL
-SELECT 'category', c.slug, c.name, COUNT(*)
-  FROM m JOIN catalog_category c ON c.id = m.category_id GROUP BY c.slug, c.name
-UNION ALL
-SELECT 'brand', brand, brand, COUNT(*) FROM m WHERE brand <> '' GROUP BY brand
-UNION ALL
-SELECT 'size', size, size, COUNT(DISTINCT product_id) FROM v WHERE size <> '' GROUP BY size
-UNION ALL
-SELECT 'colour', colour, colour, COUNT(DISTINCT product_id)
-  FROM v WHERE colour <> '' GROUP BY colour
-UNION ALL
-SELECT 'price', band, band, COUNT(*)
-  FROM (SELECT {band_case} AS band FROM m WHERE price_from IS NOT NULL) bands GROUP BY band
-"""
+def _by_count(row: dict[str, Any]) -> tuple[int, str]:
+    return (-row["count"], row["label"])
 
 
 def _facets(
-    products: QuerySet[Product], counted_among: dict[str, QuerySet[Any]]
-) -> tuple[int, dict[str, Any]]:
-    """How many `products` there are, and how many each choice of each facet would keep."""
-    matched_sql, params = products.values(
-        "pk", "brand", "category_id", "search_document__price_from"
-    ).query.sql_with_params()
-    rows: dict[str, list[tuple[str, str, int]]] = {
-        kind: [] for kind in ("total", "category", "brand", "size", "colour", "price")
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_FACETS_SQL.format(matched=matched_sql, band_case=_band_case()), params)
-        for kind, value, label, count in cursor.fetchall():
-            rows[kind].append((value, label, int(count)))
-    bands = {value: count for value, _, count in rows["price"]}
+    matches: list[_Match], products: QuerySet[Product], counted_among: dict[str, QuerySet[Any]]
+) -> dict[str, Any]:
+    """How many of the matches each choice of each facet would keep."""
+    brands, categories, sizes, colours, bands = (Counter[Any]() for _ in range(5))
+    for _, brand, category_id, price, size_lines, colour_lines, _ in matches:
+        brands[brand] += 1
+        categories[category_id] += 1
+        bands[_band_of(price)] += 1
+        sizes.update((size_lines or "").splitlines())
+        colours.update((colour_lines or "").splitlines())
+    names = dict(
+        (pk, (slug, name))
+        for pk, slug, name in Category.objects.filter(pk__in=list(categories)).values_list(
+            "pk", "slug", "name"
+        )
+    )
 
-    def choices(kind: str, key: Any) -> list[dict[str, Any]]:
-        return [
-            {"value": value, "label": label, "count": count}
-            for value, label, count in sorted(rows[kind], key=key)
-        ]
+    def choices(counts: Counter[Any], key: Any) -> list[dict[str, Any]]:
+        rows = [{"value": v, "label": v, "count": n} for v, n in counts.items() if v]
+        return sorted(rows, key=key)
 
-    facets = {
-        "category": choices("category", lambda row: (-row[2], row[1])),
-        "brand": choices("brand", lambda row: (-row[2], row[1])),
-        "size": choices("size", lambda row: _size_key(row[0])),
-        "colour": choices("colour", lambda row: row[0]),
+    category_rows = [
+        {"value": names[pk][0], "label": names[pk][1], "count": n}
+        for pk, n in categories.items()
+        if pk in names
+    ]
+    return {
+        "category": sorted(category_rows, key=_by_count),
+        "brand": choices(brands, _by_count),
+        "size": choices(sizes, lambda row: _size_key(row["value"])),
+        "colour": choices(colours, lambda row: row["value"]),
         "price": [
             {"value": code, "low": low, "high": high, "count": bands[code]}
             for code, low, high in PRICE_BANDS
-            if bands.get(code)
+            if bands[code]
         ],
         "stores": {
             name: products.filter(pk__in=among).count() for name, among in counted_among.items()
         },
     }
-    return rows["total"][0][2], facets
-
-
-def _page_ids(
-    query: _Query | None, products: QuerySet[Product], *, page: int, limit: int
-) -> list[int]:
-    offset = (page - 1) * limit
-    if query is None:
-        return list(products.order_by("pk").values_list("pk", flat=True)[offset : offset + limit])
-    return _ranked_ids(query, products, offset=offset, limit=limit)
 
 
 def search_products(
@@ -335,13 +354,16 @@ def search_products(
         products = products.filter(pk__in=among)
     words = search_words(query)
     parsed = _Query(words) if words else None
-    ids = _page_ids(parsed, products, page=page, limit=limit)
-    if parsed and not ids and page == 1 and (retry := _corrected(parsed)):
+    matches = _matches(parsed, products)
+    if parsed and not matches and (retry := _corrected(parsed)):
         parsed = retry
-        ids = _page_ids(parsed, products, page=page, limit=limit)
-    matched = products.filter(pk__in=_matching(parsed)) if parsed else products
-    total, facets = _facets(matched, counted_among or {})
+        matches = _matches(parsed, products)
+    total = len(matches)
+    offset = (page - 1) * limit
+    ids = [row[0] for row in matches[offset : offset + limit]]
     found = Product.objects.select_related("category").in_bulk(ids)
+    matched = products.filter(pk__in=_matching(parsed)) if parsed else products
+    facets = _facets(matches, matched, counted_among or {})
     return {
         "items": product_summaries([found[pk] for pk in ids if pk in found], channel=channel),
         "total": total,

@@ -21,6 +21,8 @@ class Migration(migrations.Migration):
                 ('attributes', models.TextField(blank=True, help_text='sizes, colours, attributes, SKUs, GTINs')),
                 ('description', models.TextField(blank=True)),
                 ('price_from', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                ('sizes', models.TextField(blank=True)),
+                ('colours', models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(

@@ -71,6 +71,8 @@ def _documents(product_ids: list[int], paths: dict[int, str]) -> list[ProductSea
             brand=brand,
             categories=paths.get(category_id, ""),
             attributes=_attributes(variants[pk]),
+            sizes="\n".join(dict.fromkeys(v[2] for v in variants[pk] if v[2])),
+            colours="\n".join(dict.fromkeys(v[3] for v in variants[pk] if v[3])),
             description=description,
         )
         for pk, name, brand, category_id, description in Product.objects.filter(
