@@ -101,3 +101,16 @@ def test_a_shopper_sees_how_many_results_are_in_their_store_and_keeps_only_those
     assert sorted(card_titles(html)) == ["Veste de trail imperméable", "Veste polaire"]
     assert 'mine=on">Disponible dans mon magasin</a> <span class="count">1</span>' in html
     assert card_titles(kept) == ["Veste polaire"]
+
+
+def test_the_english_page_speaks_english_around_the_same_results():
+    make_shop_catalogue()
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    html = client.get("/", {"q": "chaussures", "size": "42"}).content.decode()
+
+    assert card_titles(html) == ["Chaussures de trail"]
+    assert "Refine" in html
+    assert "Size: 42" in html
+    assert "(remove this filter)" in html

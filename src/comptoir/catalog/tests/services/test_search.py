@@ -274,3 +274,19 @@ def test_a_new_base_price_moves_the_product_to_its_new_price_band():
     found = search_products(query="", filters=SearchFilters(price="25-50"))
     assert "t-shirt-running" not in [item["slug"] for item in cheap["items"]]
     assert sorted(item["slug"] for item in found["items"]) == ["t-shirt-running", "veste-polaire"]
+
+
+def test_refresh_search_finds_products_written_without_the_services():
+    from django.core.management import call_command
+
+    from comptoir.catalog.models import ProductSearchDocument
+
+    make_shop_catalogue()
+    ProductSearchDocument.objects.all().delete()  # as after upgrading, or a load done in SQL
+    assert search_products(query="ecouteurs")["total"] == 0
+
+    call_command("refresh_search", verbosity=0)
+
+    assert [i["slug"] for i in search_products(query="ecouteurs")["items"]] == [
+        "ecouteurs-sans-fil"
+    ]
