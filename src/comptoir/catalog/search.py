@@ -31,7 +31,7 @@ from .selectors import (
     product_summaries,
 )
 
-MAX_PAGE = 50  # a shopper refines a search long before; deeper pages cost OFFSET scans
+MAX_PAGE = 50  # a shopper refines a search long before reaching the 50th page
 # (code, lowest, highest) in euros: the "price" facet, on a product's lowest base price.
 PRICE_BANDS = (
     ("0-25", Decimal(0), Decimal(25)),
@@ -186,11 +186,11 @@ def _listed(channel: str | None) -> QuerySet[Product]:
 
 
 def _price_band(code: str) -> Q:
+    lowest = "search_document__price_from"
     for band, low, high in PRICE_BANDS:
         if band == code:
-            lowest = "search_document__price_from"
-            band = Q(**{f"{lowest}__gte": low})
-            return band & Q(**{f"{lowest}__lt": high}) if high is not None else band
+            kept = Q(**{f"{lowest}__gte": low})
+            return kept & Q(**{f"{lowest}__lt": high}) if high is not None else kept
     raise ValidationFailed(
         f"{code!r} is not a price band.",
         errors=[{"field": "query.price", "message": ", ".join(b for b, _, _ in PRICE_BANDS)}],
