@@ -1,9 +1,15 @@
-"""Alerts on parcels: raised by events as they come in, and by a scheduled check for what
-no event will ever say (a parcel that stopped moving, a promise that passed). Each kind is
-raised once per shipment: the database's unique constraint decides, not a prior read."""
+"""A parcel's incident: raised by carrier events as they come in and by a scheduled check
+for what no event will ever say (a parcel that stopped moving, a promise that passed).
+
+Every alert raised on a parcel joins its one open incident, which shows the strongest kind
+and keeps the history of all; a stronger kind upgrades it in place; a scan showing the parcel
+moving again, or its delivery, closes it. The database allows one open incident per parcel
+(a partial unique index): of two raises at once, the index decides which opens it, and the
+other joins it under the row's lock."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -14,21 +20,36 @@ from comptoir.core.errors import Conflict, ValidationFailed
 from comptoir.core.outbox import record_event
 
 from .. import events
-from ..domain.alerts import AlertKind, Point, alerts_for_update, quiet_alerts_due
+from ..domain.alerts import (
+    AlertKind,
+    ClosedBecause,
+    IncidentChange,
+    Point,
+    alerts_for_update,
+    closes_incident,
+    quiet_alerts_due,
+    raise_into,
+    strongest,
+)
 from ..domain.carriers import add_working_days
 from ..domain.tracking import FINAL_STATUSES, TrackingUpdate
 from ..models import Shipment, ShipmentAlert
 from ..selectors import (
     alert_by_id,
-    alert_kinds_of,
+    incident_kinds,
     late_watch_due,
+    latest_incidents,
     next_check_due,
+    open_incident_for_update,
     quiet_watch_due,
+    scans_accounted_for,
+    shipments_with_open_incident,
 )
 from . import settings as shipping_settings
 from .payloads import shipment_payload
 
 CHECK_BATCH = 500
+OPEN_ATTEMPTS = 3
 
 
 def _points(shipment: Shipment) -> tuple[Point | None, Point | None]:
@@ -41,59 +62,193 @@ def _points(shipment: Shipment) -> tuple[Point | None, Point | None]:
     return origin, None
 
 
-def raise_alert(
-    shipment: Shipment, kind: AlertKind, *, detail: str, now: datetime
-) -> ShipmentAlert | None:
-    """The alert, or None if this shipment already has one of this kind (raised once)."""
-    try:
-        with transaction.atomic():
-            alert = ShipmentAlert.objects.create(
-                shipment=shipment, kind=kind.value, detail=detail[:200], raised_at=now
-            )
-            record_event(
-                events.SHIPMENT_ALERT_RAISED,
-                aggregate=f"shipment:{shipment.pk}",
-                payload=shipment_payload(shipment, alert_id=alert.pk, kind=kind.value),
-                now=now,
-            )
-    except IntegrityError:
+def raise_alerts(
+    shipment: Shipment, kinds: Iterable[AlertKind], *, detail: str, now: datetime
+) -> IncidentChange | None:
+    """Raise `kinds` on the parcel: they join its open incident, opened if there is none and
+    upgraded if one of them is stronger than its kind. None when nothing changed (every kind
+    already in the open incident). Safe when two callers raise on one parcel at once."""
+    kinds = set(kinds)
+    if not kinds:
         return None
-    return alert
+    with transaction.atomic():
+        for _ in range(OPEN_ATTEMPTS):
+            incident = open_incident_for_update(shipment_id=shipment.pk)
+            if incident is not None:
+                return _join(incident, shipment, kinds, detail=detail, now=now)
+            try:
+                with transaction.atomic():
+                    return _open(shipment, kinds, detail=detail, now=now)
+            except IntegrityError:
+                continue  # another raise opened it first and has committed: join it
+    raise Conflict("The parcel's incident changed too often at once; try again.")
+
+
+def _entries(change: IncidentChange, *, detail: str, now: datetime) -> list[dict[str, str]]:
+    at = now.isoformat()
+    return [{"kind": kind.value, "at": at, "detail": detail[:200]} for kind in change.added]
+
+
+def _open(
+    shipment: Shipment, kinds: set[AlertKind], *, detail: str, now: datetime
+) -> IncidentChange | None:
+    change = raise_into((), kinds)
+    if change is None:
+        return None
+    incident = ShipmentAlert.objects.create(
+        shipment=shipment,
+        kind=change.kind.value,
+        detail=detail[:200],
+        history=_entries(change, detail=detail, now=now),
+        raised_at=now,
+    )
+    _announce(events.SHIPMENT_INCIDENT_OPENED, shipment, incident, change, now=now)
+    return change
+
+
+def _join(
+    incident: ShipmentAlert,
+    shipment: Shipment,
+    kinds: set[AlertKind],
+    *,
+    detail: str,
+    now: datetime,
+) -> IncidentChange | None:
+    change = raise_into(incident_kinds(incident), kinds)
+    if change is None:
+        return None
+    incident.history = [*incident.history, *_entries(change, detail=detail, now=now)]
+    fields = ["history"]
+    if change.upgraded:
+        incident.kind, incident.detail, incident.upgraded_at = change.kind.value, detail[:200], now
+        fields += ["kind", "detail", "upgraded_at"]
+    incident.save(update_fields=fields)
+    if change.upgraded:
+        _announce(events.SHIPMENT_INCIDENT_UPGRADED, shipment, incident, change, now=now)
+    return change
+
+
+def _announce(
+    event: str,
+    shipment: Shipment,
+    incident: ShipmentAlert,
+    change: IncidentChange,
+    *,
+    now: datetime,
+) -> None:
+    aggregate = f"shipment:{shipment.pk}"
+    kinds = [entry["kind"] for entry in incident.history]
+    payload = shipment_payload(
+        shipment,
+        alert_id=incident.pk,
+        kind=change.kind.value,
+        previous_kind=change.previous.value if change.previous else None,
+        kinds=kinds,
+    )
+    record_event(event, aggregate=aggregate, payload=payload, now=now)
+    # The event integrators had before incidents: a parcel needs attention, of this kind.
+    legacy = shipment_payload(shipment, alert_id=incident.pk, kind=change.kind.value)
+    record_event(events.SHIPMENT_ALERT_RAISED, aggregate=aggregate, payload=legacy, now=now)
+
+
+def close_incident(
+    shipment: Shipment, *, because: ClosedBecause, scan_at: datetime, now: datetime
+) -> bool:
+    """Close the parcel's open incident: `scan_at` moved it on or delivered it. False if none
+    was open. Scans up to `scan_at` are then accounted for: resent, they raise nothing."""
+    with transaction.atomic():
+        incident = open_incident_for_update(shipment_id=shipment.pk)
+        if incident is None:
+            return False
+        incident.status = ShipmentAlert.Status.CLOSED
+        incident.resolution, incident.resolved_at = because.value, now
+        incident.closed_by_scan_at = scan_at
+        incident.save(update_fields=["status", "resolution", "resolved_at", "closed_by_scan_at"])
+        payload = shipment_payload(
+            shipment, alert_id=incident.pk, kind=incident.kind, reason=because.value
+        )
+        record_event(
+            events.SHIPMENT_INCIDENT_CLOSED,
+            aggregate=f"shipment:{shipment.pk}",
+            payload=payload,
+            now=now,
+        )
+        if because == ClosedBecause.MOVED:
+            # Quiet again from this scan: the scheduled check looks when that is due.
+            calendar = shipment.carrier.network_calendar().working_calendar()
+            rearm = calendar.add_working_time(scan_at, shipping_settings.no_movement_after())
+            Shipment.objects.filter(pk=shipment.pk).update(quiet_deadline=rearm)
+    return True
 
 
 def raise_for_updates(pairs: list[tuple[Shipment, TrackingUpdate]], *, now: datetime) -> int:
-    """Alerts that carrier events call for, each once whatever the events' order or repeats."""
-    wanted: dict[tuple[int, AlertKind], tuple[Shipment, TrackingUpdate]] = {}
+    """What a batch of carrier events does to each touched parcel's incident, whatever the
+    events' order or repeats: the kinds they call for join it (scans older than the parcel's
+    last closed incident are accounted for and raise nothing), then the parcel's newest scan
+    closes it if it shows the parcel delivered or moving again. Returns the kinds added."""
+    batches: dict[int, tuple[Shipment, list[TrackingUpdate]]] = {}
     for shipment, update in pairs:
-        origin, destination = _points(shipment)
-        for kind in alerts_for_update(
-            update,
-            promised_by=shipment.promised_by,
-            origin=origin,
-            destination=destination,
-            detour_km=shipping_settings.detour_km(),
-        ):
-            wanted.setdefault((shipment.pk, kind), (shipment, update))
-    if not wanted:
+        batches.setdefault(shipment.pk, (shipment, []))[1].append(update)
+    if not batches:
         return 0
-    existing = set(
-        ShipmentAlert.objects.filter(shipment_id__in={pk for pk, _ in wanted}).values_list(
-            "shipment_id", "kind"
-        )
+    accounted = scans_accounted_for(shipment_ids=list(batches))
+    with_open = shipments_with_open_incident(shipment_ids=list(batches))
+    added = 0
+    for shipment_id, (shipment, updates) in batches.items():
+        until = accounted.get(shipment_id)
+        fresh = [u for u in updates if until is None or u.occurred_at > until]
+        added_here = _raise_for_scans(shipment, fresh, now=now)
+        added += added_here
+        if shipment_id not in with_open and not added_here:
+            continue  # nothing open to close (and no query spent finding out)
+        closing = _closing_scan(shipment, updates)
+        if closing is not None:
+            close_incident(shipment, because=closing[0], scan_at=closing[1], now=now)
+    return added
+
+
+def _closing_scan(
+    shipment: Shipment, updates: list[TrackingUpdate]
+) -> tuple[ClosedBecause, datetime] | None:
+    """Why and as of which scan the batch closes the parcel's incident, if it does."""
+    if shipment.delivered_at is not None:
+        # Delivered, whatever came in with it: older scans raise into it and it closes.
+        return ClosedBecause.DELIVERED, shipment.delivered_at
+    newest = max(updates, key=lambda u: u.occurred_at)
+    if newest.occurred_at != shipment.last_scan_at:
+        return None  # an older scan arrived late: it says nothing of where the parcel is now
+    because = closes_incident(newest, raised=_kinds_of(shipment, newest))
+    return (because, newest.occurred_at) if because is not None else None
+
+
+def _kinds_of(shipment: Shipment, update: TrackingUpdate) -> set[AlertKind]:
+    origin, destination = _points(shipment)
+    return alerts_for_update(
+        update,
+        promised_by=shipment.promised_by,
+        origin=origin,
+        destination=destination,
+        detour_km=shipping_settings.detour_km(),
     )
-    raised = 0
-    for (shipment_id, kind), (shipment, update) in wanted.items():
-        if (shipment_id, kind.value) in existing:
-            continue
-        detail = f"{update.status.value} {update.place} {update.reason}".strip()
-        raised += raise_alert(shipment, kind, detail=detail, now=now) is not None
-    return raised
+
+
+def _raise_for_scans(shipment: Shipment, updates: list[TrackingUpdate], *, now: datetime) -> int:
+    by_kind: dict[AlertKind, TrackingUpdate] = {}
+    for update in sorted(updates, key=lambda u: u.occurred_at):
+        for kind in _kinds_of(shipment, update):
+            by_kind.setdefault(kind, update)
+    if not by_kind:
+        return 0
+    worst = by_kind[strongest(by_kind)]
+    detail = f"{worst.status.value} {worst.place} {worst.reason}"
+    change = raise_alerts(shipment, by_kind, detail=detail.strip(), now=now)
+    return len(change.added) if change else 0
 
 
 def check_shipments(*, now: datetime | None = None) -> int:
     """The scheduled check: late against the promise, no movement, lost, without any incoming
     event. Each parcel it looks at is either alerted or re-armed for its next due time, so it
-    reads only what falls due. Returns how many alerts it raised."""
+    reads only what falls due. Returns how many kinds it added to incidents."""
     now = now or clock.now()
     return _check_late(now) + _check_quiet(now)
 
@@ -109,13 +264,13 @@ def _check_late(now: datetime) -> int:
 
 
 def _raise_late(shipment: Shipment, *, now: datetime) -> bool:
-    alert = raise_alert(
+    change = raise_alerts(
         shipment,
-        AlertKind.LATE,
+        [AlertKind.LATE],
         detail=f"promised by {shipment.promised_by}, not delivered",
         now=now,
     )
-    if alert is None:
+    if change is None:
         return False
     new_date = shipment.estimated_delivery
     if new_date is None or new_date <= shipment.promised_by:
@@ -135,7 +290,7 @@ def _raise_late(shipment: Shipment, *, now: datetime) -> bool:
 def _check_quiet(now: datetime) -> int:
     raised = 0
     due = list(quiet_watch_due(now=now).select_related("carrier")[:CHECK_BATCH])
-    kinds = alert_kinds_of(shipment_ids=[s.pk for s in due])
+    latest = latest_incidents(shipment_ids=[s.pk for s in due])
     for shipment in due:
         with transaction.atomic():
             next_look = None
@@ -146,13 +301,29 @@ def _check_quiet(now: datetime) -> int:
                     now=now,
                     no_movement_after=shipping_settings.no_movement_after(),
                     lost_after=shipping_settings.lost_after(),
-                    raised={AlertKind(k) for k in kinds.get(shipment.pk, set())},
+                    raised=_raised_since(latest.get(shipment.pk), since),
+                    calendar=shipment.carrier.network_calendar().working_calendar(),
                 )
                 detail = f"no scan since {since:%Y-%m-%d %H:%M} UTC"
-                for kind in to_raise:
-                    raised += raise_alert(shipment, kind, detail=detail, now=now) is not None
+                change = raise_alerts(shipment, to_raise, detail=detail, now=now)
+                raised += len(change.added) if change else 0
             Shipment.objects.filter(pk=shipment.pk).update(quiet_deadline=next_look)
     return raised
+
+
+def _raised_since(incident: ShipmentAlert | None, since: datetime) -> set[AlertKind]:
+    """The kinds already raised on the parcel in this quiet spell: all of its open incident's,
+    and those of a resolved one raised after the last scan (a team member closed it; the
+    same silence does not reopen it, a longer one does, as "lost")."""
+    if incident is None:
+        return set()
+    if incident.status == ShipmentAlert.Status.OPEN:
+        return incident_kinds(incident)
+    return {
+        AlertKind(entry["kind"])
+        for entry in incident.history
+        if datetime.fromisoformat(entry["at"]) >= since
+    }
 
 
 def next_check() -> datetime | None:
@@ -172,11 +343,15 @@ def assign_alert(*, alert_id: int, assignee_id: int | None) -> ShipmentAlert:
 
 
 def resolve_alert(*, alert_id: int, resolution: str, now: datetime | None = None) -> ShipmentAlert:
-    """Close an open alert with what was done. Resolving twice is refused (409)."""
+    """Close an open incident with what was done. Resolving twice, or an incident the parcel
+    already closed, is refused (409). The parcel's scans so far are accounted for by it."""
     now = now or clock.now()
     alert = alert_by_id(alert_id=alert_id)
     updated = ShipmentAlert.objects.filter(pk=alert.pk, status=ShipmentAlert.Status.OPEN).update(
-        status=ShipmentAlert.Status.RESOLVED, resolution=resolution[:200], resolved_at=now
+        status=ShipmentAlert.Status.RESOLVED,
+        resolution=resolution[:200],
+        resolved_at=now,
+        closed_by_scan_at=alert.shipment.last_scan_at,
     )
     if not updated:
         raise Conflict("This alert is already resolved.")
