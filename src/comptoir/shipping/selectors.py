@@ -204,6 +204,11 @@ def open_incident_for_update(*, shipment_id: int) -> ShipmentAlert | None:
     )
 
 
+def incident_statuses() -> list[str]:
+    """open; resolved (by a person); closed (by the parcel: it moved again or was delivered)."""
+    return list(ShipmentAlert.Status.values)
+
+
 def incident_kinds(incident: ShipmentAlert) -> set[AlertKind]:
     return {AlertKind(entry["kind"]) for entry in incident.history} | {AlertKind(incident.kind)}
 

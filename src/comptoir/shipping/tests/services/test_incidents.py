@@ -7,17 +7,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 
+from comptoir.core.errors import ValidationFailed
 from comptoir.core.models import OutboxEvent
 from comptoir.locations.tests.factories import make_store
 from comptoir.shipping.adapters.fake import FakeCarrier
 from comptoir.shipping.domain.tracking import TrackingStatus
-from comptoir.shipping.models import Carrier, Shipment, ShipmentAlert
+from comptoir.shipping.models import Shipment, ShipmentAlert
 from comptoir.shipping.services.alerts import (
     assign_alert,
     check_shipments,
     next_check,
     resolve_alert,
 )
+from comptoir.shipping.services.carriers import set_network_calendar
 from comptoir.shipping.services.tracking import take_in
 from comptoir.shipping.tests.factories import a_scan, make_carriers, make_shipment
 
@@ -68,7 +70,7 @@ def test_a_parcel_scanned_on_friday_evening_is_not_still_over_the_weekend(settin
     settings.SHIPPING_NO_MOVEMENT_HOURS = 48
     friday_evening = paris("2026-12-04", 19)
     shipment = _parcel_scanned_at(friday_evening, promised_by=date(2026, 12, 18))
-    Carrier.objects.filter(pk=shipment.carrier_id).update(working_weekdays=list(weekdays))
+    set_network_calendar(carrier_code=shipment.carrier.code, weekdays=weekdays)
 
     # Wall-clock hours would have raised it on Sunday at 19:00.
     assert check_shipments(now=paris("2026-12-06", 20)) == 0
@@ -99,7 +101,7 @@ def test_a_network_that_works_through_holidays_counts_christmas(settings):
     settings.SHIPPING_NO_MOVEMENT_HOURS = 48
     christmas_eve = paris("2026-12-24", 20)
     shipment = _parcel_scanned_at(christmas_eve, promised_by=date(2026, 12, 31))
-    Carrier.objects.filter(pk=shipment.carrier_id).update(holiday_country="")
+    set_network_calendar(carrier_code=shipment.carrier.code, weekdays=range(6), holiday_country="")
 
     # Thursday 4 h, Friday 24 h, Saturday 20 h: Saturday 26 at 20:00.
     assert check_shipments(now=paris("2026-12-26", 20, 1)) == 1
@@ -210,3 +212,21 @@ def test_an_incident_a_person_resolved_is_not_reopened_by_the_same_silence(setti
         ("no_movement", "resolved", ["no_movement"]),
         ("lost", "open", ["lost"]),
     ]
+
+
+@pytest.mark.django_db
+def test_a_network_calendar_that_cannot_work_is_refused_field_by_field():
+    colis, _ = make_carriers()
+
+    with pytest.raises(ValidationFailed) as refused:
+        set_network_calendar(
+            carrier_code="colisexpress", weekdays=[], holiday_country="XX", timezone="Mars/Base"
+        )
+
+    assert [error["field"] for error in refused.value.errors] == [
+        "weekdays",
+        "holiday_country",
+        "timezone",
+    ]
+    colis.refresh_from_db()
+    assert (colis.working_weekdays, colis.holiday_country) == ([0, 1, 2, 3, 4, 5], "FR")
