@@ -1,7 +1,7 @@
 """Raises on the same parcels at the same moment, on separate connections: two scheduled
-checks running at once, and eight raises of different kinds on one parcel. Each parcel ends
-with exactly one open incident, its strongest kind, each kind once in its history, and one
-"opened" event."""
+checks running at once, eight raises of different kinds on one parcel, a check while the
+carrier delivers. Each parcel ends with at most one open incident, its strongest kind, each
+kind once in its history, one "opened" event, and none once delivered; no deadlock."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -10,10 +10,13 @@ from django.db.models import Count
 
 from comptoir.core.models import OutboxEvent
 from comptoir.locations.tests.factories import make_store
+from comptoir.shipping.adapters.fake import FakeCarrier
 from comptoir.shipping.domain.alerts import AlertKind
-from comptoir.shipping.models import Shipment, ShipmentAlert
+from comptoir.shipping.domain.tracking import TrackingStatus
+from comptoir.shipping.models import Carrier, Shipment, ShipmentAlert
 from comptoir.shipping.services.alerts import check_shipments, raise_alerts
-from comptoir.shipping.tests.factories import make_carriers, make_shipment
+from comptoir.shipping.services.tracking import take_in
+from comptoir.shipping.tests.factories import a_scan, make_carriers, make_shipment
 from tests.concurrency.racing import at_once
 
 MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -74,3 +77,35 @@ def test_eight_raises_on_one_parcel_at_once_make_one_incident_of_the_strongest_k
     assert (incident.kind, incident.status) == ("lost", "open")
     assert sorted(_history(incident)) == sorted(kind.value for kind in set(kinds))
     assert OutboxEvent.objects.filter(type="shipment.incident_opened").count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_check_and_the_carrier_delivering_at_once_leave_no_delivered_parcel_with_an_incident(
+    settings,
+):
+    settings.SHIPPING_NO_MOVEMENT_HOURS = 24
+    settings.SHIPPING_LOST_AFTER_HOURS = 72
+    make_carriers()
+    lyon = make_store("lyon-part-dieu")
+    parcels = [make_shipment(lyon, promised_by=date(2026, 3, 20), now=MONDAY) for _ in range(20)]
+    delivered_at = MONDAY + timedelta(hours=72)
+    updates = FakeCarrier(carrier_code="x").parse_webhook(
+        {"events": [a_scan(p, TrackingStatus.DELIVERED, delivered_at) for p in reversed(parcels)]}
+    )
+
+    def race(number: int) -> str:
+        try:
+            if number == 0:
+                check_shipments(now=MONDAY + timedelta(hours=73))
+            else:
+                take_in(carrier=Carrier.objects.get(code="colisexpress"), updates=updates)
+        except Exception as error:  # a deadlock, a unique violation: the race failed
+            return f"failed: {error!r}"
+        return "done"
+
+    outcomes = at_once(2, race)
+
+    assert outcomes == ["done", "done"]
+    assert Shipment.objects.filter(status="delivered").count() == len(parcels)
+    assert not ShipmentAlert.objects.filter(status="open").exists()

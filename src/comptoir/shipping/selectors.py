@@ -195,6 +195,16 @@ def quiet_watch_due(*, now: datetime) -> QuerySet[Shipment]:
     return Shipment.objects.filter(quiet_deadline__lte=now).order_by("quiet_deadline")
 
 
+def shipment_to_watch(*, shipment_id: int) -> Shipment:
+    """The parcel as it is now, its row locked (not its carrier's), with its carrier: what the
+    scheduled check decides on, so that a scan taken in meanwhile is seen, not overwritten."""
+    return (
+        Shipment.objects.select_for_update(of=("self",))
+        .select_related("carrier")
+        .get(pk=shipment_id)
+    )
+
+
 def open_incident_for_update(*, shipment_id: int) -> ShipmentAlert | None:
     """The parcel's open incident, locked (there is at most one: a partial unique index)."""
     return (

@@ -43,6 +43,7 @@ from ..selectors import (
     open_incident_for_update,
     quiet_watch_due,
     scans_accounted_for,
+    shipment_to_watch,
     shipments_with_open_incident,
 )
 from . import settings as shipping_settings
@@ -191,12 +192,14 @@ def raise_for_updates(pairs: list[tuple[Shipment, TrackingUpdate]], *, now: date
         batches.setdefault(shipment.pk, (shipment, []))[1].append(update)
     if not batches:
         return 0
-    accounted = scans_accounted_for(shipment_ids=list(batches))
     with_open = shipments_with_open_incident(shipment_ids=list(batches))
+    wanted = {pk: _kinds_by_scan(shipment, updates) for pk, (shipment, updates) in batches.items()}
+    raising = [pk for pk, kinds in wanted.items() if kinds]
+    accounted = scans_accounted_for(shipment_ids=raising) if raising else {}
     added = 0
     for shipment_id, (shipment, updates) in batches.items():
         until = accounted.get(shipment_id)
-        fresh = [u for u in updates if until is None or u.occurred_at > until]
+        fresh = [(u, k) for u, k in wanted[shipment_id] if until is None or u.occurred_at > until]
         added_here = _raise_for_scans(shipment, fresh, now=now)
         added += added_here
         if shipment_id not in with_open and not added_here:
@@ -205,6 +208,14 @@ def raise_for_updates(pairs: list[tuple[Shipment, TrackingUpdate]], *, now: date
         if closing is not None:
             close_incident(shipment, because=closing[0], scan_at=closing[1], now=now)
     return added
+
+
+def _kinds_by_scan(
+    shipment: Shipment, updates: list[TrackingUpdate]
+) -> list[tuple[TrackingUpdate, set[AlertKind]]]:
+    """The batch's scans that call for alerts on their own, oldest first, with their kinds."""
+    ordered = sorted(updates, key=lambda u: u.occurred_at)
+    return [(u, kinds) for u in ordered if (kinds := _kinds_of(shipment, u))]
 
 
 def _closing_scan(
@@ -232,10 +243,12 @@ def _kinds_of(shipment: Shipment, update: TrackingUpdate) -> set[AlertKind]:
     )
 
 
-def _raise_for_scans(shipment: Shipment, updates: list[TrackingUpdate], *, now: datetime) -> int:
+def _raise_for_scans(
+    shipment: Shipment, scans: list[tuple[TrackingUpdate, set[AlertKind]]], *, now: datetime
+) -> int:
     by_kind: dict[AlertKind, TrackingUpdate] = {}
-    for update in sorted(updates, key=lambda u: u.occurred_at):
-        for kind in _kinds_of(shipment, update):
+    for update, kinds in scans:
+        for kind in kinds:
             by_kind.setdefault(kind, update)
     if not by_kind:
         return 0
@@ -255,11 +268,13 @@ def check_shipments(*, now: datetime | None = None) -> int:
 
 def _check_late(now: datetime) -> int:
     raised = 0
-    for shipment in late_watch_due(now=now).select_related("carrier")[:CHECK_BATCH]:
+    for due in late_watch_due(now=now)[:CHECK_BATCH]:
         with transaction.atomic():
+            # The parcel's row first, then its incident: the order carrier events lock them in.
+            shipment = shipment_to_watch(shipment_id=due.pk)
+            Shipment.objects.filter(pk=shipment.pk).update(late_watch_at=None)
             if shipment.status not in FINAL_STATUSES and shipment.delivered_at is None:
                 raised += _raise_late(shipment, now=now)
-            Shipment.objects.filter(pk=shipment.pk).update(late_watch_at=None)
     return raised
 
 
@@ -289,10 +304,13 @@ def _raise_late(shipment: Shipment, *, now: datetime) -> bool:
 
 def _check_quiet(now: datetime) -> int:
     raised = 0
-    due = list(quiet_watch_due(now=now).select_related("carrier")[:CHECK_BATCH])
+    due = list(quiet_watch_due(now=now)[:CHECK_BATCH])
     latest = latest_incidents(shipment_ids=[s.pk for s in due])
-    for shipment in due:
+    for parcel in due:
         with transaction.atomic():
+            # Locked and read again: a scan taken in since the list was read is seen.
+            shipment = shipment_to_watch(shipment_id=parcel.pk)
+            to_raise: list[AlertKind] = []
             next_look = None
             if shipment.status not in FINAL_STATUSES:
                 since = shipment.last_scan_at or shipment.created_at
@@ -304,10 +322,11 @@ def _check_quiet(now: datetime) -> int:
                     raised=_raised_since(latest.get(shipment.pk), since),
                     calendar=shipment.carrier.network_calendar().working_calendar(),
                 )
+            Shipment.objects.filter(pk=shipment.pk).update(quiet_deadline=next_look)
+            if to_raise:
                 detail = f"no scan since {since:%Y-%m-%d %H:%M} UTC"
                 change = raise_alerts(shipment, to_raise, detail=detail, now=now)
                 raised += len(change.added) if change else 0
-            Shipment.objects.filter(pk=shipment.pk).update(quiet_deadline=next_look)
     return raised
 
 
