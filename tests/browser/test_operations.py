@@ -11,7 +11,7 @@ from comptoir.core import clock
 from comptoir.locations.models import Location
 from comptoir.shipping.domain.alerts import AlertKind
 from comptoir.shipping.models import ShipmentAlert
-from comptoir.shipping.services.alerts import raise_alerts
+from comptoir.shipping.services.incidents import raise_alerts
 from comptoir.shipping.tests.factories import make_carriers, make_shipment
 
 from .conftest import assert_accessible, screenshot, sign_in

@@ -14,7 +14,8 @@ from comptoir.shipping.adapters.fake import FakeCarrier
 from comptoir.shipping.domain.alerts import AlertKind
 from comptoir.shipping.domain.tracking import TrackingStatus
 from comptoir.shipping.models import Carrier, Shipment, ShipmentAlert
-from comptoir.shipping.services.alerts import check_shipments, raise_alerts
+from comptoir.shipping.services.alerts import check_shipments
+from comptoir.shipping.services.incidents import raise_alerts
 from comptoir.shipping.services.tracking import take_in
 from comptoir.shipping.tests.factories import a_scan, make_carriers, make_shipment
 from tests.concurrency.racing import at_once
