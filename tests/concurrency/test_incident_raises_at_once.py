@@ -57,7 +57,14 @@ def test_two_checks_at_once_make_one_incident_per_parcel(settings):
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_eight_raises_on_one_parcel_at_once_make_one_incident_of_the_strongest_kind():
+@pytest.mark.parametrize(
+    "expect_open",
+    [
+        pytest.param(True, id="look_first_case"),
+        pytest.param(False, id="open_first_case"),
+    ],
+)
+def test_eight_raises_on_one_parcel_at_once_make_one_incident_of_the_strongest_kind(expect_open):
     make_carriers()
     parcel = make_shipment(make_store("lyon-part-dieu"), promised_by=date(2026, 3, 20), now=MONDAY)
     kinds = [*AlertKind, AlertKind.LATE, AlertKind.LOST]  # eight, two of them twice
@@ -65,7 +72,9 @@ def test_eight_raises_on_one_parcel_at_once_make_one_incident_of_the_strongest_k
     def raise_one(number: int) -> str:
         shipment = Shipment.objects.select_related("carrier").get(pk=parcel.pk)
         try:
-            change = raise_alerts(shipment, [kinds[number]], detail="race", now=MONDAY)
+            change = raise_alerts(
+                shipment, [kinds[number]], detail="race", now=MONDAY, expect_open=expect_open
+            )
         except Exception as error:
             return f"failed: {error!r}"
         return "changed" if change else "nothing new"

@@ -72,7 +72,9 @@ def raise_for_updates(pairs: list[tuple[Shipment, TrackingUpdate]], *, now: date
     for shipment_id, (shipment, updates) in batches.items():
         until = accounted.get(shipment_id)
         fresh = [(u, k) for u, k in wanted[shipment_id] if until is None or u.occurred_at > until]
-        added_here = _raise_for_scans(shipment, fresh, now=now)
+        added_here = _raise_for_scans(
+            shipment, fresh, expect_open=shipment_id in with_open, now=now
+        )
         added += added_here
         if shipment_id not in with_open and not added_here:
             continue  # nothing open to close (and no query spent finding out)
@@ -116,7 +118,11 @@ def _kinds_of(shipment: Shipment, update: TrackingUpdate) -> set[AlertKind]:
 
 
 def _raise_for_scans(
-    shipment: Shipment, scans: list[tuple[TrackingUpdate, set[AlertKind]]], *, now: datetime
+    shipment: Shipment,
+    scans: list[tuple[TrackingUpdate, set[AlertKind]]],
+    *,
+    expect_open: bool,
+    now: datetime,
 ) -> int:
     by_kind: dict[AlertKind, TrackingUpdate] = {}
     for update, kinds in scans:
@@ -126,7 +132,9 @@ def _raise_for_scans(
         return 0
     worst = by_kind[strongest(by_kind)]
     detail = f"{worst.status.value} {worst.place} {worst.reason}"
-    change = raise_alerts(shipment, by_kind, detail=detail.strip(), now=now)
+    change = raise_alerts(
+        shipment, by_kind, detail=detail.strip(), now=now, expect_open=expect_open
+    )
     return len(change.added) if change else 0
 
 
@@ -197,7 +205,11 @@ def _check_quiet(now: datetime) -> int:
             Shipment.objects.filter(pk=shipment.pk).update(quiet_deadline=next_look)
             if to_raise:
                 detail = f"no scan since {since:%Y-%m-%d %H:%M} UTC"
-                change = raise_alerts(shipment, to_raise, detail=detail, now=now)
+                last = latest.get(shipment.pk)
+                expect_open = last is not None and last.status == ShipmentAlert.Status.OPEN
+                change = raise_alerts(
+                    shipment, to_raise, detail=detail, now=now, expect_open=expect_open
+                )
                 raised += len(change.added) if change else 0
     return raised
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 
 from comptoir.core.errors import Conflict
-from comptoir.core.outbox import record_event
+from comptoir.core.outbox import record_event, record_events
 
 from .. import events
 from ..domain.alerts import AlertKind, ClosedBecause, IncidentChange, raise_into
@@ -26,19 +26,30 @@ OPEN_ATTEMPTS = 3
 
 
 def raise_alerts(
-    shipment: Shipment, kinds: Iterable[AlertKind], *, detail: str, now: datetime
+    shipment: Shipment,
+    kinds: Iterable[AlertKind],
+    *,
+    detail: str,
+    now: datetime,
+    expect_open: bool = True,
 ) -> IncidentChange | None:
     """Raise `kinds` on the parcel: they join its open incident, opened if there is none and
     upgraded if one of them is stronger than its kind. None when nothing changed (every kind
-    already in the open incident). Safe when two callers raise on one parcel at once."""
+    already in the open incident). Safe when two callers raise on one parcel at once.
+
+    `expect_open` False (the caller has just seen none) tries to open first, which saves the
+    read; if one is open after all, the unique index says so and the raise joins it."""
     kinds = set(kinds)
     if not kinds:
         return None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
+        look_first = expect_open
         for _ in range(OPEN_ATTEMPTS):
-            incident = open_incident_for_update(shipment_id=shipment.pk)
-            if incident is not None:
-                return _join(incident, shipment, kinds, detail=detail, now=now)
+            if look_first:
+                incident = open_incident_for_update(shipment_id=shipment.pk)
+                if incident is not None:
+                    return _join(incident, shipment, kinds, detail=detail, now=now)
+            look_first = True
             try:
                 with transaction.atomic():
                     return _open(shipment, kinds, detail=detail, now=now)
@@ -108,10 +119,11 @@ def _announce(
         previous_kind=change.previous.value if change.previous else None,
         kinds=kinds,
     )
-    record_event(event, aggregate=aggregate, payload=payload, now=now)
-    # The event integrators had before incidents: a parcel needs attention, of this kind.
+    # Beside it, the event integrators had before incidents: this parcel needs attention.
     legacy = shipment_payload(shipment, alert_id=incident.pk, kind=change.kind.value)
-    record_event(events.SHIPMENT_ALERT_RAISED, aggregate=aggregate, payload=legacy, now=now)
+    record_events(
+        [(event, aggregate, payload), (events.SHIPMENT_ALERT_RAISED, aggregate, legacy)], now=now
+    )
 
 
 def close_incident(
@@ -119,7 +131,7 @@ def close_incident(
 ) -> bool:
     """Close the parcel's open incident: `scan_at` moved it on or delivered it. False if none
     was open. Scans up to `scan_at` are then accounted for: resent, they raise nothing."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         incident = open_incident_for_update(shipment_id=shipment.pk)
         if incident is None:
             return False
