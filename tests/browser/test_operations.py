@@ -11,7 +11,7 @@ from comptoir.core import clock
 from comptoir.locations.models import Location
 from comptoir.shipping.domain.alerts import AlertKind
 from comptoir.shipping.models import ShipmentAlert
-from comptoir.shipping.services.alerts import raise_alert
+from comptoir.shipping.services.incidents import raise_alerts
 from comptoir.shipping.tests.factories import make_carriers, make_shipment
 
 from .conftest import assert_accessible, screenshot, sign_in
@@ -26,9 +26,10 @@ def a_late_parcel() -> ShipmentAlert:
     shipment = make_shipment(
         warehouse, promised_by=(now - timedelta(days=3)).date(), now=now - timedelta(days=5)
     )
-    return raise_alert(
-        shipment, AlertKind.LATE, detail="promised 3 days ago", now=now - timedelta(days=2)
+    raise_alerts(
+        shipment, [AlertKind.LATE], detail="promised 3 days ago", now=now - timedelta(days=2)
     )
+    return ShipmentAlert.objects.get(shipment=shipment)
 
 
 def test_an_operator_resolves_a_late_parcel_alert_from_the_dashboard(

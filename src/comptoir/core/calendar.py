@@ -105,6 +105,26 @@ class WorkingCalendar:
             day += timedelta(days=1)
         return total
 
+    def add_working_time(self, start: datetime, duration: timedelta) -> datetime:
+        """The first instant at which `duration` of working time has passed since `start`:
+        the inverse of `working_time_between` (a timer that only runs on working days)."""
+        zone = ZoneInfo(self.timezone)
+        remaining, moment = duration, start.astimezone(UTC)
+        day = moment.astimezone(zone).date()
+        for _ in range(SEARCH_DAYS * 50):  # a duration of years is a configuration error
+            if remaining <= timedelta(0):
+                return moment
+            if self.is_working_day(day):
+                day_start = datetime.combine(day, time.min, zone).astimezone(UTC)
+                day_end = datetime.combine(day + timedelta(days=1), time.min, zone).astimezone(UTC)
+                moment = max(moment, day_start)
+                if moment + remaining <= day_end:
+                    return moment + remaining
+                remaining -= day_end - moment
+                moment = day_end
+            day += timedelta(days=1)
+        raise ValueError("this calendar has not enough working time for that duration")
+
     def with_closed_days(self, days: Iterable[date]) -> WorkingCalendar:
         return WorkingCalendar(
             self.weekdays,

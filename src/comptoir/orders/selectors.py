@@ -239,10 +239,12 @@ def order_list(
     *,
     status: str | None = None,
     mode: str | None = None,
+    reference: str | None = None,
     store_ids: Collection[int] | None = None,
 ) -> QuerySet[Order]:
-    """Every order, newest first, optionally in one status or fulfilment mode; those of
-    `store_ids` only (`of_stores`) for a store-scoped caller (None: every store)."""
+    """Every order, newest first, optionally in one status or fulfilment mode, or the one with
+    `reference`; those of `store_ids` only (`of_stores`) for a store-scoped caller (None: every
+    store)."""
     orders = Order.objects.select_related("payment", "pickup_location")
     if store_ids is not None:
         orders = orders.filter(of_stores(store_ids))
@@ -250,6 +252,8 @@ def order_list(
         orders = orders.filter(status=status)
     if mode:
         orders = orders.filter(fulfilment_mode=mode)
+    if reference:
+        orders = orders.filter(reference=reference)
     return orders.order_by("-created_at", "-id")
 
 

@@ -22,6 +22,7 @@ from comptoir.fulfilment.selectors import ready_and_collected
 from comptoir.locations.selectors import location_by_code
 
 from . import selectors
+from .domain.alerts import AlertKind
 from .domain.kpis import delivery_figures, hours_between
 from .errors import NoCarrierService
 from .models import CarrierPickup, CarrierService, Shipment, ShipmentAlert
@@ -40,6 +41,9 @@ from .schemas import (
 from .services import alerts, shipments, tracking
 
 router = Router(tags=["shipping"])
+# The filters' values, read from the model's own lists (not copied here).
+INCIDENT_STATUSES = "^(" + "|".join(ShipmentAlert.Status.values) + ")$"
+ALERT_KINDS = "^(" + "|".join(kind.value for kind in AlertKind) + ")$"
 
 
 def _shipment_out(shipment: Shipment) -> dict[str, Any]:
@@ -71,11 +75,15 @@ def _alert_out(alert: ShipmentAlert) -> dict[str, Any]:
         "id": alert.pk,
         "shipment_id": alert.shipment_id,
         "shipment_reference": alert.shipment.reference,
+        "order_id": alert.shipment.order_id,
+        "order_reference": alert.shipment.order_reference,
         "carrier": alert.shipment.carrier.code,
         "kind": alert.kind,
+        "history": alert.history,
         "detail": alert.detail,
         "status": alert.status,
         "raised_at": alert.raised_at,
+        "upgraded_at": alert.upgraded_at,
         "assignee_id": alert.assignee_id,
         "resolved_at": alert.resolved_at,
         "resolution": alert.resolution,
@@ -198,17 +206,16 @@ def poll_shipment_tracking(request: HttpRequest, shipment_id: int) -> dict:
 @router.get("/shipping/alerts", response=Page[AlertOut], operation_id="list_shipping_alerts")
 def list_shipping_alerts(
     request: HttpRequest,
-    status: str | None = Query(None, pattern="^(open|resolved)$"),  # noqa: B008
-    kind: str | None = Query(  # noqa: B008
-        None, pattern="^(late|no_movement|failed_attempt|misrouted|lost|returned_to_sender)$"
-    ),
+    status: str | None = Query(None, pattern=INCIDENT_STATUSES),  # noqa: B008
+    kind: str | None = Query(None, pattern=ALERT_KINDS),  # noqa: B008
     carrier: str | None = Query(None, max_length=40),  # noqa: B008
     assignee_id: int | None = Query(None, ge=1, le=ROW_ID_MAX),  # noqa: B008
     cursor: str | None = None,
     limit: PageLimit = 50,
 ) -> dict:
-    """The operations queue: alerts oldest first, filtered by status, kind, carrier, assignee.
-    A store-scoped caller sees the alerts on their stores' parcels only."""
+    """The operations queue, one item per parcel incident: oldest first, filtered by status
+    (open, resolved by a person, closed by the parcel), strongest kind, carrier, assignee. A
+    store-scoped caller sees the incidents on their stores' parcels only."""
     actor: Actor = request.auth
     authorize(actor, "shipping.read")
     page = paginate(

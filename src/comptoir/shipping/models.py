@@ -3,8 +3,12 @@
 from django.db import models
 from django.db.models import Q
 
-from .domain.alerts import AlertKind
+from .domain.alerts import AlertKind, NetworkCalendar
 from .domain.tracking import TrackingStatus
+
+
+def monday_to_saturday() -> list[int]:
+    return sorted(NetworkCalendar().weekdays)
 
 
 class Carrier(models.Model):
@@ -16,9 +20,24 @@ class Carrier(models.Model):
     active = models.BooleanField(default=True)
     # A carrier without webhooks is asked for its scans by the worker instead.
     polls_tracking = models.BooleanField(default=False)
+    # When its network works: the "no movement" and "lost" timers count these hours only.
+    working_weekdays = models.JSONField(default=monday_to_saturday, help_text="0 = Monday")
+    holiday_country = models.CharField(
+        max_length=2, default="FR", blank=True, help_text="whose public holidays it rests on"
+    )
+    holiday_subdivision = models.CharField(max_length=10, blank=True, help_text='e.g. "57"')
+    timezone = models.CharField(max_length=40, default="Europe/Paris")
 
     def __str__(self) -> str:
         return self.name
+
+    def network_calendar(self) -> NetworkCalendar:
+        return NetworkCalendar(
+            weekdays=frozenset(self.working_weekdays),
+            country=self.holiday_country,
+            subdivision=self.holiday_subdivision,
+            timezone=self.timezone,
+        )
 
 
 class CarrierService(models.Model):
@@ -167,25 +186,36 @@ class TrackingEvent(models.Model):
 
 
 class ShipmentAlert(models.Model):
-    """Something wrong with a parcel, for operations to handle. Raised once per kind."""
+    """A parcel's incident, for operations to handle: every alert raised on the parcel while it
+    is open joins it. `kind` is the strongest kind raised (domain.alerts.SEVERITY), `history`
+    every kind in the order raised: [{"kind", "at", "detail"}]. At most one is open per parcel."""
 
     class Status(models.TextChoices):
         OPEN = "open"
-        RESOLVED = "resolved"
+        RESOLVED = "resolved"  # by someone, with what was done
+        CLOSED = "closed"  # by the parcel itself: it moved again, or was delivered
 
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=24, choices=[(k.value, k.value) for k in AlertKind])
     detail = models.CharField(max_length=200, blank=True)
+    history = models.JSONField(default=list)
     raised_at = models.DateTimeField()
+    upgraded_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     assignee = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.CharField(max_length=200, blank=True)
+    # Closed by a scan: the scan's time. A resent or late-arriving older scan raises nothing.
+    closed_by_scan_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["shipment", "kind"], name="one_alert_per_kind")
+            models.UniqueConstraint(
+                fields=["shipment"],
+                condition=Q(status="open"),
+                name="one_open_incident_per_shipment",
+            )
         ]
         indexes = [models.Index(fields=["status", "kind"], name="alert_queue")]

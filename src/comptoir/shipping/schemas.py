@@ -72,15 +72,27 @@ class ShipmentOut(Schema):
     pickup_day: date | None
 
 
+class IncidentStepOut(Schema):
+    kind: str
+    at: datetime
+    detail: str
+
+
 class AlertOut(Schema):
+    """A parcel's incident: `kind` is the strongest raised, `history` every kind in order."""
+
     id: int
     shipment_id: int
     shipment_reference: str
+    order_id: int | None
+    order_reference: str
     carrier: str
     kind: str
+    history: list[IncidentStepOut]
     detail: str
     status: str
     raised_at: datetime
+    upgraded_at: datetime | None
     assignee_id: int | None
     resolved_at: datetime | None
     resolution: str

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotAuthenticated, PermissionDenied
@@ -17,6 +17,7 @@ from comptoir.customers.selectors import contact_details
 from comptoir.locations.domain import GeoPoint
 from comptoir.locations.selectors import locations_by_id, nearest_locations
 
+from .domain.alerts import AlertKind
 from .domain.carriers import PriceBand, ServiceTerms
 from .domain.tracking import FINAL_STATUSES
 from .domain.words import LANGUAGES, promise_words, status_words
@@ -194,13 +195,61 @@ def quiet_watch_due(*, now: datetime) -> QuerySet[Shipment]:
     return Shipment.objects.filter(quiet_deadline__lte=now).order_by("quiet_deadline")
 
 
-def alert_kinds_of(*, shipment_ids: list[int]) -> dict[int, set[str]]:
-    kinds: dict[int, set[str]] = {}
-    for shipment_id, kind in ShipmentAlert.objects.filter(shipment_id__in=shipment_ids).values_list(
-        "shipment_id", "kind"
+def shipment_to_watch(*, shipment_id: int) -> Shipment:
+    """The parcel as it is now, its row locked (not its carrier's), with its carrier: what the
+    scheduled check decides on, so that a scan taken in meanwhile is seen, not overwritten."""
+    return (
+        Shipment.objects.select_for_update(of=("self",))
+        .select_related("carrier")
+        .get(pk=shipment_id)
+    )
+
+
+def open_incident_for_update(*, shipment_id: int) -> ShipmentAlert | None:
+    """The parcel's open incident, locked (there is at most one: a partial unique index)."""
+    return (
+        ShipmentAlert.objects.select_for_update()
+        .filter(shipment_id=shipment_id, status=ShipmentAlert.Status.OPEN)
+        .first()
+    )
+
+
+def incident_statuses() -> list[str]:
+    """open; resolved (by a person); closed (by the parcel: it moved again or was delivered)."""
+    return list(ShipmentAlert.Status.values)
+
+
+def incident_kinds(incident: ShipmentAlert) -> set[AlertKind]:
+    return {AlertKind(entry["kind"]) for entry in incident.history} | {AlertKind(incident.kind)}
+
+
+def shipments_with_open_incident(*, shipment_ids: list[int]) -> set[int]:
+    return set(
+        ShipmentAlert.objects.filter(
+            shipment_id__in=shipment_ids, status=ShipmentAlert.Status.OPEN
+        ).values_list("shipment_id", flat=True)
+    )
+
+
+def scans_accounted_for(*, shipment_ids: list[int]) -> dict[int, datetime]:
+    """Per parcel, the time up to which its scans were dealt with by a closed incident."""
+    rows = (
+        ShipmentAlert.objects.filter(shipment_id__in=shipment_ids, closed_by_scan_at__isnull=False)
+        .values("shipment_id")
+        .annotate(until=Max("closed_by_scan_at"))
+        .values_list("shipment_id", "until")
+    )
+    return dict(rows)
+
+
+def latest_incidents(*, shipment_ids: list[int]) -> dict[int, ShipmentAlert]:
+    """Each parcel's most recent incident, open or not."""
+    latest: dict[int, ShipmentAlert] = {}
+    for incident in ShipmentAlert.objects.filter(shipment_id__in=shipment_ids).order_by(
+        "raised_at", "pk"
     ):
-        kinds.setdefault(shipment_id, set()).add(kind)
-    return kinds
+        latest[incident.shipment_id] = incident
+    return latest
 
 
 def next_check_due() -> datetime | None:

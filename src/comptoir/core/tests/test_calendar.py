@@ -52,3 +52,18 @@ def test_working_time_counts_the_hours_a_day_really_has():
     assert every_day.working_time_between(at("2026-10-25", 0), at("2026-10-26", 0)) == timedelta(
         hours=25
     )
+
+
+def test_adding_working_time_waits_out_weekends_and_holidays_and_inverts_working_time():
+    friday_evening = at("2026-12-04", 19)
+    # Carrier: Friday 5 h + Saturday 24 h, Sunday off, then 19 h of Monday.
+    assert CARRIER.add_working_time(friday_evening, timedelta(hours=48)) == at("2026-12-07", 19)
+    # Warehouse: Friday 5 h, then 43 h from Monday midnight.
+    assert WAREHOUSE.add_working_time(friday_evening, timedelta(hours=48)) == at("2026-12-08", 19)
+    christmas_eve = at("2026-12-24", 20)  # Thursday; Christmas Friday is off
+    due = CARRIER.add_working_time(christmas_eve, timedelta(hours=48))
+    assert due == at("2026-12-28", 20)
+    assert CARRIER.working_time_between(christmas_eve, due) == timedelta(hours=48)
+    sunday = at("2026-12-06", 10)
+    assert CARRIER.add_working_time(sunday, timedelta(0)) == sunday
+    assert CARRIER.add_working_time(sunday, timedelta(hours=1)) == at("2026-12-07", 1)

@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import time
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
+
+from comptoir.core import clock
+from comptoir.core.calendar import public_holidays_of
+from comptoir.core.errors import ValidationFailed
 
 from ..adapters import ADAPTERS
 from ..domain.signatures import new_secret
 from ..errors import CarrierNotFound
 from ..models import Carrier, CarrierService
+from ..selectors import carrier_by_code
 
 
 def register_carrier(*, code: str, name: str, adapter: str = "fake") -> Carrier:
@@ -56,3 +62,37 @@ def offer_service(
             },
         )
     return service
+
+
+def set_network_calendar(
+    *,
+    carrier_code: str,
+    weekdays: Iterable[int],
+    holiday_country: str = "FR",
+    holiday_subdivision: str = "",
+    timezone: str = "Europe/Paris",
+) -> Carrier:
+    """When the carrier's network works: the days of the week it moves parcels on and the
+    country (and region) whose public holidays it rests on ("" for none). The "no movement"
+    and "lost" timers of its parcels count only that time."""
+    carrier = carrier_by_code(code=carrier_code)
+    days = sorted(set(weekdays))
+    errors = []
+    if not days or any(day not in range(7) for day in days):
+        errors.append({"field": "weekdays", "message": "one to seven days, 0 = Monday"})
+    try:
+        public_holidays_of(holiday_country, holiday_subdivision or None, clock.now().year)
+    except NotImplementedError as unknown:
+        errors.append({"field": "holiday_country", "message": str(unknown)})
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append({"field": "timezone", "message": "not a time zone, e.g. Europe/Paris"})
+    if errors:
+        raise ValidationFailed("This calendar cannot be used.", errors=errors)
+    carrier.working_weekdays, carrier.timezone = days, timezone
+    carrier.holiday_country, carrier.holiday_subdivision = holiday_country, holiday_subdivision
+    carrier.save(
+        update_fields=["working_weekdays", "holiday_country", "holiday_subdivision", "timezone"]
+    )
+    return carrier

@@ -3,7 +3,17 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from comptoir.shipping.domain.alerts import Point, is_off_route, late_after
+import pytest
+
+from comptoir.shipping.domain.alerts import AlertKind as Kind
+from comptoir.shipping.domain.alerts import (
+    Point,
+    closes_incident,
+    is_off_route,
+    late_after,
+    raise_into,
+    strongest,
+)
 from comptoir.shipping.domain.carriers import PriceBand, ServiceTerms, choose_service
 from comptoir.shipping.domain.kpis import delivery_figures
 from comptoir.shipping.domain.signatures import is_authentic, new_secret, sign
@@ -180,3 +190,49 @@ def test_on_time_rate_and_mean_delay_count_late_deliveries_only_in_the_delay():
         ]
     )
     assert (figures.delivered, figures.on_time_rate, figures.mean_delay_days) == (4, 0.5, 1.5)
+
+
+def test_the_strongest_kind_is_the_one_most_likely_to_lose_the_customer_their_parcel():
+
+    assert strongest([Kind.LATE, Kind.NO_MOVEMENT, Kind.LOST]) == Kind.LOST
+    assert strongest([Kind.LATE, Kind.NO_MOVEMENT]) == Kind.NO_MOVEMENT
+    assert strongest([Kind.RETURNED_TO_SENDER, Kind.NO_MOVEMENT]) == Kind.RETURNED_TO_SENDER
+    assert strongest([Kind.LATE, Kind.FAILED_ATTEMPT, Kind.MISROUTED]) == Kind.MISROUTED
+
+
+def test_raising_into_an_incident_opens_upgrades_or_only_records():
+
+    opened = raise_into((), [Kind.LOST, Kind.NO_MOVEMENT])
+    assert opened is not None
+    assert (opened.kind, opened.opened, opened.added) == (
+        Kind.LOST,
+        True,
+        (Kind.NO_MOVEMENT, Kind.LOST),
+    )
+    upgraded = raise_into([Kind.LATE], [Kind.NO_MOVEMENT])
+    assert upgraded is not None
+    assert (upgraded.kind, upgraded.previous, upgraded.upgraded) == (
+        Kind.NO_MOVEMENT,
+        Kind.LATE,
+        True,
+    )
+    recorded = raise_into([Kind.LOST], [Kind.LATE])
+    assert recorded is not None
+    assert (recorded.kind, recorded.upgraded, recorded.added) == (Kind.LOST, False, (Kind.LATE,))
+    assert raise_into([Kind.LOST, Kind.LATE], [Kind.LATE]) is None
+
+
+@pytest.mark.parametrize(
+    ("status", "raised", "closes"),
+    [
+        pytest.param("in_transit", set(), "moved", id="a_plain_scan_case"),
+        pytest.param("delivered", set(), "delivered", id="delivered_case"),
+        pytest.param("delivered", {"late"}, "delivered", id="delivered_late_case"),
+        pytest.param("failed_attempt", {"failed_attempt"}, None, id="a_scan_with_a_problem_case"),
+        pytest.param("exception", set(), None, id="an_exception_is_not_movement_case"),
+    ],
+)
+def test_which_newest_scan_closes_the_incident(status, raised, closes):
+
+    scan = TrackingUpdate("e1", "T1", TrackingStatus(status), datetime(2026, 3, 2, tzinfo=UTC))
+    assert closes_incident(scan, raised={Kind(k) for k in raised}) == closes

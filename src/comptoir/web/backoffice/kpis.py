@@ -17,6 +17,7 @@ from comptoir.shipping.selectors import alert_counts, alert_list, delivered_betw
 
 from ..templatetags.web_extras import alert_kind_name, mode_name
 from .charts import bar_chart
+from .operations import with_history
 
 PERIOD = timedelta(days=30)
 CHANNEL_NAMES = {
@@ -56,14 +57,14 @@ def dashboard_figures(actor: Actor) -> dict[str, Any]:
         )
         figures["charts_orders"].append(
             bar_chart(
-                _("Parcel exceptions raised, last 30 days"),
+                _("Parcel incidents opened, last 30 days"),
                 [
                     (alert_kind_name(k), n, "warn")
                     for k, n in alert_counts(since=since, until=until, by="kind")
                 ],
             )
         )
-        figures["open_alerts"] = list(
-            alert_list(status="open", store_ids=actor.store_ids).order_by("raised_at", "pk")[:5]
-        )
+        still_open = alert_list(status="open", store_ids=actor.store_ids)
+        figures["open_alerts"] = with_history(still_open.order_by("raised_at", "pk")[:5])
+        figures["open_incidents"] = still_open.count()
     return figures

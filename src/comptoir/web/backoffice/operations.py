@@ -3,6 +3,8 @@ apps' own selectors and services."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -15,36 +17,58 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
 from comptoir.orders.selectors import order_list
-from comptoir.shipping.selectors import access_alert_by_id, alert_list
+from comptoir.shipping.domain.alerts import SEVERITY
+from comptoir.shipping.selectors import access_alert_by_id, alert_list, incident_statuses
 from comptoir.shipping.services.alerts import assign_alert, resolve_alert
 
 from ..access import staff_actor
 from ..plain_words import plain_words
 
 PAGE_SIZE = 50
-ALERT_KINDS = ("late", "no_movement", "failed_attempt", "misrouted", "lost", "returned_to_sender")
+ALERT_KINDS = [kind.value for kind in reversed(SEVERITY)]  # strongest first
 
 
 def orders(request: HttpRequest) -> HttpResponse:
     actor = staff_actor(request, "orders.read")
     status = request.GET.get("status") or None
     mode = request.GET.get("mode") or None
-    found = order_list(status=status, mode=mode, store_ids=actor.store_ids)
+    reference = request.GET.get("reference", "").strip()[:40] or None
+    found = order_list(status=status, mode=mode, reference=reference, store_ids=actor.store_ids)
     rows = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"orders": rows, "status": status or "", "mode": mode or ""}
+    context = {
+        "orders": rows,
+        "status": status or "",
+        "mode": mode or "",
+        "reference": reference or "",
+    }
     return render(request, "web/backoffice/orders.html", context)
 
 
+def with_history(incidents: Iterable[Any]) -> list[Any]:
+    """Each incident with `steps`: its history's kinds and times, for the cards to show."""
+    shown = list(incidents)
+    for incident in shown:
+        incident.steps = [  # type: ignore[attr-defined]
+            {"kind": entry["kind"], "at": datetime.fromisoformat(entry["at"])}
+            for entry in incident.history
+        ]
+    return shown
+
+
 def alerts(request: HttpRequest) -> HttpResponse:
-    """The exceptions queue: open alerts oldest first (resolved ones with ?status=resolved)."""
+    """The exceptions queue, one card per parcel incident: open ones oldest first (those a
+    person resolved with ?status=resolved, those the parcel closed with ?status=closed)."""
     actor = staff_actor(request, "shipping.read")
-    status = "resolved" if request.GET.get("status") == "resolved" else "open"
+    status = request.GET.get("status", "")
+    status = status if status in incident_statuses() else "open"
     kind = request.GET.get("kind") if request.GET.get("kind") in ALERT_KINDS else None
     found = alert_list(status=status, kind=kind, store_ids=actor.store_ids).order_by(
         "raised_at", "pk"
     )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_history(page.object_list)
     context: dict[str, Any] = {
-        "alerts": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+        "alerts": page,
         "status": status,
         "kind": kind or "",
         "kinds": ALERT_KINDS,

@@ -87,3 +87,21 @@ def test_an_unknown_kind_is_a_field_error(client):
     response = client.get("/api/v1/shipping/alerts?kind=stolen")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "query.kind"
+
+
+def test_the_queue_lists_one_item_per_parcel_with_its_strongest_kind_and_history(client, settings):
+    settings.SHIPPING_LOST_AFTER_HOURS = 120
+    _quiet_parcels()
+    check_shipments(now=MONDAY + timedelta(days=6))  # both parcels now lost too
+    client.force_login(make_staff("operations"))
+
+    items = client.get("/api/v1/shipping/alerts?status=open").json()["items"]
+
+    assert [(a["kind"], [s["kind"] for s in a["history"]]) for a in items] == [
+        ("lost", ["no_movement", "lost"]),
+        ("lost", ["no_movement", "lost"]),
+    ]
+    assert {(a["order_id"], a["order_reference"]) for a in items} == {(1001, "WEB-1001")}
+    assert all(a["upgraded_at"] == "2026-03-08T08:00:00Z" for a in items)
+    assert client.get("/api/v1/shipping/alerts?status=closed").json()["items"] == []
+    assert client.get("/api/v1/shipping/alerts?kind=sunk").status_code == 422

@@ -53,33 +53,67 @@ def _journey(shipment: Shipment) -> list[dict]:
     ]
 
 
+def _incidents(shipment: Shipment) -> list[tuple[str, str, list[str]]]:
+    return [
+        (incident.kind, incident.status, [entry["kind"] for entry in incident.history])
+        for incident in ShipmentAlert.objects.filter(shipment=shipment).order_by("pk")
+    ]
+
+
+def _send(client, shipment: Shipment, scans: list[dict], batch: int) -> None:
+    for start in range(0, len(scans), batch):  # in batches, as carriers send them
+        response = client.post(
+            URL.format(shipment.carrier.code),
+            **signed(shipment.carrier, scans[start : start + batch], timestamp=int(time.time())),
+        )
+        assert response.status_code == 202, response.content
+
+
+@pytest.mark.django_db
+def test_each_problem_of_a_journey_opens_an_incident_the_next_movement_closes(client):
+    make_carriers()
+    shipment = make_shipment(make_store("lyon-part-dieu"), promised_by=WEDNESDAY, now=MONDAY)
+
+    _send(client, shipment, _journey(shipment), batch=1)
+
+    # Brest: misrouted, closed by the scan at Paris Nord; the failed attempt, closed when the
+    # parcel went out for delivery again.
+    assert _incidents(shipment) == [
+        ("misrouted", "closed", ["misrouted"]),
+        ("failed_attempt", "closed", ["failed_attempt"]),
+    ]
+    closed = OutboxEvent.objects.filter(type="shipment.incident_closed").order_by("pk")
+    assert [event.payload["reason"] for event in closed] == ["moved", "moved"]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_shuffled_and_repeated_events_give_the_right_status_and_each_alert_once(client, seed):
+def test_shuffled_and_repeated_events_give_the_right_status_and_leave_no_incident_open(
+    client, seed
+):
     colis, _ = make_carriers()
     shipment = make_shipment(make_store("lyon-part-dieu"), promised_by=WEDNESDAY, now=MONDAY)
     journey = _journey(shipment)
     delivered = journey + random.Random(seed).sample(journey, 5)  # five resent
     random.Random(seed).shuffle(delivered)
 
-    for start in range(0, len(delivered), 3):  # batches of three, as carriers send them
-        response = client.post(
-            URL.format(shipment.carrier.code),
-            **signed(shipment.carrier, delivered[start : start + 3], timestamp=int(time.time())),
-        )
-        assert response.status_code == 202, response.content
+    _send(client, shipment, delivered, batch=3)
 
     shipment.refresh_from_db()
     assert shipment.status == "delivered"
     assert shipment.delivered_at == MONDAY + timedelta(hours=50)
     assert TrackingEvent.objects.filter(shipment=shipment).count() == len(journey)
-    assert sorted(
-        ShipmentAlert.objects.filter(shipment=shipment).values_list("kind", flat=True)
-    ) == [
-        "failed_attempt",
-        "misrouted",
-    ]
+    incidents = _incidents(shipment)
+    # Which problems are still news depends on the order the scans came in; none is raised
+    # twice, none is anything but the journey's own, and delivery closed the parcel's last.
+    raised = [kind for _, _, history in incidents for kind in history]
+    assert sorted(set(raised)) == sorted(raised)
+    assert set(raised) <= {"misrouted", "failed_attempt"}
+    assert all(status == "closed" for _, status, _ in incidents)
     assert OutboxEvent.objects.filter(type="shipment.delivered").count() == 1
+    # Everything resent once more, after delivery: nothing new.
+    _send(client, shipment, journey, batch=3)
+    assert _incidents(shipment) == incidents
     # Delivered: the scheduled check raises nothing more, however long after.
     assert check_shipments(now=MONDAY + timedelta(days=30)) == 0
     assert colis.pk != 0
