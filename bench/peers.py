@@ -13,12 +13,14 @@ import json
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from comptoir.actors import actor_for_token
+from comptoir.catalog.models import Product
+from comptoir.catalog.search import search_products
 from comptoir.catalog.selectors import product_page
 from comptoir.core import clock
 from comptoir.core.access import authorize
@@ -124,3 +126,23 @@ def peer_listing(request: HttpRequest) -> JsonResponse:
     )
     page = product_page(channel="web", limit=20, among=available, with_total=True)
     return JsonResponse({"total": page["total"], "items": [item["slug"] for item in page["items"]]})
+
+
+def peer_search_like(request: HttpRequest) -> JsonResponse:
+    """GET /bench/search-like?q=…: the storefront's search as `LIKE '%…%'` does it.
+
+    Each word must appear, case-insensitively, in the name, brand, description or category
+    name (`icontains`, one OR of four LIKEs per word), as the catalogue searched before the
+    search documents. The page and the facets are then computed by the very code comptoir's
+    search uses, so the two differ only in how they match: no ranking (id order), no accent,
+    plural or typo tolerance.
+    """
+    matched = Product.objects.all()
+    for word in request.GET.get("q", "").split():
+        matched = matched.filter(
+            Q(name__icontains=word)
+            | Q(brand__icontains=word)
+            | Q(description__icontains=word)
+            | Q(category__name__icontains=word)
+        )
+    return JsonResponse(search_products(channel="web", among=matched.values("pk"), limit=24))

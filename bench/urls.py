@@ -7,5 +7,6 @@ urlpatterns = [
     path("bench/naive-holds", peers.naive_hold),
     path("bench/for-update-holds", peers.for_update_hold),
     path("bench/peer-listing", peers.peer_listing),
+    path("bench/search-like", peers.peer_search_like),
     *product_urls,
 ]

@@ -8,7 +8,7 @@ from comptoir.core.access import authorize
 from comptoir.core.idempotency import idempotent
 from comptoir.core.pagination import PageLimit, paginate
 
-from . import selectors
+from . import search, selectors
 from .schemas import (
     CHANNEL_PATTERN,
     STORE_PATTERN,
@@ -24,6 +24,7 @@ from .schemas import (
     ProductIn,
     ProductOut,
     ProductPage,
+    ProductSearchOut,
     RelationIn,
     RelationOut,
     VariantPriceOut,
@@ -61,6 +62,30 @@ def list_products(
     return selectors.product_page(
         category=category, channel=channel, search=q, cursor=cursor, limit=limit
     )
+
+
+@router.get(
+    "/products/search", response=ProductSearchOut, operation_id="search_products", auth=None
+)
+def search_products(
+    request: HttpRequest,
+    q: str = Query("", max_length=100, description="words, in any order, accents optional"),  # noqa: B008
+    channel: str | None = ChannelQuery,
+    category: str = Query("", max_length=80, description="a category slug"),  # noqa: B008
+    brand: str = Query("", max_length=80),  # noqa: B008
+    size: str = Query("", max_length=20),  # noqa: B008
+    colour: str = Query("", max_length=40),  # noqa: B008
+    price: str = Query("", max_length=10, description="a price band: 0-25, 25-50…"),  # noqa: B008
+    page: int = Query(1, ge=1, le=search.MAX_PAGE),  # noqa: B008
+    limit: PageLimit = 24,
+) -> dict:
+    """Products matching every word of `q` (names, brands, categories, sizes, colours, SKUs,
+    descriptions; accents, case and plurals ignored, one typo forgiven), best first, with the
+    facets of all the results; public."""
+    filters = search.SearchFilters(
+        category=category, brand=brand, size=size, colour=colour, price=price
+    )
+    return search.search_products(query=q, channel=channel, filters=filters, page=page, limit=limit)
 
 
 @router.get("/products/{slug}", response=ProductOut, operation_id="get_product", auth=None)

@@ -1,4 +1,5 @@
-"""Pure catalogue rules: GTIN check digits, price resolution, the shape of an import row.
+"""Pure catalogue rules: GTIN check digits, price resolution, the shape of an import row, and
+the words a search compares.
 
 No Django here: these functions take and return plain values, so they are tested without a
 database (tests/test_domain.py) and reused by the services, the selectors and the import.
@@ -7,6 +8,7 @@ database (tests/test_domain.py) and reused by the services, the selectors and th
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -165,3 +167,83 @@ def import_row_problems(row: dict[str, str]) -> list[str]:
         if len(row[column]) > limit
     )
     return problems
+
+
+# --- search words ---------------------------------------------------------------------------
+
+# Words that say nothing about a product, in French and English: a shopper typing "veste de
+# trail" wants the words "veste" and "trail", whichever database answers.
+STOP_WORDS = frozenset(
+    {
+        *("a", "au", "aux", "avec", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les"),
+        *("pour", "sans", "sur", "un", "une"),
+        *("an", "and", "for", "in", "of", "on", "the", "to", "with"),
+    }
+)
+MIN_TYPO_LENGTH = 4  # a shorter word is one letter away from too many others
+
+
+def unaccented(text: str) -> str:
+    """`text` in lower case without its accents: "Écouteurs" → "ecouteurs", "Œil" → "oeil"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def singular(word: str) -> str:
+    """A French or English plural brought back to the start of its singular.
+
+    The result is searched as a prefix, so it only has to be the beginning of every form:
+    "chaussures" → "chaussure", "écouteurs" → "ecouteur", "watches" → "watch".
+    """
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith(("ches", "shes", "xes", "sses")):
+        return word[:-2]
+    if word.endswith(("s", "x")):
+        return word[:-1]
+    return word
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a shopper's query as they are searched: lower case, unaccented, singular,
+    without stop words, each once, in the order typed."""
+    words = re.findall(r"[a-z0-9]+", unaccented(text))
+    kept = [singular(word) for word in words if word not in STOP_WORDS]
+    return list(dict.fromkeys(kept))
+
+
+def document_terms(text: str) -> set[str]:
+    """The distinct words of a product's text as the typo fallback compares them."""
+    return {singular(word) for word in re.findall(r"[a-z0-9]+", unaccented(text)) if len(word) > 1}
+
+
+def within_one_edit(typed: str, known: str) -> bool:
+    """True when `known` is `typed` with at most one letter added, removed, changed, or two
+    neighbours swapped ("ecoutuer" and "ecouteur")."""
+    if typed == known:
+        return True
+    if abs(len(typed) - len(known)) > 1:
+        return False
+    if len(typed) == len(known):
+        differ = [index for index, (a, b) in enumerate(zip(typed, known, strict=True)) if a != b]
+        if len(differ) == 1:
+            return True
+        return (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and typed[differ[0]] == known[differ[1]]
+            and typed[differ[1]] == known[differ[0]]
+        )
+    shorter, longer = sorted((typed, known), key=len)
+    index = next(
+        (i for i, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b), len(shorter)
+    )
+    return shorter[index:] == longer[index + 1 :]
+
+
+def corrections(typed: str, known_terms: Iterable[str]) -> list[str]:
+    """The catalogue's words one typo away from `typed`, best first (same length first)."""
+    if len(typed) < MIN_TYPO_LENGTH:
+        return []
+    close = {term for term in known_terms if term != typed and within_one_edit(typed, term)}
+    return sorted(close, key=lambda term: (abs(len(term) - len(typed)), term))

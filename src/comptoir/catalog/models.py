@@ -134,3 +134,35 @@ class ImportJob(LeasedJob):
                 name="import_every_processed_row_counted_once",
             ),
         ]
+
+
+class ProductSearchDocument(models.Model):
+    """What a search reads of a product, one row per product, written by `services.search`.
+
+    The database indexes it: an FTS5 table kept in step by triggers on SQLite, a generated
+    `tsvector` column (French configuration with unaccent) on PostgreSQL (migration 0003).
+    """
+
+    product = models.OneToOneField(
+        Product, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    name = models.CharField(max_length=200)
+    brand = models.CharField(max_length=80, blank=True)
+    categories = models.CharField(max_length=400, blank=True, help_text="its category and parents")
+    attributes = models.TextField(blank=True, help_text="sizes, colours, attributes, SKUs, GTINs")
+    description = models.TextField(blank=True)
+    # What the facets count, read with the match in one go: the lowest base price among the
+    # variants, and their sizes and colours (one a line).
+    price_from = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    sizes = models.TextField(blank=True)
+    colours = models.TextField(blank=True)
+
+
+class SearchTerm(models.Model):
+    """A word of the catalogue (lower case, unaccented, singular): what a typo is corrected to.
+
+    Words are added as products are written and never removed: a word no product has any more
+    only corrects a typo into a search that finds nothing.
+    """
+
+    term = models.CharField(max_length=60, unique=True)

@@ -132,6 +132,40 @@ class ProductSummaryOut(Schema):
 
 
 ProductPage = Page[ProductSummaryOut]
+
+
+class FacetChoiceOut(Schema):
+    value: str
+    label: str = ""
+    count: int
+
+
+class PriceBandOut(Schema):
+    value: str = Field(description="the band's code, as the `price` filter takes it")
+    low: Decimal
+    high: Decimal | None = Field(description="null: no upper bound")
+    count: int
+
+
+class SearchFacetsOut(Schema):
+    category: list[FacetChoiceOut]
+    brand: list[FacetChoiceOut]
+    size: list[FacetChoiceOut]
+    colour: list[FacetChoiceOut]
+    price: list[PriceBandOut]
+
+
+class ProductSearchOut(Schema):
+    items: list[ProductSummaryOut] = Field(description="best match first")
+    total: int
+    page: int
+    pages: int
+    corrected: dict[str, str] = Field(
+        description="a typed word that matched nothing → the catalogue word it was read as"
+    )
+    facets: SearchFacetsOut = Field(description="how many results each choice would keep")
+
+
 CategoryPage = Page[CategoryOut]
 
 

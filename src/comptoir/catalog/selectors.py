@@ -233,7 +233,7 @@ def _price_from(prices: list[ResolvedPrice | None]) -> dict[str, Any] | None:
     return {"amount": lowest.amount, "currency": lowest.currency}
 
 
-def _summaries(products: list[Product], *, channel: str | None) -> list[dict[str, Any]]:
+def product_summaries(products: list[Product], *, channel: str | None) -> list[dict[str, Any]]:
     """What a listing shows of each product: its channel title, its variants and the lowest
     price among them. A page of 20 products has hundreds of variants and prices: they are read
     as plain rows, three queries whatever the page's size, which costs a fraction of building
@@ -302,7 +302,7 @@ def product_page(
     page = paginate(products.select_related("category"), cursor=cursor, limit=limit)
     if with_total:
         page["total"] = products.count()
-    page["items"] = _summaries(page["items"], channel=channel)
+    page["items"] = product_summaries(page["items"], channel=channel)
     return page
 
 
@@ -382,6 +382,19 @@ def _related_slugs(relations: Iterable[ProductRelation]) -> dict[str, list[str]]
     for relation in relations:
         slugs[relation.kind].append(relation.other)
     return {kind: sorted(found) for kind, found in slugs.items()}
+
+
+def lock_products_for_update(product_ids: Iterable[int]) -> list[int]:
+    """Lock these products' rows, in id order, until the transaction ends; their ids.
+
+    What a product's search document is built from (its variants, its prices) is then read
+    after any concurrent writer of that product has committed (READ COMMITTED)."""
+    return list(
+        Product.objects.select_for_update()
+        .filter(pk__in=list(product_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def product_by_slug(slug: str) -> Product:

@@ -26,6 +26,7 @@ from comptoir.catalog.models import (
     ProductRelation,
     Variant,
 )
+from comptoir.catalog.services.search import refresh_search_documents
 from comptoir.core import clock
 from comptoir.inventory.models import StockLevel, StockMovement
 from comptoir.locations.models import Location
@@ -221,6 +222,7 @@ def load_catalogue(*, skus: int, seed: int, batch: int = 5000) -> int:
                 ]
             )
             added += len(variants)
+            refresh_search_documents(product_ids=[product.pk for product in by_slug.values()])
     _relate_accessories(seed)
     return added
 

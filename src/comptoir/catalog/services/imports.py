@@ -27,6 +27,7 @@ from ..domain import IMPORT_COLUMNS, import_row_problems, normalise_gtin, parse_
 from ..errors import ImportInProgress, ImportJobNotFound, InvalidCsv
 from ..models import Category, ImportJob, Product, Variant
 from .products import NewVariant, insert_product, insert_variants, variants_payload
+from .search import refresh_search_documents
 
 BATCH_SIZE = 200
 LEASE = timedelta(minutes=5)  # renewed by every batch; a dead runner's job is resumed after it
@@ -200,6 +201,7 @@ def _import_batch(
     """Create the good rows of a batch; returns how many and the rejected ones."""
     known = _Known.for_batch(batch)
     accepted, rejections = 0, []
+    written: set[int] = set()
     for row in batch:
         problems = _row_problems(row, first_seen, known)
         if not problems:
@@ -210,6 +212,7 @@ def _import_batch(
                 problems = [f"the database refused the row: {error}".splitlines()[0]]
             else:
                 known.products[product.slug] = product  # only once its savepoint is kept
+                written.add(product.pk)
                 accepted += 1
                 continue
         rejection = {
@@ -218,6 +221,7 @@ def _import_batch(
             "reason": "; ".join(problems),
         }
         rejections.append(rejection)
+    refresh_search_documents(product_ids=written)  # once per batch, in the batch's transaction
     return accepted, rejections
 
 

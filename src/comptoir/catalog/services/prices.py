@@ -15,6 +15,7 @@ from ..domain import MAX_PRICE, PriceRule
 from ..errors import InvalidPrice
 from ..models import Price
 from ..selectors import check_channel, store_id_for_code, variant_by_sku
+from .search import refresh_search_documents
 
 
 def price_field_problem(amount: Decimal, currency: str) -> str | None:
@@ -82,6 +83,8 @@ def set_price(
                 created = True
             except IntegrityError:
                 Price.objects.filter(**rule).update(**values)
+        if not channel and not store:  # the price a search filters and counts by
+            refresh_search_documents(product_ids=[variant.product_id])
         source = PriceRule(amount, currency, channel=channel, store=store).source
         record_event(
             events.PRICE_SET,

@@ -27,6 +27,7 @@ from ..errors import (
 from ..models import Category, ChannelListing, Price, Product, ProductRelation, Variant
 from ..selectors import category_by_slug, check_channel, product_by_slug
 from .prices import price_field_problem
+from .search import refresh_search_documents
 
 # A new product is offered in every channel the retailer runs itself; a marketplace (with its
 # fees and its own rules) is a choice made per product with list_product_on_channel.
@@ -212,7 +213,7 @@ def create_product(
 
     Every SKU and every GTIN (checked by its check digit, kept in its 14-digit form) is unique
     in the catalogue; the base price is the price in every channel until an override says
-    otherwise. Records `product.created`.
+    otherwise; search finds the product as soon as it commits. Records `product.created`.
     """
     _check_product_input(slug=slug, variants=variants, channels=channels)
     with transaction.atomic():
@@ -229,6 +230,7 @@ def create_product(
                     channels=channels,
                 )
                 rows = insert_variants(product, variants)
+                refresh_search_documents(product_ids=[product.pk])
         except IntegrityError:
             _check_not_taken(slug=slug, variants=variants)
             raise Conflict("Another request created this product at the same time.") from None

@@ -5,6 +5,7 @@ import pytest
 from comptoir.catalog.domain import (
     PriceRule,
     ResolvedPrice,
+    corrections,
     gtin_check_digit,
     gtin_problem,
     import_row_problems,
@@ -12,6 +13,8 @@ from comptoir.catalog.domain import (
     normalise_gtin,
     price_problem,
     resolve_price,
+    search_words,
+    within_one_edit,
 )
 
 
@@ -166,3 +169,44 @@ def test_an_import_row_lists_every_problem_it_has():
         "bad price '-1': a price cannot be negative",
         "size is longer than 20 characters",
     ]
+
+
+# --- search words ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        pytest.param("Écouteurs", ["ecouteur"], id="accent capital plural"),
+        pytest.param("veste de trail", ["veste", "trail"], id="stop word dropped"),
+        pytest.param("Chaussures  chaussure", ["chaussure"], id="each word once"),
+        pytest.param("watches boxes", ["watch", "box"], id="english es plurals"),
+        pytest.param("tennis bus", ["tennis", "bus"], id="not plurals"),
+        pytest.param("Cœur d'Œil", ["coeur", "oeil"], id="ligatures and apostrophe"),
+        pytest.param("TRAIL-JKT-M", ["trail", "jkt", "m"], id="a sku in its parts"),
+    ],
+)
+def test_search_words_are_unaccented_singular_and_without_stop_words(query, words):
+    assert search_words(query) == words
+
+
+@pytest.mark.parametrize(
+    ("typed", "known", "close"),
+    [
+        pytest.param("ecoutuer", "ecouteur", True, id="swap"),
+        pytest.param("ecoteur", "ecouteur", True, id="missing"),
+        pytest.param("ecouteeur", "ecouteur", True, id="extra"),
+        pytest.param("ecoutear", "ecouteur", True, id="changed"),
+        pytest.param("ecuotuer", "ecouteur", False, id="two swaps"),
+        pytest.param("ecout", "ecouteur", False, id="three missing"),
+        pytest.param("abcd", "badc", False, id="two far swaps"),
+    ],
+)
+def test_one_edit_is_a_letter_added_removed_changed_or_two_neighbours_swapped(typed, known, close):
+    assert within_one_edit(typed, known) is close
+    assert within_one_edit(known, typed) is close
+
+
+def test_corrections_leave_short_words_alone_and_prefer_the_same_length():
+    assert corrections("camrea", ["camera", "cameras", "carrea", "casque"]) == ["camera", "carrea"]
+    assert corrections("sac", ["sec", "sacs"]) == []

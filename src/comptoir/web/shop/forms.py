@@ -6,7 +6,10 @@ import re
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from comptoir.catalog.search import MAX_PAGE, PRICE_BANDS
 
 POSTCODE = re.compile(r"^\d{5}$")
 
@@ -18,17 +21,54 @@ def place_of(near: str) -> dict[str, Any]:
 
 
 class CatalogueFilters(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "role": "combobox",
+                "autocomplete": "off",
+                "aria-autocomplete": "list",
+                "aria-expanded": "false",
+                "aria-controls": "search-suggestions",
+            }
+        ),
+    )
     store = forms.ChoiceField(label=_("Available in store"), required=False)
     mine = forms.BooleanField(label=_("Available in my store"), required=False)
     near = forms.CharField(
         label=_("Available for pickup near (postcode or town)"), required=False, max_length=100
     )
     cursor = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    # The facets a shopper chose on the results (links, so hidden in the form).
+    brand = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+    size = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    colour = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    price = forms.ChoiceField(
+        required=False,
+        choices=[("", "")] + [(b, b) for b, _, _ in PRICE_BANDS],
+        widget=forms.HiddenInput,
+    )
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, stores: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["store"].choices = [("", _("Any store")), *stores]
+        # Suggestions as one types: the listbox under the box (search.js moves through it).
+        self.fields["q"].widget.attrs.update(
+            {
+                "hx-get": reverse("shop:search-suggestions"),
+                "hx-trigger": "input changed delay:200ms, search",
+                "hx-target": "#search-suggestions",
+                "hx-swap": "innerHTML",
+                "hx-push-url": "false",
+                "hx-sync": "this:replace",
+            }
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -38,6 +78,10 @@ class CatalogueFilters(forms.Form):
                 _("Filter by one store, by your store, or by a place near you: one at a time.")
             )
         return data
+
+    def facets_chosen(self) -> bool:
+        """True when the shopper chose a facet: the results are a search, with facets."""
+        return any(self.cleaned_data.get(name) for name in ("brand", "size", "colour", "price"))
 
 
 class NearForm(forms.Form):

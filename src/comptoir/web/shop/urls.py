@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import account, cart, checkout, orders, views
+from . import account, cart, checkout, orders, search, views
 
 app_name = "shop"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("categories/<slug:category>/", views.catalogue, name="category"),
+    path("search/suggestions/", search.suggestions, name="search-suggestions"),
     path("products/<slug:slug>/", views.product, name="product"),
     path("stores/", views.stores, name="stores"),
     path("stores/<slug:code>/", views.store, name="store"),

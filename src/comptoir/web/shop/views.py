@@ -33,7 +33,7 @@ from comptoir.locations.selectors import (
 
 from ..access import actor_of, is_htmx
 from ..plain_words import plain_words
-from . import offers
+from . import offers, search
 from .forms import CatalogueFilters, NearForm, SignUpForm, place_of
 from .promises import ready_times
 
@@ -50,7 +50,8 @@ def _favourite_store(request: HttpRequest) -> Any:
 
 
 def catalogue(request: HttpRequest, category: str | None = None) -> HttpResponse:
-    """Products, searched and filtered by "in this store", "in my store" or "pickup near me"."""
+    """Products, searched (ranked, with facets) and filtered by "in this store", "in my store"
+    or "pickup near me"."""
     chosen_category = category_by_slug(category) if category else None
     stores = list(location_list(kind="store").order_by("city").values_list("code", "name"))
     favourite = _favourite_store(request)
@@ -68,6 +69,12 @@ def catalogue(request: HttpRequest, category: str | None = None) -> HttpResponse
         except DomainError as error:  # an unknown postcode or town: say so on the form
             form.add_error("near", plain_words(error)[0])
             return render(request, _catalogue_template(request), context)
+        context["filtered_by"] = filtered_by
+        if data["q"] or form.facets_chosen():
+            context["search"] = search.results(
+                request, data, category=category, location_ids=location_ids, favourite=favourite
+            )
+            return render(request, _catalogue_template(request), context)
         among = (
             product_ids_available_at(location_ids=location_ids, channel=CHANNEL)
             if location_ids is not None
@@ -76,13 +83,11 @@ def catalogue(request: HttpRequest, category: str | None = None) -> HttpResponse
         context["page"] = product_page(
             category=category,
             channel=CHANNEL,
-            search=data["q"] or None,
             cursor=data["cursor"] or None,
             limit=PAGE_SIZE,
             among=among,
             with_total=True,
         )
-        context["filtered_by"] = filtered_by
         context["next_query"] = _with_cursor(request, context["page"].get("next_cursor"))
     return render(request, _catalogue_template(request), context)
 
