@@ -175,6 +175,7 @@ def check_out(request: CheckoutRequest, *, now: datetime | None = None) -> Check
                 created_by=request.created_by,
                 delivery_fee=option.price,
                 delivery_option=option.code,
+                delivery_slot=(slot.starts_at, slot.ends_at) if slot is not None else None,
             ),
             now=now,
         )
