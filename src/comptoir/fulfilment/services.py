@@ -394,6 +394,13 @@ def _dispatched(
                 "from_location_id": task.location_id,
                 "promised_by": promised_by.isoformat(),
                 "destination": destination,
+                # The delivery window chosen at checkout: the carrier is booked for it.
+                "slot": None
+                if task.slot_starts_at is None or task.slot_ends_at is None
+                else {
+                    "starts_at": task.slot_starts_at.isoformat(),
+                    "ends_at": task.slot_ends_at.isoformat(),
+                },
                 "lines": [{"sku": line.sku, "quantity": line.quantity} for line in lines],
             },
             now=now,

@@ -18,14 +18,18 @@ from comptoir.fulfilment.models import CapacityConsumption, CapacityUsage, Store
 from comptoir.fulfilment.offers import delivery_offers
 from comptoir.fulfilment.options import delivery_options, home_place
 from comptoir.fulfilment.selectors import capacity_discrepancies, sourcing_candidates
-from comptoir.fulfilment.services import close_tasks_of_cancelled_order, create_tasks_for_order
+from comptoir.fulfilment.services import (
+    close_tasks_of_cancelled_order,
+    create_tasks_for_order,
+    dispatch,
+)
 from comptoir.inventory.models import Hold, StockLevel
 from comptoir.inventory.selectors import resolve_skus
 from comptoir.locations.domain import GeoPoint
 from comptoir.orders.models import Order
 from comptoir.orders.services.lifecycle import cancel_order
 from comptoir.orders.services.placing import PaymentRequest
-from comptoir.orders.tests.factories import CARD_OK, HOME, make_jackets
+from comptoir.orders.tests.factories import CARD_OK, HOME, deliver_events, make_jackets
 from comptoir.reconciliation import reconcile
 
 from ..domain.sourcing import OrderLine
@@ -345,3 +349,28 @@ def test_a_retried_checkout_with_its_idempotency_key_takes_the_slot_once(client,
     assert CapacityUsage.objects.get(location=east, kind="slot").used == 1
     assert CapacityConsumption.objects.filter(kind="slot").count() == 1
     assert reconcile() == []
+
+
+@pytest.mark.django_db
+def test_the_slot_goes_from_the_task_to_the_shipment_and_the_carriers_booking():
+    from comptoir.shipping.adapters.fake import STATE
+    from comptoir.shipping.models import Shipment
+    from comptoir.shipping.tests.factories import make_carriers
+
+    make_carriers()
+    east = warehouse()
+    shelve(east, 5)
+    placed = place("home_time_slot", slot=WEDNESDAY_6_PM).placed
+    deliver_events()
+    task = StoreTask.objects.get(order=placed.order)
+
+    dispatch(task_id=task.pk, now=TUESDAY_2_PM)
+    deliver_events()
+
+    shipment = Shipment.objects.get(order_id=placed.order.pk)
+    assert (shipment.window_starts_at, shipment.window_ends_at) == (
+        WEDNESDAY_6_PM,
+        WEDNESDAY_8_PM,
+    )
+    booked = STATE.parcels[shipment.tracking_number]
+    assert booked.delivery_window == (WEDNESDAY_6_PM, WEDNESDAY_8_PM)
