@@ -36,6 +36,7 @@ from ..domain.sourcing import OrderLine
 from .checkout_factories import (
     JACKET,
     TUESDAY_2_PM,
+    TUESDAY_11_AM,
     at,
     jean_with_a_jacket,
     part_dieu,
@@ -47,7 +48,14 @@ WEDNESDAY_6_PM = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)  # a slot's start, 18
 WEDNESDAY_8_PM = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
 
 
-def place(option: str, *, units: int = 1, slot: datetime | None = None, store: str | None = None):
+def place(
+    option: str,
+    *,
+    units: int = 1,
+    slot: datetime | None = None,
+    store: str | None = None,
+    now: datetime = TUESDAY_2_PM,
+):
     """An anonymous shopper checks out `units` jackets with `option`."""
     make_jackets()
     cart = open_anonymous_cart(channel="web")
@@ -62,7 +70,7 @@ def place(option: str, *, units: int = 1, slot: datetime | None = None, store: s
             delivery_address={} if store else HOME,
             slot_starts_at=slot,
         ),
-        now=TUESDAY_2_PM,
+        now=now,
     )
 
 
@@ -374,3 +382,23 @@ def test_the_slot_goes_from_the_task_to_the_shipment_and_the_carriers_booking():
     )
     booked = STATE.parcels[shipment.tracking_number]
     assert booked.delivery_window == (WEDNESDAY_6_PM, WEDNESDAY_8_PM)
+
+
+@pytest.mark.django_db
+def test_a_store_at_its_same_day_capacity_is_no_longer_offered_and_says_why(client, monkeypatch):
+    store = part_dieu("ship_from_store")
+    shelve(store, 5)
+    set_limits(store, same_day_orders_per_day=1)
+    placed = place("same_day", now=TUESDAY_11_AM).placed
+    at(monkeypatch, TUESDAY_11_AM)
+
+    answer = client.get(
+        "/api/v1/delivery-options", {"sku": JACKET, "quantity": 1, "postcode": "69003"}
+    )
+
+    same_day = {o["code"]: o for o in answer.json()["options"]}["same_day"]
+    assert same_day["available"] is False
+    assert same_day["reason"] == "Same-day delivery is full today at every store near you."
+    assert list(
+        CapacityConsumption.objects.filter(order=placed.order).values_list("kind", "units")
+    ) == [("picking", 1), ("same_day", 1)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
@@ -74,3 +75,41 @@ def test_the_stores_list_links_each_store_to_its_capacity(ops):
     answer = ops.get("/backoffice/stores/")
 
     assert 'href="/backoffice/stores/lyon-part-dieu/capacity/"' in page(answer)
+
+
+def test_the_chosen_slot_shows_on_the_customers_order_and_the_stores_task_list():
+    from comptoir.carts.services import add_line, cart_of_customer
+    from comptoir.customers.tests.factories import make_shopper
+    from comptoir.fulfilment.checkout import CheckoutRequest, check_out
+    from comptoir.fulfilment.tests.checkout_factories import JACKET, TUESDAY_11_AM, shelve
+    from comptoir.orders.services.placing import PaymentRequest
+    from comptoir.orders.tests.factories import CARD_OK, HOME, deliver_events, make_jackets
+
+    store = part_dieu("ship_from_store")
+    shelve(store, 5)
+    make_jackets()
+    jean = make_shopper()
+    cart = cart_of_customer(customer_id=jean.pk, channel="web")
+    add_line(cart_id=cart.pk, sku=JACKET, quantity=1, channel="web")
+    placed = check_out(
+        CheckoutRequest(
+            cart_id=cart.pk,
+            customer_id=jean.pk,
+            option="home_time_slot",
+            payment=PaymentRequest("card", CARD_OK),
+            delivery_address=HOME,
+            slot_starts_at=datetime(2026, 11, 25, 17, 0, tzinfo=UTC),
+        ),
+        now=TUESDAY_11_AM,  # before the store's 12:00 cut-off: Wednesday's slots
+    ).placed
+    deliver_events()
+    as_jean = Client(headers={"Accept-Language": "fr"})
+    as_jean.force_login(jean.user)
+    sofia = Client(headers={"Accept-Language": "fr"})
+    sofia.force_login(make_staff("associate", [store]))
+
+    order_page = page(as_jean.get(f"/account/orders/{placed.order.reference}/"))
+    task_page = page(sofia.get("/associate/lyon-part-dieu/tasks/"))
+
+    assert "Créneau de livraison: mercredi 25/11 18:00–20:00" in order_page
+    assert "Créneau de livraison: mercredi 25/11 18:00–20:00" in task_page
