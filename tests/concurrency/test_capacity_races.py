@@ -1,8 +1,10 @@
 """32 shoppers check out at once for the last 5 places of a capacity: exactly 5 orders.
 
-The losers get CapacityFull (409) and leave nothing behind: no order, no hold, no capacity
-taken. Every bucket's usage row equals what the live orders took, and `comptoir reconcile`
-finds nothing wrong. Real parallel connections: PostgreSQL only.
+The losers get a 409 (CapacityFull when placing refuses them; OptionUnavailable when the
+options they are computed against already show the capacity taken) and leave nothing
+behind: no order, no hold, no capacity taken. Every bucket's usage row equals what the live
+orders took, and `comptoir reconcile` finds nothing wrong. Real parallel connections:
+PostgreSQL only.
 """
 
 from datetime import UTC, datetime
@@ -11,7 +13,7 @@ import pytest
 
 from comptoir.carts.services import add_line, open_anonymous_cart
 from comptoir.fulfilment import capacity
-from comptoir.fulfilment.checkout import CheckoutRequest, check_out
+from comptoir.fulfilment.checkout import CheckoutRequest, OptionUnavailable, check_out
 from comptoir.fulfilment.errors import CapacityFull
 from comptoir.fulfilment.models import CapacityConsumption, CapacityUsage
 from comptoir.fulfilment.tests.checkout_factories import (
@@ -55,7 +57,7 @@ def _check_out(cart_id: int, *, option: str, store: str | None = None) -> str:
             ),
             now=TUESDAY_2_PM,
         )
-    except CapacityFull:
+    except (CapacityFull, OptionUnavailable):  # both 409: refused when placed, or not offered
         return "full"
     return "ordered"
 

@@ -147,13 +147,15 @@ def _same_day(
     near = []
     full = same_day_full(location_ids=[c.location_id for c in candidates], now=context.now)
     near_but_full = False
+    units = sum(line.quantity for line in context.lines)
     for candidate in candidates:
         if candidate.kind != STORE or not candidate.ships_from_store:
             continue
         distance = haversine_km(place.point, GeoPoint(candidate.latitude, candidate.longitude))
         has_all = covers(candidate.available, context.lines)
         if distance <= offers.same_day_max_km and has_all:
-            if candidate.location_id in full:  # its same-day capacity is taken today
+            if candidate.location_id in full or candidate.remaining_capacity < units:
+                # its same-day orders, or the units it can pick, are taken for today
                 near_but_full = True
                 continue
             near.append((candidate.location_id, distance))

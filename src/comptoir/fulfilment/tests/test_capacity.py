@@ -12,11 +12,11 @@ from django.db import connection
 from comptoir.carts.services import add_line, open_anonymous_cart
 from comptoir.core.errors import ValidationFailed
 from comptoir.fulfilment import capacity
-from comptoir.fulfilment.checkout import CheckoutRequest, check_out
+from comptoir.fulfilment.checkout import CheckoutRequest, OptionUnavailable, check_out
 from comptoir.fulfilment.errors import CapacityFull
 from comptoir.fulfilment.models import CapacityConsumption, CapacityUsage, StoreTask
 from comptoir.fulfilment.offers import delivery_offers
-from comptoir.fulfilment.options import delivery_options, home_place
+from comptoir.fulfilment.options import delivery_options, home_place, store_place
 from comptoir.fulfilment.selectors import capacity_discrepancies, sourcing_candidates
 from comptoir.fulfilment.services import (
     close_tasks_of_cancelled_order,
@@ -28,7 +28,12 @@ from comptoir.inventory.selectors import resolve_skus
 from comptoir.locations.domain import GeoPoint
 from comptoir.orders.models import Order
 from comptoir.orders.services.lifecycle import cancel_order
-from comptoir.orders.services.placing import PaymentRequest
+from comptoir.orders.services.placing import (
+    LineRequest,
+    OrderRequest,
+    PaymentRequest,
+    place_order,
+)
 from comptoir.orders.tests.factories import CARD_OK, HOME, deliver_events, make_jackets
 from comptoir.reconciliation import reconcile
 
@@ -171,9 +176,20 @@ def test_an_order_over_the_picking_capacity_is_refused_and_writes_nothing():
     set_limits(store, picking_units_per_day=3)
     place("click_and_collect", units=2, store=store.code)
 
-    with pytest.raises(CapacityFull, match="cannot pick 2 more units today"):
-        # The options page still offers it (the store has the units): placing is the judge.
+    with pytest.raises(OptionUnavailable, match="can pick no more today"):
         place("click_and_collect", units=2, store=store.code)
+    with pytest.raises(CapacityFull, match="cannot pick 2 more units today"):
+        # Placed without checkout's options (as the orders API does): placing is the judge.
+        place_order(
+            OrderRequest(
+                channel="web",
+                fulfilment_mode="click_and_collect",
+                lines=[LineRequest(JACKET, 2)],
+                payment=PaymentRequest("card", CARD_OK),
+                pickup_location_id=store.pk,
+            ),
+            now=TUESDAY_2_PM,
+        )
 
     assert Order.objects.count() == 1
     assert Hold.objects.count() == 1
@@ -248,7 +264,7 @@ def test_a_lowered_limit_refuses_new_orders_and_keeps_the_accepted_ones():
 
     row = CapacityUsage.objects.get(location=store, kind="picking")
     assert (row.used, row.limit_units) == (4, 4)
-    with pytest.raises(CapacityFull):
+    with pytest.raises(OptionUnavailable):
         place("click_and_collect", units=1, store=store.code)
     set_limits(store, picking_units_per_day=None)
     place("click_and_collect", units=1, store=store.code)
@@ -402,3 +418,29 @@ def test_a_store_at_its_same_day_capacity_is_no_longer_offered_and_says_why(clie
     assert list(
         CapacityConsumption.objects.filter(order=placed.order).values_list("kind", "units")
     ) == [("picking", 1), ("same_day", 1)]
+
+
+@pytest.mark.django_db
+def test_a_store_that_can_pick_no_more_today_offers_ship_to_store_instead_and_says_why():
+    store = part_dieu("click_and_collect")
+    shelve(store, 10)
+    shelve(warehouse(), 10)
+    set_limits(store, picking_units_per_day=2)
+    place("click_and_collect", units=2, store=store.code)
+
+    options = {
+        option.code: option
+        for option in delivery_options(
+            lines=[OrderLine(JACKET, 1)],
+            variant_ids=resolve_skus([JACKET]),
+            place=store_place(store.code, field_name="store"),
+            offers=delivery_offers(),
+            now=TUESDAY_2_PM,
+        )
+    }
+
+    collect = options["click_and_collect"]
+    assert (collect.available, collect.reason_code) == (False, "picking_full")
+    assert collect.reason == "Élan Lyon Part-Dieu can pick no more today: its capacity is full."
+    assert options["ship_to_store"].available is True
+    assert options["ship_to_store"].from_locations == ("entrepot-est",)
