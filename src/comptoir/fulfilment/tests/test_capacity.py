@@ -416,7 +416,9 @@ def test_a_store_at_its_same_day_capacity_is_no_longer_offered_and_says_why(clie
     assert same_day["available"] is False
     assert same_day["reason"] == "Same-day delivery is full today at every store near you."
     assert list(
-        CapacityConsumption.objects.filter(order=placed.order).values_list("kind", "units")
+        CapacityConsumption.objects.filter(order=placed.order)
+        .order_by("kind")
+        .values_list("kind", "units")
     ) == [("picking", 1), ("same_day", 1)]
 
 
