@@ -3,11 +3,11 @@
 Its manager sets the limits (`set_capacity`; none set: no limit). Each order takes its share in
 the transaction that writes it (`take_capacity_for_order`, registered with orders' placing):
 one consumption row per (order, location, kind), which the store task of that order and
-location carries, then one conditional UPDATE per bucket (`used + n <= limit_units`), sent last
-and in a fixed order, as stock's holds are (docs/locking.md). A bucket with no room left fails
-its UPDATE, and the order is undone with its holds: never accepted over the limit. The CHECK
-`capacity_used_within_limit` is the last guard. Cancelling the order's task gives it back in
-the same transaction (`give_back_capacity`), once.
+location carries, and one conditional change per bucket (`used + n <= limit_units`), sent last
+and in a fixed order, as stock's holds are (docs/locking.md; ADR 0029: one upsert on
+PostgreSQL). A bucket with no room left refuses, and the order is undone with its holds: never
+accepted over the limit. The CHECK `capacity_used_within_limit` is the last guard. Cancelling
+the order's task gives it back in the same transaction (`give_back_capacity`), once.
 """
 
 from __future__ import annotations
