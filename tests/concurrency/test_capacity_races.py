@@ -16,6 +16,7 @@ from comptoir.fulfilment import capacity
 from comptoir.fulfilment.checkout import CheckoutRequest, OptionUnavailable, check_out
 from comptoir.fulfilment.errors import CapacityFull
 from comptoir.fulfilment.models import CapacityConsumption, CapacityUsage
+from comptoir.fulfilment.services import close_tasks_of_cancelled_order
 from comptoir.fulfilment.tests.checkout_factories import (
     JACKET,
     TUESDAY_2_PM,
@@ -25,6 +26,7 @@ from comptoir.fulfilment.tests.checkout_factories import (
 )
 from comptoir.inventory.models import Hold, StockLevel
 from comptoir.orders.models import Order
+from comptoir.orders.services.lifecycle import cancel_order
 from comptoir.orders.services.placing import PaymentRequest
 from comptoir.orders.tests.factories import CARD_OK, HOME, make_jackets
 from comptoir.reconciliation import reconcile
@@ -116,3 +118,29 @@ def test_32_checkouts_for_the_last_5_units_a_store_can_pick_today_take_exactly_5
 
     assert sorted(outcomes) == ["full"] * (SHOPPERS - LEFT) + ["ordered"] * LEFT
     _nothing_left_behind(store, "picking")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_cancellation_delivered_8_times_at_once_gives_the_capacity_back_once():
+    store = part_dieu("click_and_collect")
+    make_jackets()
+    shelve(store, 100)
+    capacity.set_capacity(
+        location_id=store.pk, limits={"picking_units_per_day": 10}, now=TUESDAY_2_PM
+    )
+    for _ in range(2):
+        assert _check_out(_cart(), option="click_and_collect", store=store.code) == "ordered"
+    first = Order.objects.order_by("pk").first()
+    cancel_order(order_id=first.pk, reason="customer asked", now=TUESDAY_2_PM)
+
+    def deliver(_: int) -> str:
+        close_tasks_of_cancelled_order(order_id=first.pk, now=TUESDAY_2_PM)
+        return "delivered"
+
+    outcomes = at_once(8, deliver)
+
+    assert outcomes == ["delivered"] * 8
+    assert CapacityUsage.objects.get(location=store, kind="picking").used == 1
+    assert CapacityConsumption.objects.filter(released_at__isnull=False).count() == 1
+    assert reconcile() == []
