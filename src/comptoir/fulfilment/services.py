@@ -308,6 +308,8 @@ def _source_again(task: StoreTask, line: OrderLine, *, now: datetime) -> bool:
                 "kind": StoreTask.Kind.SHIP,
                 "deadline": now + SHIP_WITHIN,
                 "created_at": now,
+                "slot_starts_at": order.delivery_slot_starts_at,
+                "slot_ends_at": order.delivery_slot_ends_at,
             },
         )
     return True

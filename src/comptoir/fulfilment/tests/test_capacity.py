@@ -22,6 +22,7 @@ from comptoir.fulfilment.services import (
     close_tasks_of_cancelled_order,
     create_tasks_for_order,
     dispatch,
+    report_not_found,
 )
 from comptoir.inventory.models import Hold, StockLevel
 from comptoir.inventory.selectors import resolve_skus
@@ -43,6 +44,7 @@ from .checkout_factories import (
     TUESDAY_2_PM,
     TUESDAY_11_AM,
     at,
+    gratte_ciel,
     jean_with_a_jacket,
     part_dieu,
     shelve,
@@ -446,3 +448,17 @@ def test_a_store_that_can_pick_no_more_today_offers_ship_to_store_instead_and_sa
     assert collect.reason == "Élan Lyon Part-Dieu can pick no more today: its capacity is full."
     assert options["ship_to_store"].available is True
     assert options["ship_to_store"].from_locations == ("entrepot-est",)
+
+
+@pytest.mark.django_db
+def test_a_line_sourced_again_takes_the_slot_to_its_new_stores_task():
+    shelve(part_dieu("ship_from_store"), 3)
+    shelve(gratte_ciel("ship_from_store"), 3)
+    placed = place("home_time_slot", slot=WEDNESDAY_6_PM, now=TUESDAY_11_AM).placed
+    [first] = create_tasks_for_order(order_id=placed.order.pk, now=TUESDAY_11_AM)
+
+    report_not_found(task_id=first.pk, line_numbers=[1], now=TUESDAY_11_AM)
+
+    second = StoreTask.objects.exclude(pk=first.pk).get(order=placed.order)
+    assert second.location_id != first.location_id
+    assert (second.slot_starts_at, second.slot_ends_at) == (WEDNESDAY_6_PM, WEDNESDAY_8_PM)
