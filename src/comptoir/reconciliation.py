@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from comptoir.core.reconciling import Discrepancy
+from comptoir.fulfilment.selectors import capacity_discrepancies
 from comptoir.inventory.selectors import stock_discrepancies
 from comptoir.notifications.selectors import messages_in_doubt
 from comptoir.orders.selectors import money_discrepancies, order_state_discrepancies
@@ -23,6 +24,7 @@ CHECKS: list[Check] = [
     money_discrepancies,
     return_discrepancies,
     messages_in_doubt,
+    capacity_discrepancies,
 ]
 
 

@@ -11,9 +11,16 @@ from comptoir.customers.selectors import IN_STORE_HOURS, in_store_now
 from comptoir.locations.selectors import location_by_code, location_list
 from comptoir.orders.selectors import open_lines
 
-from . import selectors, services
+from . import capacity, selectors, services
 from .models import StoreTask
-from .schemas import HandOverIn, NotFoundIn, ShopperWithPickupsOut, StoreTaskOut
+from .schemas import (
+    CapacityIn,
+    CapacityOut,
+    HandOverIn,
+    NotFoundIn,
+    ShopperWithPickupsOut,
+    StoreTaskOut,
+)
 
 router = Router(tags=["store tasks"])
 
@@ -28,6 +35,8 @@ def _task_out(task: StoreTask) -> dict:
         "fulfilment_mode": task.order.fulfilment_mode,
         "deadline": task.deadline,
         "collect_by": task.order.collect_by,
+        "slot_starts_at": task.slot_starts_at,
+        "slot_ends_at": task.slot_ends_at,
         "lines": [
             {"line_number": line.line_number, "sku": line.sku, "quantity": line.quantity}
             for line in open_lines(task.order_id, location_id=task.location_id)
@@ -148,3 +157,29 @@ def list_shoppers_in_store_with_pickups(request: HttpRequest, store: str) -> lis
         }
         for shopper in shoppers
     ]
+
+
+def _capacity_out(code: str, location_id: int) -> dict:
+    return {"location": code, **selectors.capacity_of(location_id=location_id, now=clock.now())}
+
+
+@router.get(
+    "/locations/{code}/capacity", response=CapacityOut, operation_id="get_location_capacity"
+)
+def get_location_capacity(request: HttpRequest, code: str) -> dict:
+    """A location's limits (null: none) and what today's orders have taken of them."""
+    location = location_by_code(code=code)
+    authorize(request.auth, "locations.read", store_id=location.pk)
+    return _capacity_out(code, location.pk)
+
+
+@router.put(
+    "/locations/{code}/capacity", response=CapacityOut, operation_id="set_location_capacity"
+)
+def set_location_capacity(request: HttpRequest, code: str, payload: CapacityIn) -> dict:
+    """Replace a location's limits. Applies to today's buckets at once, never below what
+    they already hold: a lowered limit refuses new orders, not the accepted ones."""
+    location = location_by_code(code=code)
+    authorize(request.auth, "locations.write", store_id=location.pk)
+    capacity.set_capacity(location_id=location.pk, limits=payload.dict(), now=clock.now())
+    return _capacity_out(code, location.pk)

@@ -8,11 +8,14 @@ class FulfilmentConfig(AppConfig):
     def ready(self) -> None:
         # Orders come before fulfilment in the app order, so orders cannot import the sourcing
         # engine nor the delivery offers; fulfilment hands them over here, once, when Django
-        # starts: where an order's lines come from, and what its delivery costs.
+        # starts: where an order's lines come from, what its delivery costs, and the capacity
+        # it takes.
         from comptoir.orders.services import placing
 
+        from .capacity import take_capacity_for_order
         from .checkout import price_delivery
         from .services import source_new_order_lines
 
         placing.use_sourcer(source_new_order_lines)
         placing.use_fee_pricer(price_delivery)
+        placing.use_capacity_taker(take_capacity_for_order)

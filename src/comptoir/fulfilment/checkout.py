@@ -32,6 +32,7 @@ from comptoir.orders.services.placing import (
 )
 
 from .domain.sourcing import OrderLine
+from .errors import CapacityFull
 from .offers import (
     CLICK_AND_COLLECT,
     HOME_EXPRESS,
@@ -46,6 +47,7 @@ from .offers import (
     delivery_offers,
 )
 from .options import DeliveryOption, Piece, Place, Slot, delivery_options, home_place, store_place
+from .selectors import full_slots
 
 if TYPE_CHECKING:
     from comptoir.carts.models import Cart
@@ -111,6 +113,9 @@ def _chosen_slot(option: DeliveryOption, starts_at: datetime | None) -> Slot | N
         return None
     slot = next((s for s in option.slots if s.starts_at == starts_at), None)
     if slot is None:
+        sources = {piece.location_id for piece in option.pieces}
+        if starts_at is not None and full_slots(location_ids=sources, starts=[starts_at]):
+            raise CapacityFull("This slot is full: choose another one.")
         raise _invalid("one of the slots GET /delivery-options offers", "slot_starts_at")
     return slot
 
@@ -175,6 +180,7 @@ def check_out(request: CheckoutRequest, *, now: datetime | None = None) -> Check
                 created_by=request.created_by,
                 delivery_fee=option.price,
                 delivery_option=option.code,
+                delivery_slot=(slot.starts_at, slot.ends_at) if slot is not None else None,
             ),
             now=now,
         )

@@ -21,6 +21,8 @@ class StoreTaskOut(Schema):
     fulfilment_mode: str
     deadline: datetime
     collect_by: datetime | None
+    slot_starts_at: datetime | None = None
+    slot_ends_at: datetime | None = None
     lines: list[TaskLineOut]
 
 
@@ -47,3 +49,23 @@ class ReadyPickupOut(Schema):
 
 class ShopperWithPickupsOut(ShopperInStoreOut):
     orders_ready_here: list[ReadyPickupOut]
+
+
+LIMIT = Field(None, ge=0, le=1_000_000, description="None: no limit")
+
+
+class CapacityIn(Schema):
+    """A location's limits; each left out or null means no limit (PUT replaces all three)."""
+
+    picking_units_per_day: StrictInt | None = LIMIT
+    same_day_orders_per_day: StrictInt | None = LIMIT
+    deliveries_per_slot: StrictInt | None = LIMIT
+
+
+class CapacityOut(Schema):
+    location: str
+    picking_units_per_day: int | None
+    same_day_orders_per_day: int | None
+    deliveries_per_slot: int | None
+    picking_units_today: int = Field(description="units taken to pick today, local day")
+    same_day_orders_today: int

@@ -25,7 +25,7 @@ from comptoir.orders.selectors import open_lines, order_by_id
 from comptoir.orders.services import lifecycle, payments, resourcing
 from comptoir.orders.services.placing import LineRequest, OrderRequest, Piece, order_keys
 
-from . import events, promises
+from . import capacity, events, promises
 from .domain.sourcing import Destination, source_order
 from .domain.sourcing import OrderLine as SourcingLine
 from .domain.tasks import MOVES, TaskMoveRefused, TaskStatus, check_move
@@ -72,6 +72,8 @@ def create_tasks_for_order(*, order_id: int, now: datetime | None = None) -> lis
                 "deadline": deadline,
                 "promised_by": promised_by,
                 "created_at": now,
+                "slot_starts_at": order.delivery_slot_starts_at,
+                "slot_ends_at": order.delivery_slot_ends_at,
             },
         )
         tasks.append(task)
@@ -114,8 +116,13 @@ def _promise(
 
 
 def close_tasks_of_cancelled_order(*, order_id: int, now: datetime | None = None) -> int:
-    """An order cancelled anywhere leaves no task behind on a store's list. Idempotent."""
-    return _move_waiting_tasks(order_id, "cancel", now=now or clock.now())
+    """An order cancelled anywhere leaves no task behind on a store's list, and gives back
+    the capacity its tasks held, in the same transaction. Idempotent."""
+    now = now or clock.now()
+    with transaction.atomic():
+        closed = _move_waiting_tasks(order_id, "cancel", now=now)
+        capacity.give_back_capacity(order_id=order_id, now=now)
+    return closed
 
 
 def _move_waiting_tasks(order_id: int, action: str, *, now: datetime) -> int:
@@ -301,6 +308,8 @@ def _source_again(task: StoreTask, line: OrderLine, *, now: datetime) -> bool:
                 "kind": StoreTask.Kind.SHIP,
                 "deadline": now + SHIP_WITHIN,
                 "created_at": now,
+                "slot_starts_at": order.delivery_slot_starts_at,
+                "slot_ends_at": order.delivery_slot_ends_at,
             },
         )
     return True
@@ -387,6 +396,13 @@ def _dispatched(
                 "from_location_id": task.location_id,
                 "promised_by": promised_by.isoformat(),
                 "destination": destination,
+                # The delivery window chosen at checkout: the carrier is booked for it.
+                "slot": None
+                if task.slot_starts_at is None or task.slot_ends_at is None
+                else {
+                    "starts_at": task.slot_starts_at.isoformat(),
+                    "ends_at": task.slot_ends_at.isoformat(),
+                },
                 "lines": [{"sku": line.sku, "quantity": line.quantity} for line in lines],
             },
             now=now,

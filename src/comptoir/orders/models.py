@@ -43,6 +43,9 @@ class Order(models.Model):
     delivery_option = models.CharField(
         max_length=30, blank=True, help_text="the option chosen at checkout, e.g. home_express"
     )
+    # The delivery window chosen at checkout (home_time_slot); its tasks and parcels carry it.
+    delivery_slot_starts_at = models.DateTimeField(null=True, blank=True)
+    delivery_slot_ends_at = models.DateTimeField(null=True, blank=True)
     currency = models.CharField(max_length=3)
     delivery_address = models.JSONField(default=dict, blank=True)  # personal data
     pickup_code = models.CharField(max_length=6, blank=True)  # personal data: shown once to staff
@@ -64,6 +67,11 @@ class Order(models.Model):
                 condition=~Q(fulfilment_mode__in=["click_and_collect", "reserve_and_collect"])
                 | Q(pickup_location__isnull=False),
                 name="pickup_order_has_a_store",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery_slot_starts_at__isnull=True)
+                | Q(delivery_slot_ends_at__gt=models.F("delivery_slot_starts_at")),
+                name="order_slot_ends_after_it_starts",
             ),
         ]
         indexes = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from comptoir.core.outbox import Event
@@ -25,8 +25,15 @@ def ship_dispatched_fulfilment(event: Event) -> None:
         lines=payload.get("lines") or [],
         weight_kg=Decimal(str(payload.get("weight_kg", "1"))),
         dispatch_event_id=event.event_id,
+        delivery_window=_window(payload.get("slot")),
         now=event.occurred_at,
     )
+
+
+def _window(slot: dict[str, str] | None) -> tuple[datetime, datetime] | None:
+    if not slot:
+        return None
+    return datetime.fromisoformat(slot["starts_at"]), datetime.fromisoformat(slot["ends_at"])
 
 
 def move_shipments_of_merged_profile(event: Event) -> None:

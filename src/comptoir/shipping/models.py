@@ -121,6 +121,9 @@ class Shipment(models.Model):
     tracking_token = models.CharField(max_length=40, unique=True)
 
     promised_by = models.DateField()
+    # The delivery slot chosen at checkout (from the order, through its store task).
+    window_starts_at = models.DateTimeField(null=True, blank=True)
+    window_ends_at = models.DateTimeField(null=True, blank=True)
     late_after = models.DateTimeField(help_text="end of the promised day, in UTC")
     estimated_delivery = models.DateField(null=True, blank=True)
     estimated_at = models.DateTimeField(null=True, blank=True, help_text="when the carrier said so")

@@ -41,6 +41,10 @@ MESSAGES = {
     "webhook-subscription-disabled": _("This webhook is disabled: enable it first."),
     "webhook-subscription-not-found": _("There is no such webhook."),
     "webhook-delivery-not-found": _("This webhook never had this delivery."),
+    "capacity-full": _(
+        "No capacity is left for this order (a full time slot, or a store that can pick no"
+        " more today): choose another delivery. Nothing was ordered and nothing is held."
+    ),
     "tender-required": _(
         "Say how the customer paid at the till (cash or card). Nothing was handed over."
     ),

@@ -55,7 +55,7 @@ def delivery_options(
     available to `channel` now."""
     context = Context(
         lines=lines,
-        candidates=sourcing_candidates(variant_ids=variant_ids, channel=channel),
+        candidates=sourcing_candidates(variant_ids=variant_ids, channel=channel, now=now),
         offers=offers,
         now=now,
         sites=Sites(now),

@@ -24,11 +24,14 @@ from ..offers import (
     SAME_DAY,
     SHIP_FROM_STORE,
 )
+from ..selectors import full_slots, same_day_full
 from .model import (
     NO_SHIPPING_STORE,
     NO_STORE_NEAR,
     NOT_IN_STOCK,
     PAST_CUT_OFF,
+    SAME_DAY_FULL,
+    SLOTS_FULL,
     Context,
     DeliveryOption,
     Place,
@@ -114,6 +117,14 @@ def _parcel_options(
         slots=context.offers.slots,
         days=context.offers.slot_days,
     )
+    # A full slot is not offered (capacity.py): one whose every place is taken at a location
+    # the parcels leave from.
+    full = full_slots(location_ids=location_ids, starts=[s.starts_at for s in slots])
+    open_slots = tuple(Slot(s.starts_at, s.ends_at) for s in slots if s.starts_at not in full)
+    if slots and not open_slots:
+        reason = "Every delivery slot is full: choose another delivery."
+        options.append(context.unavailable(HOME_TIME_SLOT, home, reason, SLOTS_FULL))
+        return options
     options.append(
         context.option(
             HOME_TIME_SLOT,
@@ -121,7 +132,7 @@ def _parcel_options(
             promised_date=arrives,
             promise=f"delivered in the slot you choose, from {day_words(arrives)}",
             from_locations=sources,
-            slots=tuple(Slot(s.starts_at, s.ends_at) for s in slots),
+            slots=open_slots,
             pieces=pieces,
         )
     )
@@ -134,13 +145,23 @@ def _same_day(
     mode = FulfilmentMode.SHIP_FROM_STORE
     offers = context.offers
     near = []
+    full = same_day_full(location_ids=[c.location_id for c in candidates], now=context.now)
+    near_but_full = False
+    units = sum(line.quantity for line in context.lines)
     for candidate in candidates:
         if candidate.kind != STORE or not candidate.ships_from_store:
             continue
         distance = haversine_km(place.point, GeoPoint(candidate.latitude, candidate.longitude))
         has_all = covers(candidate.available, context.lines)
         if distance <= offers.same_day_max_km and has_all:
+            if candidate.location_id in full or candidate.remaining_capacity < units:
+                # its same-day orders, or the units it can pick, are taken for today
+                near_but_full = True
+                continue
             near.append((candidate.location_id, distance))
+    if not near and near_but_full:
+        reason = "Same-day delivery is full today at every store near you."
+        return context.unavailable(SAME_DAY, mode, reason, SAME_DAY_FULL)
     context.sites.load(pk for pk, _ in near)
     stores = [
         SameDayStore(

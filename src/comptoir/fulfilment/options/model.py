@@ -43,6 +43,9 @@ NOT_IN_THE_STORE = "not_in_the_store"  # the store lacks a line on its shelf
 NO_OPENING_AHEAD = "no_opening_ahead"  # the store has no opening hours ahead
 NO_COUNTER = "no_counter"  # ship to store: the store has no collection counter
 ON_THE_SHELF = "on_the_shelf"  # ship to store: on the shelf there, click & collect is sooner
+PICKING_FULL = "picking_full"  # the store has the units but can pick no more today
+SAME_DAY_FULL = "same_day_full"  # same day: the stores near enough have no capacity left
+SLOTS_FULL = "slots_full"  # time slot: every slot offered is full (capacity.py)
 
 
 @dataclass(frozen=True)

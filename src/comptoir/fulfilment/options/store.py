@@ -23,6 +23,7 @@ from .model import (
     NOT_IN_THE_STORE,
     NOT_OFFERED,
     ON_THE_SHELF,
+    PICKING_FULL,
     Context,
     DeliveryOption,
     Place,
@@ -41,15 +42,18 @@ def store_options(context: Context, place: Place) -> list[DeliveryOption]:
     store = context.sites.get(place.store_id)
     here = next((c for c in context.candidates if c.location_id == store.id), None)
     stocked = here is not None and covers(here.available, context.lines)
-    collect = _collect(context, store, CLICK_AND_COLLECT, stocked)
+    # The store's units, but not the hands to pick them today (capacity.py).
+    units = sum(line.quantity for line in context.lines)
+    busy = here is not None and here.remaining_capacity < units
+    collect = _collect(context, store, CLICK_AND_COLLECT, stocked, busy)
     return [
         collect,
-        _collect(context, store, RESERVE_AND_COLLECT, stocked),
+        _collect(context, store, RESERVE_AND_COLLECT, stocked, busy),
         _ship_to_store(context, store, collect_from_shelf=collect.available),
     ]
 
 
-def _collect(context: Context, store: Site, code: str, stocked: bool) -> DeliveryOption:
+def _collect(context: Context, store: Site, code: str, stocked: bool, busy: bool) -> DeliveryOption:
     mode = FulfilmentMode(code)
     service = "click & collect" if code == CLICK_AND_COLLECT else "reserve & collect"
     if code not in store.services:
@@ -59,6 +63,10 @@ def _collect(context: Context, store: Site, code: str, stocked: bool) -> Deliver
     if not stocked:
         return context.unavailable(
             code, mode, f"Not every item is in stock at {store.name}.", NOT_IN_THE_STORE
+        )
+    if busy:
+        return context.unavailable(
+            code, mode, f"{store.name} can pick no more today: its capacity is full.", PICKING_FULL
         )
     ready = pickup_ready_by(now=context.now, hours=store.hours, lead_minutes=store.services[code])
     if ready is None:

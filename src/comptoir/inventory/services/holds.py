@@ -167,10 +167,12 @@ def place_holds_along(
     customer_id: int | None = None,
     ttl: timedelta | None = DEFAULT_HOLD_TTL,
     now: datetime | None = None,
+    savepoint: bool = True,
 ) -> tuple[dict[tuple[int, int], int], Any]:
     """`place_holds` on PostgreSQL, with the caller's own rows (an order's) written by the same
     statement, all or nothing: a short line raises OutOfStock and nothing at all is written.
-    Alone, that statement is its own transaction; inside the caller's, it gets a savepoint.
+    Alone, that statement is its own transaction; inside the caller's, it gets a savepoint
+    unless `savepoint=False` (the caller rolls back its own on any failure).
 
     Returns the hold id of each (location id, variant id), and what `along.returning` read.
     """
@@ -179,7 +181,7 @@ def place_holds_along(
         raise RuntimeError("holding along other rows needs PostgreSQL's data-modifying CTEs")
     now = now or clock.now()
     held, along_result = _hold_in_one_statement(
-        batches, channel, customer_id, _expires_at(now, ttl), now, savepoint=True, along=along
+        batches, channel, customer_id, _expires_at(now, ttl), now, savepoint=savepoint, along=along
     )
     return {(line.location_id, line.variant_id): line.hold_id for line in held}, along_result
 

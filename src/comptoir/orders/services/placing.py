@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
+from django.db import transaction
+
 from comptoir.catalog.errors import PriceNotFound, VariantNotFound
 from comptoir.catalog.selectors import prices_for_skus
 from comptoir.core import clock
@@ -76,6 +78,8 @@ class OrderRequest:
     # of the option it has just computed on the server.
     delivery_fee: Decimal | None = None
     delivery_option: str = ""
+    # The delivery window chosen at checkout (starts, ends), for a home delivery in a slot.
+    delivery_slot: tuple[datetime, datetime] | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,23 @@ _fee_pricer: FeePricer | None = None
 def use_fee_pricer(pricer: FeePricer | None) -> None:
     global _fee_pricer  # noqa: PLW0603 - the one registration point, set once at start-up
     _fee_pricer = pricer
+
+
+class CapacityTaker(Protocol):
+    """Takes the capacity a new order needs (picking, same day, its delivery slot) at the
+    locations of its lines, in the transaction that writes the order, after its rows: raises
+    a Conflict when a location is full, which undoes the order. Implemented by fulfilment
+    (capacity.py), registered at start-up like the sourcer."""
+
+    def __call__(self, *, order: Order, lines: list[OrderLine], now: datetime) -> None: ...
+
+
+_capacity_taker: CapacityTaker | None = None
+
+
+def use_capacity_taker(taker: CapacityTaker | None) -> None:
+    global _capacity_taker  # noqa: PLW0603 - the one registration point, set once at start-up
+    _capacity_taker = taker
 
 
 def _priced_delivery(request: OrderRequest, currency: str) -> OrderRequest:
@@ -355,6 +376,8 @@ def _record(
         total=total,
         delivery_fee=_fee(request),  # as the row reads back
         delivery_option=request.delivery_option,
+        delivery_slot_starts_at=request.delivery_slot[0] if request.delivery_slot else None,
+        delivery_slot_ends_at=request.delivery_slot[1] if request.delivery_slot else None,
         currency=currency,
         delivery_address=request.delivery_address,
         collect_by=now + RESERVATION_WINDOW if mode in PAID_AT_PICKUP else None,
@@ -397,20 +420,22 @@ def _record(
         event_type=events.ORDER_PLACED if placed else events.ORDER_AWAITING_PAYMENT,
         event_payload=placed_payload(order),
     )
-    write_order(
-        rows,
-        holds=[
-            (
-                reference if index == 0 else f"{reference}/{index + 1}",
-                [
-                    HoldRequestLine(p.location_id, variant_ids[p.sku], p.sku, p.quantity)
-                    for p in batch
-                ],
-            )
-            for index, batch in enumerate(_hold_batches(lines_in.pieces))
-        ],
-        now=now,
-    )
+    holds = [
+        (
+            reference if index == 0 else f"{reference}/{index + 1}",
+            [HoldRequestLine(p.location_id, variant_ids[p.sku], p.sku, p.quantity) for p in batch],
+        )
+        for index, batch in enumerate(_hold_batches(lines_in.pieces))
+    ]
+    if _capacity_taker is None:
+        write_order(rows, holds=holds, now=now)
+    else:
+        # The capacity's rows are locked last, just before COMMIT (docs/locking.md); a full
+        # location undoes the order and its holds with them (this block's rollback: the
+        # order's statement needs no savepoint of its own).
+        with transaction.atomic():
+            write_order(rows, holds=holds, now=now, savepoint=False)
+            _capacity_taker(order=order, lines=rows.lines, now=now)
     return PlacedOrder(order, rows.lines, rows.payment)
 
 

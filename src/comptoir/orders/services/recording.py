@@ -46,27 +46,31 @@ def write_order(
     *,
     holds: list[tuple[str, list[HoldRequestLine]]],
     now: datetime,
+    savepoint: bool = True,
 ) -> None:
     """Write the order, hold `holds` (reference, lines) for it, then its lines (each with the
     hold of its location and variant), its payment and its event: all, or nothing and
-    OutOfStock. Inside a caller's transaction, a failure here leaves that transaction usable.
+    OutOfStock. Inside a caller's transaction, a failure here leaves that transaction usable
+    (`savepoint=False`: the caller's own atomic block rolls back on it instead).
 
     The holds have no expiry (`ttl=None`): they are the order's, kept as long as their
     lines are open, and ended only by its own rules (dispatch, collection, cancellation, the
     payment and collection windows); inventory's expiry sweep leaves them alone."""
     if connection.vendor == "postgresql":
-        _write_in_one_statement(rows, holds, now)
+        _write_in_one_statement(rows, holds, now, savepoint=savepoint)
     else:
-        _write_with_the_orm(rows, holds, now)
+        _write_with_the_orm(rows, holds, now, savepoint=savepoint)
 
 
 def _write_with_the_orm(
     rows: OrderRows,
     batches: list[tuple[str, list[HoldRequestLine]]],
     now: datetime,
+    *,
+    savepoint: bool,
 ) -> None:
     order = rows.order
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         order.save(force_insert=True)
         # In the order's transaction: a short line fails the whole order, so no savepoint is
         # needed around the holds.
@@ -107,13 +111,13 @@ _ORDER_ROWS = """
 , placed_order AS (
     INSERT INTO orders_order (reference, channel, fulfilment_mode, status, customer_id,
                               pickup_location_id, ordered_at_location_id, total, delivery_fee,
-                              delivery_option, currency, delivery_address, pickup_code,
-                              collect_by, created_by, sourcing_explanation, created_at,
-                              updated_at)
+                              delivery_option, delivery_slot_starts_at, delivery_slot_ends_at,
+                              currency, delivery_address, pickup_code, collect_by, created_by,
+                              sourcing_explanation, created_at, updated_at)
     SELECT reference, channel, fulfilment_mode, status, customer_id, pickup_location_id,
-           ordered_at_location_id, total, delivery_fee, delivery_option, currency,
-           delivery_address, pickup_code, collect_by, created_by, sourcing_explanation,
-           created_at, updated_at
+           ordered_at_location_id, total, delivery_fee, delivery_option,
+           delivery_slot_starts_at, delivery_slot_ends_at, currency, delivery_address,
+           pickup_code, collect_by, created_by, sourcing_explanation, created_at, updated_at
       FROM jsonb_populate_record(NULL::orders_order, %(order_row)s::jsonb)
      WHERE (SELECT ok FROM verdict)
     RETURNING id
@@ -166,6 +170,8 @@ def _write_in_one_statement(
     rows: OrderRows,
     batches: list[tuple[str, list[HoldRequestLine]]],
     now: datetime,
+    *,
+    savepoint: bool,
 ) -> None:
     order = rows.order
     hold_ids, ids = place_holds_along(
@@ -175,6 +181,7 @@ def _write_in_one_statement(
         ttl=None,  # the order's: no expiry, the order ends it
         now=now,
         along=Along(ctes=_ORDER_ROWS, params=_params(rows, now), returning=_ORDER_IDS),
+        savepoint=savepoint,
     )
     order.pk = ids[0]
     rows.payment.pk = ids[1]

@@ -21,6 +21,8 @@ class ParcelRequest:
     to_city: str
     to_country: str
     weight_kg: str
+    # The window the customer chose at checkout (UTC), for a carrier that delivers in slots.
+    delivery_window: tuple[datetime, datetime] | None = None
 
 
 @dataclass(frozen=True)

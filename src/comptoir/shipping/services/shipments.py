@@ -69,6 +69,9 @@ def _parcel(shipment: Shipment, service: CarrierService) -> ParcelRequest:
         to_city=shipment.destination_city,
         to_country=shipment.destination_country,
         weight_kg=str(shipment.weight_kg),
+        delivery_window=(shipment.window_starts_at, shipment.window_ends_at)
+        if shipment.window_starts_at and shipment.window_ends_at
+        else None,
     )
 
 
@@ -88,10 +91,12 @@ def create_shipment(
     weight_kg: Decimal = Decimal("1"),
     preferred_carrier: str | None = None,
     dispatch_event_id: uuid.UUID | None = None,
+    delivery_window: tuple[datetime, datetime] | None = None,
     now: datetime | None = None,
 ) -> Shipment:
     """A shipment with a label from the chosen carrier (the cheapest keeping the promise, or the
     preferred carrier's if it keeps it), on the store's carrier pickup if it ships from a store.
+    The delivery window chosen at checkout, if any, is kept and booked with the carrier.
     Made once per `dispatch_event_id`: a redelivered event returns the shipment already made."""
     now = now or clock.now()
     if dispatch_event_id is not None:
@@ -135,6 +140,8 @@ def create_shipment(
         service=service,
         tracking_token=secrets.token_urlsafe(24),
         promised_by=promised_by,
+        window_starts_at=delivery_window[0] if delivery_window else None,
+        window_ends_at=delivery_window[1] if delivery_window else None,
         late_after=deadline,
         late_watch_at=deadline,
         status_at=now,

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import operations, views, webhooks
+from . import capacity, operations, views, webhooks
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("stores/", views.stores, name="stores"),
+    path("stores/<str:code>/capacity/", capacity.store_capacity, name="store-capacity"),
     path("stock/", views.stock, name="stock"),
     path("webhooks/", webhooks.webhooks, name="webhooks"),
     path("webhooks/<int:subscription_id>/", webhooks.webhook, name="webhook"),

@@ -57,6 +57,9 @@ REASONS = {
     "no_opening_ahead": gettext_lazy("%(store)s has no opening hours ahead."),
     "no_counter": gettext_lazy("%(store)s has no collection counter."),
     "on_the_shelf": gettext_lazy("In stock at %(store)s: click and collect is ready sooner."),
+    "picking_full": gettext_lazy("%(store)s can prepare no more orders today."),
+    "slots_full": gettext_lazy("Every delivery slot is full: choose another delivery."),
+    "same_day_full": gettext_lazy("Same-day delivery is full today at every store near you."),
 }
 
 

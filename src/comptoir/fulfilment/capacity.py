@@ -1,0 +1,254 @@
+"""A location's capacity: units it can pick a day, same-day orders a day, deliveries per slot.
+
+Its manager sets the limits (`set_capacity`; none set: no limit). Each order takes its share in
+the transaction that writes it (`take_capacity_for_order`, registered with orders' placing):
+one consumption row per (order, location, kind), which the store task of that order and
+location carries, and one conditional change per bucket (`used + n <= limit_units`), sent last
+and in a fixed order, as stock's holds are (docs/locking.md; ADR 0029: one upsert on
+PostgreSQL). A bucket with no room left refuses, and the order is undone with its holds: never
+accepted over the limit. The CHECK `capacity_used_within_limit` is the last guard. Cancelling
+the order's task gives it back in the same transaction (`give_back_capacity`), once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
+
+from comptoir.core.errors import ValidationFailed
+from comptoir.locations.selectors import location_list
+
+from .errors import CapacityFull
+from .models import CapacityConsumption, CapacityKind, CapacityUsage, LocationCapacity
+from .offers import SAME_DAY
+from .selectors import LIMIT_FIELDS, capacity_settings, day_bucket, limit_of, slot_bucket
+
+if TYPE_CHECKING:
+    from comptoir.orders.models import Order, OrderLine
+
+MAX_LIMIT = 1_000_000
+
+
+@dataclass(frozen=True, order=True)
+class _Need:
+    """One bucket an order takes from: `at` is the moment whose local day is the bucket (the
+    order's placing; a slot's start), `slot` the slot's key (empty for a day bucket)."""
+
+    location_id: int
+    kind: str
+    slot: str
+    at: datetime
+    units: int
+
+
+def _needs(order: Order, lines: list[OrderLine], now: datetime) -> list[_Need]:
+    """What the order takes, bucket by bucket, in the order the buckets are locked."""
+    units: dict[int, int] = {}
+    for line in lines:
+        units[line.location_id] = units.get(line.location_id, 0) + line.quantity
+    needs = []
+    for location_id, quantity in units.items():
+        needs.append(_Need(location_id, CapacityKind.PICKING, "", now, quantity))
+        if order.delivery_option == SAME_DAY:
+            needs.append(_Need(location_id, CapacityKind.SAME_DAY, "", now, 1))
+        starts = order.delivery_slot_starts_at
+        if starts is not None:
+            needs.append(_Need(location_id, CapacityKind.SLOT, slot_bucket(starts), starts, 1))
+    return sorted(needs)
+
+
+def take_capacity_for_order(*, order: Order, lines: list[OrderLine], now: datetime) -> None:
+    """Take the order's capacity at each location of its lines, or raise CapacityFull.
+    Must run in the transaction that writes the order, after its rows: the caller's rollback
+    undoes the order with the consumption. An order consumes once (a unique constraint)."""
+    needs = _needs(order, lines, now)
+    if connection.vendor == "postgresql":
+        refused = _take_in_one_statement(order.pk, needs, now)
+    else:
+        refused = _take_with_the_orm(order.pk, needs, now)
+    if refused is not None:
+        raise CapacityFull(_full(refused))
+
+
+# PostgreSQL: ONE statement. Each bucket's row is created by its first order or taken by a
+# conditional upsert (the ON CONFLICT's WHERE is judged on the row as locked, the newest), in
+# bucket order; the consumption rows are written only if every bucket took the order. The
+# day of a bucket is the location's local day, computed from its time zone here. A new row
+# that would start above its limit is not inserted at all (so the CHECK never fires).
+_TAKE = """
+WITH wanted AS (
+    SELECT w.location_id, w.kind, w.units,
+           CASE WHEN w.slot <> '' THEN w.slot
+                ELSE to_char((w.at AT TIME ZONE l.timezone)::date, 'YYYY-MM-DD') END AS bucket,
+           (w.at AT TIME ZONE l.timezone)::date AS day,
+           CASE w.kind WHEN 'picking' THEN c.picking_units_per_day
+                       WHEN 'same_day' THEN c.same_day_orders_per_day
+                       ELSE c.deliveries_per_slot END AS limit_units
+      FROM unnest(%(location_ids)s::bigint[], %(kinds)s::text[], %(slots)s::text[],
+                  %(moments)s::timestamptz[], %(units)s::int[])
+           AS w(location_id, kind, slot, at, units)
+      JOIN locations_location l ON l.id = w.location_id
+      LEFT JOIN fulfilment_locationcapacity c ON c.location_id = w.location_id
+), taken AS (
+    INSERT INTO fulfilment_capacityusage AS u (location_id, kind, bucket, day, used,
+                                               limit_units, updated_at)
+    SELECT location_id, kind, bucket, day, units, limit_units, %(now)s::timestamptz
+      FROM wanted
+     WHERE limit_units IS NULL OR units <= limit_units
+     ORDER BY location_id, kind, bucket
+        ON CONFLICT (location_id, kind, bucket) DO UPDATE
+       SET used = u.used + excluded.used, updated_at = excluded.updated_at
+     WHERE u.limit_units IS NULL OR u.used + excluded.used <= u.limit_units
+    RETURNING u.location_id, u.kind, u.bucket
+), consumed AS (
+    INSERT INTO fulfilment_capacityconsumption (order_id, location_id, kind, bucket, units,
+                                                created_at, released_at)
+    SELECT %(order_id)s::bigint, location_id, kind, bucket, units, %(now)s::timestamptz, NULL
+      FROM wanted
+     WHERE (SELECT count(*) FROM taken) = %(needs)s
+)
+SELECT w.location_id, w.kind
+  FROM wanted w
+ WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.location_id = w.location_id
+                                            AND t.kind = w.kind AND t.bucket = w.bucket)
+ ORDER BY w.location_id, w.kind, w.bucket
+ LIMIT 1
+"""
+
+
+def _take_in_one_statement(order_id: int, needs: list[_Need], now: datetime) -> _Need | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _TAKE,
+            {
+                "location_ids": [need.location_id for need in needs],
+                "kinds": [str(need.kind) for need in needs],
+                "slots": [need.slot for need in needs],
+                "moments": [need.at for need in needs],
+                "units": [need.units for need in needs],
+                "order_id": order_id,
+                "now": now,
+                "needs": len(needs),
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return next(n for n in needs if (n.location_id, n.kind) == (row[0], row[1]))
+
+
+def _take_with_the_orm(order_id: int, needs: list[_Need], now: datetime) -> _Need | None:
+    """The same, statement by statement (SQLite serialises writers: as safe)."""
+    settings = capacity_settings(location_ids={need.location_id for need in needs})
+    zones = dict(
+        location_list()
+        .filter(pk__in={need.location_id for need in needs})
+        .values_list("pk", "timezone")
+    )
+    keyed = []
+    for need in needs:
+        bucket, day = day_bucket(need.at, zones.get(need.location_id, "UTC"))
+        keyed.append((need, need.slot or bucket, day))
+    CapacityUsage.objects.bulk_create(
+        [
+            CapacityUsage(
+                location_id=need.location_id,
+                kind=need.kind,
+                bucket=bucket,
+                day=day,
+                used=0,
+                limit_units=limit_of(settings.get(need.location_id), need.kind),
+                updated_at=now,
+            )
+            for need, bucket, day in keyed
+        ],
+        ignore_conflicts=True,  # the bucket's first order creates it; the others find it
+    )
+    for need, bucket, _ in keyed:
+        taken = (
+            CapacityUsage.objects.filter(
+                location_id=need.location_id, kind=need.kind, bucket=bucket
+            )
+            .filter(Q(limit_units__isnull=True) | Q(limit_units__gte=F("used") + need.units))
+            .update(used=F("used") + need.units, updated_at=now)
+        )
+        if not taken:
+            return need
+    CapacityConsumption.objects.bulk_create(
+        [
+            CapacityConsumption(
+                order_id=order_id,
+                location_id=need.location_id,
+                kind=need.kind,
+                bucket=bucket,
+                units=need.units,
+                created_at=now,
+            )
+            for need, bucket, _ in keyed
+        ]
+    )
+    return None
+
+
+def _full(need: _Need) -> str:
+    name = location_list().filter(pk=need.location_id).values_list("name", flat=True).first()
+    if need.kind == CapacityKind.SLOT:
+        return f"This slot is full: {name} can deliver no more orders in it."
+    if need.kind == CapacityKind.SAME_DAY:
+        return f"Same-day delivery from {name} is full today."
+    return f"{name} cannot pick {need.units} more units today: its picking capacity is full."
+
+
+def give_back_capacity(*, order_id: int, now: datetime) -> int:
+    """Give back what the order still holds, bucket by bucket, once: a second call (a
+    redelivered event) finds nothing live. Must run in the transaction that cancels it.
+    Returns the number of buckets given back."""
+    given = 0
+    live = CapacityConsumption.objects.filter(order_id=order_id, released_at__isnull=True)
+    for consumption in live.order_by("location_id", "kind", "bucket"):
+        released = CapacityConsumption.objects.filter(
+            pk=consumption.pk, released_at__isnull=True
+        ).update(released_at=now)
+        if released:
+            CapacityUsage.objects.filter(
+                location_id=consumption.location_id,
+                kind=consumption.kind,
+                bucket=consumption.bucket,
+            ).update(used=F("used") - consumption.units, updated_at=now)
+            given += 1
+    return given
+
+
+def set_capacity(
+    *, location_id: int, limits: dict[str, int | None], now: datetime
+) -> LocationCapacity:
+    """Set a location's limits (field name → limit; None: no limit). Today's and later
+    buckets take the new limit at once, never below what they already hold: a lowered limit
+    refuses new orders, it does not undo the accepted ones."""
+    errors = [
+        {"field": name, "message": f"a whole number from 0 to {MAX_LIMIT}, or empty"}
+        for name, limit in limits.items()
+        if name not in LIMIT_FIELDS.values() or (limit is not None and not 0 <= limit <= MAX_LIMIT)
+    ]
+    if errors:
+        raise ValidationFailed("Some capacity limits are not valid.", errors=errors)
+    zone = location_list().filter(pk=location_id).values_list("timezone", flat=True).first()
+    _, today = day_bucket(now, zone or "UTC")
+    with transaction.atomic():
+        setting, _ = LocationCapacity.objects.update_or_create(
+            location_id=location_id, defaults={**limits, "updated_at": now}
+        )
+        for kind, name in LIMIT_FIELDS.items():
+            if name not in limits:
+                continue
+            limit = limits[name]
+            CapacityUsage.objects.filter(location_id=location_id, kind=kind, day__gte=today).update(
+                limit_units=None if limit is None else Greatest(Value(limit), F("used")),
+                updated_at=now,
+            )
+    return setting
