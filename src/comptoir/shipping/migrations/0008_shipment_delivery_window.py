@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shipping', '0004_pickup_booked_parcels'),
+        ('shipping', '0007_one_open_incident_per_shipment'),
     ]
 
     operations = [
