@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 
@@ -11,8 +12,12 @@ from comptoir.core import clock
 from comptoir.core.reconciling import Discrepancy
 from comptoir.orders.selectors import lines_with_returned_units
 
+from .domain import LineProgress, line_progress_word, order_progress_word
 from .errors import ReturnNotFound
 from .models import Return, ReturnLine
+
+if TYPE_CHECKING:
+    from comptoir.orders.models import Order
 
 
 def return_by_reference(reference: str) -> Return:
@@ -134,3 +139,27 @@ def _refunds_still_due(before: datetime) -> list[Discrepancy]:
         )
         for record in due.order_by("pk")
     ]
+
+
+@dataclass(frozen=True)
+class OrderProgress:
+    """An order's status and its lines' statuses as the shopper reads them (derived)."""
+
+    status: str
+    line_statuses: dict[int, str]  # by line number
+
+
+def order_progress(order: Order) -> OrderProgress:
+    """What the shopper's order page says of the order and each line: see
+    `domain.order_progress_word`. Two queries."""
+    lines = {
+        line.line_number: LineProgress(line.status, line.quantity, line.returned_quantity)
+        for line in order.lines.all()
+    }
+    refunds_pending = (
+        Return.objects.filter(order_id=order.pk).exclude(status=Return.Status.REFUNDED).exists()
+    )
+    return OrderProgress(
+        status=order_progress_word(order.status, lines.values(), refunds_pending=refunds_pending),
+        line_statuses={number: line_progress_word(line) for number, line in lines.items()},
+    )

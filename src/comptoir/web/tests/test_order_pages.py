@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 
@@ -31,3 +34,73 @@ def test_jean_sees_his_orders_and_marie_is_told_they_do_not_exist():
     assert mine.status_code == 200
     assert theirs.status_code == 404
     assert his.reference not in as_marie.get("/account/orders/").content.decode()
+
+
+def _jeans_parcel_delivered() -> Order:
+    """Jean's home delivery, shipped from the warehouse and scanned delivered, as the demo
+    carries its orders out (through the services and the carrier's scans)."""
+    from comptoir.core import clock
+    from comptoir.demo.orders import KINDS, _carry_out, _place
+    from comptoir.locations.models import Location
+
+    load(customers=2, stores=3, skus=30)
+    jean = Customer.objects.get(email="jean.martin@example.fr")
+    stores = list(Location.objects.filter(kind="store").order_by("pk"))
+    warehouse = Location.objects.filter(kind="warehouse").order_by("pk").first()
+    at = clock.now() - timedelta(days=4)
+    order = _place(jean, KINDS[2], stores=stores, warehouse=warehouse, rng=random.Random(5), at=at)
+    _carry_out(order, at=at, collect=True)
+    return order
+
+
+def _page(order: Order, language: str) -> str:
+    client = Client()
+    client.cookies["django_language"] = language  # the visitor's choice (test_languages)
+    assert client.login(username="jean.martin@example.fr", password=DEMO_PASSWORD)
+    response = client.get(f"/account/orders/{order.reference}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _status(page: str, testid: str = "order-status") -> str:
+    return page.split(f'data-testid="{testid}">', 1)[1].split("<", 1)[0]
+
+
+def test_a_delivered_parcel_reads_delivered_with_product_names_and_the_delivery_fee():
+    order = _jeans_parcel_delivered()
+    lines = list(order.lines.select_related("variant__product").order_by("line_number"))
+
+    english, french = _page(order, "en"), _page(order, "fr")
+
+    assert Order.objects.get(pk=order.pk).status == "dispatched"  # stored: as it was
+    assert (_status(english), _status(french)) == ("Delivered", "Livrée")
+    assert _status(english, "line-status") == "Delivered"
+    for line in lines:
+        assert line.variant.product.name in english
+        assert f"<td>{line.sku}</td>" not in english
+    assert 'data-testid="order-delivery-fee">Delivery: ' in english
+    assert 'data-testid="order-delivery-fee">Livraison : ' in french
+
+
+def test_an_order_all_brought_back_reads_returned_then_refunded():
+    from comptoir.returns.services import ReturnLineRequest, receive_return
+
+    order = _jeans_parcel_delivered()
+    store = order.lines.first().location_id
+    receive_return(
+        order_id=order.pk,
+        location_id=store,
+        method="store",
+        lines=[
+            ReturnLineRequest(line.line_number, line.quantity, "too_small")
+            for line in order.lines.all()
+        ],
+    )
+
+    english, french = _page(order, "en"), _page(order, "fr")
+
+    assert (_status(english), _status(french)) == ("Refunded", "Remboursée")
+    assert (_status(english, "line-status"), _status(french, "line-status")) == (
+        "Returned",
+        "Retournée",
+    )
