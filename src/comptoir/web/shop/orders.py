@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from comptoir.core.access import authorize
-from comptoir.orders.domain import HOME_MODES
+from comptoir.orders.domain import HOME_MODES, OrderStatus
 from comptoir.orders.selectors import access_order_by_reference, orders_of_customer
 from comptoir.returns.selectors import order_progress, returns_of_order
 from comptoir.shipping.selectors import shipments_of_order
@@ -40,6 +40,8 @@ def order(request: HttpRequest, reference: str) -> HttpResponse:
         "lines": [(line, progress.line_statuses[line.line_number]) for line in lines],
         "returns": returns_of_order(found.pk),
         "parcels": shipments_of_order(order_id=found.pk),
-        "is_theirs": is_theirs,
+        # The code is for collecting: once collected or cancelled it opens nothing.
+        "shows_pickup_code": is_theirs
+        and found.status in {OrderStatus.PLACED, OrderStatus.READY_FOR_PICKUP},
     }
     return render(request, "web/shop/order.html", context)
