@@ -13,6 +13,7 @@ from enum import StrEnum
 
 
 class ReturnStatus(StrEnum):
+    ANNOUNCED = "announced"  # the shopper said which units come back, where: not back yet
     RECEIVED = "received"  # units back; a refund is due (or the PSP refused it: retry)
     REFUNDING = "refunding"  # one caller claimed the refund and is asking the PSP
     REFUNDED = "refunded"  # refunded, or nothing to refund (a pure exchange)
@@ -20,6 +21,9 @@ class ReturnStatus(StrEnum):
 
 # (from, to) → the guard that must hold for the move, in the retailer's words.
 RETURN_TRANSITIONS: dict[ReturnStatus, dict[ReturnStatus, str]] = {
+    # Receiving an announced return at the counter or the warehouse is the next step (open):
+    # until then the store receives the units as any return, and the announcement stays.
+    ReturnStatus.ANNOUNCED: {},
     ReturnStatus.RECEIVED: {
         ReturnStatus.REFUNDING: "the return is received and its refund not yet claimed",
     },

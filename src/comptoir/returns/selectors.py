@@ -10,6 +10,7 @@ from django.db.models import QuerySet, Sum
 
 from comptoir.core import clock
 from comptoir.core.reconciling import Discrepancy
+from comptoir.orders.domain import RETURNABLE_LINES
 from comptoir.orders.selectors import lines_with_returned_units
 
 from .domain import LineProgress, line_progress_word, order_progress_word
@@ -85,9 +86,8 @@ def return_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
 def _returned_units_not_matching_return_lines() -> list[Discrepancy]:
     counted = {line.pk: line for line in lines_with_returned_units()}
     taken: dict[int, int] = defaultdict(int)
-    for line_id, quantity in ReturnLine.objects.values_list("order_line_id").annotate(
-        n=Sum("quantity")
-    ):
+    received = ReturnLine.objects.exclude(return_record__status=Return.Status.ANNOUNCED)
+    for line_id, quantity in received.values_list("order_line_id").annotate(n=Sum("quantity")):
         taken[line_id] = quantity
     found = []
     for line_id in sorted(set(counted) | set(taken)):
@@ -143,23 +143,54 @@ def _refunds_still_due(before: datetime) -> list[Discrepancy]:
 
 @dataclass(frozen=True)
 class OrderProgress:
-    """An order's status and its lines' statuses as the shopper reads them (derived)."""
+    """An order's status and its lines' statuses as the shopper reads them (derived), and
+    how many of its units the shopper may still send back."""
 
     status: str
     line_statuses: dict[int, str]  # by line number
+    units_to_return: int
 
 
 def order_progress(order: Order) -> OrderProgress:
     """What the shopper's order page says of the order and each line: see
-    `domain.order_progress_word`. Two queries."""
-    lines = {
-        line.line_number: LineProgress(line.status, line.quantity, line.returned_quantity)
-        for line in order.lines.all()
+    `domain.order_progress_word`. Three queries."""
+    lines = {line.line_number: line for line in order.lines.all()}
+    progress = {
+        number: LineProgress(line.status, line.quantity, line.returned_quantity)
+        for number, line in lines.items()
     }
-    refunds_pending = (
-        Return.objects.filter(order_id=order.pk).exclude(status=Return.Status.REFUNDED).exists()
+    returns = Return.objects.filter(order_id=order.pk)
+    refunds_pending = returns.filter(
+        status__in=[Return.Status.RECEIVED, Return.Status.REFUNDING]
+    ).exists()
+    announced = units_announced(order.pk)
+    units_to_return = sum(
+        line.quantity - line.returned_quantity - announced.get(number, 0)
+        for number, line in lines.items()
+        if line.status in RETURNABLE_LINES
     )
     return OrderProgress(
-        status=order_progress_word(order.status, lines.values(), refunds_pending=refunds_pending),
-        line_statuses={number: line_progress_word(line) for number, line in lines.items()},
+        status=order_progress_word(
+            order.status, progress.values(), refunds_pending=refunds_pending
+        ),
+        line_statuses={number: line_progress_word(line) for number, line in progress.items()},
+        units_to_return=units_to_return,
     )
+
+
+def units_announced(order_id: int) -> dict[int, int]:
+    """Units of each line (by line number) in the order's announced returns: on their way
+    back, not yet received."""
+    rows = (
+        ReturnLine.objects.filter(
+            return_record__order_id=order_id, return_record__status=Return.Status.ANNOUNCED
+        )
+        .values_list("order_line__line_number")
+        .annotate(n=Sum("quantity"))
+    )
+    return dict(rows)
+
+
+def return_reasons() -> list[str]:
+    """Why a unit may come back, in the model's order (the pages translate each once)."""
+    return list(ReturnLine.Reason.values)

@@ -41,6 +41,7 @@ def order(request: HttpRequest, reference: str) -> HttpResponse:
         "returns": returns_of_order(found.pk),
         "parcels": shipments_of_order(order_id=found.pk),
         # The code is for collecting: once collected or cancelled it opens nothing.
+        "can_return": is_theirs and progress.units_to_return > 0,
         "shows_pickup_code": is_theirs
         and found.status in {OrderStatus.PLACED, OrderStatus.READY_FOR_PICKUP},
     }

@@ -104,3 +104,72 @@ def test_an_order_all_brought_back_reads_returned_then_refunded():
         "Returned",
         "Retournée",
     )
+
+
+def _signed_in_as_jean(language: str = "fr") -> Client:
+    client = Client()
+    client.cookies["django_language"] = language
+    assert client.login(username="jean.martin@example.fr", password=DEMO_PASSWORD)
+    return client
+
+
+def test_jean_returns_a_delivered_item_by_post_and_sees_its_label_on_the_order():
+    order = _jeans_parcel_delivered()
+    line = order.lines.get(line_number=1)
+    jean = _signed_in_as_jean("en")
+    page = f"/account/orders/{order.reference}/return/"
+
+    form = jean.get(page).content.decode()
+    sent = jean.post(
+        page, {f"quantity-{line.line_number}": "1", "reason-1": "too_big", "method": "post"}
+    )
+
+    assert line.variant.product.name in form
+    assert sent.status_code == 302
+    shown = jean.get(sent.url).content.decode()
+    assert "on its way back" in shown
+    assert "Prepaid label Colis Express" in shown
+    again = jean.post(
+        page, {f"quantity-{line.line_number}": "1", "reason-1": "too_big", "method": "post"}
+    )
+    assert again.status_code == 200  # its one unit is on its way back already: refused
+    from comptoir.returns.models import Return
+
+    assert Return.objects.filter(order_id=order.pk).count() == 1
+
+
+def test_jean_returns_an_item_in_the_store_he_picks_in_french():
+    from comptoir.locations.models import Location
+    from comptoir.returns.models import Return
+
+    order = _jeans_parcel_delivered()
+    store = Location.objects.filter(kind="store").order_by("-pk").first()
+    jean = _signed_in_as_jean()
+
+    sent = jean.post(
+        f"/account/orders/{order.reference}/return/",
+        {"quantity-1": "1", "reason-1": "too_small", "method": "store", "store": str(store.pk)},
+        follow=True,
+    )
+
+    record = Return.objects.get(order_id=order.pk)
+    assert (record.status, record.method, record.location_id) == ("announced", "store", store.pk)
+    assert "en cours de retour" in sent.content.decode()
+    assert order.lines.get(line_number=1).returned_quantity == 0
+
+
+def test_marie_cannot_start_a_return_of_jeans_order():
+    order = _jeans_parcel_delivered()
+    make_shopper("marie.curie@example.fr", first_name="Marie", last_name="Curie")
+    marie = Client()
+    assert marie.login(username="marie.curie@example.fr", password=SHOPPER_PASSWORD)
+
+    answer = marie.post(
+        f"/account/orders/{order.reference}/return/",
+        {"quantity-1": "1", "reason-1": "too_small", "method": "post"},
+    )
+
+    assert answer.status_code == 404
+    from comptoir.returns.models import Return
+
+    assert not Return.objects.filter(order_id=order.pk).exists()
