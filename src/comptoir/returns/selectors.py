@@ -10,8 +10,7 @@ from django.db.models import QuerySet, Sum
 
 from comptoir.core import clock
 from comptoir.core.reconciling import Discrepancy
-from comptoir.orders.domain import RETURNABLE_LINES
-from comptoir.orders.selectors import lines_with_returned_units
+from comptoir.orders.selectors import lines_with_returned_units, returnable_lines
 
 from .domain import LineProgress, line_progress_word, order_progress_word
 from .errors import ReturnNotFound
@@ -153,7 +152,7 @@ class OrderProgress:
 
 def order_progress(order: Order) -> OrderProgress:
     """What the shopper's order page says of the order and each line: see
-    `domain.order_progress_word`. Three queries."""
+    `domain.order_progress_word`. Four queries."""
     lines = {line.line_number: line for line in order.lines.all()}
     progress = {
         number: LineProgress(line.status, line.quantity, line.returned_quantity)
@@ -163,12 +162,7 @@ def order_progress(order: Order) -> OrderProgress:
     refunds_pending = returns.filter(
         status__in=[Return.Status.RECEIVED, Return.Status.REFUNDING]
     ).exists()
-    announced = units_announced(order.pk)
-    units_to_return = sum(
-        line.quantity - line.returned_quantity - announced.get(number, 0)
-        for number, line in lines.items()
-        if line.status in RETURNABLE_LINES
-    )
+    units_to_return = sum(units_left_to_return(order.pk).values())
     return OrderProgress(
         status=order_progress_word(
             order.status, progress.values(), refunds_pending=refunds_pending
@@ -176,6 +170,17 @@ def order_progress(order: Order) -> OrderProgress:
         line_statuses={number: line_progress_word(line) for number, line in progress.items()},
         units_to_return=units_to_return,
     )
+
+
+def units_left_to_return(order_id: int) -> dict[int, int]:
+    """Units of each line that reached the customer (by line number) the shopper may still
+    send back: neither returned nor announced already. Lines with none left are left out."""
+    announced = units_announced(order_id)
+    left = {
+        number: line.quantity - line.returned_quantity - announced.get(number, 0)
+        for number, line in returnable_lines(order_id).items()
+    }
+    return {number: units for number, units in left.items() if units > 0}
 
 
 def units_announced(order_id: int) -> dict[int, int]:

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.locations.selectors import location_list
-from comptoir.orders.selectors import access_order_by_reference, returnable_lines
+from comptoir.orders.selectors import access_order_by_reference
 from comptoir.returns.errors import InvalidReturn
-from comptoir.returns.selectors import return_reasons, units_announced
+from comptoir.returns.selectors import return_reasons, units_left_to_return
 from comptoir.returns.services import ReturnLabel, ReturnLineRequest, announce_return
 from comptoir.shipping.services.shipments import make_return_label
 
@@ -25,14 +25,6 @@ from ..plain_words import plain_words
 if TYPE_CHECKING:
     from comptoir.orders.models import Order
     from comptoir.returns.models import Return
-
-
-def _units_left(order_id: int) -> list[tuple[object, int]]:
-    announced = units_announced(order_id)
-    return [
-        (line, line.quantity - line.returned_quantity - announced.get(number, 0))
-        for number, line in returnable_lines(order_id).items()
-    ]
 
 
 def _requested(request: HttpRequest, left: list[tuple[object, int]]) -> list[ReturnLineRequest]:
@@ -50,7 +42,8 @@ def start_return(request: HttpRequest, reference: str) -> HttpResponse:
     if not actor.is_authenticated:
         return redirect(f"{reverse('shop:login')}?next={request.path}")
     order = access_order_by_reference(actor, reference, permission="returns.announce")
-    left = [(line, units) for line, units in _units_left(order.pk) if units > 0]
+    lines = {line.line_number: line for line in order.lines.select_related("variant__product")}
+    left = [(lines[number], units) for number, units in units_left_to_return(order.pk).items()]
     stores = location_list(kind="store").order_by("name")
     if request.method == "POST":
         try:
