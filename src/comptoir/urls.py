@@ -10,16 +10,20 @@ def by_first_segment(patterns: list[URLPattern]) -> list:
 
     Django tries routes one by one; the API has a hundred and more, so a request to one near
     the end (`holds`) paid for fifty regular expressions. Grouped, it pays for its segment's
-    place among a few dozen groups and for the few routes inside. No two groups share a first
-    segment, so no request can match another route than before.
+    place among a few dozen groups and for the few routes inside.
+
+    A group's prefix keeps the slash (`orders/`), so its routes start after it (`<id>`), as
+    Django expects (its check urls.W002 warns of a route that starts with "/"). A route that is
+    the bare segment (`orders`) goes in a group of its own under that name; no request can match
+    both it and a route under `orders/`, so none matches another route than before.
     """
     groups: dict[str, list[URLPattern]] = {}
     for pattern in patterns:
         head, slash, rest = str(pattern.pattern).partition("/")
-        groups.setdefault(head, []).append(
-            path(slash + rest, pattern.callback, pattern.default_args, name=pattern.name)
+        groups.setdefault(head + slash, []).append(
+            path(rest, pattern.callback, pattern.default_args, name=pattern.name)
         )
-    return [path(head, include(group)) for head, group in groups.items()]
+    return [path(prefix, include(group)) for prefix, group in groups.items()]
 
 
 api_patterns, api_app_name, api_namespace = api.urls

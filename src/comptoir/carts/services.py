@@ -203,14 +203,16 @@ def forget_carts_of(*, customer_id: int) -> int:
     return deleted
 
 
-def issue_handoff_code(*, cart_id: int) -> Cart:
+def issue_handoff_code(*, cart_id: int, valid_for: timedelta | None = None) -> Cart:
     """A short code (and its QR) an associate or agent types to open this very cart, valid
-    for half an hour. Asking again gives a fresh code and retires the old one."""
+    for half an hour unless `valid_for` says otherwise (the demo's printed code lasts as
+    long as the demo). Asking again gives a fresh code and retires the old one."""
+    valid_for = valid_for or timedelta(minutes=HANDOFF_MINUTES)
     with transaction.atomic():
         cart = open_cart_for_update(cart_id=cart_id)
         for _ in range(5):  # a clash in 244 million codes is rare; retry, never 500
             cart.handoff_code = new_handoff_code()
-            cart.handoff_expires_at = clock.now() + timedelta(minutes=HANDOFF_MINUTES)
+            cart.handoff_expires_at = clock.now() + valid_for
             try:
                 with transaction.atomic():
                     cart.save(update_fields=["handoff_code", "handoff_expires_at"])

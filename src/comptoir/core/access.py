@@ -85,7 +85,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.SHOPPER: frozenset({"customers.read_own", "customers.write_own", "stock.hold"})
     # Erasure cannot be undone: a shopper asks for it, operations carry it out (export is own).
     | {"customers.export_own", "carts.read_own", "carts.write_own"}
-    | {"orders.read_own", "orders.write_own", "orders.cancel_own", "returns.read_own"},
+    | {"orders.read_own", "orders.write_own", "orders.cancel_own", "returns.read_own"}
+    # Announcing a return of their own units (the store or the warehouse receives them and
+    # refunds: "returns.write" stays staff's).
+    | {"returns.announce_own"},
 }
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) - {"*"}
 

@@ -112,11 +112,9 @@ def _place(
     return placed.order
 
 
-def _parcel_arrives(order: Order, *, from_location_id: int, at: datetime) -> None:
-    """The parcel's journey as the worker and the carrier make it: shipping makes the
-    shipment from `fulfilment.dispatched` (the worker, run later, finds it made), the carrier
-    scans it delivered at home or available at the pickup store, and the order's lines
-    follow (`shipment.delivered` / `available_for_pickup`, as wired)."""
+def _parcel_made(order: Order, *, from_location_id: int) -> Shipment | None:
+    """The shipment shipping makes from `fulfilment.dispatched`, as the worker would (run
+    later, it finds it made)."""
     dispatched = (
         OutboxEvent.objects.filter(
             type=FULFILMENT_DISPATCHED,
@@ -127,24 +125,38 @@ def _parcel_arrives(order: Order, *, from_location_id: int, at: datetime) -> Non
         .first()
     )
     if dispatched is None:
-        return
+        return None
     ship_dispatched_fulfilment(Event.from_row(dispatched))
-    shipment = Shipment.objects.select_related("carrier").get(dispatch_event_id=dispatched.event_id)
-    at_store = shipment.destination_kind == Shipment.DestinationKind.STORE
-    status = TrackingStatus.AVAILABLE_FOR_PICKUP if at_store else TrackingStatus.DELIVERED
-    number = shipment.tracking_number
-    take_in(
-        carrier=shipment.carrier,
-        updates=[TrackingUpdate(f"{number}-{status.value}", number, status, at)],
-        now=at,
-    )
+    return Shipment.objects.select_related("carrier").get(dispatch_event_id=dispatched.event_id)
+
+
+def _scan(shipment: Shipment, update: TrackingUpdate) -> None:
+    """The carrier's scan taken in, and the order's lines following an arrival as wired
+    (`shipment.delivered` / `available_for_pickup`)."""
+    take_in(carrier=shipment.carrier, updates=[update], now=update.occurred_at)
+    if update.status not in {TrackingStatus.DELIVERED, TrackingStatus.AVAILABLE_FOR_PICKUP}:
+        return
     arrived = (
-        OutboxEvent.objects.filter(aggregate=f"shipment:{shipment.pk}", type=ANNOUNCED[status])
+        OutboxEvent.objects.filter(
+            aggregate=f"shipment:{shipment.pk}", type=ANNOUNCED[update.status]
+        )
         .order_by("-id")
         .first()
     )
     if arrived is not None:
         move_lines_of_arrived_parcel(Event.from_row(arrived))
+
+
+def _parcel_arrives(order: Order, *, from_location_id: int, at: datetime) -> None:
+    """The carrier scans the parcel delivered: at the customer's home, or at the pickup
+    store (the store is the addressee: once it has the parcel, the carrier's journey is
+    over, and the order's lines are at the store)."""
+    shipment = _parcel_made(order, from_location_id=from_location_id)
+    if shipment is None:
+        return
+    number = shipment.tracking_number
+    status = TrackingStatus.DELIVERED
+    _scan(shipment, TrackingUpdate(f"{number}-{status.value}", number, status, at))
 
 
 def _carry_out(order: Order, *, at: datetime, collect: bool) -> None:
@@ -220,8 +232,8 @@ def _jeans_orders(
     rng: random.Random,
     now: datetime,
 ) -> int:
-    """Two orders ready for pickup today at his store; one collected there in the spring and
-    returned in another store since."""
+    """Two orders ready for pickup today at his store; one collected there six weeks ago and
+    returned in another store since; a parcel on its way home that the carrier delayed."""
     placed = 0
     for kind in (KINDS[0], KINDS[1]):
         order = _place(
@@ -251,4 +263,47 @@ def _jeans_orders(
             now=at + timedelta(days=5),
         )
         placed += 1
+    placed += _delayed_parcel(jean, stores=stores, warehouse=warehouse, rng=rng, now=now)
     return placed
+
+
+def _delayed_parcel(
+    jean: Customer,
+    *,
+    stores: list[Location],
+    warehouse: Location,
+    rng: random.Random,
+    now: datetime,
+) -> int:
+    """Ordered two days ago for home delivery and shipped that day; the carrier's hub closed
+    this morning, and its scan puts the delivery two days after the promise, after today."""
+    at = now - timedelta(days=2)
+    order = _place(jean, KINDS[2], stores=stores, warehouse=warehouse, rng=rng, at=at)
+    if order is None:
+        return 0
+    task = StoreTask.objects.filter(order=order, kind=StoreTask.Kind.SHIP).first()
+    if task is None:
+        return 1
+    fulfilment.dispatch(task_id=task.pk, actor=DEMO_ACTOR, now=at + timedelta(hours=5))
+    shipment = _parcel_made(order, from_location_id=task.location_id)
+    if shipment is None:
+        return 1
+    number = shipment.tracking_number
+    later = max(shipment.promised_by, now.date()) + timedelta(days=2)
+    for status, scanned_at, estimated, reason in (
+        (TrackingStatus.IN_TRANSIT, now - timedelta(days=1), None, ""),
+        (TrackingStatus.EXCEPTION, now - timedelta(hours=2), later, "hub closed"),
+    ):
+        _scan(
+            shipment,
+            TrackingUpdate(
+                f"{number}-{status.value}",
+                number,
+                status,
+                scanned_at,
+                place="Hub de Corbas",
+                estimated_delivery=estimated,
+                reason=reason,
+            ),
+        )
+    return 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from faker import Faker
@@ -17,6 +18,8 @@ from comptoir.carts.selectors import cart_view
 from comptoir.carts.services import add_line, cart_of_customer, issue_handoff_code
 from comptoir.catalog.models import Variant
 from comptoir.core import clock
+from comptoir.core.models import OutboxEvent
+from comptoir.core.outbox import Event
 from comptoir.customers.models import Customer
 from comptoir.customers.services import (
     add_identity,
@@ -33,6 +36,7 @@ from comptoir.demo.stores import DEFAULT_STORE_COUNT, load_locations
 from comptoir.fulfilment.services import cancel_unpaid_orders, expire_uncollected
 from comptoir.inventory.services.releases import EXPIRY_BATCH, expire_holds
 from comptoir.locations.models import Location
+from comptoir.notifications.services import leave_untold
 
 DEMO_PASSWORD = "comptoir-demo"  # noqa: S105 - printed by `make demo`, local only
 
@@ -53,6 +57,9 @@ STAFF = [
 JEAN = {"email": "jean.martin@example.fr", "first_name": "Jean", "last_name": "Martin"}
 JEAN_CARD = "ELAN-0000-0042"
 JEAN_CART_SKU = "JACKET-TRAIL-M"
+# The hand-off code `make demo` prints must open Jean's cart for as long as the demo runs.
+DEMO_LIFETIME = timedelta(days=365)
+UNTOLD = "demo history: loaded, not lived"
 
 
 def load(
@@ -69,6 +76,7 @@ def load(
     catalogue and a realistic few percent of a large one.
     """
     rng = random.Random(seed)
+    history_from = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     _load_locations(stores)
     load_catalogue(skus=skus, seed=seed)
     load_stock(seed=seed, range_percent=range_percent or (60 if skus <= 5000 else 6))
@@ -79,7 +87,16 @@ def load(
     if customers:  # no shoppers (the benchmarks' load), no orders
         load_orders(seed=seed)
         _catch_up_with_the_clock()
+    _leave_history_untold(after_event=history_from)
     return logins
+
+
+def _leave_history_untold(*, after_event: int) -> None:
+    """The demo's months of orders did not happen to anyone: the worker must not email their
+    confirmations, parcels and refunds on its first start. Their messages are recorded as
+    skipped (the message log says why), and the outbox delivers the events as usual."""
+    rows = OutboxEvent.objects.filter(pk__gt=after_event).order_by("pk")
+    leave_untold(events=(Event.from_row(row) for row in rows.iterator()), reason=UNTOLD)
 
 
 def _catch_up_with_the_clock() -> None:
@@ -145,8 +162,8 @@ def _jeans_cart_in_progress(customer_id: int) -> str | None:
     cart = cart_of_customer(customer_id=customer_id, channel="app")
     if not cart.lines.exists():
         add_line(cart_id=cart.pk, sku=JEAN_CART_SKU, quantity=1, channel="app")
-    live = cart_view(cart=cart).handoff_code
-    return live or issue_handoff_code(cart_id=cart.pk).handoff_code
+    live = cart_view(cart=cart, now=clock.now() + DEMO_LIFETIME / 2).handoff_code
+    return live or issue_handoff_code(cart_id=cart.pk, valid_for=DEMO_LIFETIME).handoff_code
 
 
 def _load_customers(count: int, *, rng: random.Random, seed: int) -> None:

@@ -4,6 +4,7 @@ within their consent and preferences, recorded in the message log and on their t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -197,7 +198,7 @@ def set_channel_preferences(*, customer_id: int, email: bool, sms: bool) -> Chan
     return preference
 
 
-__all__ = ["SMS", "notify", "set_channel_preferences"]
+__all__ = ["SMS", "leave_untold", "notify", "set_channel_preferences"]
 
 
 def move_messages_to_survivor(*, survivor_id: int, merged_id: int) -> int:
@@ -207,3 +208,30 @@ def move_messages_to_survivor(*, survivor_id: int, merged_id: int) -> int:
         if not ChannelPreference.objects.filter(customer_id=survivor_id).exists():
             ChannelPreference.objects.filter(customer_id=merged_id).update(customer_id=survivor_id)
         return MessageLog.objects.filter(customer_id=merged_id).update(customer_id=survivor_id)
+
+
+def leave_untold(*, events: Iterable[Event], reason: str, now: datetime | None = None) -> int:
+    """Record the messages these events call for as `skipped` with `reason`, on every
+    channel, without sending anything: for a past that is loaded, not lived (the demo's
+    months of orders), whose news nobody should receive today. The outbox still delivers
+    the events to `notify`, which finds their rows and sends nothing, so its guarantees
+    hold. Idempotent; returns how many rows it wrote."""
+    now = now or clock.now()
+    rows = [
+        MessageLog(
+            event_id=event.event_id,
+            channel=channel,
+            customer_id=event.payload.get("customer_id"),
+            kind=MESSAGE_KIND_FOR[event.type],
+            language="",
+            status=MessageLog.Status.SKIPPED,
+            reason=reason[:80],
+            created_at=now,
+        )
+        for event in events
+        if event.type in MESSAGE_KIND_FOR
+        for channel in (EMAIL, SMS)
+    ]
+    before = MessageLog.objects.count()
+    MessageLog.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return MessageLog.objects.count() - before

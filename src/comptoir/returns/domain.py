@@ -13,6 +13,7 @@ from enum import StrEnum
 
 
 class ReturnStatus(StrEnum):
+    ANNOUNCED = "announced"  # the shopper said which units come back, where: not back yet
     RECEIVED = "received"  # units back; a refund is due (or the PSP refused it: retry)
     REFUNDING = "refunding"  # one caller claimed the refund and is asking the PSP
     REFUNDED = "refunded"  # refunded, or nothing to refund (a pure exchange)
@@ -20,6 +21,9 @@ class ReturnStatus(StrEnum):
 
 # (from, to) → the guard that must hold for the move, in the retailer's words.
 RETURN_TRANSITIONS: dict[ReturnStatus, dict[ReturnStatus, str]] = {
+    # Receiving an announced return at the counter or the warehouse is the next step (open):
+    # until then the store receives the units as any return, and the announcement stays.
+    ReturnStatus.ANNOUNCED: {},
     ReturnStatus.RECEIVED: {
         ReturnStatus.REFUNDING: "the return is received and its refund not yet claimed",
     },
@@ -100,3 +104,42 @@ def refund_due(wanted: Iterable[ReturnedUnits], received: dict[int, ReceivedLine
         ),
         Decimal("0"),
     )
+
+
+@dataclass(frozen=True)
+class LineProgress:
+    """An order line as the shopper follows it: where its units are, and how many came back."""
+
+    status: str  # orders.domain.LineStatus
+    quantity: int
+    returned_quantity: int
+
+
+def line_progress_word(line: LineProgress) -> str:
+    """The line's status in the shopper's words: its own status until units come back."""
+    if line.returned_quantity and line.returned_quantity >= line.quantity:
+        return "returned"
+    if line.returned_quantity:
+        return "partly_returned"
+    return line.status
+
+
+def order_progress_word(
+    order_status: str, lines: Iterable[LineProgress], *, refunds_pending: bool
+) -> str:
+    """The order's status in the shopper's words, derived from what is stored (the order's
+    status, its lines' statuses and returned units, its returns' refunds), never stored
+    itself. A shipped order whose every live line the carrier delivered is "delivered"; an
+    order whose every unit came back is "returned" until each refund is paid, then
+    "refunded"; some units back: "partly_returned"."""
+    live = [line for line in lines if line.status != "cancelled"]
+    if not live or order_status in {"cancelled", "awaiting_payment"}:
+        return order_status
+    returned = sum(line.returned_quantity for line in live)
+    if returned and returned >= sum(line.quantity for line in live):
+        return "returned" if refunds_pending else "refunded"
+    if returned:
+        return "partly_returned"
+    if order_status == "dispatched" and all(line.status == "delivered" for line in live):
+        return "delivered"
+    return order_status

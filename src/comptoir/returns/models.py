@@ -12,6 +12,7 @@ class Return(models.Model):
         POST = "post"
 
     class Status(models.TextChoices):  # the state machine: domain.RETURN_TRANSITIONS
+        ANNOUNCED = ReturnStatus.ANNOUNCED.value  # started by the shopper; units not back yet
         RECEIVED = ReturnStatus.RECEIVED.value  # units back; a refund is due (or failed: retry)
         REFUNDING = ReturnStatus.REFUNDING.value  # the refund is claimed; the PSP is asked
         REFUNDED = ReturnStatus.REFUNDED.value  # refunded, or nothing to refund (an exchange)
@@ -20,7 +21,9 @@ class Return(models.Model):
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
     method = models.CharField(max_length=6, choices=Method.choices)
     location = models.ForeignKey(
-        "locations.Location", on_delete=models.PROTECT, help_text="where the units came back"
+        "locations.Location",
+        on_delete=models.PROTECT,
+        help_text="where the units came back (announced: where they are to come back)",
     )
     status = models.CharField(max_length=10, choices=Status.choices)
     refund_amount = models.DecimalField(max_digits=12, decimal_places=2)
@@ -31,6 +34,10 @@ class Return(models.Model):
     refund_claimed_at = models.DateTimeField(
         null=True, blank=True, help_text="when the refund was last asked of the PSP"
     )
+    # By post: the prepaid label the carrier's adapter made for the shopper's parcel.
+    label_carrier = models.CharField(max_length=40, blank=True)
+    label_tracking_number = models.CharField(max_length=60, blank=True)
+    label = models.TextField(blank=True)
 
     class Meta:
         constraints = [

@@ -1,18 +1,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 
 from comptoir.core import clock
 from comptoir.core.reconciling import Discrepancy
-from comptoir.orders.selectors import lines_with_returned_units
+from comptoir.orders.selectors import lines_with_returned_units, returnable_lines
 
+from .domain import LineProgress, line_progress_word, order_progress_word
 from .errors import ReturnNotFound
 from .models import Return, ReturnLine
+
+if TYPE_CHECKING:
+    from comptoir.orders.models import Order
 
 
 def return_by_reference(reference: str) -> Return:
@@ -80,9 +85,8 @@ def return_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
 def _returned_units_not_matching_return_lines() -> list[Discrepancy]:
     counted = {line.pk: line for line in lines_with_returned_units()}
     taken: dict[int, int] = defaultdict(int)
-    for line_id, quantity in ReturnLine.objects.values_list("order_line_id").annotate(
-        n=Sum("quantity")
-    ):
+    received = ReturnLine.objects.exclude(return_record__status=Return.Status.ANNOUNCED)
+    for line_id, quantity in received.values_list("order_line_id").annotate(n=Sum("quantity")):
         taken[line_id] = quantity
     found = []
     for line_id in sorted(set(counted) | set(taken)):
@@ -134,3 +138,64 @@ def _refunds_still_due(before: datetime) -> list[Discrepancy]:
         )
         for record in due.order_by("pk")
     ]
+
+
+@dataclass(frozen=True)
+class OrderProgress:
+    """An order's status and its lines' statuses as the shopper reads them (derived), and
+    how many of its units the shopper may still send back."""
+
+    status: str
+    line_statuses: dict[int, str]  # by line number
+    units_to_return: int
+
+
+def order_progress(order: Order) -> OrderProgress:
+    """What the shopper's order page says of the order and each line: see
+    `domain.order_progress_word`. Four queries."""
+    lines = {line.line_number: line for line in order.lines.all()}
+    progress = {
+        number: LineProgress(line.status, line.quantity, line.returned_quantity)
+        for number, line in lines.items()
+    }
+    returns = Return.objects.filter(order_id=order.pk)
+    refunds_pending = returns.filter(
+        status__in=[Return.Status.RECEIVED, Return.Status.REFUNDING]
+    ).exists()
+    units_to_return = sum(units_left_to_return(order.pk).values())
+    return OrderProgress(
+        status=order_progress_word(
+            order.status, progress.values(), refunds_pending=refunds_pending
+        ),
+        line_statuses={number: line_progress_word(line) for number, line in progress.items()},
+        units_to_return=units_to_return,
+    )
+
+
+def units_left_to_return(order_id: int) -> dict[int, int]:
+    """Units of each line that reached the customer (by line number) the shopper may still
+    send back: neither returned nor announced already. Lines with none left are left out."""
+    announced = units_announced(order_id)
+    left = {
+        number: line.quantity - line.returned_quantity - announced.get(number, 0)
+        for number, line in returnable_lines(order_id).items()
+    }
+    return {number: units for number, units in left.items() if units > 0}
+
+
+def units_announced(order_id: int) -> dict[int, int]:
+    """Units of each line (by line number) in the order's announced returns: on their way
+    back, not yet received."""
+    rows = (
+        ReturnLine.objects.filter(
+            return_record__order_id=order_id, return_record__status=Return.Status.ANNOUNCED
+        )
+        .values_list("order_line__line_number")
+        .annotate(n=Sum("quantity"))
+    )
+    return dict(rows)
+
+
+def return_reasons() -> list[str]:
+    """Why a unit may come back, in the model's order (the pages translate each once)."""
+    return list(ReturnLine.Reason.values)

@@ -49,6 +49,7 @@ from .domain import (
 )
 from .errors import InvalidReturn, ReturnNotFound, UnitsAlreadyReturned
 from .models import Return, ReturnLine
+from .selectors import units_announced
 
 if TYPE_CHECKING:
     from comptoir.orders.models import Order, OrderLine
@@ -86,10 +87,14 @@ def _check_form(method: str, requests: list[ReturnLineRequest]) -> None:
             )
 
 
-def _check_units(requests: list[ReturnLineRequest], lines: dict[int, OrderLine]) -> None:
+def _check_units(
+    requests: list[ReturnLineRequest],
+    lines: dict[int, OrderLine],
+    announced: dict[int, int] | None = None,
+) -> None:
     """Only units of lines that reached the customer and are not yet returned (read under
-    the order's lock)."""
-    received = _received(lines)
+    the order's lock); for an announcement, nor already announced."""
+    received = _received(lines, announced)
     refused = units_refused(
         [ReturnedUnits(r.line_number, r.quantity, refunded=True) for r in requests], received
     )
@@ -99,9 +104,18 @@ def _check_units(requests: list[ReturnLineRequest], lines: dict[int, OrderLine])
         raise _invalid(why, field)
 
 
-def _received(lines: dict[int, OrderLine]) -> dict[int, ReceivedLine]:
+def _received(
+    lines: dict[int, OrderLine], announced: dict[int, int] | None = None
+) -> dict[int, ReceivedLine]:
+    """The lines as the return rules see them; units already announced count as gone."""
+    announced = announced or {}
     return {
-        number: ReceivedLine(number, line.quantity, line.returned_quantity, line.unit_price)
+        number: ReceivedLine(
+            number,
+            line.quantity,
+            line.returned_quantity + announced.get(number, 0),
+            line.unit_price,
+        )
         for number, line in lines.items()
     }
 
@@ -375,3 +389,64 @@ def _claim_to_resume(record: Return, *, now: datetime) -> bool:
         and record.refund_claimed_at is not None
         and record.refund_claimed_at <= now - RESUME_AFTER
     )
+
+
+@dataclass(frozen=True)
+class ReturnLabel:
+    """A prepaid label a carrier's adapter made for a return by post."""
+
+    carrier: str
+    tracking_number: str
+    label: str
+
+
+def announce_return(
+    *,
+    order_id: int,
+    location_id: int,
+    method: str,
+    lines: list[ReturnLineRequest],
+    label: ReturnLabel | None = None,
+    actor: str = "",
+    now: datetime | None = None,
+) -> Return:
+    """The shopper says which units of a delivered or collected order come back, and where
+    (a store, or by post with `label`). Nothing is restocked or refunded yet: that is the
+    receipt's. The same rules as a receipt apply, under the order's lock, and units already
+    announced cannot be announced again."""
+    now = now or clock.now()
+    _check_form(method, lines)
+    if method == Return.Method.POST and label is None:
+        raise _invalid("a return by post needs its label", "method")
+    with transaction.atomic():
+        order = locked_order(order_id)
+        received = returnable_lines(order_id)
+        _check_units(lines, received, units_announced(order_id))
+        wanted = [ReturnedUnits(r.line_number, r.quantity, refunded=True) for r in lines]
+        record = Return.objects.create(
+            reference="RT-" + secrets.token_hex(4).upper(),
+            order_id=order_id,
+            method=method,
+            location_id=location_id,
+            status=ReturnStatus.ANNOUNCED.value,
+            refund_amount=refund_due(wanted, _received(received)),
+            currency=order.currency,
+            created_by=actor,
+            created_at=now,
+            label_carrier=label.carrier if label else "",
+            label_tracking_number=label.tracking_number if label else "",
+            label=label.label if label else "",
+        )
+        ReturnLine.objects.bulk_create(
+            [
+                ReturnLine(
+                    return_record=record,
+                    order_line=received[r.line_number],
+                    quantity=r.quantity,
+                    reason=r.reason,
+                    sellable=True,
+                )
+                for r in lines
+            ]
+        )
+    return record

@@ -40,10 +40,6 @@ INSTALLED_APPS = [
     "comptoir.web",
 ]
 
-# The API's routes are grouped under their first path segment (comptoir/urls.py), so a group's
-# routes go on from its segment with a "/": deliberate, and Django's check warns of every one.
-SILENCED_SYSTEM_CHECKS = ["urls.W002"]
-
 MIDDLEWARE = [
     "comptoir.core.request_id.RequestIdMiddleware",
     "comptoir.core.api_edge.ApiEdgeMiddleware",

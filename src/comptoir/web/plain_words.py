@@ -26,6 +26,11 @@ MESSAGES = {
     "handoff-code-not-found": _("No open cart has this code: it may have expired (30 minutes)."),
     "cart-not-found": _("There is no such cart."),
     "order-not-found": _("There is no such order."),
+    "invalid-return": _(
+        "This return is not possible as asked: choose at least one item, no more than you "
+        "can send back, and where it goes."
+    ),
+    "units-already-returned": _("These items are already on their way back or returned."),
     "delivery-option-unavailable": _(
         "This way of delivery is not possible for your cart now: choose another one."
     ),

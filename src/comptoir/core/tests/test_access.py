@@ -56,6 +56,7 @@ OWN = {
     "orders.write_own",
     "orders.cancel_own",
     "returns.read_own",
+    "returns.announce_own",
 }
 ALLOWED = {
     Role.ADMINISTRATOR: set(PERMISSIONS),

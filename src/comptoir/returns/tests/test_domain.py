@@ -6,11 +6,13 @@ import pytest
 
 from comptoir.returns.domain import (
     RETURN_TRANSITIONS,
+    LineProgress,
     ReceivedLine,
     ReturnedUnits,
     ReturnStatus,
     ReturnTransitionNotAllowed,
     check_return_transition,
+    order_progress_word,
     refund_due,
     status_on_receipt,
     units_refused,
@@ -69,3 +71,41 @@ def test_the_refund_is_the_price_paid_for_the_units_returned_and_not_exchanged()
     wanted = [ReturnedUnits(1, 1, refunded=True), ReturnedUnits(2, 1, refunded=False)]
 
     assert refund_due(wanted, lines) == Decimal("129.00")
+
+
+@pytest.mark.parametrize(
+    ("order_status", "lines", "refunds_pending", "word"),
+    [
+        pytest.param("placed", [("open", 2, 0)], False, "placed", id="being_prepared_case"),
+        pytest.param(
+            "dispatched",
+            [("delivered", 1, 0), ("dispatched", 1, 0)],
+            False,
+            "dispatched",
+            id="one_parcel_still_on_its_way_case",
+        ),
+        pytest.param(
+            "dispatched",
+            [("delivered", 1, 0), ("cancelled", 1, 0)],
+            False,
+            "delivered",
+            id="every_live_line_delivered_case",
+        ),
+        pytest.param(
+            "collected", [("collected", 2, 1)], False, "partly_returned", id="one_unit_back_case"
+        ),
+        pytest.param(
+            "collected", [("collected", 2, 2)], True, "returned", id="all_back_refund_due_case"
+        ),
+        pytest.param(
+            "dispatched", [("delivered", 2, 2)], False, "refunded", id="all_back_refunded_case"
+        ),
+        pytest.param("cancelled", [("cancelled", 1, 0)], False, "cancelled", id="cancelled_case"),
+    ],
+)
+def test_the_shopper_reads_the_orders_status_derived_from_its_lines_and_returns(
+    order_status, lines, refunds_pending, word
+):
+    progress = [LineProgress(status, quantity, back) for status, quantity, back in lines]
+
+    assert order_progress_word(order_status, progress, refunds_pending=refunds_pending) == word

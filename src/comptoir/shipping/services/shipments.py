@@ -269,3 +269,41 @@ def book_pickups(*, day: date, now: datetime | None = None) -> int:
             booked_parcels=parcels,
         )
     return booked
+
+
+@dataclass(frozen=True)
+class ReturnParcelLabel:
+    carrier: str  # the carrier's name, as the shopper reads it
+    tracking_number: str
+    label: str
+
+
+def make_return_label(
+    *, reference: str, sender_postcode: str, sender_country: str, to_location_id: int
+) -> ReturnParcelLabel:
+    """A prepaid label for a shopper's return parcel to `to_location_id`, from the first
+    active carrier service that collects in the sender's country, through its adapter (the
+    same call as an outbound parcel's label). Nothing is stored here: the return keeps it."""
+    destination = locations_by_id([to_location_id])[to_location_id]
+    services = CarrierService.objects.filter(active=True).select_related("carrier")
+    service = next(
+        (s for s in services.order_by("pk") if sender_country in (s.countries or [])), None
+    )
+    if service is None:
+        raise NoCarrierService(f"No carrier collects parcels in {sender_country}.")
+    made = adapter_for(service.carrier.adapter, carrier_code=service.carrier.code)
+    label = made.create_shipment(
+        ParcelRequest(
+            reference=reference,
+            service_code=service.code,
+            from_postcode=sender_postcode,
+            from_country=sender_country,
+            to_name=destination.name,
+            to_line1=destination.street,
+            to_postcode=destination.postcode,
+            to_city=destination.city,
+            to_country=destination.country,
+            weight_kg="1",
+        )
+    )
+    return ReturnParcelLabel(service.carrier.name, label.tracking_number, label.label)

@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from comptoir.core.access import authorize
+from comptoir.orders.domain import HOME_MODES, OrderStatus
 from comptoir.orders.selectors import access_order_by_reference, orders_of_customer
-from comptoir.returns.selectors import returns_of_order
+from comptoir.returns.selectors import order_progress, returns_of_order
 from comptoir.shipping.selectors import shipments_of_order
 
 from ..access import actor_of
@@ -30,11 +31,18 @@ def order(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect(f"{reverse('shop:login')}?next={request.path}")
     found = access_order_by_reference(actor, reference)
     is_theirs = actor.customer_id is not None and found.customer_id == actor.customer_id
+    progress = order_progress(found)
+    lines = found.lines.select_related("variant__product").order_by("line_number")
     context = {
         "order": found,
-        "lines": found.lines.order_by("line_number"),
+        "status": progress.status,
+        "delivered_home": found.fulfilment_mode in HOME_MODES,
+        "lines": [(line, progress.line_statuses[line.line_number]) for line in lines],
         "returns": returns_of_order(found.pk),
         "parcels": shipments_of_order(order_id=found.pk),
-        "is_theirs": is_theirs,
+        # The code is for collecting: once collected or cancelled it opens nothing.
+        "can_return": is_theirs and progress.units_to_return > 0,
+        "shows_pickup_code": is_theirs
+        and found.status in {OrderStatus.PLACED, OrderStatus.READY_FOR_PICKUP},
     }
     return render(request, "web/shop/order.html", context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, cart, checkout, orders, search, views
+from . import account, cart, checkout, orders, returns, search, views
 
 app_name = "shop"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("checkout/options/", checkout.checkout_options, name="checkout-options"),
     path("account/orders/", orders.orders, name="orders"),
     path("account/orders/<str:reference>/", orders.order, name="order"),
+    path("account/orders/<str:reference>/return/", returns.start_return, name="start-return"),
     path("account/", account.account, name="account"),
     path("account/wishlist/", account.wish, name="wish"),
     path("account/consents/", account.consents, name="consents"),

@@ -13,7 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 register = template.Library()
 
@@ -90,6 +90,13 @@ STATUS_NAMES = {
     "dispatched": gettext_lazy("Dispatched"),
     "collected": gettext_lazy("Collected"),
     "cancelled": gettext_lazy("Cancelled"),
+    # What the shopper reads (returns.domain.order_progress_word) beside the stored statuses.
+    "open": gettext_lazy("Being prepared"),
+    "at_store": gettext_lazy("At the store"),
+    "delivered": pgettext_lazy("order status", "Delivered"),
+    "partly_returned": gettext_lazy("Partly returned"),
+    "returned": gettext_lazy("Returned"),
+    "refunded": gettext_lazy("Refunded"),
 }
 
 

@@ -1,5 +1,6 @@
 """Run the web server and the worker together; Ctrl-C stops both."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -20,9 +21,12 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stopping.append(True))
         comptoir = [sys.executable, "-m", "comptoir"]
+        # runserver's "do not use in production" banner: serve is the demo server, and
+        # docs/operations.md says what runs in production; its own start lines stay.
+        quiet = {**os.environ, "DJANGO_RUNSERVER_HIDE_WARNING": "true"}
         children = [
             subprocess.Popen([*comptoir, "worker"]),
-            subprocess.Popen([*comptoir, "runserver", "--noreload", options["addr"]]),
+            subprocess.Popen([*comptoir, "runserver", "--noreload", options["addr"]], env=quiet),
         ]
         time.sleep(2)  # let both print their own start lines first
         host = options["addr"]
