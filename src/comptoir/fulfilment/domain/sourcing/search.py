@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from .flow import fill_by_flow
+from .milp import MilpLocation, solve_sourcing_milp
 from .model import (
     Assignment,
     CandidateLocation,
@@ -17,10 +18,10 @@ from .model import (
     location_terms,
 )
 
-# Per SKU, at least this many locations stay candidates after pruning (more if needed to
-# cover the quantity); the branch and bound explores at most MAX_NODES sets of locations.
-CANDIDATES_PER_SKU = 12
+# The branch and bound explores at most MAX_NODES sets of locations (see `Problem.cut`).
 MAX_NODES = 1500
+# What a unit nobody supplies weighs when HiGHS ranks plans: more than any plan's other costs.
+UNSOURCED_UNIT_COST = 1e7
 EPSILON = 1e-9
 
 
@@ -89,13 +90,14 @@ class Problem:
         self.skus = sorted(self.need)
         need = self.need
         self.scores = {i: self._score(i) for i in self.free}
-        self.options = self._prune()
+        self.options = self._holders(self._undominated())
         self.by_fixed = {
             s: sorted((self.terms[i].fixed, i) for i in self.options[s]) for s in self.skus
         }
         self.pool = sorted(
             {i for ids in self.options.values() for i in ids}, key=lambda i: (self.scores[i], i)
         )
+        self.pool_by_fixed = sorted(self.pool, key=lambda i: (self.terms[i].fixed, i))
         self.min_unit = {
             s: min((self.terms[i].per_unit for i in self.options[s]), default=0.0)
             for s in self.skus
@@ -107,6 +109,7 @@ class Problem:
             for s in self.skus
         )
         self.nodes = 0
+        self.cut = False  # True when the node budget stopped the search before its proof
 
     def _score(self, location_id: int) -> float:
         """Cost per unit of this order the location could supply alone: the branching order."""
@@ -121,31 +124,50 @@ class Problem:
         units = min(units, t.location.remaining_capacity)
         return (t.fixed + t.per_unit * units) / units if units else math.inf
 
-    def _prune(self) -> dict[str, list[int]]:
-        """Per SKU, the holders worth trying, best first.
+    def _undominated(self) -> list[int]:
+        """The locations no other location can replace in every plan at no extra cost.
 
-        The best-scored for the whole order, the cheapest to send this SKU alone (a nearby
-        store that completes a warehouse parcel), then more until the quantity is covered.
+        Location k dominates l when k's parcel and unit cost no more than l's, k's free units
+        alone cover the whole quantity of every SKU of the order that l holds, and k's
+        remaining capacity covers the whole order (ties: the lower id dominates). Any plan
+        using l then costs no less once l's units come from k instead, so the optimum is found
+        among the undominated locations; dropping the others is what keeps big networks fast.
         """
-        scores = self.scores
-        options = {}
-        for s in self.skus:
-            holders = [i for i in self.free if self.free[i].get(s) or self.protected[i].get(s)]
-            by_score = sorted(holders, key=lambda i: (scores[i], i))
-            alone = sorted(
-                holders,
-                key=lambda i: (self.terms[i].fixed + self.terms[i].per_unit * self.need[s], i),
-            )
-            chosen = list(dict.fromkeys(by_score[:CANDIDATES_PER_SKU] + alone[:CANDIDATES_PER_SKU]))
-            free_units = sum(self.free[i].get(s, 0) for i in chosen)
-            for i in by_score[CANDIDATES_PER_SKU:]:
-                if free_units >= self.need[s]:
-                    break
-                if i not in chosen:
-                    chosen.append(i)
-                    free_units += self.free[i].get(s, 0)
-            options[s] = chosen
-        return options
+        total = sum(self.need.values())
+        full: dict[str, list[int]] = {s: [] for s in self.skus}
+        for i, free in self.free.items():
+            if self.terms[i].location.remaining_capacity >= total:
+                for s, units in free.items():
+                    if s in full and units >= self.need[s]:
+                        full[s].append(i)
+
+        def key(i: int) -> tuple[float, float, int]:
+            return (self.terms[i].fixed, self.terms[i].per_unit, i)
+
+        kept = []
+        for i in self.free:
+            held = [s for s in self.skus if self.free[i].get(s) or self.protected[i].get(s)]
+            if not held:
+                continue
+            fewest = min((full[s] for s in held), key=len)
+            mine = key(i)
+            if not any(
+                k != i
+                and key(k) < mine
+                and self.terms[k].per_unit <= mine[1]
+                and all(self.free[k].get(s, 0) >= self.need[s] for s in held)
+                for k in fewest
+            ):
+                kept.append(i)
+        return kept
+
+    def _holders(self, kept: list[int]) -> dict[str, list[int]]:
+        """Per SKU, the kept locations that hold it, best scored first."""
+        ranked = sorted(kept, key=lambda i: (self.scores[i], i))
+        return {
+            s: [i for i in ranked if self.free[i].get(s) or self.protected[i].get(s)]
+            for s in self.skus
+        }
 
     def allocate(self, location_ids: Sequence[int]) -> Allocation:
         """Fill every SKU from the cheapest units of these locations: free, then protected."""
@@ -223,6 +245,7 @@ class Problem:
         def explore(chosen: tuple[int, ...], fixed: float, held: dict[str, int]) -> None:
             nonlocal best
             if self.nodes >= MAX_NODES:
+                self.cut = True
                 return
             complete_known = not best.short
             if complete_known and fixed + self.units_bound >= best.cost - EPSILON:
@@ -245,11 +268,14 @@ class Problem:
                 if allocation.rank < best.rank:
                     best = allocation
                 branches = self._branches(chosen, allocation)
+            ascending = branches is self.pool_by_fixed
             for i in branches:
                 child_fixed = fixed + self.terms[i].fixed
-                if i in chosen or (
-                    not best.short and child_fixed + self.units_bound >= best.cost - EPSILON
-                ):
+                if not best.short and child_fixed + self.units_bound >= best.cost - EPSILON:
+                    if ascending:
+                        break
+                    continue
+                if i in chosen:
                     continue
                 child = tuple(sorted((*chosen, i)))
                 key = frozenset(child)
@@ -264,34 +290,50 @@ class Problem:
                 explore(child, child_fixed, child_held)
 
         explore((), 0.0, dict.fromkeys(self.skus, 0))
+        if self.cut:
+            # The budget stopped the search before it proved its best plan: HiGHS finds the
+            # optimal set of locations among the same candidates, which is then filled as any
+            # other set, so the plan and its explanation read the same either way.
+            chosen = self._optimal_set()
+            allocation = self.allocate(chosen)
+            if allocation.rank < best.rank:
+                best = allocation
         return best
 
-    def _branches(self, chosen: tuple[int, ...], allocation: Allocation) -> list[int]:
-        """The locations worth adding to `chosen`, best first; none when nothing can improve.
+    def _optimal_set(self) -> tuple[int, ...]:
+        optimum = solve_sourcing_milp(
+            self.need,
+            [
+                MilpLocation(
+                    i,
+                    self.terms[i].fixed,
+                    self.terms[i].per_unit,
+                    self.free[i],
+                    self.protected[i],
+                    self.terms[i].location.remaining_capacity,
+                )
+                for i in sorted(self.pool)
+            ],
+            protected_penalty=self.costs.protected_unit_penalty,
+            # Fewest units missing first, as plans rank: more than any plan's whole cost.
+            unsourced_unit_cost=UNSOURCED_UNIT_COST,
+        )
+        return optimum.location_ids
 
-        Missing units: the holders of the most constrained missing SKU, or, when the chosen
-        locations hold the units but lack capacity, any holder of the order. Protected units
-        used beyond the unavoidable: the other holders of that SKU. A complete plan: any
-        location that would pick some line for less per unit.
+    def _branches(self, chosen: tuple[int, ...], allocation: Allocation) -> list[int]:
+        """The locations worth adding to `chosen`, cheapest parcel first.
+
+        Units missing that the chosen locations do not hold: the holders of the most
+        constrained such SKU (every plan has one). Otherwise any location: one more may pick
+        some line for less, spare another's last units, or free capacity for another line;
+        the bound on parcels stops the loop early.
         """
         if allocation.short:
             sku = min(allocation.short, key=lambda s: (len(self.options[s]), s))
             held = sum(self.free[i].get(sku, 0) + self.protected[i].get(sku, 0) for i in chosen)
-            return self.pool if held >= self.need[sku] else self.options[sku]
-        wanting = [s for s, n in allocation.protected_used.items() if n > self.must_protect[s]]
-        if wanting:
-            return self.options[min(wanting, key=lambda s: (len(self.options[s]), s))]
-        dearest: dict[str, float] = {}
-        for a in allocation.assignments:
-            unit = self.terms[a.location_id].per_unit
-            dearest[a.sku] = max(dearest.get(a.sku, 0.0), unit)
-        cheaper = {
-            i
-            for s, unit in dearest.items()
-            for i in self.options[s]
-            if self.terms[i].per_unit < unit and self.free[i].get(s)
-        }
-        return [i for i in self.pool if i in cheaper]
+            if held < self.need[sku]:
+                return self.options[sku]
+        return self.pool_by_fixed
 
     def _greedy(self) -> Allocation:
         """A first complete plan: add the best-scored location until every unit is covered."""
