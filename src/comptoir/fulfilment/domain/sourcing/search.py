@@ -97,6 +97,10 @@ class Problem:
         self.pool = sorted(
             {i for ids in self.options.values() for i in ids}, key=lambda i: (self.scores[i], i)
         )
+        self.held = {
+            i: frozenset(s for s in self.skus if self.free[i].get(s) or self.protected[i].get(s))
+            for i in self.pool
+        }
         self.pool_by_fixed = sorted(self.pool, key=lambda i: (self.terms[i].fixed, i))
         self.min_unit = {
             s: min((self.terms[i].per_unit for i in self.options[s]), default=0.0)
@@ -255,10 +259,7 @@ class Problem:
             if missing and complete_known:
                 # The chosen locations do not hold the units, so no need to fill them: every
                 # SKU still missing needs one more location among its holders.
-                needed = max(
-                    next((f for f, i in self.by_fixed[s] if i not in chosen), math.inf)
-                    for s in missing
-                )
+                needed = self._parcels_bound(chosen, missing)
                 if fixed + needed + self.units_bound >= best.cost - EPSILON:
                     return
                 sku = min(missing, key=lambda s: (len(self.options[s]), s))
@@ -319,6 +320,29 @@ class Problem:
             unsourced_unit_cost=UNSOURCED_UNIT_COST,
         )
         return optimum.location_ids
+
+    def _parcels_bound(self, chosen: tuple[int, ...], missing: Collection[str]) -> float:
+        """A floor on the parcels still to add for the missing SKUs.
+
+        Each needs a holder not yet chosen; a holder of k of them can share its parcel among
+        k: each SKU costs at least its cheapest holder's parcel over the missing SKUs that
+        holder has, and the sum of these shares is a floor on any set that covers them all.
+        The cheapest single holder of the dearest SKU is another floor: the higher one counts.
+        """
+        single, shared = 0.0, 0.0
+        count = len(missing)
+        for s in missing:
+            first, share = math.inf, math.inf
+            for f, i in self.by_fixed[s]:
+                if f / count >= share:
+                    break
+                if i in chosen:
+                    continue
+                first = min(first, f)
+                share = min(share, f / len(self.held[i].intersection(missing)))
+            single = max(single, first)
+            shared += share
+        return max(single, shared)
 
     def _branches(self, chosen: tuple[int, ...], allocation: Allocation) -> list[int]:
         """The locations worth adding to `chosen`, cheapest parcel first.
