@@ -173,6 +173,7 @@ def optimal_plan(
         protected_penalty=costs.protected_unit_penalty,
         unsourced_unit_cost=UNSOURCED_UNIT_COST,
     )
+    assert optimum is not None  # no cutoff: always an optimum
     first_parcel = costs.extra_parcel_penalty if optimum.location_ids else 0.0
     return replace(optimum, cost=optimum.cost - first_parcel)
 

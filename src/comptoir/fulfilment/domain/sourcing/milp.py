@@ -42,8 +42,12 @@ def solve_sourcing_milp(
     *,
     protected_penalty: float,
     unsourced_unit_cost: float,
-) -> MilpOptimum:
-    """The exact optimum of the model above (HiGHS, one thread, no gap: deterministic)."""
+    cutoff: float | None = None,
+) -> MilpOptimum | None:
+    """The exact optimum of the model above (HiGHS, one thread, no gap: deterministic).
+
+    With `cutoff` (the cost of a plan already known), only a cheaper optimum is looked for,
+    and None means there is none."""
     import highspy  # noqa: PLC0415 - a native solver, loaded only when an order needs it
     import numpy as np  # noqa: PLC0415
 
@@ -113,7 +117,14 @@ def solve_sourcing_milp(
         np.array(index, dtype=np.int32),
         np.array(values),
     )
+    if cutoff is not None:
+        h.setOptionValue("objective_bound", cutoff)
     h.run()
+    if cutoff is not None and h.getModelStatus() in (
+        highspy.HighsModelStatus.kInfeasible,
+        highspy.HighsModelStatus.kObjectiveBound,
+    ):
+        return None
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError(f"HiGHS did not reach the optimum: {h.getModelStatus()}")
     solution = h.getSolution().col_value

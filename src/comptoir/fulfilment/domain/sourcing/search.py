@@ -295,13 +295,15 @@ class Problem:
             # The budget stopped the search before it proved its best plan: HiGHS finds the
             # optimal set of locations among the same candidates, which is then filled as any
             # other set, so the plan and its explanation read the same either way.
-            chosen = self._optimal_set()
-            allocation = self.allocate(chosen)
-            if allocation.rank < best.rank:
-                best = allocation
+            cutoff = None if best.short else best.cost - EPSILON
+            chosen = self._optimal_set(cutoff)
+            if chosen is not None:
+                allocation = self.allocate(chosen)
+                if allocation.rank < best.rank:
+                    best = allocation
         return best
 
-    def _optimal_set(self) -> tuple[int, ...]:
+    def _optimal_set(self, cutoff: float | None) -> tuple[int, ...] | None:
         optimum = solve_sourcing_milp(
             self.need,
             [
@@ -318,8 +320,9 @@ class Problem:
             protected_penalty=self.costs.protected_unit_penalty,
             # Fewest units missing first, as plans rank: more than any plan's whole cost.
             unsourced_unit_cost=UNSOURCED_UNIT_COST,
+            cutoff=cutoff,
         )
-        return optimum.location_ids
+        return None if optimum is None else optimum.location_ids
 
     def _parcels_bound(self, chosen: tuple[int, ...], missing: Collection[str]) -> float:
         """A floor on the parcels still to add for the missing SKUs.
