@@ -243,8 +243,15 @@ class Problem:
         return Allocation(cost, result, fill.short, protected_used)
 
     def search(self) -> Allocation:
+        """The cheapest plan: a depth-first branch and bound over sets of locations.
+
+        Each node is a set of chosen locations and a set of forbidden ones; its children add
+        one more location each, the k-th child forbidding the ones before it, so no set of
+        locations is reached twice and every set is reached (the covering branches: every
+        plan holds one of the holders of a missing SKU; the others: any location more).
+        """
         best = self._greedy()
-        seen: set[frozenset[int]] = set()
+        forbidden: set[int] = set()
 
         def explore(chosen: tuple[int, ...], fixed: float, held: dict[str, int]) -> None:
             nonlocal best
@@ -259,7 +266,7 @@ class Problem:
             if missing and complete_known:
                 # The chosen locations do not hold the units, so no need to fill them: every
                 # SKU still missing needs one more location among its holders.
-                needed = self._parcels_bound(chosen, missing)
+                needed = self._parcels_bound(chosen, forbidden, missing)
                 if fixed + needed + self.units_bound >= best.cost - EPSILON:
                     return
                 sku = min(missing, key=lambda s: (len(self.options[s]), s))
@@ -270,25 +277,24 @@ class Problem:
                     best = allocation
                 branches = self._branches(chosen, allocation)
             ascending = branches is self.pool_by_fixed
+            added: list[int] = []
             for i in branches:
+                if i in chosen or i in forbidden:
+                    continue
                 child_fixed = fixed + self.terms[i].fixed
                 if not best.short and child_fixed + self.units_bound >= best.cost - EPSILON:
                     if ascending:
                         break
-                    continue
-                if i in chosen:
-                    continue
-                child = tuple(sorted((*chosen, i)))
-                key = frozenset(child)
-                if key in seen:
-                    continue
-                seen.add(key)
-                child_held = dict(held)
-                for stock in (self.free[i], self.protected[i]):
-                    for s, units in stock.items():
-                        if s in child_held:
-                            child_held[s] += units
-                explore(child, child_fixed, child_held)
+                else:
+                    child_held = dict(held)
+                    for stock in (self.free[i], self.protected[i]):
+                        for s, units in stock.items():
+                            if s in child_held:
+                                child_held[s] += units
+                    explore(tuple(sorted((*chosen, i))), child_fixed, child_held)
+                forbidden.add(i)  # the next children are the sets without it
+                added.append(i)
+            forbidden.difference_update(added)
 
         explore((), 0.0, dict.fromkeys(self.skus, 0))
         if self.cut:
@@ -324,12 +330,14 @@ class Problem:
         )
         return None if optimum is None else optimum.location_ids
 
-    def _parcels_bound(self, chosen: tuple[int, ...], missing: Collection[str]) -> float:
+    def _parcels_bound(
+        self, chosen: tuple[int, ...], forbidden: Collection[int], missing: Collection[str]
+    ) -> float:
         """A floor on the parcels still to add for the missing SKUs.
 
-        Each needs a holder not yet chosen; a holder of k of them can share its parcel among
-        k: each SKU costs at least its cheapest holder's parcel over the missing SKUs that
-        holder has, and the sum of these shares is a floor on any set that covers them all.
+        Each needs a holder neither chosen nor forbidden; a holder of k of them can share its
+        parcel among k: each SKU costs at least its cheapest holder's parcel over the missing
+        SKUs that holder has, and the sum of these shares is a floor on any set that covers them all.
         The cheapest single holder of the dearest SKU is another floor: the higher one counts.
         """
         single, shared = 0.0, 0.0
@@ -339,7 +347,7 @@ class Problem:
             for f, i in self.by_fixed[s]:
                 if f / count >= share:
                     break
-                if i in chosen:
+                if i in chosen or i in forbidden:
                     continue
                 first = min(first, f)
                 share = min(share, f / len(self.held[i].intersection(missing)))
