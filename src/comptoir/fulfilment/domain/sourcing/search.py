@@ -337,8 +337,9 @@ class Problem:
 
         Each needs a holder neither chosen nor forbidden; a holder of k of them can share its
         parcel among k: each SKU costs at least its cheapest holder's parcel over the missing
-        SKUs that holder has, and the sum of these shares is a floor on any set that covers them all.
-        The cheapest single holder of the dearest SKU is another floor: the higher one counts.
+        SKUs that holder has, and the sum of these shares is a floor on any set that covers
+        them all. The cheapest single holder of the dearest SKU is another floor: the higher
+        one counts.
         """
         single, shared = 0.0, 0.0
         count = len(missing)
