@@ -6,6 +6,7 @@ import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
+from .bound import LagrangianBound
 from .flow import fill_by_flow
 from .milp import MilpLocation, solve_sourcing_milp
 from .model import (
@@ -23,6 +24,7 @@ MAX_NODES = 1500
 # What a unit nobody supplies weighs when HiGHS ranks plans: more than any plan's other costs.
 UNSOURCED_UNIT_COST = 1e7
 EPSILON = 1e-9
+BASE = -1  # the key of the Lagrangian floor's base among the locations' gains
 
 
 @dataclass(frozen=True)
@@ -252,14 +254,22 @@ class Problem:
         """
         best = self._greedy()
         forbidden: set[int] = set()
+        gain = self._lagrangian_gains(best)
+        # The Lagrangian floor of the current branch, kept as its chosen and forbidden change.
+        floor = {"forbidden": 0.0}
 
-        def explore(chosen: tuple[int, ...], fixed: float, held: dict[str, int]) -> None:
+        def explore(
+            chosen: tuple[int, ...], fixed: float, held: dict[str, int], chosen_floor: float
+        ) -> None:
             nonlocal best
             if self.nodes >= MAX_NODES:
                 self.cut = True
                 return
             complete_known = not best.short
-            if complete_known and fixed + self.units_bound >= best.cost - EPSILON:
+            if complete_known and (
+                fixed + self.units_bound >= best.cost - EPSILON
+                or chosen_floor + floor["forbidden"] >= best.cost - EPSILON
+            ):
                 return
             self.nodes += 1
             missing = {s: self.need[s] - held[s] for s in self.skus if held[s] < self.need[s]}
@@ -282,21 +292,24 @@ class Problem:
                 if i in chosen or i in forbidden:
                     continue
                 child_fixed = fixed + self.terms[i].fixed
+                child_floor = chosen_floor + max(0.0, gain[i])
                 if not best.short and child_fixed + self.units_bound >= best.cost - EPSILON:
                     if ascending:
                         break
-                else:
+                elif best.short or child_floor + floor["forbidden"] < best.cost - EPSILON:
                     child_held = dict(held)
                     for stock in (self.free[i], self.protected[i]):
                         for s, units in stock.items():
                             if s in child_held:
                                 child_held[s] += units
-                    explore(tuple(sorted((*chosen, i))), child_fixed, child_held)
+                    explore(tuple(sorted((*chosen, i))), child_fixed, child_held, child_floor)
                 forbidden.add(i)  # the next children are the sets without it
+                floor["forbidden"] -= min(0.0, gain[i])
                 added.append(i)
             forbidden.difference_update(added)
+            floor["forbidden"] += sum(min(0.0, gain[i]) for i in added)
 
-        explore((), 0.0, dict.fromkeys(self.skus, 0))
+        explore((), 0.0, dict.fromkeys(self.skus, 0), gain[BASE])
         if self.cut:
             # The budget stopped the search before it proved its best plan: HiGHS finds the
             # optimal set of locations among the same candidates, which is then filled as any
@@ -329,6 +342,24 @@ class Problem:
             cutoff=cutoff,
         )
         return None if optimum is None else optimum.location_ids
+
+    def _lagrangian_gains(self, best: Allocation) -> dict[int, float]:
+        """Each location's term of the Lagrangian floor (bound.py), and the floor's base under
+        BASE; all zero (no floor) until a complete plan is known."""
+        if best.short:
+            return dict.fromkeys([BASE, *self.pool], 0.0)
+        bound = LagrangianBound(
+            self.need,
+            self.pool,
+            {i: self.terms[i].fixed for i in self.pool},
+            {i: self.terms[i].per_unit for i in self.pool},
+            self.free,
+            self.protected,
+            {i: self.terms[i].location.remaining_capacity for i in self.pool},
+            self.costs.protected_unit_penalty,
+        )
+        bound.fit(best.cost)
+        return {BASE: bound.base, **bound.gain}
 
     def _parcels_bound(
         self, chosen: tuple[int, ...], forbidden: Collection[int], missing: Collection[str]
