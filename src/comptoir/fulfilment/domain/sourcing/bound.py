@@ -49,6 +49,9 @@ class LagrangianBound:
                 if held_protected:
                     pieces.append((s, per_unit[i] + protected_penalty, held_protected))
             self.units[i] = pieces
+        self.capacity_binds = {
+            i for i in self.ids if self.capacity[i] < sum(units for _, _, units in self.units[i])
+        }
         self.gain: dict[int, float] = {}
         self.base = -math.inf
 
@@ -95,23 +98,23 @@ class LagrangianBound:
         value = sum(prices[s] * q for s, q in self.need.items())
         taken: dict[str, int] = {}
         for i in self.ids:
-            room = self.capacity[i]
-            fill = 0.0
-            picks = []
-            for s, cost, units in sorted(
-                (p for p in self.units[i] if p[1] < prices[p[0]]),
-                key=lambda p: p[1] - prices[p[0]],
-            ):
-                if room <= 0:
-                    break
-                take = int(min(units, room))
-                room -= take
-                fill += take * (cost - prices[s])
-                picks.append((s, take))
-            self.gain[i] = self.fixed[i] + fill
-            if self.gain[i] < 0:
-                value += self.gain[i]
-                for s, take in picks:
-                    taken[s] = taken.get(s, 0) + take
+            picks = [(cost - prices[s], s, units) for s, cost, units in self.units[i]]
+            picks = [p for p in picks if p[0] < 0]
+            if i in self.capacity_binds:  # the most worth first, as far as capacity goes
+                picks.sort()
+                room, kept = self.capacity[i], []
+                for reduced, s, units in picks:
+                    take = int(min(units, room))
+                    if take <= 0:
+                        break
+                    room -= take
+                    kept.append((reduced, s, take))
+                picks = kept
+            gain = self.fixed[i] + sum(reduced * units for reduced, _, units in picks)
+            self.gain[i] = gain
+            if gain < 0:
+                value += gain
+                for _, s, units in picks:
+                    taken[s] = taken.get(s, 0) + units
         self.base = value
         return value, taken

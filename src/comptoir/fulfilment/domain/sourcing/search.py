@@ -150,20 +150,23 @@ class Problem:
         def key(i: int) -> tuple[float, float, int]:
             return (self.terms[i].fixed, self.terms[i].per_unit, i)
 
+        for holders in full.values():
+            holders.sort(key=key)
         kept = []
         for i in self.free:
             held = [s for s in self.skus if self.free[i].get(s) or self.protected[i].get(s)]
             if not held:
                 continue
-            fewest = min((full[s] for s in held), key=len)
             mine = key(i)
-            if not any(
-                k != i
-                and key(k) < mine
-                and self.terms[k].per_unit <= mine[1]
-                and all(self.free[k].get(s, 0) >= self.need[s] for s in held)
-                for k in fewest
-            ):
+            for k in min((full[s] for s in held), key=len):
+                if key(k) >= mine:  # the rest cost more, or as much with a higher id
+                    kept.append(i)
+                    break
+                if self.terms[k].per_unit <= mine[1] and all(
+                    self.free[k].get(s, 0) >= self.need[s] for s in held
+                ):
+                    break
+            else:
                 kept.append(i)
         return kept
 
