@@ -406,14 +406,27 @@ class Problem:
         return self.pool_by_fixed
 
     def _greedy(self) -> Allocation:
-        """A first complete plan: add the best-scored location until every unit is covered."""
-        ranked = sorted(self.free, key=lambda i: (self.scores[i], i))
+        """A first complete plan: add the best-scored location until every unit is covered
+        (free units first: a store's last units only when no free unit is left), then drop
+        any location the plan does without for less."""
+        ranked = sorted(self.pool, key=lambda i: (self.scores[i], i))
         chosen: list[int] = []
         allocation = self.allocate(chosen)
-        for i in ranked:
-            if not allocation.short:
-                break
-            if any(self.free[i].get(s) or self.protected[i].get(s) for s in allocation.short):
-                chosen.append(i)
-                allocation = self.allocate(chosen)
+        for stocks in ((self.free,), (self.free, self.protected)):
+            for i in ranked:
+                wanting = set(allocation.short)
+                if len(stocks) == 1:  # nor last units where free ones exist
+                    wanting |= {
+                        s for s, n in allocation.protected_used.items() if n > self.must_protect[s]
+                    }
+                if not wanting:
+                    break
+                if i not in chosen and any(stock[i].get(s) for stock in stocks for s in wanting):
+                    chosen.append(i)
+                    allocation = self.allocate(chosen)
+        for i in sorted(chosen, key=lambda i: (-self.terms[i].fixed, i)):
+            without = self.allocate([k for k in chosen if k != i])
+            if without.rank < allocation.rank:
+                chosen.remove(i)
+                allocation = without
         return allocation
