@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-STEPS = 40
+STEPS = 20
 
 
 class LagrangianBound:
