@@ -20,7 +20,7 @@ from .model import (
 )
 
 # The branch and bound explores at most MAX_NODES sets of locations (see `Problem.cut`).
-MAX_NODES = 1500
+MAX_NODES = 5000
 # What a unit nobody supplies weighs when HiGHS ranks plans: more than any plan's other costs.
 UNSOURCED_UNIT_COST = 1e7
 EPSILON = 1e-9
@@ -258,6 +258,10 @@ class Problem:
         best = self._greedy()
         forbidden: set[int] = set()
         gain = self._lagrangian_gains(best)
+        if not best.short:  # the holders most worth their parcel at these prices first
+            self.options = {
+                s: sorted(ids, key=lambda i: (gain[i], i)) for s, ids in self.options.items()
+            }
         # The Lagrangian floor of the current branch, kept as its chosen and forbidden change.
         floor = {"forbidden": 0.0}
 
