@@ -19,8 +19,9 @@ from .model import (
     location_terms,
 )
 
-# The branch and bound explores at most MAX_NODES sets of locations (see `Problem.cut`).
-MAX_NODES = 5000
+# The branch and bound explores at most MAX_NODES sets of locations (about 60 ms); an order that
+# needs more is handed to HiGHS (see `Problem.cut`), which takes about as long.
+MAX_NODES = 2000
 # What a unit nobody supplies weighs when HiGHS ranks plans: more than any plan's other costs.
 UNSOURCED_UNIT_COST = 1e7
 EPSILON = 1e-9
