@@ -40,6 +40,18 @@ class Allocation:
         """Plans compare by units missing first (fewest), then by cost."""
         return sum(self.short.values()), self.cost
 
+    def better_than(self, other: Allocation) -> bool:
+        """Fewer units missing, or a lower cost; at equal cost, the lower location ids."""
+        if self.rank[0] != other.rank[0]:
+            return self.rank[0] < other.rank[0]
+        if abs(self.cost - other.cost) > EPSILON:
+            return self.cost < other.cost
+        return self.location_ids < other.location_ids
+
+    @property
+    def location_ids(self) -> tuple[int, ...]:
+        return tuple(sorted({a.location_id for a in self.assignments}))
+
 
 class Problem:
     """One order's search: the pruned candidates and the branch and bound over their sets."""
@@ -291,7 +303,7 @@ class Problem:
                 branches = self.options[sku]
             else:
                 allocation = self.allocate(chosen)
-                if allocation.rank < best.rank:
+                if allocation.better_than(best):
                     best = allocation
                 branches = self._branches(chosen, allocation)
             ascending = branches is self.pool_by_fixed
@@ -326,7 +338,7 @@ class Problem:
             chosen = self._optimal_set(cutoff)
             if chosen is not None:
                 allocation = self.allocate(chosen)
-                if allocation.rank < best.rank:
+                if allocation.better_than(best):
                     best = allocation
         return best
 
@@ -431,7 +443,7 @@ class Problem:
                     allocation = self.allocate(chosen)
         for i in sorted(chosen, key=lambda i: (-self.terms[i].fixed, i)):
             without = self.allocate([k for k in chosen if k != i])
-            if without.rank < allocation.rank:
+            if without.better_than(allocation):
                 chosen.remove(i)
                 allocation = without
         return allocation
