@@ -97,11 +97,14 @@ class LagrangianBound:
         """The floor for these prices; sets `gain` and `base`, returns the units taken."""
         value = sum(prices[s] * q for s, q in self.need.items())
         taken: dict[str, int] = {}
+        binds = self.capacity_binds
         for i in self.ids:
-            picks = [(cost - prices[s], s, units) for s, cost, units in self.units[i]]
-            picks = [p for p in picks if p[0] < 0]
-            if i in self.capacity_binds:  # the most worth first, as far as capacity goes
-                picks.sort()
+            if i in binds:  # the most worth first, as far as capacity goes
+                picks = sorted(
+                    (cost - prices[s], s, units)
+                    for s, cost, units in self.units[i]
+                    if cost < prices[s]
+                )
                 room, kept = self.capacity[i], []
                 for reduced, s, units in picks:
                     take = int(min(units, room))
@@ -110,7 +113,15 @@ class LagrangianBound:
                     room -= take
                     kept.append((reduced, s, take))
                 picks = kept
-            gain = self.fixed[i] + sum(reduced * units for reduced, _, units in picks)
+            else:
+                picks = [
+                    (cost - prices[s], s, units)
+                    for s, cost, units in self.units[i]
+                    if cost < prices[s]
+                ]
+            gain = self.fixed[i]
+            for reduced, _, units in picks:
+                gain += reduced * units
             self.gain[i] = gain
             if gain < 0:
                 value += gain
