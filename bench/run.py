@@ -473,17 +473,17 @@ SECTIONS = [
         more_lines=sourcing_families,
         why_missed={
             "sourcing_families_p99_ms": (
-                "Read it beside the p99 CPU column and the MILP's time: on 2026-12-07 the "
-                "2-core machine ran other sessions' tests and benchmarks (load average about 7), "
-                "so wall time was 2-3× the CPU time the engine used, and HiGHS took 81 ms an "
-                "order on the current family where it took 31 ms alone (2026-11-25). In CPU "
-                "time the p99 is under 20 ms on four families; tight capacities (28 ms) and "
-                "500 stores × 8 lines (24 ms) pass it. What is left is Python: the Lagrangian "
-                "prices (20 subgradient steps over 70-140 undominated locations), the min-cost "
-                "flow that fills a set when capacity binds, and pricing every holder of a "
-                "500-store network. To go further: fit the prices once per order family of "
-                "SKUs (they change little between orders), and keep per SKU its holders sorted "
-                "by zone so that far stores are never priced."
+                "Four families are under 20 ms; tight capacities and 500 stores × 8 lines are "
+                "not. Read them beside the p99 CPU column and the MILP's time: on 2026-12-07 "
+                "the 2-core machine ran other sessions' tests and benchmarks (load average 5-7), "
+                "so wall time was up to 2.5× the CPU time the engine used, and HiGHS took 61 ms "
+                "an order on the current family where it took 31 ms alone (2026-11-25). In CPU "
+                "time those two took 23 and 28 ms at the p99. What is left is Python: the "
+                "Lagrangian prices (20 subgradient steps over 70-140 undominated locations), "
+                "the min-cost flow that fills a set when capacity binds, and up to 1,600 sets "
+                "searched for the hardest 8-line orders. To go further: keep per SKU its holders "
+                "sorted by zone so that far stores are never priced, and refit the prices when "
+                "the search finds a much cheaper plan than the first one."
             ),
         },
     ),
