@@ -1,4 +1,4 @@
-"""The search: prune the candidates, then a branch and bound over sets of locations."""
+"""The search: drop the dominated locations, then a branch and bound over sets of locations."""
 
 from __future__ import annotations
 
