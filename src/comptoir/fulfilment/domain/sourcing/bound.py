@@ -1,4 +1,5 @@
-"""A Lagrangian floor on the cost of every plan in a branch of the search.
+"""Floors on the cost of every plan in a branch of the search: the parcels still needed, and a
+Lagrangian floor.
 
 Give every unit of SKU s a price λ_s and drop the rule that each line is served exactly: the
 cost of any plan is then at least Σ_s λ_s·q_s plus, for each location it uses, its parcel and
@@ -16,9 +17,40 @@ subgradient steps from the cheapest price per unit bring it close to the linear 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 STEPS = 20
+
+
+def parcels_floor(
+    by_fixed: Mapping[str, Sequence[tuple[float, int]]],
+    held: Mapping[int, frozenset[str]],
+    chosen: Collection[int],
+    forbidden: Collection[int],
+    missing: Collection[str],
+) -> float:
+    """A floor on the parcels still to add for the missing SKUs.
+
+    Each needs a holder neither chosen nor forbidden (`by_fixed[s]`: its holders as (parcel,
+    id), cheapest first; `held[i]`: the SKUs i holds); a holder of k of them can share its
+    parcel among k: each SKU costs at least its cheapest holder's parcel over the missing SKUs
+    that holder has, and the sum of these shares is a floor on any set that covers them all.
+    The cheapest single holder of the dearest SKU is another floor: the higher one counts.
+    """
+    single, shared = 0.0, 0.0
+    count = len(missing)
+    for s in missing:
+        first, share = math.inf, math.inf
+        for f, i in by_fixed[s]:
+            if f / count >= share:
+                break
+            if i in chosen or i in forbidden:
+                continue
+            first = min(first, f)
+            share = min(share, f / len(held[i].intersection(missing)))
+        single = max(single, first)
+        shared += share
+    return max(single, shared)
 
 
 class LagrangianBound:

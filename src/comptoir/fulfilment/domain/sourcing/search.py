@@ -6,7 +6,8 @@ import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
-from .bound import LagrangianBound
+from .bound import LagrangianBound, parcels_floor
+from .dominance import undominated
 from .flow import fill_by_flow
 from .milp import MilpLocation, solve_sourcing_milp
 from .model import (
@@ -105,7 +106,7 @@ class Problem:
         self.skus = sorted(self.need)
         need = self.need
         self.scores = {i: self._score(i) for i in self.free}
-        self.options = self._holders(self._undominated())
+        self.options = self._holders(undominated(self.need, self.free, self.protected, self.terms))
         self.by_fixed = {
             s: sorted((self.terms[i].fixed, i) for i in self.options[s]) for s in self.skus
         }
@@ -142,46 +143,6 @@ class Problem:
                 units += 0.5 * min(need[s], held)  # counts, but less: it is kept for walk-ins
         units = min(units, t.location.remaining_capacity)
         return (t.fixed + t.per_unit * units) / units if units else math.inf
-
-    def _undominated(self) -> list[int]:
-        """The locations no other location can replace in every plan at no extra cost.
-
-        Location k dominates l when k's parcel and unit cost no more than l's, k's free units
-        alone cover the whole quantity of every SKU of the order that l holds, and k's
-        remaining capacity covers the whole order (ties: the lower id dominates). Any plan
-        using l then costs no less once l's units come from k instead, so the optimum is found
-        among the undominated locations; dropping the others is what keeps big networks fast.
-        """
-        total = sum(self.need.values())
-        full: dict[str, list[int]] = {s: [] for s in self.skus}
-        for i, free in self.free.items():
-            if self.terms[i].location.remaining_capacity >= total:
-                for s, units in free.items():
-                    if s in full and units >= self.need[s]:
-                        full[s].append(i)
-
-        def key(i: int) -> tuple[float, float, int]:
-            return (self.terms[i].fixed, self.terms[i].per_unit, i)
-
-        for holders in full.values():
-            holders.sort(key=key)
-        kept = []
-        for i in self.free:
-            held = [s for s in self.skus if self.free[i].get(s) or self.protected[i].get(s)]
-            if not held:
-                continue
-            mine = key(i)
-            for k in min((full[s] for s in held), key=len):
-                if key(k) >= mine:  # the rest cost more, or as much with a higher id
-                    kept.append(i)
-                    break
-                if self.terms[k].per_unit <= mine[1] and all(
-                    self.free[k].get(s, 0) >= self.need[s] for s in held
-                ):
-                    break
-            else:
-                kept.append(i)
-        return kept
 
     def _holders(self, kept: list[int]) -> dict[str, list[int]]:
         """Per SKU, the kept locations that hold it, best scored first."""
@@ -296,7 +257,7 @@ class Problem:
             if missing and complete_known:
                 # The chosen locations do not hold the units, so no need to fill them: every
                 # SKU still missing needs one more location among its holders.
-                needed = self._parcels_bound(chosen, forbidden, missing)
+                needed = parcels_floor(self.by_fixed, self.held, chosen, forbidden, missing)
                 if fixed + needed + self.units_bound >= best.cost - EPSILON:
                     return
                 sku = min(missing, key=lambda s: (len(self.options[s]), s))
@@ -380,32 +341,6 @@ class Problem:
         )
         bound.fit(best.cost)
         return {BASE: bound.base, **bound.gain}
-
-    def _parcels_bound(
-        self, chosen: tuple[int, ...], forbidden: Collection[int], missing: Collection[str]
-    ) -> float:
-        """A floor on the parcels still to add for the missing SKUs.
-
-        Each needs a holder neither chosen nor forbidden; a holder of k of them can share its
-        parcel among k: each SKU costs at least its cheapest holder's parcel over the missing
-        SKUs that holder has, and the sum of these shares is a floor on any set that covers
-        them all. The cheapest single holder of the dearest SKU is another floor: the higher
-        one counts.
-        """
-        single, shared = 0.0, 0.0
-        count = len(missing)
-        for s in missing:
-            first, share = math.inf, math.inf
-            for f, i in self.by_fixed[s]:
-                if f / count >= share:
-                    break
-                if i in chosen or i in forbidden:
-                    continue
-                first = min(first, f)
-                share = min(share, f / len(self.held[i].intersection(missing)))
-            single = max(single, first)
-            shared += share
-        return max(single, shared)
 
     def _branches(self, chosen: tuple[int, ...], allocation: Allocation) -> list[int]:
         """The locations worth adding to `chosen`, cheapest parcel first.
