@@ -45,6 +45,7 @@ class Section:
     targets: list[Target]
     more_rows: Callable[[dict], list[tuple[str, object, str]]] = lambda result: []
     why_missed: dict[str, str] = field(default_factory=dict)
+    more_lines: Callable[[dict], list[str]] = lambda result: []  # e.g. a table of its own
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -202,6 +203,29 @@ def sourcing_dataset(result: dict) -> str:
         f"better of fixed priority ({peers['fixed_priority']} splits an order) and highest "
         f"stock ({peers['highest_stock']}), line by line."
     )
+
+
+def sourcing_families(result: dict) -> list[str]:
+    """One row per instance family: the engine's cost over the MILP optimum, and its time."""
+    families = result.get("families")
+    if not families:
+        return []
+    lines = [
+        "Per instance family (seeded; targets: worst ratio ≤ 1.01, p99 < 20 ms):",
+        "",
+        "| family | orders | locations | lines | mean ratio | worst ratio | at optimum "
+        "| p99 ms | p99 CPU ms | max ms | MILP mean ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for f in families.values():
+        low, high = f["lines"]
+        lines.append(
+            f"| {f['title']} | {f['orders']} | {f['locations']} | "
+            f"{low if low == high else f'{low}-{high}'} | {f['ratio_mean']} | "
+            f"{f['ratio_worst']} | {f['at_optimum_share']:.0%} | {f['p99_ms']} | "
+            f"{f['p99_cpu_ms']} | {f['max_ms']} | {f['milp_mean_ms']} |"
+        )
+    return [*lines, ""]
 
 
 def customers_dataset(r: dict) -> str:
@@ -435,7 +459,33 @@ SECTIONS = [
                 partner="peer_sourcing_splits_per_order",
             ),
             Target("sourcing_p99_ms", "< 20", lambda v, p: v < 20),
+            Target(
+                "sourcing_families_ratio_worst",
+                "≤ 1.01 (the worst of every family)",
+                lambda v, p: v <= 1.01,
+            ),
+            Target(
+                "sourcing_families_p99_ms",
+                "< 20 (the slowest family's p99)",
+                lambda v, p: v < 20,
+            ),
         ],
+        more_lines=sourcing_families,
+        why_missed={
+            "sourcing_families_p99_ms": (
+                "Four families are under 20 ms; tight capacities and 500 stores × 8 lines are "
+                "not. Read them beside the p99 CPU column and the MILP's time: on 2026-12-07 "
+                "the 2-core machine ran other sessions' tests and benchmarks (load average 5-7), "
+                "so wall time was up to 2.5× the CPU time the engine used, and HiGHS took 61 ms "
+                "an order on the current family where it took 31 ms alone (2026-11-25). In CPU "
+                "time those two took 23 and 28 ms at the p99. What is left is Python: the "
+                "Lagrangian prices (20 subgradient steps over 70-140 undominated locations), "
+                "the min-cost flow that fills a set when capacity binds, and up to 1,600 sets "
+                "searched for the hardest 8-line orders. To go further: keep per SKU its holders "
+                "sorted by zone so that far stores are never priced, and refit the prices when "
+                "the search finds a much cheaper plan than the first one."
+            ),
+        },
     ),
     Section(
         "customers",
@@ -575,6 +625,7 @@ def section_lines(section: Section, result: dict) -> list[str]:
         for figure, value, note in section.more_rows(result)
     ]
     lines.append("")
+    lines += section.more_lines(result)
     if missed:
         lines += ["### Targets missed, why, and what would reach them", "", *missed, ""]
     return lines

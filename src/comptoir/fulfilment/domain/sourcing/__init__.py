@@ -15,9 +15,10 @@ The cost of a plan, in euro-like cost points (a score for ranking plans, never c
   `protected_unit_penalty`, larger than any other cost an order can have, so protected units
   are used only when no other plan delivers the line.
 
-The search prunes the candidates (per SKU, the best-scored locations that hold it, enough of
-them to cover the quantity), then runs a depth-first branch and bound over sets of locations,
-each set priced by filling every line from its cheapest units first.
+The search drops only the locations another one dominates (provably never needed), then runs
+a depth-first branch and bound over sets of locations, each set priced by filling every line
+from its cheapest units first, bounded by a Lagrangian floor (bound.py); past its node budget
+HiGHS picks the set (milp.py). It is exact: ADR 0031.
 """
 
 from .engine import plan_cost, resource_after_not_found, source_order

@@ -10,6 +10,7 @@ unit cost plus the penalty) → sink (remaining capacity).
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -73,20 +74,22 @@ def fill_by_flow(
         distance = [math.inf] * len(graph)
         previous: list[tuple[int, int] | None] = [None] * len(graph)
         distance[source] = 0.0
-        for _ in range(len(graph)):  # Bellman-Ford: residual edges may cost less than zero
-            changed = False
-            for node, edges in enumerate(graph):
-                if distance[node] == math.inf:
-                    continue
-                for index, edge in enumerate(edges):
-                    if edge.capacity - edge.flow > 0:
-                        candidate = distance[node] + edge.cost
-                        if candidate < distance[edge.to] - 1e-12:
-                            distance[edge.to] = candidate
-                            previous[edge.to] = (node, index)
-                            changed = True
-            if not changed:
-                break
+        # Shortest path by a queue of the nodes whose distance just fell (Bellman-Ford's
+        # SPFA form): residual edges may cost less than zero, and no cycle does.
+        queue, queued = deque([source]), [False] * len(graph)
+        queued[source] = True
+        while queue:
+            node = queue.popleft()
+            queued[node] = False
+            for index, edge in enumerate(graph[node]):
+                if edge.capacity - edge.flow > 0:
+                    candidate = distance[node] + edge.cost
+                    if candidate < distance[edge.to] - 1e-12:
+                        distance[edge.to] = candidate
+                        previous[edge.to] = (node, index)
+                        if not queued[edge.to]:
+                            queued[edge.to] = True
+                            queue.append(edge.to)
         if distance[sink] == math.inf:
             break
         path, node = [], sink

@@ -1,4 +1,4 @@
-"""The search: prune the candidates, then a branch and bound over sets of locations."""
+"""The search: drop the dominated locations, then a branch and bound over sets of locations."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
+from .bound import LagrangianBound, parcels_floor
+from .dominance import undominated
 from .flow import fill_by_flow
+from .milp import MilpLocation, solve_sourcing_milp
 from .model import (
     Assignment,
     CandidateLocation,
@@ -17,11 +20,13 @@ from .model import (
     location_terms,
 )
 
-# Per SKU, at least this many locations stay candidates after pruning (more if needed to
-# cover the quantity); the branch and bound explores at most MAX_NODES sets of locations.
-CANDIDATES_PER_SKU = 12
-MAX_NODES = 1500
+# The branch and bound explores at most MAX_NODES sets of locations (about 60 ms); an order that
+# needs more is handed to HiGHS (see `Problem.cut`), which takes about as long.
+MAX_NODES = 2000
+# What a unit nobody supplies weighs when HiGHS ranks plans: more than any plan's other costs.
+UNSOURCED_UNIT_COST = 1e7
 EPSILON = 1e-9
+BASE = -1  # the key of the Lagrangian floor's base among the locations' gains
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,18 @@ class Allocation:
     def rank(self) -> tuple[int, float]:
         """Plans compare by units missing first (fewest), then by cost."""
         return sum(self.short.values()), self.cost
+
+    def better_than(self, other: Allocation) -> bool:
+        """Fewer units missing, or a lower cost; at equal cost, the lower location ids."""
+        if self.rank[0] != other.rank[0]:
+            return self.rank[0] < other.rank[0]
+        if abs(self.cost - other.cost) > EPSILON:
+            return self.cost < other.cost
+        return self.location_ids < other.location_ids
+
+    @property
+    def location_ids(self) -> tuple[int, ...]:
+        return tuple(sorted({a.location_id for a in self.assignments}))
 
 
 class Problem:
@@ -89,13 +106,18 @@ class Problem:
         self.skus = sorted(self.need)
         need = self.need
         self.scores = {i: self._score(i) for i in self.free}
-        self.options = self._prune()
+        self.options = self._holders(undominated(self.need, self.free, self.protected, self.terms))
         self.by_fixed = {
             s: sorted((self.terms[i].fixed, i) for i in self.options[s]) for s in self.skus
         }
         self.pool = sorted(
             {i for ids in self.options.values() for i in ids}, key=lambda i: (self.scores[i], i)
         )
+        self.held = {
+            i: frozenset(s for s in self.skus if self.free[i].get(s) or self.protected[i].get(s))
+            for i in self.pool
+        }
+        self.pool_by_fixed = sorted(self.pool, key=lambda i: (self.terms[i].fixed, i))
         self.min_unit = {
             s: min((self.terms[i].per_unit for i in self.options[s]), default=0.0)
             for s in self.skus
@@ -107,6 +129,7 @@ class Problem:
             for s in self.skus
         )
         self.nodes = 0
+        self.cut = False  # True when the node budget stopped the search before its proof
 
     def _score(self, location_id: int) -> float:
         """Cost per unit of this order the location could supply alone: the branching order."""
@@ -121,31 +144,13 @@ class Problem:
         units = min(units, t.location.remaining_capacity)
         return (t.fixed + t.per_unit * units) / units if units else math.inf
 
-    def _prune(self) -> dict[str, list[int]]:
-        """Per SKU, the holders worth trying, best first.
-
-        The best-scored for the whole order, the cheapest to send this SKU alone (a nearby
-        store that completes a warehouse parcel), then more until the quantity is covered.
-        """
-        scores = self.scores
-        options = {}
-        for s in self.skus:
-            holders = [i for i in self.free if self.free[i].get(s) or self.protected[i].get(s)]
-            by_score = sorted(holders, key=lambda i: (scores[i], i))
-            alone = sorted(
-                holders,
-                key=lambda i: (self.terms[i].fixed + self.terms[i].per_unit * self.need[s], i),
-            )
-            chosen = list(dict.fromkeys(by_score[:CANDIDATES_PER_SKU] + alone[:CANDIDATES_PER_SKU]))
-            free_units = sum(self.free[i].get(s, 0) for i in chosen)
-            for i in by_score[CANDIDATES_PER_SKU:]:
-                if free_units >= self.need[s]:
-                    break
-                if i not in chosen:
-                    chosen.append(i)
-                    free_units += self.free[i].get(s, 0)
-            options[s] = chosen
-        return options
+    def _holders(self, kept: list[int]) -> dict[str, list[int]]:
+        """Per SKU, the kept locations that hold it, best scored first."""
+        ranked = sorted(kept, key=lambda i: (self.scores[i], i))
+        return {
+            s: [i for i in ranked if self.free[i].get(s) or self.protected[i].get(s)]
+            for s in self.skus
+        }
 
     def allocate(self, location_ids: Sequence[int]) -> Allocation:
         """Fill every SKU from the cheapest units of these locations: free, then protected."""
@@ -217,91 +222,163 @@ class Problem:
         return Allocation(cost, result, fill.short, protected_used)
 
     def search(self) -> Allocation:
-        best = self._greedy()
-        seen: set[frozenset[int]] = set()
+        """The cheapest plan: a depth-first branch and bound over sets of locations.
 
-        def explore(chosen: tuple[int, ...], fixed: float, held: dict[str, int]) -> None:
+        Each node is a set of chosen locations and a set of forbidden ones; its children add
+        one more location each, the k-th child forbidding the ones before it, so no set of
+        locations is reached twice and every set is reached (the covering branches: every
+        plan holds one of the holders of a missing SKU; the others: any location more).
+        """
+        best = self._greedy()
+        forbidden: set[int] = set()
+        gain = self._lagrangian_gains(best)
+        if not best.short:  # the holders most worth their parcel at these prices first
+            self.options = {
+                s: sorted(ids, key=lambda i: (gain[i], i)) for s, ids in self.options.items()
+            }
+        # The Lagrangian floor of the current branch, kept as its chosen and forbidden change.
+        floor = {"forbidden": 0.0}
+
+        def explore(
+            chosen: tuple[int, ...], fixed: float, held: dict[str, int], chosen_floor: float
+        ) -> None:
             nonlocal best
             if self.nodes >= MAX_NODES:
+                self.cut = True
                 return
             complete_known = not best.short
-            if complete_known and fixed + self.units_bound >= best.cost - EPSILON:
+            if complete_known and (
+                fixed + self.units_bound >= best.cost - EPSILON
+                or chosen_floor + floor["forbidden"] >= best.cost - EPSILON
+            ):
                 return
             self.nodes += 1
             missing = {s: self.need[s] - held[s] for s in self.skus if held[s] < self.need[s]}
             if missing and complete_known:
                 # The chosen locations do not hold the units, so no need to fill them: every
                 # SKU still missing needs one more location among its holders.
-                needed = max(
-                    next((f for f, i in self.by_fixed[s] if i not in chosen), math.inf)
-                    for s in missing
-                )
+                needed = parcels_floor(self.by_fixed, self.held, chosen, forbidden, missing)
                 if fixed + needed + self.units_bound >= best.cost - EPSILON:
                     return
                 sku = min(missing, key=lambda s: (len(self.options[s]), s))
                 branches = self.options[sku]
             else:
                 allocation = self.allocate(chosen)
-                if allocation.rank < best.rank:
+                if allocation.better_than(best):
                     best = allocation
                 branches = self._branches(chosen, allocation)
+            ascending = branches is self.pool_by_fixed
+            added: list[int] = []
             for i in branches:
+                if i in chosen or i in forbidden:
+                    continue
                 child_fixed = fixed + self.terms[i].fixed
-                if i in chosen or (
-                    not best.short and child_fixed + self.units_bound >= best.cost - EPSILON
-                ):
-                    continue
-                child = tuple(sorted((*chosen, i)))
-                key = frozenset(child)
-                if key in seen:
-                    continue
-                seen.add(key)
-                child_held = dict(held)
-                for stock in (self.free[i], self.protected[i]):
-                    for s, units in stock.items():
-                        if s in child_held:
-                            child_held[s] += units
-                explore(child, child_fixed, child_held)
+                child_floor = chosen_floor + max(0.0, gain[i])
+                if not best.short and child_fixed + self.units_bound >= best.cost - EPSILON:
+                    if ascending:
+                        break
+                elif best.short or child_floor + floor["forbidden"] < best.cost - EPSILON:
+                    child_held = dict(held)
+                    for stock in (self.free[i], self.protected[i]):
+                        for s, units in stock.items():
+                            if s in child_held:
+                                child_held[s] += units
+                    explore(tuple(sorted((*chosen, i))), child_fixed, child_held, child_floor)
+                forbidden.add(i)  # the next children are the sets without it
+                floor["forbidden"] -= min(0.0, gain[i])
+                added.append(i)
+            forbidden.difference_update(added)
+            floor["forbidden"] += sum(min(0.0, gain[i]) for i in added)
 
-        explore((), 0.0, dict.fromkeys(self.skus, 0))
+        explore((), 0.0, dict.fromkeys(self.skus, 0), gain[BASE])
+        if self.cut:
+            # The budget stopped the search before it proved its best plan: HiGHS finds the
+            # optimal set of locations among the same candidates, which is then filled as any
+            # other set, so the plan and its explanation read the same either way.
+            cutoff = None if best.short else best.cost - EPSILON
+            chosen = self._optimal_set(cutoff)
+            if chosen is not None:
+                allocation = self.allocate(chosen)
+                if allocation.better_than(best):
+                    best = allocation
         return best
 
-    def _branches(self, chosen: tuple[int, ...], allocation: Allocation) -> list[int]:
-        """The locations worth adding to `chosen`, best first; none when nothing can improve.
+    def _optimal_set(self, cutoff: float | None) -> tuple[int, ...] | None:
+        optimum = solve_sourcing_milp(
+            self.need,
+            [
+                MilpLocation(
+                    i,
+                    self.terms[i].fixed,
+                    self.terms[i].per_unit,
+                    self.free[i],
+                    self.protected[i],
+                    self.terms[i].location.remaining_capacity,
+                )
+                for i in sorted(self.pool)
+            ],
+            protected_penalty=self.costs.protected_unit_penalty,
+            # Fewest units missing first, as plans rank: more than any plan's whole cost.
+            unsourced_unit_cost=UNSOURCED_UNIT_COST,
+            cutoff=cutoff,
+        )
+        return None if optimum is None else optimum.location_ids
 
-        Missing units: the holders of the most constrained missing SKU, or, when the chosen
-        locations hold the units but lack capacity, any holder of the order. Protected units
-        used beyond the unavoidable: the other holders of that SKU. A complete plan: any
-        location that would pick some line for less per unit.
+    def _lagrangian_gains(self, best: Allocation) -> dict[int, float]:
+        """Each location's term of the Lagrangian floor (bound.py), and the floor's base under
+        BASE; all zero (no floor) until a complete plan is known."""
+        if best.short:
+            return dict.fromkeys([BASE, *self.pool], 0.0)
+        bound = LagrangianBound(
+            self.need,
+            self.pool,
+            {i: self.terms[i].fixed for i in self.pool},
+            {i: self.terms[i].per_unit for i in self.pool},
+            self.free,
+            self.protected,
+            {i: self.terms[i].location.remaining_capacity for i in self.pool},
+            self.costs.protected_unit_penalty,
+        )
+        bound.fit(best.cost)
+        return {BASE: bound.base, **bound.gain}
+
+    def _branches(self, chosen: tuple[int, ...], allocation: Allocation) -> list[int]:
+        """The locations worth adding to `chosen`, cheapest parcel first.
+
+        Units missing that the chosen locations do not hold: the holders of the most
+        constrained such SKU (every plan has one). Otherwise any location: one more may pick
+        some line for less, spare another's last units, or free capacity for another line;
+        the bound on parcels stops the loop early.
         """
         if allocation.short:
             sku = min(allocation.short, key=lambda s: (len(self.options[s]), s))
             held = sum(self.free[i].get(sku, 0) + self.protected[i].get(sku, 0) for i in chosen)
-            return self.pool if held >= self.need[sku] else self.options[sku]
-        wanting = [s for s, n in allocation.protected_used.items() if n > self.must_protect[s]]
-        if wanting:
-            return self.options[min(wanting, key=lambda s: (len(self.options[s]), s))]
-        dearest: dict[str, float] = {}
-        for a in allocation.assignments:
-            unit = self.terms[a.location_id].per_unit
-            dearest[a.sku] = max(dearest.get(a.sku, 0.0), unit)
-        cheaper = {
-            i
-            for s, unit in dearest.items()
-            for i in self.options[s]
-            if self.terms[i].per_unit < unit and self.free[i].get(s)
-        }
-        return [i for i in self.pool if i in cheaper]
+            if held < self.need[sku]:
+                return self.options[sku]
+        return self.pool_by_fixed
 
     def _greedy(self) -> Allocation:
-        """A first complete plan: add the best-scored location until every unit is covered."""
-        ranked = sorted(self.free, key=lambda i: (self.scores[i], i))
+        """A first complete plan: add the best-scored location until every unit is covered
+        (free units first: a store's last units only when no free unit is left), then drop
+        any location the plan does without for less."""
+        ranked = sorted(self.pool, key=lambda i: (self.scores[i], i))
         chosen: list[int] = []
         allocation = self.allocate(chosen)
-        for i in ranked:
-            if not allocation.short:
-                break
-            if any(self.free[i].get(s) or self.protected[i].get(s) for s in allocation.short):
-                chosen.append(i)
-                allocation = self.allocate(chosen)
+        for stocks in ((self.free,), (self.free, self.protected)):
+            for i in ranked:
+                wanting = set(allocation.short)
+                if len(stocks) == 1:  # nor last units where free ones exist
+                    wanting |= {
+                        s for s, n in allocation.protected_used.items() if n > self.must_protect[s]
+                    }
+                if not wanting:
+                    break
+                if i not in chosen and any(stock[i].get(s) for stock in stocks for s in wanting):
+                    chosen.append(i)
+                    allocation = self.allocate(chosen)
+        for i in sorted(chosen, key=lambda i: (-self.terms[i].fixed, i)):
+            without = self.allocate([k for k in chosen if k != i])
+            if without.better_than(allocation):
+                chosen.remove(i)
+                allocation = without
         return allocation

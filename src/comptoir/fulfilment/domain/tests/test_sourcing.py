@@ -101,7 +101,7 @@ def test_engine_finds_the_milp_optimum_on_small_cases(seed: int) -> None:
     lines, destination, candidates = random_case(random.Random(seed))
     plan = source_order(lines, destination, candidates)
     assert_feasible(plan, lines, candidates)
-    optimum, _ = optimal_plan(lines, destination, candidates)
+    optimum = optimal_plan(lines, destination, candidates).cost
     unsourced = sum(line.quantity for line in plan.unsourced)
     assert plan.cost + 1e6 * unsourced == pytest.approx(optimum, abs=1e-6)
     assert plan.cost == pytest.approx(plan_cost(plan.assignments, destination, candidates))
@@ -253,3 +253,20 @@ def test_an_empty_or_unknown_order_gives_an_empty_plan() -> None:
     assert plan.assignments == ()
     assert plan.unsourced == (OrderLine("NOT-SOLD-HERE", 2),)
     assert plan.cost == 0
+
+
+def test_of_equal_plans_the_one_from_the_lower_location_ids_is_chosen() -> None:
+    # Each store can pick one unit more today, so none can stand in for another entirely.
+    stores = [
+        location(i, km_east=12, available={sku: 1}, capacity_units=5, workload_units=4)
+        for i, sku in (
+            (8, "BOOTS-42"),
+            (7, "JACKET-TRAIL-S"),
+            (4, "BOOTS-42"),
+            (3, "JACKET-TRAIL-S"),
+        )
+    ]
+    plan = source_order(
+        [OrderLine("JACKET-TRAIL-S", 1), OrderLine("BOOTS-42", 1)], JEAN_HOME, stores
+    )
+    assert plan.location_ids == (3, 4)
