@@ -47,6 +47,28 @@ def is_valid_gtin(code: str) -> bool:
     return gtin_problem(code) is None
 
 
+def gtin13_check_digit(body: str) -> int:
+    """The check digit of an EAN/GTIN-13 from its first twelve digits (GS1 General
+    Specifications, 7.9.1: weights 1, 3, 1, 3… from the left, i.e. 3, 1… from the right)."""
+    if len(body) != 12 or not body.isascii() or not body.isdigit():
+        raise ValueError(f"a GTIN-13 body has 12 digits, not {body!r}")
+    return gtin_check_digit(body)
+
+
+def is_valid_gtin13(code: str) -> bool:
+    """True for thirteen ASCII digits whose last is the GS1 check digit of the first twelve."""
+    return len(code) == 13 and is_valid_gtin(code)
+
+
+def gtin13_of(stored: str | None) -> str | None:
+    """The GTIN-13 a stored 14-digit GTIN spells, when it is one (a leading zero): what
+    schema.org's `gtin13` carries. None for a GTIN-14 proper or no GTIN."""
+    if not stored:
+        return None
+    code = stored[1:] if len(stored) == 14 and stored.startswith("0") else stored
+    return code if is_valid_gtin13(code) else None
+
+
 def normalise_gtin(code: str) -> str:
     """The 14-digit form GS1 asks databases to keep: the UPC-A 036000291452 and the EAN-13
     0036000291452 are one trade item, so they must collide on the unique index."""

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from comptoir.catalog.domain import gtin13_check_digit, normalise_gtin
 from comptoir.catalog.models import (
     Category,
     ChannelListing,
@@ -122,6 +123,13 @@ class ProductPlan:
     kind: str
     skus: tuple[tuple[str, str, str], ...]  # (sku, size, colour)
     price: Decimal
+    number: int = 0  # the product's place in the plan: the item reference in its GTINs
+
+    def gtin(self, position: int) -> str:
+        """The GTIN-13 of its `position`-th SKU, stored as GS1's 14 digits: a French GS1
+        prefix (370) and company number, the product's number and the SKU's place in it."""
+        body = f"370{self.number:07d}{position:02d}"
+        return normalise_gtin(body + str(gtin13_check_digit(body)))
 
 
 def plan_products(sku_target: int, *, seed: int) -> Iterator[ProductPlan]:
@@ -165,6 +173,7 @@ def plan_products(sku_target: int, *, seed: int) -> Iterator[ProductPlan]:
             kind=family.kind,
             skus=skus,
             price=price,
+            number=index,
         )
 
 
@@ -194,12 +203,13 @@ def load_catalogue(*, skus: int, seed: int, batch: int = 5000) -> int:
                     Variant(
                         product=by_slug[p.slug],
                         sku=sku,
+                        gtin=p.gtin(position),
                         size=size,
                         colour=colour,
                         attributes={"kind": p.kind},
                     )
                     for p in chunk
-                    for sku, size, colour in p.skus
+                    for position, (sku, size, colour) in enumerate(p.skus)
                 ]
             )
             ids = dict(Variant.objects.filter(product__in=products).values_list("sku", "pk"))
