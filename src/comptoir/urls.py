@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, include, path
 
@@ -30,3 +32,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("comptoir.web.urls")),
 ]
+# Product pictures while DEBUG is on (`static()` adds nothing otherwise): ADR 0034.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -269,3 +269,21 @@ def corrections(typed: str, known_terms: Iterable[str]) -> list[str]:
         return []
     close = {term for term in known_terms if term != typed and within_one_edit(typed, term)}
     return sorted(close, key=lambda term: (abs(len(term) - len(typed)), term))
+
+
+# --- pictures -------------------------------------------------------------------------------
+
+# The widths a listing card (about 300 px wide), a phone (360–430 px at 2–3× density) and the
+# product page's main picture ask for; a browser picks one from `srcset` and `sizes`.
+RENDITION_WIDTHS = (160, 320, 640, 960)
+
+
+def rendition_widths(original_width: int) -> tuple[int, ...]:
+    """The smaller copies worth making of a picture `original_width` pixels wide: every
+    standard width below it (the original itself serves the largest)."""
+    return tuple(width for width in RENDITION_WIDTHS if width < original_width)
+
+
+def scaled_height(width: int, *, original_width: int, original_height: int) -> int:
+    """The height that keeps the picture's proportions at `width`, never below one pixel."""
+    return max(1, round(original_height * width / original_width))

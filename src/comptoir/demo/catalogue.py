@@ -29,6 +29,8 @@ from comptoir.catalog.models import (
 )
 from comptoir.catalog.services.search import refresh_search_documents
 from comptoir.core import clock
+from comptoir.demo import texts
+from comptoir.demo.pictures import draw_missing_pictures
 from comptoir.inventory.models import StockLevel, StockMovement
 from comptoir.locations.models import Location
 
@@ -106,6 +108,10 @@ ADJECTIVES = [
     "Essentiel",
 ]
 
+# Up to this size the demo draws every product's pictures (about a quarter of a second a product); the
+# benchmarks' 100,000 SKUs measure stock and search, not pictures, and go without.
+PICTURED_CATALOGUE = 5000
+
 # The jacket Jean reserves in every journey: a fixed product with memorable SKUs.
 JEAN_JACKET = ("veste-running-trail", "Veste de running Trail", ("S", "M", "L"), Decimal("89.90"))
 
@@ -124,6 +130,8 @@ class ProductPlan:
     skus: tuple[tuple[str, str, str], ...]  # (sku, size, colour)
     price: Decimal
     number: int = 0  # the product's place in the plan: the item reference in its GTINs
+    description: str = ""
+    attributes: tuple[tuple[str, str], ...] = ()
 
     def gtin(self, position: int) -> str:
         """The GTIN-13 of its `position`-th SKU, stored as GS1's 14 digits: a French GS1
@@ -142,6 +150,8 @@ def plan_products(sku_target: int, *, seed: int) -> Iterator[ProductPlan]:
         kind="apparel",
         skus=tuple((f"JACKET-TRAIL-{s}", s, "bleu") for s in JEAN_JACKET[2]),
         price=JEAN_JACKET[3],
+        description=texts.JACKET[0],
+        attributes=texts.JACKET[1],
     )
     planned, index = len(JEAN_JACKET[2]), 0
     while planned < sku_target:
@@ -165,15 +175,19 @@ def plan_products(sku_target: int, *, seed: int) -> Iterator[ProductPlan]:
             for size in family.sizes
         )
         planned += len(skus)
+        category = family.categories[(roll >> 48) % len(family.categories)]
+        description, attributes = texts.description_of(noun, category)
         yield ProductPlan(
             slug=slug,
             name=f"{noun} {adjective} {brand}",
             brand=brand,
-            category=family.categories[(roll >> 48) % len(family.categories)],
+            category=category,
             kind=family.kind,
             skus=skus,
             price=price,
             number=index,
+            description=description,
+            attributes=attributes,
         )
 
 
@@ -192,7 +206,12 @@ def load_catalogue(*, skus: int, seed: int, batch: int = 5000) -> int:
             products = Product.objects.bulk_create(
                 [
                     Product(
-                        slug=p.slug, name=p.name, brand=p.brand, category=categories[p.category]
+                        slug=p.slug,
+                        name=p.name,
+                        brand=p.brand,
+                        category=categories[p.category],
+                        description=p.description,
+                        attributes=dict(p.attributes),
                     )
                     for p in chunk
                 ]
@@ -234,6 +253,8 @@ def load_catalogue(*, skus: int, seed: int, batch: int = 5000) -> int:
             added += len(variants)
             refresh_search_documents(product_ids=[product.pk for product in by_slug.values()])
     _relate_accessories(seed)
+    if skus <= PICTURED_CATALOGUE:
+        draw_missing_pictures()
     return added
 
 
