@@ -18,6 +18,7 @@ from comptoir.core.access import authorize
 from comptoir.core.errors import DomainError
 from comptoir.customers.selectors import customer_by_id
 from comptoir.customers.services import choose_favourite_store, register_shopper
+from comptoir.fulfilment.offers import delivery_offers
 from comptoir.inventory.selectors import (
     availability,
     product_ids_available_at,
@@ -30,10 +31,11 @@ from comptoir.locations.selectors import (
     location_list,
     nearest_locations,
 )
+from comptoir.returns.policy import return_policy
 
 from ..access import actor_of, is_htmx
 from ..plain_words import plain_words
-from . import offers, search
+from . import search, structured_data
 from .forms import CatalogueFilters, NearForm, SignUpForm, place_of
 from .promises import ready_times
 
@@ -138,10 +140,27 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except DomainError as error:  # an unknown postcode or town: say so beside the form
             context["near_error"] = plain_words(error)[0]
-    context["structured_data"] = offers.product_ld(
-        detail, url=request.build_absolute_uri(), stores=context.get("stores", [])
+    context["structured_data"] = structured_data.product_ld(
+        detail,
+        url=request.build_absolute_uri(reverse("shop:product", args=[slug])),
+        absolute=request.build_absolute_uri,
+        online=_online(slug),
+        stores=context.get("stores", []),
+        delivery=delivery_offers(),
+        returns=return_policy(),
     )
     return render(request, "web/shop/product.html", context)
+
+
+def _online(slug: str) -> dict[str, bool]:
+    """SKU → whether the web channel can ship a unit from a warehouse."""
+    warehouses = list(location_list(kind="warehouse").values_list("pk", flat=True))
+    online: dict[str, bool] = {}
+    for row in availability(
+        variant_ids=resolve_product(slug), location_ids=warehouses, channel=CHANNEL
+    ):
+        online[row.sku] = online.get(row.sku, False) or row.figures.available > 0
+    return online
 
 
 def _stock_near(slug: str, place: dict[str, Any]) -> list[dict[str, Any]]:
@@ -193,7 +212,13 @@ def stores(request: HttpRequest) -> HttpResponse:
 
 def store(request: HttpRequest, code: str) -> HttpResponse:
     location = location_detail(code=code)
-    context = {"store": location, "favourite": _favourite_store(request)}
+    context = {
+        "store": location,
+        "favourite": _favourite_store(request),
+        "structured_data": structured_data.store_ld(
+            location, url=request.build_absolute_uri(reverse("shop:store", args=[code]))
+        ),
+    }
     return render(request, "web/shop/store.html", context)
 
 
