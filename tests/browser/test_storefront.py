@@ -7,7 +7,9 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import assert_accessible, screenshot, sign_in
+from tests.structured_data import problems
+
+from .conftest import _page, assert_accessible, screenshot, sign_in
 
 
 def test_jean_makes_paris_his_store_and_filters_the_catalogue_by_it(retailer, live_server, desktop):
@@ -44,14 +46,23 @@ def test_the_product_page_says_the_offer_in_schema_org_terms(retailer, live_serv
 
     data = json.loads(phone.locator('script[type="application/ld+json"]').text_content())
 
-    assert data["@type"] == "Product"
+    assert data["@type"] == "ProductGroup"
     assert data["name"] == "Veste de running Trail"
-    assert [(o["sku"], o["price"], o["priceCurrency"]) for o in data["offers"]] == [
+    assert problems(data) == []
+    online = [variant["offers"][0] for variant in data["hasVariant"]]
+    assert [
+        (v["sku"], o["price"], o["priceCurrency"])
+        for v, o in zip(data["hasVariant"], online, strict=True)
+    ] == [
         ("JACKET-TRAIL-S", "89.90", "EUR"),
         ("JACKET-TRAIL-M", "89.90", "EUR"),
         ("JACKET-TRAIL-L", "89.90", "EUR"),
     ]
-    assert {o["availability"] for o in data["offers"]} == {"https://schema.org/InStock"}
+    in_lyon = [v["offers"][1] for v in data["hasVariant"]]
+    assert {o["availability"] for o in in_lyon} == {"https://schema.org/InStock"}
+    main_picture = phone.locator(".gallery img").first
+    expect(main_picture).to_be_visible()
+    assert phone.evaluate("img => img.naturalWidth > 0", main_picture.element_handle())
     expect(phone.get_by_test_id("pickup-promise")).to_contain_text("prête")
     assert_accessible(phone)
     screenshot(phone, "shop-product-phone")
@@ -121,3 +132,23 @@ def test_bad_input_gets_a_plain_answer_never_a_server_error(retailer, live_serve
     phone.get_by_role("button", name="Créer mon compte").click()
     expect(phone.locator(".errorlist").first).to_contain_text("obligatoire")
     assert_accessible(phone)
+
+
+def test_a_shoes_stock_table_shows_every_size_and_the_pickup_on_a_360_px_phone(
+    retailer, live_server, browser
+):
+    small = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+    for page in _page(browser, live_server, small):
+        page.goto(f"{live_server.url}/products/shoes-000008/?near=69003")
+        table = page.get_by_test_id("stock-near")
+
+        cells = table.locator("tbody tr").first.locator("td")
+        expect(cells).to_have_count(16 + 1)  # 8 sizes in 2 colours, and the pickup
+        for index in range(cells.count()):
+            box = cells.nth(index).bounding_box()
+            assert box is not None
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= 360, cells.nth(index).get_attribute("data-label")
+        assert page.evaluate("document.documentElement.scrollWidth") == 360
+        assert_accessible(page)
+        screenshot(page, "shop-product-sizes-phone")

@@ -134,7 +134,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         place = {"point": GeoPoint(float(favourite.latitude), float(favourite.longitude))}
     if place is not None:
         try:
-            context["stores"] = _stock_near(slug, place)
+            context["stores"] = _stock_near(slug, place, labels=_variant_labels(detail))
             context["promise"] = next(
                 (row for row in context["stores"] if row["has_stock"] and row["ready_at"]), None
             )
@@ -163,7 +163,20 @@ def _online(slug: str) -> dict[str, bool]:
     return online
 
 
-def _stock_near(slug: str, place: dict[str, Any]) -> list[dict[str, Any]]:
+def _variant_labels(detail: dict[str, Any]) -> dict[str, str]:
+    """SKU → what a stock cell is headed with on a phone: the size, with the colour when the
+    product comes in several."""
+    several_colours = len({variant["colour"] for variant in detail["variants"]}) > 1
+    labels = {}
+    for variant in detail["variants"]:
+        parts = [variant["size"], variant["colour"] if several_colours else ""]
+        labels[variant["sku"]] = " ".join(part for part in parts if part) or variant["sku"]
+    return labels
+
+
+def _stock_near(
+    slug: str, place: dict[str, Any], *, labels: dict[str, str]
+) -> list[dict[str, Any]]:
     near = nearest_locations(**place, limit=PICKUP_STORES_NEAR)
     ids = [item.id for item in near.items]
     rows = availability(variant_ids=resolve_product(slug), location_ids=ids, channel=CHANNEL)
@@ -175,6 +188,7 @@ def _stock_near(slug: str, place: dict[str, Any]) -> list[dict[str, Any]]:
         {
             "store": item,
             "stock": by_store.get(item.id, []),
+            "cells": [(labels.get(row.sku, row.sku), row) for row in by_store.get(item.id, [])],
             "has_stock": any(row.figures.available > 0 for row in by_store.get(item.id, [])),
             "offers_pickup": item.id in ready,
             "ready_at": ready.get(item.id),
