@@ -108,8 +108,9 @@ ADJECTIVES = [
     "Essentiel",
 ]
 
-# Up to this size the demo draws every product's pictures (about a quarter of a second a product); the
-# benchmarks' 100,000 SKUs measure stock and search, not pictures, and go without.
+# Up to this size the demo draws every product's pictures (0.1 to 0.25 s a product: about
+# 45 s of `load_demo` for 2,000 SKUs); the benchmarks' 100,000 SKUs measure stock and search,
+# not pictures, and go without.
 PICTURED_CATALOGUE = 5000
 
 # The jacket Jean reserves in every journey: a fixed product with memorable SKUs.
