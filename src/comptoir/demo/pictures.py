@@ -36,12 +36,18 @@ def draw_missing_pictures(*, limit: int | None = None) -> int:
     )
     drawn = 0
     for product in products[:limit] if limit else products:
-        colours = list(dict.fromkeys(v.colour for v in product.variants.all()))
+        variants = list(product.variants.all())
+        colours = list(dict.fromkeys(v.colour for v in variants))
+        kind = variants[0].attributes.get("kind", "") if variants else ""
         for view, colour in _views(colours):
             add_product_image(
                 product_slug=product.slug,
                 content=draw_picture(
-                    name=product.name, category=product.category.slug, colour=colour, view=view
+                    name=product.name,
+                    category=product.category.slug,
+                    colour=colour,
+                    view=view,
+                    kind=kind,
                 ),
                 filename="drawing.png",
                 alt_text=_alt_text(product.name, colour, view),
@@ -63,9 +69,10 @@ def _alt_text(name: str, colour: str, view: str) -> str:
     return f"{coloured}, vue de près" if view == "detail" else coloured
 
 
-def draw_picture(*, name: str, category: str, colour: str, view: str) -> bytes:
-    """A PNG: a soft background tinted per product, the sport's shape in the product's
-    colour, and its name. The same arguments always give the same picture."""
+def draw_picture(*, name: str, category: str, colour: str, view: str, kind: str = "") -> bytes:
+    """A PNG: a soft background tinted per product, the product's shape in its colour (a
+    garment, a shoe, or the sport's own object), the sport's emblem in a corner for clothes
+    and shoes, and its name. The same arguments always give the same picture."""
     seed = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "big")
     hue = (seed % 360) / 360
     background = tuple(round(c * 255) for c in colorsys.hls_to_rgb(hue, 0.93, 0.45))
@@ -76,7 +83,12 @@ def draw_picture(*, name: str, category: str, colour: str, view: str) -> bytes:
     draw.ellipse((SIDE * 0.12, SIDE * 0.08, SIDE * 0.88, SIDE * 0.84), fill=accent)
     scale = 1.45 if view == "detail" else 1.0
     centre = (SIDE / 2 + (SIDE * 0.12 if view == "detail" else 0), SIDE * 0.46)
-    SHAPES.get(category, _circle)(draw, centre, SIDE * 0.26 * scale, paint)
+    shape = KIND_SHAPES.get(kind) or SHAPES.get(category, _circle)
+    shape(draw, centre, SIDE * 0.26 * scale, paint)
+    if kind in KIND_SHAPES:  # the sport, as a badge
+        badge = (SIDE * 0.13, SIDE * 0.13)
+        draw.ellipse((SIDE * 0.03, SIDE * 0.03, SIDE * 0.23, SIDE * 0.23), fill=(255, 255, 255))
+        SHAPES.get(category, _circle)(draw, badge, SIDE * 0.06, accent)
     font = _font(SIDE // 16)
     label = name if len(name) <= 28 else name[:27] + "…"
     draw.rectangle((0, SIDE * 0.86, SIDE, SIDE), fill=(255, 255, 255))
@@ -190,6 +202,20 @@ def _camera(draw: ImageDraw.ImageDraw, c: Point, r: float, paint: Colour) -> Non
     _circle(draw, c, r * 0.45, (40, 40, 40))
     draw.ellipse((c[0] - r * 0.2, c[1] - r * 0.2, c[0] + r * 0.2, c[1] + r * 0.2), fill=(110, 150, 220))  # fmt: skip
 
+
+def _garment(draw: ImageDraw.ImageDraw, c: Point, r: float, paint: Colour) -> None:
+    """A top seen from the front: body, sleeves, a neckline."""
+    x, y = c
+    draw.polygon(
+        [(x - r * 0.45, y - r), (x - r * 1.2, y - r * 0.55), (x - r * 0.95, y - r * 0.1),
+         (x - r * 0.7, y - r * 0.3), (x - r * 0.7, y + r), (x + r * 0.7, y + r),
+         (x + r * 0.7, y - r * 0.3), (x + r * 0.95, y - r * 0.1), (x + r * 1.2, y - r * 0.55),
+         (x + r * 0.45, y - r), (x + r * 0.2, y - r * 0.75), (x - r * 0.2, y - r * 0.75)],
+        **_outlined(paint),
+    )  # fmt: skip
+
+
+KIND_SHAPES = {"apparel": _garment, "shoes": _running}
 
 SHAPES = {
     "running": _running,
