@@ -60,3 +60,16 @@ def test_a_listing_card_shows_the_cover_lazily(settings, tmp_path):
     assert 'src="/media/products/veste-running/0.png"' in cover
     assert 'loading="lazy"' in cover
     assert "320w" in cover
+
+
+def test_the_pictures_are_served_under_media_where_django_serves_them(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pictured_jacket()
+    html = Client().get("/products/veste-running/").content.decode()
+    (small,) = re.findall(r'srcset="([^ ]+) 160w', html)[:1]
+
+    response = Client().get(small)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    assert Client().get("/media/../settings.py").status_code in (400, 404)  # never outside
