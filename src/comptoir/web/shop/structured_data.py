@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.urls import reverse
+
 from comptoir.catalog.domain import gtin13_of
 from comptoir.fulfilment.offers import HOME_EXPRESS, HOME_STANDARD, DeliveryOffers
 from comptoir.returns.policy import ReturnPolicy
@@ -122,7 +124,7 @@ def _store_offers(
         offer["availableDeliveryMethod"] = SCHEMA + "OnSitePickup"
         offer["availableAtOrFrom"] = {
             "@type": "Store",
-            "@id": absolute(f"/stores/{store.code}/") + "#store",
+            "@id": absolute(reverse("shop:store", args=[store.code])) + "#store",
             "name": store.name,
         }
         offers.append(offer)
