@@ -12,6 +12,24 @@ from tests.structured_data import problems
 from .conftest import _page, assert_accessible, screenshot, sign_in
 
 
+def load_lazy_pictures(page) -> None:
+    """Scroll the page through once, as a shopper would, so that every lazy picture loads
+    before a full-page screenshot; then back to the top."""
+    page.evaluate(
+        """async () => {
+            for (let y = 0; y < document.body.scrollHeight; y += innerHeight / 2) {
+                scrollTo(0, y);
+                await new Promise((done) => setTimeout(done, 30));
+            }
+            scrollTo(0, 0);
+        }"""
+    )
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(
+        "[...document.querySelectorAll('img.cover')].every(img => img.complete && img.naturalWidth)"
+    )
+
+
 def test_jean_makes_paris_his_store_and_filters_the_catalogue_by_it(retailer, live_server, desktop):
     page = desktop
     sign_in(page, live_server, "jean.martin@example.fr")
@@ -29,6 +47,7 @@ def test_jean_makes_paris_his_store_and_filters_the_catalogue_by_it(retailer, li
     expect(page.locator("#results")).to_contain_text("disponibles à Élan Paris Rivoli")
     expect(page).to_have_url(re.compile(r"mine=on"))
     assert_accessible(page)
+    load_lazy_pictures(page)
     screenshot(page, "shop-catalogue-desktop")
     page.get_by_role("link", name="Veste de running Trail").click()
 
@@ -71,6 +90,7 @@ def test_the_product_page_says_the_offer_in_schema_org_terms(retailer, live_serv
 def test_the_catalogue_searches_and_filters_by_pickup_near_a_postcode(retailer, live_server, phone):
     phone.goto(f"{live_server.url}/")
     assert_accessible(phone)
+    load_lazy_pictures(phone)
     screenshot(phone, "shop-catalogue-phone")
     phone.get_by_label("Rechercher", exact=True).fill("veste")
     phone.get_by_label("Disponible en retrait près de").fill("69003")
