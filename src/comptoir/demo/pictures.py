@@ -9,6 +9,7 @@ import colorsys
 import hashlib
 import io
 import math
+from collections.abc import Callable
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -83,7 +84,8 @@ def draw_picture(*, name: str, category: str, colour: str, view: str, kind: str 
     draw.ellipse((SIDE * 0.12, SIDE * 0.08, SIDE * 0.88, SIDE * 0.84), fill=accent)
     scale = 1.45 if view == "detail" else 1.0
     centre = (SIDE / 2 + (SIDE * 0.12 if view == "detail" else 0), SIDE * 0.46)
-    shape = KIND_SHAPES.get(kind) or SHAPES.get(category, _circle)
+    by_noun = next((shape for noun, shape in NOUN_SHAPES.items() if name.startswith(noun)), None)
+    shape = KIND_SHAPES.get(kind) or by_noun or SHAPES.get(category, _circle)
     shape(draw, centre, SIDE * 0.26 * scale, paint)
     if kind in KIND_SHAPES:  # the sport, as a badge
         badge = (SIDE * 0.13, SIDE * 0.13)
@@ -216,6 +218,7 @@ def _garment(draw: ImageDraw.ImageDraw, c: Point, r: float, paint: Colour) -> No
 
 
 KIND_SHAPES = {"apparel": _garment, "shoes": _running}
+NOUN_SHAPES: dict[str, Callable[[ImageDraw.ImageDraw, Point, float, Colour], None]] = {}
 
 SHAPES = {
     "running": _running,
@@ -229,3 +232,8 @@ SHAPES = {
     "audio": _audio,
     "cameras": _camera,
 }
+
+# A watch looks like a watch whatever shelf it is on (the demo files some under "Audio").
+NOUN_SHAPES.update(
+    {"Montre GPS": _watch, "Capteur cardio": _watch, "Écouteurs": _audio, "Caméra": _camera}
+)
