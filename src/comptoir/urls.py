@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, include, path
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, include, path, re_path
+from django.views.static import serve
 
 from comptoir.api import api
 from comptoir.web import views as web_views
@@ -34,3 +37,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("comptoir.web.urls")),
 ]
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """A product picture, read from MEDIA_ROOT as it is now (a test may move it)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+# Product pictures, served by Django in development, the demo and the tests; in production
+# by the web server in front (ADR 0034).
+if settings.SERVE_MEDIA:
+    urlpatterns += [re_path(r"^media/(?P<path>.+)$", media, name="media")]

@@ -7,7 +7,27 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import assert_accessible, screenshot, sign_in
+from tests.structured_data import problems
+
+from .conftest import _page, assert_accessible, screenshot, sign_in
+
+
+def load_lazy_pictures(page) -> None:
+    """Scroll the page through once, as a shopper would, so that every lazy picture loads
+    before a full-page screenshot; then back to the top."""
+    page.evaluate(
+        """async () => {
+            for (let y = 0; y < document.body.scrollHeight; y += innerHeight / 2) {
+                scrollTo(0, y);
+                await new Promise((done) => setTimeout(done, 30));
+            }
+            scrollTo(0, 0);
+        }"""
+    )
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(
+        "[...document.querySelectorAll('img.cover')].every(img => img.complete && img.naturalWidth)"
+    )
 
 
 def test_jean_makes_paris_his_store_and_filters_the_catalogue_by_it(retailer, live_server, desktop):
@@ -27,6 +47,7 @@ def test_jean_makes_paris_his_store_and_filters_the_catalogue_by_it(retailer, li
     expect(page.locator("#results")).to_contain_text("disponibles à Élan Paris Rivoli")
     expect(page).to_have_url(re.compile(r"mine=on"))
     assert_accessible(page)
+    load_lazy_pictures(page)
     screenshot(page, "shop-catalogue-desktop")
     page.get_by_role("link", name="Veste de running Trail").click()
 
@@ -44,14 +65,23 @@ def test_the_product_page_says_the_offer_in_schema_org_terms(retailer, live_serv
 
     data = json.loads(phone.locator('script[type="application/ld+json"]').text_content())
 
-    assert data["@type"] == "Product"
+    assert data["@type"] == "ProductGroup"
     assert data["name"] == "Veste de running Trail"
-    assert [(o["sku"], o["price"], o["priceCurrency"]) for o in data["offers"]] == [
+    assert problems(data) == []
+    online = [variant["offers"][0] for variant in data["hasVariant"]]
+    assert [
+        (v["sku"], o["price"], o["priceCurrency"])
+        for v, o in zip(data["hasVariant"], online, strict=True)
+    ] == [
         ("JACKET-TRAIL-S", "89.90", "EUR"),
         ("JACKET-TRAIL-M", "89.90", "EUR"),
         ("JACKET-TRAIL-L", "89.90", "EUR"),
     ]
-    assert {o["availability"] for o in data["offers"]} == {"https://schema.org/InStock"}
+    in_lyon = [v["offers"][1] for v in data["hasVariant"]]
+    assert {o["availability"] for o in in_lyon} == {"https://schema.org/InStock"}
+    main_picture = phone.locator(".gallery img").first
+    expect(main_picture).to_be_visible()
+    assert phone.evaluate("img => img.naturalWidth > 0", main_picture.element_handle())
     expect(phone.get_by_test_id("pickup-promise")).to_contain_text("prête")
     assert_accessible(phone)
     screenshot(phone, "shop-product-phone")
@@ -60,6 +90,7 @@ def test_the_product_page_says_the_offer_in_schema_org_terms(retailer, live_serv
 def test_the_catalogue_searches_and_filters_by_pickup_near_a_postcode(retailer, live_server, phone):
     phone.goto(f"{live_server.url}/")
     assert_accessible(phone)
+    load_lazy_pictures(phone)
     screenshot(phone, "shop-catalogue-phone")
     phone.get_by_label("Rechercher", exact=True).fill("veste")
     phone.get_by_label("Disponible en retrait près de").fill("69003")
@@ -121,3 +152,23 @@ def test_bad_input_gets_a_plain_answer_never_a_server_error(retailer, live_serve
     phone.get_by_role("button", name="Créer mon compte").click()
     expect(phone.locator(".errorlist").first).to_contain_text("obligatoire")
     assert_accessible(phone)
+
+
+def test_a_shoes_stock_table_shows_every_size_and_the_pickup_on_a_360_px_phone(
+    retailer, live_server, browser
+):
+    small = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+    for page in _page(browser, live_server, small):
+        page.goto(f"{live_server.url}/products/shoes-000008/?near=69003")
+        table = page.get_by_test_id("stock-near")
+
+        cells = table.locator("tbody tr").first.locator("td")
+        expect(cells).to_have_count(16 + 1)  # 8 sizes in 2 colours, and the pickup
+        for index in range(cells.count()):
+            box = cells.nth(index).bounding_box()
+            assert box is not None
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= 360, cells.nth(index).get_attribute("data-label")
+        assert page.evaluate("document.documentElement.scrollWidth") == 360
+        assert_accessible(page)
+        screenshot(page, "shop-product-sizes-phone")

@@ -47,6 +47,28 @@ def is_valid_gtin(code: str) -> bool:
     return gtin_problem(code) is None
 
 
+def gtin13_check_digit(body: str) -> int:
+    """The check digit of an EAN/GTIN-13 from its first twelve digits (GS1 General
+    Specifications, 7.9.1: weights 1, 3, 1, 3… from the left, i.e. 3, 1… from the right)."""
+    if len(body) != 12 or not body.isascii() or not body.isdigit():
+        raise ValueError(f"a GTIN-13 body has 12 digits, not {body!r}")
+    return gtin_check_digit(body)
+
+
+def is_valid_gtin13(code: str) -> bool:
+    """True for thirteen ASCII digits whose last is the GS1 check digit of the first twelve."""
+    return len(code) == 13 and is_valid_gtin(code)
+
+
+def gtin13_of(stored: str | None) -> str | None:
+    """The GTIN-13 a stored 14-digit GTIN spells, when it is one (a leading zero): what
+    schema.org's `gtin13` carries. None for a GTIN-14 proper or no GTIN."""
+    if not stored:
+        return None
+    code = stored[1:] if len(stored) == 14 and stored.startswith("0") else stored
+    return code if is_valid_gtin13(code) else None
+
+
 def normalise_gtin(code: str) -> str:
     """The 14-digit form GS1 asks databases to keep: the UPC-A 036000291452 and the EAN-13
     0036000291452 are one trade item, so they must collide on the unique index."""
@@ -247,3 +269,21 @@ def corrections(typed: str, known_terms: Iterable[str]) -> list[str]:
         return []
     close = {term for term in known_terms if term != typed and within_one_edit(typed, term)}
     return sorted(close, key=lambda term: (abs(len(term) - len(typed)), term))
+
+
+# --- pictures -------------------------------------------------------------------------------
+
+# The widths a listing card (about 300 px wide), a phone (360–430 px at 2–3× density) and the
+# product page's main picture ask for; a browser picks one from `srcset` and `sizes`.
+RENDITION_WIDTHS = (160, 320, 640, 960)
+
+
+def rendition_widths(original_width: int) -> tuple[int, ...]:
+    """The smaller copies worth making of a picture `original_width` pixels wide: every
+    standard width below it (the original itself serves the largest)."""
+    return tuple(width for width in RENDITION_WIDTHS if width < original_width)
+
+
+def scaled_height(width: int, *, original_width: int, original_height: int) -> int:
+    """The height that keeps the picture's proportions at `width`, never below one pixel."""
+    return max(1, round(original_height * width / original_width))

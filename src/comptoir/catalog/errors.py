@@ -1,6 +1,11 @@
 from comptoir.core.errors import Conflict, NotFound, ValidationFailed
 
 
+class InvalidPicture(ValidationFailed):
+    code = "invalid-picture"
+    title = "The file is not a picture we can read"
+
+
 class InvalidGtin(ValidationFailed):
     code = "invalid-gtin"
     title = "A GTIN is not valid"

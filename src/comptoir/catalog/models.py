@@ -28,6 +28,9 @@ class Product(models.Model):
     description = models.TextField(blank=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     is_active = models.BooleanField(default=True)
+    attributes = models.JSONField(
+        default=dict, blank=True, help_text="what every variant shares, e.g. material: polyester"
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -45,6 +48,27 @@ class Variant(models.Model):
 
     def __str__(self) -> str:
         return self.sku
+
+
+class ProductImage(models.Model):
+    """One picture of a product: the original file and the smaller copies made from it
+    (`services.images`), which a page offers the browser as a `srcset` (ADR 0034)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(help_text="0 is the cover")
+    alt_text = models.CharField(max_length=200)
+    original = models.FileField(upload_to="products/", max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    renditions = models.JSONField(
+        default=list, blank=True, help_text='smaller copies: [{"width", "height", "name"}]'
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "position"], name="one_image_per_position"),
+            models.CheckConstraint(condition=Q(width__gt=0, height__gt=0), name="image_has_a_size"),
+        ]
 
 
 class ChannelListing(models.Model):

@@ -100,12 +100,23 @@ class CategoryRef(Schema):
     name: str
 
 
+class ImageOut(Schema):
+    url: str = Field(description="the largest copy a browser can show, under /media/")
+    src: str = Field(description="a 640-px copy (or the largest below): an <img> src")
+    srcset: str = Field(description="every copy with its width, for <img srcset>")
+    width: int = Field(description="the original's width, in pixels")
+    height: int
+    alt: str
+
+
 class ProductOut(Schema):
     slug: str
     name: str
     title: str = Field(description="what the asked channel shows: its own title, or the name")
     brand: str
     description: str
+    attributes: dict[str, str] = Field(description="what every variant shares, e.g. Matière")
+    images: list[ImageOut] = Field(description="its pictures in order, the cover first")
     category: CategoryRef
     variants: list[VariantOut]
     listings: list[ListingOut]

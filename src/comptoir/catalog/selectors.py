@@ -24,6 +24,7 @@ from .errors import (
     VariantNotFound,
 )
 from .models import Category, ChannelListing, ImportJob, Price, Product, ProductRelation, Variant
+from .pictures import pictures_of
 
 # --- for other apps (inventory resolves SKUs through these) ---------------------------------
 
@@ -235,9 +236,9 @@ def _price_from(prices: list[ResolvedPrice | None]) -> dict[str, Any] | None:
 
 def product_summaries(products: list[Product], *, channel: str | None) -> list[dict[str, Any]]:
     """What a listing shows of each product: its channel title, its variants and the lowest
-    price among them. A page of 20 products has hundreds of variants and prices: they are read
-    as plain rows, three queries whatever the page's size, which costs a fraction of building
-    a model instance for each."""
+    price among them, and its cover picture. A page of 20 products has hundreds of variants
+    and prices: they are read as plain rows, four queries whatever the page's size, which
+    costs a fraction of building a model instance for each."""
     product_ids = [product.pk for product in products]
     variants: dict[int, list[tuple[int, str, str, str]]] = {pk: [] for pk in product_ids}
     for variant_id, product_id, sku, size, colour in (
@@ -254,6 +255,7 @@ def product_summaries(products: list[Product], *, channel: str | None) -> list[d
     ):
         rule = PriceRule(amount, currency, price_channel, store_code or "", reason)
         rules.setdefault(variant_id, []).append(rule)
+    covers = pictures_of(product_ids, covers_only=True)
     titles = dict(  # one listing per (product, channel)
         ChannelListing.objects.filter(channel=channel or "", product_id__in=product_ids)
         .exclude(title="")
@@ -266,6 +268,7 @@ def product_summaries(products: list[Product], *, channel: str | None) -> list[d
             "title": titles.get(product.pk) or product.name,
             "brand": product.brand,
             "category": product.category.slug,
+            "cover": (covers.get(product.pk) or [None])[0],
             "price_from": _price_from(
                 [
                     resolve_price(rules.get(variant[0], []), channel=channel, store=None)
@@ -352,6 +355,8 @@ def product_detail(
         "title": _title(product, [x for x in listings if x.channel == channel]),
         "brand": product.brand,
         "description": product.description,
+        "attributes": product.attributes,
+        "images": pictures_of([product.pk]).get(product.pk, []),
         "category": {"slug": product.category.slug, "name": product.category.name},
         "variants": [
             {

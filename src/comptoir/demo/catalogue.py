@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from comptoir.catalog.domain import gtin13_check_digit, normalise_gtin
 from comptoir.catalog.models import (
     Category,
     ChannelListing,
@@ -28,6 +29,8 @@ from comptoir.catalog.models import (
 )
 from comptoir.catalog.services.search import refresh_search_documents
 from comptoir.core import clock
+from comptoir.demo import texts
+from comptoir.demo.pictures import draw_missing_pictures
 from comptoir.inventory.models import StockLevel, StockMovement
 from comptoir.locations.models import Location
 
@@ -105,6 +108,11 @@ ADJECTIVES = [
     "Essentiel",
 ]
 
+# Up to this size the demo draws every product's pictures (0.1 to 0.25 s a product: about
+# 45 s of `load_demo` for 2,000 SKUs); the benchmarks' 100,000 SKUs measure stock and search,
+# not pictures, and go without.
+PICTURED_CATALOGUE = 5000
+
 # The jacket Jean reserves in every journey: a fixed product with memorable SKUs.
 JEAN_JACKET = ("veste-running-trail", "Veste de running Trail", ("S", "M", "L"), Decimal("89.90"))
 
@@ -122,6 +130,15 @@ class ProductPlan:
     kind: str
     skus: tuple[tuple[str, str, str], ...]  # (sku, size, colour)
     price: Decimal
+    number: int = 0  # the product's place in the plan: the item reference in its GTINs
+    description: str = ""
+    attributes: tuple[tuple[str, str], ...] = ()
+
+    def gtin(self, position: int) -> str:
+        """The GTIN-13 of its `position`-th SKU, stored as GS1's 14 digits: a French GS1
+        prefix (370) and company number, the product's number and the SKU's place in it."""
+        body = f"370{self.number:07d}{position:02d}"
+        return normalise_gtin(body + str(gtin13_check_digit(body)))
 
 
 def plan_products(sku_target: int, *, seed: int) -> Iterator[ProductPlan]:
@@ -134,6 +151,8 @@ def plan_products(sku_target: int, *, seed: int) -> Iterator[ProductPlan]:
         kind="apparel",
         skus=tuple((f"JACKET-TRAIL-{s}", s, "bleu") for s in JEAN_JACKET[2]),
         price=JEAN_JACKET[3],
+        description=texts.JACKET[0],
+        attributes=texts.JACKET[1],
     )
     planned, index = len(JEAN_JACKET[2]), 0
     while planned < sku_target:
@@ -157,14 +176,19 @@ def plan_products(sku_target: int, *, seed: int) -> Iterator[ProductPlan]:
             for size in family.sizes
         )
         planned += len(skus)
+        category = family.categories[(roll >> 48) % len(family.categories)]
+        description, attributes = texts.description_of(noun, category)
         yield ProductPlan(
             slug=slug,
             name=f"{noun} {adjective} {brand}",
             brand=brand,
-            category=family.categories[(roll >> 48) % len(family.categories)],
+            category=category,
             kind=family.kind,
             skus=skus,
             price=price,
+            number=index,
+            description=description,
+            attributes=attributes,
         )
 
 
@@ -183,7 +207,12 @@ def load_catalogue(*, skus: int, seed: int, batch: int = 5000) -> int:
             products = Product.objects.bulk_create(
                 [
                     Product(
-                        slug=p.slug, name=p.name, brand=p.brand, category=categories[p.category]
+                        slug=p.slug,
+                        name=p.name,
+                        brand=p.brand,
+                        category=categories[p.category],
+                        description=p.description,
+                        attributes=dict(p.attributes),
                     )
                     for p in chunk
                 ]
@@ -194,12 +223,13 @@ def load_catalogue(*, skus: int, seed: int, batch: int = 5000) -> int:
                     Variant(
                         product=by_slug[p.slug],
                         sku=sku,
+                        gtin=p.gtin(position),
                         size=size,
                         colour=colour,
                         attributes={"kind": p.kind},
                     )
                     for p in chunk
-                    for sku, size, colour in p.skus
+                    for position, (sku, size, colour) in enumerate(p.skus)
                 ]
             )
             ids = dict(Variant.objects.filter(product__in=products).values_list("sku", "pk"))
@@ -224,6 +254,8 @@ def load_catalogue(*, skus: int, seed: int, batch: int = 5000) -> int:
             added += len(variants)
             refresh_search_documents(product_ids=[product.pk for product in by_slug.values()])
     _relate_accessories(seed)
+    if skus <= PICTURED_CATALOGUE:
+        draw_missing_pictures()
     return added
 
 

@@ -62,6 +62,29 @@ class DemoLocation:
     timezone: str
     hours: list[WeeklyRange]
     services: list[ServiceOffer]
+    street: str = ""
+    phone: str = ""
+
+
+# Demo streets and phone numbers. The numbers are in the block France's regulator (ARCEP)
+# keeps for fiction, 01 99 00 xx xx: no real shop answers them.
+STREETS = (
+    "rue de la République",
+    "avenue Jean-Jaurès",
+    "rue Victor-Hugo",
+    "cours Gambetta",
+    "place du Marché",
+    "boulevard Pasteur",
+    "rue Nationale",
+)
+
+
+def _street(rank: int) -> str:
+    return f"{2 + rank * 7 % 97} {STREETS[rank % len(STREETS)]}"
+
+
+def _phone(rank: int) -> str:
+    return f"+3319900{rank:04d}"
 
 
 def _services_for(rank: int) -> list[ServiceOffer]:
@@ -112,6 +135,8 @@ def demo_stores(count: int = DEFAULT_STORE_COUNT) -> list[DemoLocation]:
                 timezone=town.timezone,
                 hours=HIGH_STREET_WEEK + sunday,
                 services=_services_for(rank),
+                street=_street(rank),
+                phone=_phone(rank),
             )
         )
     return stores
@@ -164,6 +189,8 @@ def _open(location: DemoLocation, *, today: date) -> None:
         code=location.code,
         name=location.name,
         kind=location.kind,
+        street=location.street,
+        phone=location.phone,
         postcode=location.postcode,
         city=location.city,
         latitude=Decimal(f"{location.point.latitude:.5f}"),

@@ -13,6 +13,7 @@ class Location(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STORE)
     street = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=16, blank=True, help_text="E.164, e.g. +33472000000")
     postcode = models.CharField(max_length=10, blank=True)
     city = models.CharField(max_length=100)
     country = models.CharField(max_length=2, default="FR")

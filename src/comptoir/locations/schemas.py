@@ -32,6 +32,7 @@ class LocationIn(Schema):
     name: str = Field(min_length=1, max_length=120)
     kind: str = Field("store", pattern="^(store|warehouse)$")
     street: str = Field("", max_length=200)
+    phone: str = Field("", pattern=r"^(\+[1-9][0-9]{6,14})?$", examples=["+33472000000"])
     postcode: str = Field("", max_length=10)
     city: str = Field(min_length=1, max_length=100)
     # Coordinates travel as JSON numbers; they are stored as exact decimals (5 places ≈ 1 m).

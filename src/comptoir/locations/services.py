@@ -32,6 +32,7 @@ def open_location(
     longitude: Decimal,
     kind: str = Location.Kind.STORE,
     street: str = "",
+    phone: str = "",
     postcode: str = "",
     timezone: str = "Europe/Paris",
 ) -> Location:
@@ -59,6 +60,7 @@ def open_location(
                     name=name,
                     kind=kind,
                     street=street,
+                    phone=phone,
                     postcode=postcode,
                     city=city,
                     latitude=latitude,

@@ -211,6 +211,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Product pictures and their smaller copies (ADR 0034): served by Django itself in development
+# and the demo (DEBUG); in production by the web server in front, from this folder.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("COMPTOIR_MEDIA_DIR", VAR_DIR / "media")).resolve()
+SERVE_MEDIA = os.environ.get("COMPTOIR_SERVE_MEDIA", "1" if DEBUG else "0") == "1"
 LOGIN_URL = "/admin/login/"
 
 LOGGING = {

@@ -9,6 +9,8 @@ from .base import *  # noqa: F403
 from .base import FAKE_PSP_DEFAULT_SECRET
 
 DEBUG = False
+# Pictures are the web server's to serve (ADR 0034), unless an operator asks Django to.
+SERVE_MEDIA = os.environ.get("COMPTOIR_SERVE_MEDIA", "0") == "1"
 SECRET_KEY = os.environ["COMPTOIR_SECRET_KEY"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

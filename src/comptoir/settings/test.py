@@ -19,3 +19,6 @@ OUTBOX_LEASE_SECONDS = 60
 OUTBOX_WAKE_GAP_SECONDS = 0  # the immediate queue sweeps inside the test, not on a timer
 # Tests run their webhook receivers on this machine.
 WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
+# Pictures a test makes land beside its database, never in the demo's media folder.
+MEDIA_ROOT = VAR_DIR / f"test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+SERVE_MEDIA = True  # browser tests show the pictures

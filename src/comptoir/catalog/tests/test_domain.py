@@ -6,10 +6,13 @@ from comptoir.catalog.domain import (
     PriceRule,
     ResolvedPrice,
     corrections,
+    gtin13_check_digit,
+    gtin13_of,
     gtin_check_digit,
     gtin_problem,
     import_row_problems,
     is_valid_gtin,
+    is_valid_gtin13,
     normalise_gtin,
     price_problem,
     resolve_price,
@@ -210,3 +213,46 @@ def test_one_edit_is_a_letter_added_removed_changed_or_two_neighbours_swapped(ty
 def test_corrections_leave_short_words_alone_and_prefer_the_same_length():
     assert corrections("camrea", ["camera", "cameras", "carrea", "casque"]) == ["camera", "carrea"]
     assert corrections("sac", ["sec", "sacs"]) == []
+
+
+# GS1's own and well-known published GTIN-13s: the GS1 General Specifications' worked example
+# (629104150021 → 3), the GS1 check digit calculator's 590123412345 → 7, and retail barcodes.
+@pytest.mark.parametrize(
+    ("body", "check"),
+    [
+        pytest.param("629104150021", 3, id="gs1_general_specifications_case"),
+        pytest.param("590123412345", 7, id="gs1_calculator_example_case"),
+        pytest.param("400638133393", 1, id="faber_castell_case"),
+        pytest.param("978030640615", 7, id="isbn_13_case"),
+        pytest.param("301762042200", 3, id="french_prefix_case"),
+        pytest.param("000000000000", 0, id="all_zero_case"),
+    ],
+)
+def test_a_gtin13_check_digit_follows_gs1(body, check):
+    assert gtin13_check_digit(body) == check
+    assert is_valid_gtin13(body + str(check))
+    assert not is_valid_gtin13(body + str((check + 1) % 10))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("96385074", id="gtin_8_case"),
+        pytest.param("036000291452", id="gtin_12_case"),
+        pytest.param("10036000291459", id="gtin_14_case"),
+        pytest.param("629104150021３", id="fullwidth_digit_case"),
+    ],
+)
+def test_only_thirteen_digits_are_a_gtin13(code):
+    assert not is_valid_gtin13(code)
+
+
+def test_a_gtin13_body_must_have_twelve_digits():
+    with pytest.raises(ValueError, match="12 digits"):
+        gtin13_check_digit("62910415002")
+
+
+def test_the_stored_fourteen_digits_give_back_the_gtin13():
+    assert gtin13_of(normalise_gtin("6291041500213")) == "6291041500213"
+    assert gtin13_of("10036000291459") is None
+    assert gtin13_of(None) is None

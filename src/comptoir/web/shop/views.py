@@ -18,6 +18,7 @@ from comptoir.core.access import authorize
 from comptoir.core.errors import DomainError
 from comptoir.customers.selectors import customer_by_id
 from comptoir.customers.services import choose_favourite_store, register_shopper
+from comptoir.fulfilment.offers import delivery_offers
 from comptoir.inventory.selectors import (
     availability,
     product_ids_available_at,
@@ -30,10 +31,11 @@ from comptoir.locations.selectors import (
     location_list,
     nearest_locations,
 )
+from comptoir.returns.policy import return_policy
 
 from ..access import actor_of, is_htmx
 from ..plain_words import plain_words
-from . import offers, search
+from . import search, structured_data
 from .forms import CatalogueFilters, NearForm, SignUpForm, place_of
 from .promises import ready_times
 
@@ -132,19 +134,49 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         place = {"point": GeoPoint(float(favourite.latitude), float(favourite.longitude))}
     if place is not None:
         try:
-            context["stores"] = _stock_near(slug, place)
+            context["stores"] = _stock_near(slug, place, labels=_variant_labels(detail))
             context["promise"] = next(
                 (row for row in context["stores"] if row["has_stock"] and row["ready_at"]), None
             )
         except DomainError as error:  # an unknown postcode or town: say so beside the form
             context["near_error"] = plain_words(error)[0]
-    context["structured_data"] = offers.product_ld(
-        detail, url=request.build_absolute_uri(), stores=context.get("stores", [])
+    context["structured_data"] = structured_data.product_ld(
+        detail,
+        url=request.build_absolute_uri(reverse("shop:product", args=[slug])),
+        absolute=request.build_absolute_uri,
+        online=_online(slug),
+        stores=context.get("stores", []),
+        delivery=delivery_offers(),
+        returns=return_policy(),
     )
     return render(request, "web/shop/product.html", context)
 
 
-def _stock_near(slug: str, place: dict[str, Any]) -> list[dict[str, Any]]:
+def _online(slug: str) -> dict[str, bool]:
+    """SKU → whether the web channel can ship a unit from a warehouse."""
+    warehouses = list(location_list(kind="warehouse").values_list("pk", flat=True))
+    online: dict[str, bool] = {}
+    for row in availability(
+        variant_ids=resolve_product(slug), location_ids=warehouses, channel=CHANNEL
+    ):
+        online[row.sku] = online.get(row.sku, False) or row.figures.available > 0
+    return online
+
+
+def _variant_labels(detail: dict[str, Any]) -> dict[str, str]:
+    """SKU → what a stock cell is headed with on a phone: the size, with the colour when the
+    product comes in several."""
+    several_colours = len({variant["colour"] for variant in detail["variants"]}) > 1
+    labels = {}
+    for variant in detail["variants"]:
+        parts = [variant["size"], variant["colour"] if several_colours else ""]
+        labels[variant["sku"]] = " ".join(part for part in parts if part) or variant["sku"]
+    return labels
+
+
+def _stock_near(
+    slug: str, place: dict[str, Any], *, labels: dict[str, str]
+) -> list[dict[str, Any]]:
     near = nearest_locations(**place, limit=PICKUP_STORES_NEAR)
     ids = [item.id for item in near.items]
     rows = availability(variant_ids=resolve_product(slug), location_ids=ids, channel=CHANNEL)
@@ -156,6 +188,7 @@ def _stock_near(slug: str, place: dict[str, Any]) -> list[dict[str, Any]]:
         {
             "store": item,
             "stock": by_store.get(item.id, []),
+            "cells": [(labels.get(row.sku, row.sku), row) for row in by_store.get(item.id, [])],
             "has_stock": any(row.figures.available > 0 for row in by_store.get(item.id, [])),
             "offers_pickup": item.id in ready,
             "ready_at": ready.get(item.id),
@@ -193,7 +226,13 @@ def stores(request: HttpRequest) -> HttpResponse:
 
 def store(request: HttpRequest, code: str) -> HttpResponse:
     location = location_detail(code=code)
-    context = {"store": location, "favourite": _favourite_store(request)}
+    context = {
+        "store": location,
+        "favourite": _favourite_store(request),
+        "structured_data": structured_data.store_ld(
+            location, url=request.build_absolute_uri(reverse("shop:store", args=[code]))
+        ),
+    }
     return render(request, "web/shop/store.html", context)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import phonenumbers
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import formats, timezone, translation
@@ -150,3 +151,13 @@ status_name = register.filter("status_name", _words_for(STATUS_NAMES))
 reason_name = register.filter("reason_name", _words_for(REASON_NAMES))
 alert_kind_name = register.filter("alert_kind_name", _words_for(ALERT_KIND_NAMES))
 parcel_status = register.filter("parcel_status", _words_for(PARCEL_STATUS_NAMES))
+
+
+@register.filter
+def phone_display(number: str) -> str:
+    """An E.164 number as its country writes it at home (+33472000000 → 04 72 00 00 00)."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from comptoir.catalog.services.images import add_product_image
 from comptoir.catalog.services.prices import set_price
 from comptoir.catalog.services.products import list_product_on_channel
 from comptoir.catalog.tests.factories import make_product
+from comptoir.catalog.tests.services.test_images import photo
 from comptoir.locations.tests.factories import make_store
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +71,8 @@ def test_the_whole_product_as_the_mobile_app_sees_it(client):
         "title": "Veste",
         "brand": "Élan",
         "description": "",
+        "attributes": {},
+        "images": [],
         "category": {"slug": "running", "name": "Running"},
         "variants": [
             {
@@ -113,3 +117,22 @@ def test_what_cannot_be_shown_is_a_problem(client, url, params, status, code):
 
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_the_app_gets_the_pictures_in_order_with_their_copies(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    make_product("veste-running", skus=["JACKET-S"])
+    for alt in ("De face", "De dos"):
+        add_product_image(
+            product_slug="veste-running", content=photo(800, 600), filename="p.jpg", alt_text=alt
+        )
+
+    images = client.get(URL).json()["images"]
+
+    assert [(i["alt"], i["width"], i["height"]) for i in images] == [
+        ("De face", 800, 600),
+        ("De dos", 800, 600),
+    ]
+    assert images[0]["src"] == "/media/products/veste-running/0-640w.webp"
+    assert images[0]["url"] == "/media/products/veste-running/0.jpg"
+    assert images[0]["srcset"].split(", ")[0] == "/media/products/veste-running/0-160w.webp 160w"
