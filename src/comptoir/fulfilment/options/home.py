@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from comptoir.locations.domain import GeoPoint, haversine_km
-from comptoir.locations.selectors import location_list
 from comptoir.orders.domain import FulfilmentMode
 
 from ..domain.promise import (
@@ -45,20 +43,8 @@ from .model import (
 )
 
 
-def _shipping_store_ids(candidates: list[CandidateLocation]) -> set[int]:
-    stores = [c.location_id for c in candidates if c.kind == STORE]
-    if not stores:
-        return set()
-    offering = location_list().filter(pk__in=stores, services__service="ship_from_store")
-    return set(offering.values_list("pk", flat=True))
-
-
 def home_options(context: Context, place: Place) -> list[DeliveryOption]:
-    shipping = _shipping_store_ids(context.candidates)
-    candidates = [
-        replace(c, ships_from_store=c.location_id in shipping) if c.kind == STORE else c
-        for c in context.candidates
-    ]
+    candidates = context.candidates  # each store's ship_from_store as the selector read it
     destination = Destination.home(place.point.latitude, place.point.longitude)
     home = FulfilmentMode.HOME_DELIVERY
     options: list[DeliveryOption] = []
