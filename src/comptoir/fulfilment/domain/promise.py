@@ -244,10 +244,25 @@ def same_day_delivery(
             continue
         if store.distance_km > max_distance_km:
             break
-        zone = ZoneInfo(store.hours.timezone)
-        local = now.astimezone(zone)
-        if store.hours.opens_on(local.date()) and local.time() < store.cut_off:
-            return SameDayPromise(store.location_id, _aware(local.date(), delivered_by, zone))
+        if same_day_too_late(now=now, store=store) is None:
+            zone = ZoneInfo(store.hours.timezone)
+            today = now.astimezone(zone).date()
+            return SameDayPromise(store.location_id, _aware(today, delivered_by, zone))
+    return None
+
+
+CLOSED_TODAY = "closed_today"
+PAST_CUT_OFF = "past_cut_off"
+
+
+def same_day_too_late(*, now: datetime, store: SameDayStore) -> str | None:
+    """Why `store` cannot send today whatever its stock: CLOSED_TODAY (not open today: its
+    week, a closure), PAST_CUT_OFF (its same-day cut-off has passed, local time); else None."""
+    local = now.astimezone(ZoneInfo(store.hours.timezone))
+    if not store.hours.opens_on(local.date()):
+        return CLOSED_TODAY
+    if local.time() >= store.cut_off:
+        return PAST_CUT_OFF
     return None
 
 

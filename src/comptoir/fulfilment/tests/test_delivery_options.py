@@ -187,7 +187,7 @@ def test_a_store_that_does_not_ship_sends_no_parcel(client, monkeypatch):
 
     assert options["home_standard"]["available"] is False
     assert options["home_standard"]["reason"] == (
-        f"Not in stock anywhere that can send it: {JACKET} ×1."
+        f"Élan Lyon Part-Dieu has {JACKET} ×1 but does not ship from the store."
     )
     assert options["same_day"]["available"] is False
 
