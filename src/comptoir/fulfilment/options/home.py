@@ -72,11 +72,12 @@ def home_options(context: Context, place: Place) -> list[DeliveryOption]:
 
 def _arrival(context: Context, location_ids: tuple[int, ...], code: str) -> tuple[date, int]:
     """The date the last parcel arrives, and the location it leaves from."""
-    carrier = context.carrier(code)
     context.sites.load(location_ids)
     dates = {
         location_id: home_delivery_date(
-            now=context.now, dispatch=context.dispatch_rules(location_id), carrier=carrier
+            now=context.now,
+            dispatch=context.dispatch_rules(location_id),
+            carrier=context.carrier(code, from_location_id=location_id),
         )
         for location_id in location_ids
     }
@@ -106,7 +107,7 @@ def _parcel_options(
     slots = delivery_slots(
         now=context.now,
         dispatch=context.dispatch_rules(last),
-        carrier=context.carrier(HOME_TIME_SLOT),
+        carrier=context.carrier(HOME_TIME_SLOT, from_location_id=last),
         slots=context.offers.slots,
         days=context.offers.slot_days,
     )

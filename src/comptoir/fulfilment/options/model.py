@@ -150,6 +150,7 @@ class Site:
     point: GeoPoint
     hours: OpeningHours
     services: dict[str, int]  # service -> pickup lead minutes
+    country: str = "FR"  # whose public holidays it neither dispatches nor is delivered on
 
     @property
     def has_hours(self) -> bool:
@@ -175,11 +176,13 @@ class Sites:
         rows = (
             location_list()
             .filter(pk__in=unread)
-            .values_list("pk", "code", "name", "kind", "latitude", "longitude", "timezone")
+            .values_list(
+                "pk", "code", "name", "kind", "latitude", "longitude", "timezone", "country"
+            )
         )
         schedules = schedules_of(unread, now=self._now)
         services = services_of(unread)
-        for pk, code, name, kind, latitude, longitude, timezone in rows:
+        for pk, code, name, kind, latitude, longitude, timezone, country in rows:
             schedule = schedules[pk]
             self._by_id[pk] = Site(
                 id=pk,
@@ -189,6 +192,7 @@ class Sites:
                 point=GeoPoint(float(latitude), float(longitude)),
                 hours=OpeningHours(tuple(schedule.weekly), tuple(schedule.closures), timezone),
                 services={o.service: o.pickup_lead_minutes for o in services.get(pk, [])},
+                country=country,
             )
 
 
@@ -225,17 +229,25 @@ class Context:
     def dispatch_rules(self, location_id: int) -> DispatchRules:
         return dispatch_rules(self.sites.get(location_id), self.offers)
 
-    def carrier(self, code: str) -> CarrierService:
-        return CarrierService(code, self.offers[code].transit_days)
+    def carrier(self, code: str, *, from_location_id: int) -> CarrierService:
+        return carrier_service(code, self.offers, self.sites.get(from_location_id))
 
 
 def dispatch_rules(site: Site, offers: DeliveryOffers) -> DispatchRules:
-    """When this location hands parcels to the carrier: the offers' cut-off, on weekdays; a
-    store only on the days it opens (no hours known: weekdays)."""
+    """When this location hands parcels to the carrier: the offers' cut-off, on working days
+    of its country (weekdays, not its public holidays); a store only on the days it opens, too
+    (no hours known: working days)."""
+    zone, country = site.hours.timezone, site.country
     if site.kind == STORE:
         hours = site.hours if site.has_hours else None
-        return DispatchRules(offers.store_cut_off, site.hours.timezone, hours=hours)
-    return DispatchRules(offers.warehouse_cut_off, site.hours.timezone)
+        return DispatchRules(offers.store_cut_off, zone, hours=hours, country=country)
+    return DispatchRules(offers.warehouse_cut_off, zone, country=country)
+
+
+def carrier_service(code: str, offers: DeliveryOffers, from_site: Site) -> CarrierService:
+    """The offer's carrier days, counted on the working days of the country the parcel
+    leaves from (a domestic network: no delivery on its public holidays)."""
+    return CarrierService(code, offers[code].transit_days, country=from_site.country)
 
 
 def missing(lines: tuple[OrderLine, ...]) -> str:

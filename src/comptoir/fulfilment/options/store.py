@@ -116,12 +116,11 @@ def _ship_to_store(context: Context, store: Site, *, collect_from_shelf: bool) -
             missing(unsourced), NOT_IN_STOCK
         )
         return context.unavailable(SHIP_TO_STORE, mode, refusal.words, refusal.code, refusal.about)
-    carrier = context.carrier(SHIP_TO_STORE)
     readies = [
         ship_to_store_ready_by(
             now=context.now,
             dispatch=context.dispatch_rules(pk),
-            carrier=carrier,
+            carrier=context.carrier(SHIP_TO_STORE, from_location_id=pk),
             store_hours=store.hours,
             receiving_minutes=context.offers.receiving_minutes,
         )
