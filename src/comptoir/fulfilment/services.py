@@ -270,7 +270,9 @@ def report_not_found(
 @transaction_retried
 def _not_found_line(task: StoreTask, line_number: int, *, actor: str, now: datetime) -> bool | None:
     """True: the line was sourced again; False: nobody can supply it all (the caller cancels
-    it); None: another report moved or cancelled it first."""
+    it); None: another report moved it first, or released its hold and is cancelling it (a
+    line still open here but holding nothing: the cancellation settles with the PSP after its
+    own commit, so it cannot join this transaction)."""
     with transaction.atomic():
         order = lifecycle.locked_order(task.order_id)
         line = next(
