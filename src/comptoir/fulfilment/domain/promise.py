@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from comptoir.core.calendar import WorkingCalendar
+from comptoir.core.calendar import WorkingCalendar, public_holidays_of
 from comptoir.locations.domain import OPENING_SEARCH_DAYS, ClosureDay, WeeklyRange, hours_on
 
 PARIS = "Europe/Paris"
@@ -249,6 +249,7 @@ class SameDayStore:
     distance_km: float
     has_stock: bool  # every line of the order, in units it may sell
     ships_from_store: bool = True
+    country: str = "FR"  # no same day on its public holidays
 
 
 @dataclass(frozen=True)
@@ -282,15 +283,19 @@ def same_day_delivery(
 
 
 CLOSED_TODAY = "closed_today"
+PUBLIC_HOLIDAY = "public_holiday"
 PAST_CUT_OFF = "past_cut_off"
 
 
 def same_day_too_late(*, now: datetime, store: SameDayStore) -> str | None:
     """Why `store` cannot send today whatever its stock: CLOSED_TODAY (not open today: its
-    week, a closure), PAST_CUT_OFF (its same-day cut-off has passed, local time); else None."""
+    week, a closure), PUBLIC_HOLIDAY (a public holiday of its country: no courier works),
+    PAST_CUT_OFF (its same-day cut-off has passed, local time); else None."""
     local = now.astimezone(ZoneInfo(store.hours.timezone))
     if not store.hours.opens_on(local.date()):
         return CLOSED_TODAY
+    if local.date() in public_holidays_of(store.country, None, local.year):
+        return PUBLIC_HOLIDAY
     if local.time() >= store.cut_off:
         return PAST_CUT_OFF
     return None

@@ -9,6 +9,7 @@ from comptoir.locations.domain import GeoPoint, haversine_km
 from comptoir.orders.domain import FulfilmentMode
 
 from ..domain.promise import (
+    PUBLIC_HOLIDAY,
     SameDayStore,
     delivery_slots,
     home_delivery_date,
@@ -133,6 +134,12 @@ def _parcel_options(
     return options
 
 
+CLOSED_WORDS = {
+    CLOSED_TODAY: "is closed today.",
+    PUBLIC_HOLIDAY: "delivers nothing today: a public holiday.",
+}
+
+
 def _same_day(
     context: Context, place: Place, candidates: list[CandidateLocation]
 ) -> DeliveryOption:
@@ -166,16 +173,18 @@ def _same_day(
             words = f"Same-day delivery is full today at {name}."
             refusals.append((1, Refusal(words, SAME_DAY_FULL, name)))
             continue
+        site = context.sites.get(candidate.location_id)
         store = SameDayStore(
             location_id=candidate.location_id,
-            hours=context.sites.get(candidate.location_id).hours,
+            hours=site.hours,
             cut_off=offers.same_day_cut_off,
             distance_km=distance,
             has_stock=True,
+            country=site.country,
         )
         late = same_day_too_late(now=context.now, store=store)
-        if late == CLOSED_TODAY:
-            refusals.append((2, Refusal(f"{name} is closed today.", CLOSED_TODAY, name)))
+        if late in CLOSED_WORDS:  # a public holiday is closed today, for same day
+            refusals.append((2, Refusal(f"{name} {CLOSED_WORDS[late]}", CLOSED_TODAY, name)))
             continue
         if late == PAST_CUT_OFF:
             words = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
@@ -190,6 +190,24 @@ def test_a_refusal_gives_its_true_reason(code):
     assert (refused.available, refused.reason_code) == (False, code), refused.reason
     for words in case.words:
         assert words in refused.reason
+
+
+@pytest.mark.django_db
+def test_same_day_on_a_public_holiday_is_refused_as_closed_today():
+    _part_dieu_ships()  # open on Fridays, and nothing declared for Christmas
+    christmas_morning = datetime(2026, 12, 25, 9, 0, tzinfo=UTC)
+
+    options = delivery_options(
+        lines=[OrderLine(JACKET, 1)],
+        variant_ids=resolve_skus([JACKET]),
+        place=home_place(point=HOME_IN_LYON, postcode=None, point_field="p", postcode_field="c"),
+        offers=delivery_offers(),
+        now=christmas_morning,
+    )
+
+    same_day = next(option for option in options if option.code == "same_day")
+    assert (same_day.available, same_day.reason_code) == (False, "closed_today")
+    assert same_day.reason == f"{PART_DIEU} delivers nothing today: a public holiday."
 
 
 @pytest.mark.django_db
