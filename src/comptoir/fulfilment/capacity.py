@@ -51,6 +51,10 @@ def _needs(order: Order, lines: list[OrderLine], now: datetime) -> list[_Need]:
     units: dict[int, int] = {}
     for line in lines:
         units[line.location_id] = units.get(line.location_id, 0) + line.quantity
+    return _needs_of_units(order, units, now)
+
+
+def _needs_of_units(order: Order, units: dict[int, int], now: datetime) -> list[_Need]:
     needs = []
     for location_id, quantity in units.items():
         needs.append(_Need(location_id, CapacityKind.PICKING, "", now, quantity))
@@ -204,24 +208,97 @@ def _full(need: _Need) -> str:
     return f"{name} cannot pick {need.units} more units today: its picking capacity is full."
 
 
+def move_capacity(
+    *,
+    order: Order,
+    from_location_id: int,
+    units_to: dict[int, int],
+    now: datetime,
+    leaves_location: bool = False,
+) -> None:
+    """A line sourced again: its units leave `from_location_id` for the locations of
+    `units_to` (location id -> units). Each new location takes its picking units today, and,
+    if it serves the order for the first time, its same-day order and slot place; the old
+    location gives its picking units back, and all it held for the order when the order
+    `leaves_location` (nothing more to send from there). Or CapacityFull, and the caller's
+    transaction (the move) is undone. Conditional updates, as at placing; re-sourcing is not
+    the checkout's hot path, so the ORM's statements serve both databases."""
+    live = {
+        (row.location_id, row.kind): row
+        for row in CapacityConsumption.objects.select_for_update().filter(
+            order_id=order.pk, released_at__isnull=True
+        )
+    }
+    wanted = []
+    for need in _needs_of_units(order, units_to, now):
+        row = live.get((need.location_id, need.kind))
+        if row is None:
+            wanted.append((need, None))
+        elif need.kind == CapacityKind.PICKING:  # serves the order already: more units there
+            wanted.append((need, row))
+    refused = _take_more(order.pk, wanted, now)
+    if refused is not None:
+        raise CapacityFull(_full(refused))
+    if leaves_location:
+        for (location_id, _), row in sorted(live.items()):
+            if location_id == from_location_id:
+                _release(row, now)
+        return
+    old = live.get((from_location_id, CapacityKind.PICKING))
+    moved = sum(units_to.values())
+    if old is not None and moved:
+        back = min(old.units, moved)
+        CapacityConsumption.objects.filter(pk=old.pk).update(units=F("units") - back)
+        CapacityUsage.objects.filter(
+            location_id=from_location_id, kind=CapacityKind.PICKING, bucket=old.bucket
+        ).update(used=Greatest(F("used") - back, Value(0)), updated_at=now)
+
+
+def _take_more(
+    order_id: int, wanted: list[tuple[_Need, CapacityConsumption | None]], now: datetime
+) -> _Need | None:
+    """Take each need: a new consumption row, or more units on the order's row (its bucket)."""
+    fresh = [need for need, row in wanted if row is None]
+    if fresh:
+        refused = _take_with_the_orm(order_id, fresh, now)
+        if refused is not None:
+            return refused
+    for need, row in wanted:
+        if row is None:
+            continue
+        taken = (
+            CapacityUsage.objects.filter(
+                location_id=need.location_id, kind=need.kind, bucket=row.bucket
+            )
+            .filter(Q(limit_units__isnull=True) | Q(limit_units__gte=F("used") + need.units))
+            .update(used=F("used") + need.units, updated_at=now)
+        )
+        if not taken:
+            return need
+        CapacityConsumption.objects.filter(pk=row.pk).update(units=F("units") + need.units)
+    return None
+
+
 def give_back_capacity(*, order_id: int, now: datetime) -> int:
     """Give back what the order still holds, bucket by bucket, once: a second call (a
     redelivered event) finds nothing live. Must run in the transaction that cancels it.
     Returns the number of buckets given back."""
-    given = 0
     live = CapacityConsumption.objects.filter(order_id=order_id, released_at__isnull=True)
-    for consumption in live.order_by("location_id", "kind", "bucket"):
-        released = CapacityConsumption.objects.filter(
-            pk=consumption.pk, released_at__isnull=True
-        ).update(released_at=now)
-        if released:
-            CapacityUsage.objects.filter(
-                location_id=consumption.location_id,
-                kind=consumption.kind,
-                bucket=consumption.bucket,
-            ).update(used=F("used") - consumption.units, updated_at=now)
-            given += 1
-    return given
+    return sum(_release(row, now) for row in live.order_by("location_id", "kind", "bucket"))
+
+
+def _release(consumption: CapacityConsumption, now: datetime) -> int:
+    """Give one consumption's units back to its bucket, once (1), or find it given (0)."""
+    released = CapacityConsumption.objects.filter(
+        pk=consumption.pk, released_at__isnull=True
+    ).update(released_at=now)
+    if released:
+        CapacityUsage.objects.filter(
+            location_id=consumption.location_id,
+            kind=consumption.kind,
+            bucket=consumption.bucket,
+        ).update(used=F("used") - consumption.units, updated_at=now)
+    return released
 
 
 def set_capacity(

@@ -12,18 +12,17 @@ home delivery. Shipping later picks the cheapest carrier service that keeps the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from .domain.promise import (
-    CarrierService,
-    DispatchRules,
     home_delivery_date,
     pickup_ready_by,
     ship_to_store_ready_by,
 )
 from .offers import HOME_STANDARD, SAME_DAY, SHIP_TO_STORE, delivery_offers
-from .options.model import Sites, dispatch_rules
+from .options.model import Sites, carrier_service, dispatch_rules
 
 SET_ASIDE_MINUTES = 120  # of open time, when the store declared no lead time for the service
 
@@ -38,14 +37,14 @@ def parcel_promised_by(
     if option == SAME_DAY:
         return placed_at.astimezone(ZoneInfo(site.hours.timezone)).date()
     code = option if option in offers.offers and offers[option].transit_days else HOME_STANDARD
-    carrier = CarrierService(code, offers[code].transit_days)
+    carrier = carrier_service(code, offers, site)
     rules = dispatch_rules(site, offers)
     try:
         return home_delivery_date(now=placed_at, dispatch=rules, carrier=carrier)
     except ValueError:
         # Hours that leave no dispatch day in a year (a store open on Sundays only): a promise
         # from its weekdays alone, rather than no store task at all.
-        rules = DispatchRules(rules.cut_off, rules.timezone, rules.weekdays)
+        rules = replace(rules, hours=None)
         return home_delivery_date(now=placed_at, dispatch=rules, carrier=carrier)
 
 
@@ -72,7 +71,7 @@ def pickup_ready_at(
         return ship_to_store_ready_by(
             now=placed_at,
             dispatch=dispatch_rules(sites.get(shipped_from_id), offers),
-            carrier=CarrierService(SHIP_TO_STORE, offers[SHIP_TO_STORE].transit_days),
+            carrier=carrier_service(SHIP_TO_STORE, offers, sites.get(shipped_from_id)),
             store_hours=store.hours,
             receiving_minutes=offers.receiving_minutes,
         )

@@ -13,7 +13,7 @@ from django.db.models import QuerySet, Sum
 from comptoir.core import clock
 from comptoir.core.reconciling import Discrepancy
 from comptoir.inventory.selectors import availability, locations_with_available
-from comptoir.locations.selectors import location_list
+from comptoir.locations.selectors import location_list, offers_service
 from comptoir.orders.selectors import lines_not_at_pickup_store
 
 from .domain.sourcing import STORE, WAREHOUSE, CandidateLocation
@@ -99,7 +99,9 @@ def sourcing_candidates(
     """Every active location that can promise one of these SKUs to `channel` now, as the
     sourcing engine sees it: units available, and the units it has taken to pick today
     against its daily picking capacity (capacity.py; no limit unless one is set). A store's
-    last free unit is protected for walk-in customers."""
+    last free unit is protected for walk-in customers. A store sends parcels (home, another
+    store) only if it offers `ship_from_store`: read here, in the locations' query, for the
+    options page, placing and re-sourcing alike."""
     ids = locations_with_available(variant_ids=list(variant_ids.values()), channel=channel)
     if not ids:
         return []
@@ -109,6 +111,12 @@ def sourcing_candidates(
         if row.figures.available > 0 and (row.sku, row.location_id) not in exclude:
             available.setdefault(row.location_id, {})[row.sku] = row.figures.available
     picking = picking_today(location_ids=available, now=now or clock.now())
+    locations = (
+        location_list()
+        .filter(pk__in=available)
+        .annotate(offers_ship_from_store=offers_service("ship_from_store"))
+        .order_by("pk")
+    )
     return [
         CandidateLocation(
             location_id=location.pk,
@@ -120,10 +128,11 @@ def sourcing_candidates(
             protected={sku: 1 for sku, n in available[location.pk].items() if n == 1}
             if location.kind == "store"
             else {},
+            ships_from_store=location.kind != "store" or location.offers_ship_from_store,
             workload_units=picking[location.pk][0],
             capacity_units=picking[location.pk][1],
         )
-        for location in location_list().filter(pk__in=available).order_by("pk")
+        for location in locations
     ]
 
 

@@ -26,10 +26,16 @@ from comptoir.orders.services import lifecycle, payments, resourcing
 from comptoir.orders.services.placing import LineRequest, OrderRequest, Piece, order_keys
 
 from . import capacity, events, promises
-from .domain.sourcing import Destination, source_order
+from .domain.sourcing import (
+    Assignment,
+    Destination,
+    SourcingPlan,
+    resource_after_not_found,
+    source_order,
+)
 from .domain.sourcing import OrderLine as SourcingLine
 from .domain.tasks import MOVES, TaskMoveRefused, TaskStatus, check_move
-from .errors import TaskStateConflict
+from .errors import CapacityFull, TaskStateConflict
 from .models import StoreTask
 from .options.model import Sites
 from .selectors import sourcing_candidates, units_not_at_the_store
@@ -215,40 +221,32 @@ def _handed_over(
 def report_not_found(
     *, task_id: int, line_numbers: list[int], actor: str = "", now: datetime | None = None
 ) -> StoreTask:
-    """Some units are not on the shelf. The store's count is corrected (nobody else is promised
-    a unit that is not there) and each line is sourced again by the sourcing engine from the
-    best other location; a line no location can supply is cancelled with an event (the
-    payment will not capture it)."""
+    """Some units are not on the shelf. For each line, in one transaction under the order's
+    lock: the store's count is corrected (nobody else is promised a unit that is not there),
+    and the line is sourced again by the sourcing engine, split over several locations when
+    no one has it all (a line, a hold, a ship task with the order's slot and the capacity,
+    per location). A line no location can supply is cancelled with an event (the payment
+    will not capture it). A line reported twice at once is moved once: the second report
+    finds it no longer open here."""
     now = now or clock.now()
     task = StoreTask.objects.get(pk=task_id)
     try:
         check_move(task.kind, task.status, "not-found")
     except TaskMoveRefused as refused:
         raise TaskStateConflict(str(refused)) from None
+    wanted = set(line_numbers)
     missing = [
-        line
+        line.line_number
         for line in open_lines(task.order_id, location_id=task.location_id)
-        if line.line_number in set(line_numbers)
+        if line.line_number in wanted
     ]
-    if len(missing) != len(set(line_numbers)):
+    if len(missing) != len(wanted):
         raise TaskStateConflict("Only the open lines of this store's task can be missing.")
-    unsourced = []
-    for line in missing:
-        with transaction.atomic():  # the phantom unit never looks free to anyone else
-            resourcing.release_line_hold(
-                order_id=task.order_id, line_number=line.line_number, now=now
-            )
-            adjust_stock(
-                variant_id=line.variant_id,
-                location_id=task.location_id,
-                sku=line.sku,
-                delta=-line.quantity,
-                reason=f"not found on the shelf for order line {line.line_number}",
-                actor=actor,
-                now=now,
-            )
-        if not _source_again(task, line, now=now):
-            unsourced.append(line.line_number)
+    unsourced = [
+        line_number
+        for line_number in missing
+        if _not_found_line(task, line_number, actor=actor, now=now) is False
+    ]
     if unsourced:
         lifecycle.cancel_lines(
             order_id=task.order_id, line_numbers=unsourced, reason="not found in store", now=now
@@ -269,41 +267,86 @@ def report_not_found(
     return task
 
 
-def _source_again(task: StoreTask, line: OrderLine, *, now: datetime) -> bool:
-    """Move `line` to the location the sourcing engine picks, never the one that lacked it.
-    False when no single location can supply the whole line."""
-    order = order_by_id(task.order_id)
+@transaction_retried
+def _not_found_line(task: StoreTask, line_number: int, *, actor: str, now: datetime) -> bool | None:
+    """True: the line was sourced again; False: nobody can supply it all (the caller cancels
+    it); None: another report moved it first, or released its hold and is cancelling it (a
+    line still open here but holding nothing: the cancellation settles with the PSP after its
+    own commit, so it cannot join this transaction)."""
+    with transaction.atomic():
+        order = lifecycle.locked_order(task.order_id)
+        line = next(
+            (
+                line
+                for line in open_lines(order.pk, location_id=task.location_id)
+                if line.line_number == line_number and line.hold_id is not None
+            ),
+            None,
+        )
+        if line is None:
+            return None
+        resourcing.release_line_hold(order_id=order.pk, line_number=line_number, now=now)
+        adjust_stock(
+            variant_id=line.variant_id,
+            location_id=task.location_id,
+            sku=line.sku,
+            delta=-line.quantity,
+            reason=f"not found on the shelf for order line {line_number}",
+            actor=actor,
+            now=now,
+        )
+        try:
+            with transaction.atomic():  # a full location undoes the move, not the count
+                return _source_again(task, order, line, now=now)
+        except CapacityFull:
+            return False
+
+
+def _source_again(task: StoreTask, order: Order, line: OrderLine, *, now: datetime) -> bool:
+    """Split `line` over the locations the sourcing engine picks (never the one that lacked
+    it): one new line, hold and ship task per location, capacity taken there. False when the
+    locations that may send cannot supply the whole line."""
     destination = _sourcing_destination(order, fallback=task.location)
     candidates = sourcing_candidates(
         variant_ids={line.sku: line.variant_id},
         channel=order.channel,
         exclude={(line.sku, task.location_id)},
+        now=now,
     )
-    still_sending = {other.location_id for other in open_lines(order.pk) if other.pk != line.pk}
-    plan = source_order(
-        [SourcingLine(line.sku, line.quantity)],
-        destination,
-        candidates,
-        excluded={(line.sku, task.location_id)},
-        open_location_ids=still_sending,
+    lacking = (line.sku, task.location_id)
+    kept = tuple(  # the order's other open lines: they stay where they are
+        Assignment(other.sku, other.quantity, other.location_id)
+        for other in open_lines(order.pk)
+        if other.pk != line.pk and (other.sku, other.location_id) != lacking
     )
-    if plan.unsourced or len(plan.location_ids) != 1:
+    before = SourcingPlan(
+        assignments=(*kept, Assignment(line.sku, line.quantity, task.location_id)),
+        unsourced=(),
+        cost=0.0,
+        explanation=(),
+    )
+    after = resource_after_not_found(
+        before,
+        sku=line.sku,
+        location_id=task.location_id,
+        destination=destination,
+        candidates=candidates,
+    )
+    if after.unsourced:
         return False
-    [to_location_id] = plan.location_ids
-    with transaction.atomic():
-        resourcing.move_line(
-            order_id=order.pk,
-            line_number=line.line_number,
-            to_location_id=to_location_id,
-            explanation=[
-                f"{line.sku} ×{line.quantity} was not found on the shelf at {task.location.name}.",
-                *plan.explanation,
-            ],
-            now=now,
-        )
+    units_to = _new_units(after, kept, sku=line.sku)
+    pieces = [Piece(line.sku, units, location_id) for location_id, units in units_to.items()]
+    resourcing.move_line(
+        order_id=order.pk,
+        line_number=line.line_number,
+        pieces=pieces,
+        explanation=list(after.explanation),
+        now=now,
+    )
+    for location_id in units_to:
         StoreTask.objects.get_or_create(
             order_id=order.pk,
-            location_id=to_location_id,
+            location_id=location_id,
             defaults={
                 "kind": StoreTask.Kind.SHIP,
                 "deadline": now + SHIP_WITHIN,
@@ -312,7 +355,27 @@ def _source_again(task: StoreTask, line: OrderLine, *, now: datetime) -> bool:
                 "slot_ends_at": order.delivery_slot_ends_at,
             },
         )
+    still_there = any(o.location_id == task.location_id for o in open_lines(order.pk))
+    capacity.move_capacity(
+        order=order,
+        from_location_id=task.location_id,
+        units_to=units_to,
+        now=now,
+        leaves_location=not still_there and task.kind == StoreTask.Kind.SHIP,
+    )
     return True
+
+
+def _new_units(plan: SourcingPlan, kept: tuple[Assignment, ...], *, sku: str) -> dict[int, int]:
+    """The units of `sku` the plan adds at each location, beyond the order's kept lines."""
+    units: dict[int, int] = {}
+    for a in plan.assignments:
+        if a.sku == sku:
+            units[a.location_id] = units.get(a.location_id, 0) + a.quantity
+    for a in kept:
+        if a.sku == sku:
+            units[a.location_id] -= a.quantity
+    return {location_id: n for location_id, n in sorted(units.items()) if n > 0}
 
 
 def _sourcing_destination(order: Order, *, fallback: Location) -> Destination:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from comptoir.core import clock
 from comptoir.core.errors import ValidationFailed
@@ -282,6 +282,12 @@ def schedules_of(location_ids: Iterable[int], *, now: datetime) -> dict[int, Sch
     ).values_list("location_id", "date", "opens", "closes"):
         schedules[pk].closures.append(ClosureDay(day, opens, closes))
     return schedules
+
+
+def offers_service(service: str) -> Exists:
+    """An annotation for a query of locations: does the location offer `service`? (The same
+    rows `services_of` reads, in the locations' own query.)"""
+    return Exists(LocationService.objects.filter(location_id=OuterRef("pk"), service=service))
 
 
 def services_of(ids: Iterable[int]) -> dict[int, list[ServiceOffer]]:

@@ -9,7 +9,8 @@ locations app's representation (`WeeklyRange`, `ClosureDay`), wrapped in `Openin
   an order placed at night is ready that long after the next opening.
 - Home delivery: the parcel leaves on the dispatch location's next dispatch day if the order
   comes before its cut-off (else the one after); the carrier then takes `transit_days` of its
-  delivery days (Monday to Saturday at most, never Sunday, never a carrier holiday).
+  delivery days (Monday to Saturday at most, never Sunday). Both count working days of
+  `comptoir.core.calendar.WorkingCalendar`: never a public holiday of the country.
 - Same day: a nearby store that has the stock, ships from store, is open today and before its
   same-day cut-off.
 - Ship-to-store: delivered to the store on the carrier's date, received when it opens, ready
@@ -21,8 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from comptoir.core.calendar import WorkingCalendar, public_holidays_of
 from comptoir.locations.domain import OPENING_SEARCH_DAYS, ClosureDay, WeeklyRange, hours_on
 
 PARIS = "Europe/Paris"
@@ -107,8 +110,10 @@ def describe_ready_by(ready_at: datetime, *, now: datetime, timezone: str = PARI
 class DispatchRules:
     """When a warehouse or a shipping store hands parcels to the carrier.
 
-    An order before `cut_off` (local) on a dispatch day leaves that day. A store dispatches
-    only on the days it opens (give its `hours`); `closed_days` are extra days without pickup.
+    An order before `cut_off` (local) on a dispatch day leaves that day. Dispatch days are the
+    working days of the location's calendar (`weekdays`, minus the public holidays of its
+    `country` and `subdivision`, minus `closed_days`); a store dispatches only on the days
+    it opens, too (give its `hours`).
     """
 
     cut_off: time
@@ -116,25 +121,50 @@ class DispatchRules:
     weekdays: frozenset[int] = MONDAY_TO_FRIDAY
     closed_days: frozenset[date] = frozenset()
     hours: OpeningHours | None = None
+    country: str = "FR"  # "" : no public holiday
+    subdivision: str | None = None
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(
+            weekdays=self.weekdays,
+            country=self.country,
+            subdivision=self.subdivision,
+            timezone=self.timezone,
+            closed_days=self.closed_days,
+        )
 
     def dispatches_on(self, day: date) -> bool:
-        if day.weekday() not in self.weekdays or day in self.closed_days:
+        if not self.calendar.is_working_day(day):
             return False
         return self.hours is None or self.hours.opens_on(day)
 
 
 @dataclass(frozen=True)
 class CarrierService:
-    """A carrier's service: `transit_days` delivery days after dispatch (1 for express)."""
+    """A carrier's service: `transit_days` delivery days after dispatch (1 for express).
+
+    Delivery days are the working days of the carrier's network: `delivery_weekdays` (never
+    Sunday), minus the public holidays of `country` (and `subdivision`), minus `holidays`."""
 
     code: str
     transit_days: int
     delivery_weekdays: frozenset[int] = MONDAY_TO_SATURDAY
     holidays: frozenset[date] = frozenset()
+    country: str = "FR"
+    subdivision: str | None = None
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(
+            weekdays=self.delivery_weekdays - {SUNDAY},
+            country=self.country,
+            subdivision=self.subdivision,
+            closed_days=self.holidays,
+        )
 
     def delivers_on(self, day: date) -> bool:
-        weekday = day.weekday()
-        return weekday != SUNDAY and weekday in self.delivery_weekdays and day not in self.holidays
+        return self.calendar.is_working_day(day)
 
 
 def dispatch_date(*, now: datetime, rules: DispatchRules) -> date:
@@ -219,6 +249,7 @@ class SameDayStore:
     distance_km: float
     has_stock: bool  # every line of the order, in units it may sell
     ships_from_store: bool = True
+    country: str = "FR"  # no same day on its public holidays
 
 
 @dataclass(frozen=True)
@@ -244,10 +275,29 @@ def same_day_delivery(
             continue
         if store.distance_km > max_distance_km:
             break
-        zone = ZoneInfo(store.hours.timezone)
-        local = now.astimezone(zone)
-        if store.hours.opens_on(local.date()) and local.time() < store.cut_off:
-            return SameDayPromise(store.location_id, _aware(local.date(), delivered_by, zone))
+        if same_day_too_late(now=now, store=store) is None:
+            zone = ZoneInfo(store.hours.timezone)
+            today = now.astimezone(zone).date()
+            return SameDayPromise(store.location_id, _aware(today, delivered_by, zone))
+    return None
+
+
+CLOSED_TODAY = "closed_today"
+PUBLIC_HOLIDAY = "public_holiday"
+PAST_CUT_OFF = "past_cut_off"
+
+
+def same_day_too_late(*, now: datetime, store: SameDayStore) -> str | None:
+    """Why `store` cannot send today whatever its stock: CLOSED_TODAY (not open today: its
+    week, a closure), PUBLIC_HOLIDAY (a public holiday of its country: no courier works),
+    PAST_CUT_OFF (its same-day cut-off has passed, local time); else None."""
+    local = now.astimezone(ZoneInfo(store.hours.timezone))
+    if not store.hours.opens_on(local.date()):
+        return CLOSED_TODAY
+    if local.date() in public_holidays_of(store.country, None, local.year):
+        return PUBLIC_HOLIDAY
+    if local.time() >= store.cut_off:
+        return PAST_CUT_OFF
     return None
 
 

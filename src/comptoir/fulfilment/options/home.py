@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from comptoir.locations.domain import GeoPoint, haversine_km
-from comptoir.locations.selectors import location_list
 from comptoir.orders.domain import FulfilmentMode
 
 from ..domain.promise import (
+    PUBLIC_HOLIDAY,
     SameDayStore,
     delivery_slots,
     home_delivery_date,
     same_day_delivery,
+    same_day_too_late,
 )
 from ..domain.sourcing import STORE, CandidateLocation, Destination, source_order
 from ..offers import (
@@ -26,6 +26,8 @@ from ..offers import (
 )
 from ..selectors import full_slots, same_day_full
 from .model import (
+    CLOSED_TODAY,
+    DOES_NOT_SHIP,
     NO_SHIPPING_STORE,
     NO_STORE_NEAR,
     NOT_IN_STOCK,
@@ -35,6 +37,7 @@ from .model import (
     Context,
     DeliveryOption,
     Place,
+    Refusal,
     Slot,
     all_from,
     codes,
@@ -42,34 +45,25 @@ from .model import (
     day_words,
     missing,
     pieces_of,
+    why_not_sent,
 )
 
 
-def _shipping_store_ids(candidates: list[CandidateLocation]) -> set[int]:
-    stores = [c.location_id for c in candidates if c.kind == STORE]
-    if not stores:
-        return set()
-    offering = location_list().filter(pk__in=stores, services__service="ship_from_store")
-    return set(offering.values_list("pk", flat=True))
-
-
 def home_options(context: Context, place: Place) -> list[DeliveryOption]:
-    shipping = _shipping_store_ids(context.candidates)
-    candidates = [
-        replace(c, ships_from_store=c.location_id in shipping) if c.kind == STORE else c
-        for c in context.candidates
-    ]
+    candidates = context.candidates  # each store's ship_from_store as the selector read it
     destination = Destination.home(place.point.latitude, place.point.longitude)
     home = FulfilmentMode.HOME_DELIVERY
     options: list[DeliveryOption] = []
     plan = source_order(context.lines, destination, candidates)
     if plan.unsourced:
-        reason = missing(plan.unsourced)
+        senders = [c for c in candidates if c.kind != STORE or c.ships_from_store]
+        refusal = why_not_sent(senders, candidates, plan.unsourced) or Refusal(
+            missing(plan.unsourced), NOT_IN_STOCK
+        )
         options += [
-            context.unavailable(c, home, reason, NOT_IN_STOCK)
-            for c in (HOME_STANDARD, HOME_EXPRESS)
+            context.unavailable(c, home, refusal.words, refusal.code, refusal.about)
+            for c in (HOME_STANDARD, HOME_EXPRESS, HOME_TIME_SLOT)
         ]
-        options.append(context.unavailable(HOME_TIME_SLOT, home, reason, NOT_IN_STOCK))
     else:
         options += _parcel_options(context, plan.assignments, plan.location_ids)
     options.append(_same_day(context, place, candidates))
@@ -79,11 +73,12 @@ def home_options(context: Context, place: Place) -> list[DeliveryOption]:
 
 def _arrival(context: Context, location_ids: tuple[int, ...], code: str) -> tuple[date, int]:
     """The date the last parcel arrives, and the location it leaves from."""
-    carrier = context.carrier(code)
     context.sites.load(location_ids)
     dates = {
         location_id: home_delivery_date(
-            now=context.now, dispatch=context.dispatch_rules(location_id), carrier=carrier
+            now=context.now,
+            dispatch=context.dispatch_rules(location_id),
+            carrier=context.carrier(code, from_location_id=location_id),
         )
         for location_id in location_ids
     }
@@ -113,7 +108,7 @@ def _parcel_options(
     slots = delivery_slots(
         now=context.now,
         dispatch=context.dispatch_rules(last),
-        carrier=context.carrier(HOME_TIME_SLOT),
+        carrier=context.carrier(HOME_TIME_SLOT, from_location_id=last),
         slots=context.offers.slots,
         days=context.offers.slot_days,
     )
@@ -139,60 +134,85 @@ def _parcel_options(
     return options
 
 
+CLOSED_WORDS = {
+    CLOSED_TODAY: "is closed today.",
+    PUBLIC_HOLIDAY: "delivers nothing today: a public holiday.",
+}
+
+
 def _same_day(
     context: Context, place: Place, candidates: list[CandidateLocation]
 ) -> DeliveryOption:
-    mode = FulfilmentMode.SHIP_FROM_STORE
-    offers = context.offers
-    near = []
-    full = same_day_full(location_ids=[c.location_id for c in candidates], now=context.now)
-    near_but_full = False
+    """The nearest store within reach that has every line and can still send today; else the
+    true reason, from the store that came closest (it ships, has room, is open, cut-off)."""
+    mode, offers = FulfilmentMode.SHIP_FROM_STORE, context.offers
+    near = [
+        (haversine_km(place.point, GeoPoint(c.latitude, c.longitude)), c)
+        for c in candidates
+        if c.kind == STORE and covers(c.available, context.lines)
+    ]
+    near = sorted(
+        ((km, c) for km, c in near if km <= offers.same_day_max_km),
+        key=lambda pair: (pair[0], pair[1].location_id),
+    )
+    if not near:
+        reason = f"No store within {offers.same_day_max_km:g} km has every item in stock."
+        return context.unavailable(SAME_DAY, mode, reason, NO_STORE_NEAR)
+    context.sites.load(c.location_id for _, c in near)
+    full = same_day_full(location_ids=[c.location_id for _, c in near], now=context.now)
     units = sum(line.quantity for line in context.lines)
-    for candidate in candidates:
-        if candidate.kind != STORE or not candidate.ships_from_store:
+    refusals: list[tuple[int, Refusal]] = []  # how close it came, and why not
+    for distance, candidate in near:
+        name = candidate.name
+        if not candidate.ships_from_store:
+            words = f"{name} has every item but does not deliver from the store."
+            refusals.append((0, Refusal(words, DOES_NOT_SHIP, name)))
             continue
-        distance = haversine_km(place.point, GeoPoint(candidate.latitude, candidate.longitude))
-        has_all = covers(candidate.available, context.lines)
-        if distance <= offers.same_day_max_km and has_all:
-            if candidate.location_id in full or candidate.remaining_capacity < units:
-                # its same-day orders, or the units it can pick, are taken for today
-                near_but_full = True
-                continue
-            near.append((candidate.location_id, distance))
-    if not near and near_but_full:
-        reason = "Same-day delivery is full today at every store near you."
-        return context.unavailable(SAME_DAY, mode, reason, SAME_DAY_FULL)
-    context.sites.load(pk for pk, _ in near)
-    stores = [
-        SameDayStore(
-            location_id=pk,
-            hours=context.sites.get(pk).hours,
+        if candidate.location_id in full or candidate.remaining_capacity < units:
+            # its same-day orders, or the units it can pick, are taken for today
+            words = f"Same-day delivery is full today at {name}."
+            refusals.append((1, Refusal(words, SAME_DAY_FULL, name)))
+            continue
+        site = context.sites.get(candidate.location_id)
+        store = SameDayStore(
+            location_id=candidate.location_id,
+            hours=site.hours,
             cut_off=offers.same_day_cut_off,
             distance_km=distance,
             has_stock=True,
+            country=site.country,
         )
-        for pk, distance in near
-    ]
+        late = same_day_too_late(now=context.now, store=store)
+        if late in CLOSED_WORDS:  # a public holiday is closed today, for same day
+            refusals.append((2, Refusal(f"{name} {CLOSED_WORDS[late]}", CLOSED_TODAY, name)))
+            continue
+        if late == PAST_CUT_OFF:
+            words = (
+                f"{name} has every item, but it is past its same-day cut-off "
+                f"({offers.same_day_cut_off:%H:%M})."
+            )
+            refusals.append((3, Refusal(words, PAST_CUT_OFF, name)))
+            continue
+        return _same_day_from(context, store)
+    _, refusal = max(refusals, key=lambda pair: pair[0])  # the nearest of those closest
+    return context.unavailable(SAME_DAY, mode, refusal.words, refusal.code, refusal.about)
+
+
+def _same_day_from(context: Context, store: SameDayStore) -> DeliveryOption:
+    offers = context.offers
     promise = same_day_delivery(
         now=context.now,
-        stores=stores,
+        stores=[store],
         max_distance_km=offers.same_day_max_km,
         delivered_by=offers.same_day_delivered_by,
     )
-    if promise is None:
-        if near:
-            reason = (
-                f"No store within {offers.same_day_max_km:g} km has every item and is still "
-                f"before its same-day cut-off ({offers.same_day_cut_off:%H:%M})."
-            )
-            return context.unavailable(SAME_DAY, mode, reason, PAST_CUT_OFF)
-        reason = f"No store within {offers.same_day_max_km:g} km has every item in stock."
-        return context.unavailable(SAME_DAY, mode, reason, NO_STORE_NEAR)
+    if promise is None:  # same_day_too_late said it could
+        raise AssertionError("a store that can send today made no same-day promise")
     site = context.sites.get(promise.location_id)
     local = promise.delivered_by.astimezone(ZoneInfo(site.hours.timezone))
     return context.option(
         SAME_DAY,
-        mode,
+        FulfilmentMode.SHIP_FROM_STORE,
         promised_date=local.date(),
         ready_by=promise.delivered_by,
         promise=f"delivered today by {local:%H:%M} from {site.name}",
@@ -208,11 +228,12 @@ def _ship_from_store(
     stores = [c for c in candidates if c.kind == STORE and c.ships_from_store]
     plan = source_order(context.lines, destination, stores)
     if not stores or plan.unsourced:
+        unsourced = plan.unsourced or tuple(context.lines)
+        refusal = why_not_sent(stores, candidates, unsourced) or Refusal(
+            "No store that ships parcels has every item in stock.", NO_SHIPPING_STORE
+        )
         return context.unavailable(
-            SHIP_FROM_STORE,
-            mode,
-            "No store that ships parcels has every item in stock.",
-            NO_SHIPPING_STORE,
+            SHIP_FROM_STORE, mode, refusal.words, refusal.code, refusal.about
         )
     arrives, _ = _arrival(context, plan.location_ids, SHIP_FROM_STORE)
     return context.option(

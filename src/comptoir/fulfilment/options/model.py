@@ -19,7 +19,9 @@ from comptoir.locations.selectors import (
 )
 
 from ..domain.promise import (
+    CLOSED_TODAY,
     MONTHS,
+    PAST_CUT_OFF,
     WEEKDAYS,
     CarrierService,
     DispatchRules,
@@ -35,8 +37,10 @@ ONLINE, AT_PICKUP = "online", "at_pickup"
 
 # Why an option is not possible (DeliveryOption.reason_code); `reason` says it in English.
 NOT_IN_STOCK = "not_in_stock"  # no location that can send it has every line
-NO_STORE_NEAR = "no_store_near"  # same day: no shipping store near enough has every line
-PAST_CUT_OFF = "past_cut_off"  # same day: such stores exist, but it is too late today
+NO_STORE_NEAR = "no_store_near"  # same day: no store near enough has every line
+DOES_NOT_SHIP = "does_not_ship"  # a store has every line but does not offer ship from store
+CLOSED_TODAY = CLOSED_TODAY  # same day: the store near with every line is closed today
+PAST_CUT_OFF = PAST_CUT_OFF  # same day: such a store is open, but past its cut-off
 NO_SHIPPING_STORE = "no_shipping_store"  # no store that ships parcels has every line
 NOT_OFFERED = "not_offered"  # the store does not offer this service
 NOT_IN_THE_STORE = "not_in_the_store"  # the store lacks a line on its shelf
@@ -44,8 +48,14 @@ NO_OPENING_AHEAD = "no_opening_ahead"  # the store has no opening hours ahead
 NO_COUNTER = "no_counter"  # ship to store: the store has no collection counter
 ON_THE_SHELF = "on_the_shelf"  # ship to store: on the shelf there, click & collect is sooner
 PICKING_FULL = "picking_full"  # the store has the units but can pick no more today
-SAME_DAY_FULL = "same_day_full"  # same day: the stores near enough have no capacity left
+SENDERS_FULL = "senders_full"  # parcels: those that may send hold the units, but can pick no more
+SAME_DAY_FULL = "same_day_full"  # same day: the store near with every line has no room today
 SLOTS_FULL = "slots_full"  # time slot: every slot offered is full (capacity.py)
+REASON_CODES = (
+    NOT_IN_STOCK, NO_STORE_NEAR, DOES_NOT_SHIP, CLOSED_TODAY, PAST_CUT_OFF, NO_SHIPPING_STORE,
+    NOT_OFFERED, NOT_IN_THE_STORE, NO_OPENING_AHEAD, NO_COUNTER, ON_THE_SHELF, PICKING_FULL,
+    SENDERS_FULL, SAME_DAY_FULL, SLOTS_FULL,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,7 @@ class DeliveryOption:
     slots: tuple[Slot, ...] = ()
     # Why it is not possible, as a stable code a page can put in its reader's words.
     reason_code: str | None = None
+    reason_about: str | None = None  # the location the reason names (a store near), if any
     pieces: tuple[Piece, ...] = field(default=(), repr=False)  # for checkout, never shown
 
 
@@ -139,6 +150,7 @@ class Site:
     point: GeoPoint
     hours: OpeningHours
     services: dict[str, int]  # service -> pickup lead minutes
+    country: str = "FR"  # whose public holidays it neither dispatches nor is delivered on
 
     @property
     def has_hours(self) -> bool:
@@ -164,11 +176,13 @@ class Sites:
         rows = (
             location_list()
             .filter(pk__in=unread)
-            .values_list("pk", "code", "name", "kind", "latitude", "longitude", "timezone")
+            .values_list(
+                "pk", "code", "name", "kind", "latitude", "longitude", "timezone", "country"
+            )
         )
         schedules = schedules_of(unread, now=self._now)
         services = services_of(unread)
-        for pk, code, name, kind, latitude, longitude, timezone in rows:
+        for pk, code, name, kind, latitude, longitude, timezone, country in rows:
             schedule = schedules[pk]
             self._by_id[pk] = Site(
                 id=pk,
@@ -178,6 +192,7 @@ class Sites:
                 point=GeoPoint(float(latitude), float(longitude)),
                 hours=OpeningHours(tuple(schedule.weekly), tuple(schedule.closures), timezone),
                 services={o.service: o.pickup_lead_minutes for o in services.get(pk, [])},
+                country=country,
             )
 
 
@@ -204,28 +219,71 @@ class Context:
             **values,  # type: ignore[arg-type]
         )
 
-    def unavailable(self, code: str, mode: str, reason: str, why: str) -> DeliveryOption:
-        return self.option(code, mode, available=False, reason=reason, reason_code=why)
+    def unavailable(
+        self, code: str, mode: str, reason: str, why: str, about: str | None = None
+    ) -> DeliveryOption:
+        return self.option(
+            code, mode, available=False, reason=reason, reason_code=why, reason_about=about
+        )
 
     def dispatch_rules(self, location_id: int) -> DispatchRules:
         return dispatch_rules(self.sites.get(location_id), self.offers)
 
-    def carrier(self, code: str) -> CarrierService:
-        return CarrierService(code, self.offers[code].transit_days)
+    def carrier(self, code: str, *, from_location_id: int) -> CarrierService:
+        return carrier_service(code, self.offers, self.sites.get(from_location_id))
 
 
 def dispatch_rules(site: Site, offers: DeliveryOffers) -> DispatchRules:
-    """When this location hands parcels to the carrier: the offers' cut-off, on weekdays; a
-    store only on the days it opens (no hours known: weekdays)."""
+    """When this location hands parcels to the carrier: the offers' cut-off, on working days
+    of its country (weekdays, not its public holidays); a store only on the days it opens, too
+    (no hours known: working days)."""
+    zone, country = site.hours.timezone, site.country
     if site.kind == STORE:
         hours = site.hours if site.has_hours else None
-        return DispatchRules(offers.store_cut_off, site.hours.timezone, hours=hours)
-    return DispatchRules(offers.warehouse_cut_off, site.hours.timezone)
+        return DispatchRules(offers.store_cut_off, zone, hours=hours, country=country)
+    return DispatchRules(offers.warehouse_cut_off, zone, country=country)
+
+
+def carrier_service(code: str, offers: DeliveryOffers, from_site: Site) -> CarrierService:
+    """The offer's carrier days, counted on the working days of the country the parcel
+    leaves from (a domestic network: no delivery on its public holidays)."""
+    return CarrierService(code, offers[code].transit_days, country=from_site.country)
 
 
 def missing(lines: tuple[OrderLine, ...]) -> str:
-    named = ", ".join(f"{line.sku} ×{line.quantity}" for line in lines)
-    return f"Not in stock anywhere that can send it: {named}."
+    return f"Not in stock anywhere that can send it: {named(lines)}."
+
+
+def named(lines: Iterable[OrderLine]) -> str:
+    return ", ".join(f"{line.sku} ×{line.quantity}" for line in lines)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    words: str
+    code: str
+    about: str | None = None  # the location the words name
+
+
+def why_not_sent(
+    senders: list[CandidateLocation],
+    others: list[CandidateLocation],
+    unsourced: tuple[OrderLine, ...],
+) -> Refusal | None:
+    """Why the locations that may send (`senders`) left `unsourced` lines, when it is not that
+    nobody has them: they hold the units but can pick no more today (SENDERS_FULL), or a store
+    that does not ship from store holds every one of them (DOES_NOT_SHIP). None: not in stock."""
+    lines = list(unsourced)
+    held = {line.sku: sum(c.available.get(line.sku, 0) for c in senders) for line in lines}
+    if senders and covers(held, lines):
+        words = f"The locations that hold {named(lines)} can pick no more today."
+        return Refusal(words, SENDERS_FULL)
+    idle = [c for c in others if c.kind == STORE and not c.ships_from_store]
+    holder = next((c for c in idle if covers(c.available, lines)), None)
+    if holder is not None:
+        words = f"{holder.name} has {named(lines)} but does not ship from the store."
+        return Refusal(words, DOES_NOT_SHIP, holder.name)
+    return None
 
 
 def covers(available: dict[str, int], lines: list[OrderLine]) -> bool:

@@ -10,7 +10,7 @@ from ..domain.promise import (
     pickup_ready_by,
     ship_to_store_ready_by,
 )
-from ..domain.sourcing import Destination, source_order
+from ..domain.sourcing import STORE, Destination, source_order
 from ..offers import (
     CLICK_AND_COLLECT,
     RESERVE_AND_COLLECT,
@@ -27,12 +27,14 @@ from .model import (
     Context,
     DeliveryOption,
     Place,
+    Refusal,
     Site,
     all_from,
     codes,
     covers,
     missing,
     pieces_of,
+    why_not_sent,
 )
 
 
@@ -103,20 +105,22 @@ def _ship_to_store(context: Context, store: Site, *, collect_from_shelf: bool) -
             f"In stock at {store.name}: click & collect is ready sooner.",
             ON_THE_SHELF,
         )
-    # Transfers go between the retailer's own locations: any location holding stock may send.
+    # A transfer is a parcel: it leaves from a warehouse or a store that ships from store.
     elsewhere = [c for c in context.candidates if c.location_id != store.id]
     destination = Destination.pickup(store.id, store.point.latitude, store.point.longitude)
     plan = source_order(context.lines, destination, elsewhere)
     if not elsewhere or plan.unsourced:
-        return context.unavailable(
-            SHIP_TO_STORE, mode, missing(plan.unsourced or tuple(context.lines)), NOT_IN_STOCK
+        unsourced = plan.unsourced or tuple(context.lines)
+        senders = [c for c in elsewhere if c.kind != STORE or c.ships_from_store]
+        refusal = why_not_sent(senders, elsewhere, unsourced) or Refusal(
+            missing(unsourced), NOT_IN_STOCK
         )
-    carrier = context.carrier(SHIP_TO_STORE)
+        return context.unavailable(SHIP_TO_STORE, mode, refusal.words, refusal.code, refusal.about)
     readies = [
         ship_to_store_ready_by(
             now=context.now,
             dispatch=context.dispatch_rules(pk),
-            carrier=carrier,
+            carrier=context.carrier(SHIP_TO_STORE, from_location_id=pk),
             store_hours=store.hours,
             receiving_minutes=context.offers.receiving_minutes,
         )

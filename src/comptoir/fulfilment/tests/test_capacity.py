@@ -416,7 +416,7 @@ def test_a_store_at_its_same_day_capacity_is_no_longer_offered_and_says_why(clie
 
     same_day = {o["code"]: o for o in answer.json()["options"]}["same_day"]
     assert same_day["available"] is False
-    assert same_day["reason"] == "Same-day delivery is full today at every store near you."
+    assert same_day["reason"] == "Same-day delivery is full today at Élan Lyon Part-Dieu."
     assert list(
         CapacityConsumption.objects.filter(order=placed.order)
         .order_by("kind")

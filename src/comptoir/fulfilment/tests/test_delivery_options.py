@@ -1,5 +1,7 @@
 """GET /delivery-options through HTTP: what is possible now, at what price, with what promise."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -187,7 +189,7 @@ def test_a_store_that_does_not_ship_sends_no_parcel(client, monkeypatch):
 
     assert options["home_standard"]["available"] is False
     assert options["home_standard"]["reason"] == (
-        f"Not in stock anywhere that can send it: {JACKET} ×1."
+        f"Élan Lyon Part-Dieu has {JACKET} ×1 but does not ship from the store."
     )
     assert options["same_day"]["available"] is False
 
@@ -273,3 +275,15 @@ def test_options_cost_the_same_queries_whatever_the_stores_nearby(client, monkey
     many = _queries_for_stores_nearby(client, 10)
 
     assert few == many
+
+
+@pytest.mark.django_db
+def test_a_parcel_ordered_on_christmas_eve_is_promised_a_working_day_later(client, monkeypatch):
+    shelve(warehouse(), 5)
+    at(monkeypatch, datetime(2026, 12, 24, 9, 0, tzinfo=UTC))  # Thursday, 10:00 in Lyon
+
+    options = _options(client, sku=JACKET, quantity=1, postcode="69003")
+
+    # Leaves the warehouse today; Christmas Day is no carrier day (nor Sunday).
+    assert options["home_express"]["promised_date"] == "2026-12-26"  # not Friday 25
+    assert options["home_standard"]["promised_date"] == "2026-12-28"  # not Saturday 26

@@ -11,6 +11,7 @@ from comptoir.fulfilment import services
 from comptoir.fulfilment.errors import TaskStateConflict
 from comptoir.fulfilment.models import StoreTask
 from comptoir.inventory.models import Hold, StockLevel
+from comptoir.locations.tests.factories import offering
 from comptoir.orders.models import Order
 from comptoir.orders.services import lifecycle
 from comptoir.orders.services.lines import record_parcel_arrival
@@ -171,7 +172,8 @@ def test_an_item_not_found_is_sourced_again_from_another_store_and_shipped_to_th
     client,
 ):
     store, order, task = _reserve(client, mode="click_and_collect", units=1)
-    part_dieu = make_location("lyon-part-dieu", city="Lyon")
+    # A store sends a parcel, to a home or to another store, only if it ships from store.
+    part_dieu = offering(make_location("lyon-part-dieu", city="Lyon"), "ship_from_store")
     stock("JACKET-TRAIL-S", part_dieu, 3)
     client.force_login(make_staff("associate", [store]))
 

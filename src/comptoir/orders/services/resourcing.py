@@ -6,32 +6,35 @@ holds and its event in step.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
 
 from comptoir.core import clock
 from comptoir.core.outbox import record_event
-from comptoir.inventory.services.holds import HoldRequestLine, place_hold
+from comptoir.inventory.services.holds import HoldRequestLine, place_holds
 
 from .. import events
 from ..errors import InvalidOrder
 from ..models import OrderLine
 from .lifecycle import locked_order, release_lines
-from .placing import order_keys
+from .placing import Piece, order_keys
 
 
 def move_line(
     *,
     order_id: int,
     line_number: int,
-    to_location_id: int,
+    pieces: Sequence[Piece],
     explanation: list[str],
     now: datetime | None = None,
-) -> OrderLine:
-    """Source an open line again from `to_location_id` (its units were not found where they
-    were held): the old hold is released, a new line is held there, in one transaction, and
-    `order.line_resourced` says where from, where to and why."""
+) -> list[OrderLine]:
+    """Source an open line again from the locations of `pieces` (its units were not found
+    where they were held; several pieces when no one location has them all): in one
+    transaction the old hold is released and the line closed, a new line with its own hold is
+    written per piece, and one `order.line_resourced` says where from, where to and why.
+    The pieces must be of the line's SKU and add up to its quantity."""
     now = now or clock.now()
     with transaction.atomic():
         order = locked_order(order_id)
@@ -41,27 +44,47 @@ def move_line(
                 "This is not an open line of the order.",
                 errors=[{"field": "lines", "message": f"not open: {line_number}"}],
             )
+        if (
+            not pieces
+            or any(p.sku != line.sku or p.quantity < 1 for p in pieces)
+            or (sum(p.quantity for p in pieces) != line.quantity)
+        ):
+            raise InvalidOrder(
+                "The pieces must be the line's SKU and add up to its quantity.",
+                errors=[{"field": "pieces", "message": f"do not make line {line_number}"}],
+            )
         release_lines([line], hold_status="released", reason="sourced again elsewhere", now=now)
         OrderLine.objects.filter(pk=line.pk).update(status=OrderLine.Status.CANCELLED)
-        [hold] = place_hold(
-            lines=[HoldRequestLine(to_location_id, line.variant_id, line.sku, line.quantity)],
+        last = order.lines.order_by("-line_number").values_list("line_number", flat=True).first()
+        numbers = [(last or 0) + 1 + index for index in range(len(pieces))]
+        # A reference holds a variant once: each new line's hold has its own.
+        holds = place_holds(
+            batches=[
+                (
+                    f"{order.reference}/L{number}",
+                    [HoldRequestLine(p.location_id, line.variant_id, line.sku, p.quantity)],
+                )
+                for number, p in zip(numbers, pieces, strict=True)
+            ],
             channel=order.channel,
-            reference=order.reference,
             customer_id=order.customer_id,
             ttl=None,  # the order's, as at placing: no expiry, the order ends it
             now=now,
         )
-        last = order.lines.order_by("-line_number").values_list("line_number", flat=True).first()
-        moved = OrderLine.objects.create(
-            order=order,
-            line_number=(last or 0) + 1,
-            variant_id=line.variant_id,
-            sku=line.sku,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            currency=line.currency,
-            location_id=to_location_id,
-            hold_id=hold.pk,
+        hold_of = {h.reference: h.pk for h in holds}
+        moved = OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                line_number=number,
+                variant_id=line.variant_id,
+                sku=line.sku,
+                quantity=p.quantity,
+                unit_price=line.unit_price,
+                currency=line.currency,
+                location_id=p.location_id,
+                hold_id=hold_of[f"{order.reference}/L{number}"],
+            )
+            for number, p in zip(numbers, pieces, strict=True)
         )
         order.sourcing_explanation = [*order.sourcing_explanation, *explanation]
         order.updated_at = now
@@ -74,7 +97,12 @@ def move_line(
                 "sku": line.sku,
                 "quantity": line.quantity,
                 "from_location_id": line.location_id,
-                "to_location_id": to_location_id,
+                # the first piece's location: the only one unless the line was split
+                "to_location_id": pieces[0].location_id,
+                "pieces": [
+                    {"line_number": number, "location_id": p.location_id, "quantity": p.quantity}
+                    for number, p in zip(numbers, pieces, strict=True)
+                ],
                 "explanation": explanation,
             },
             now=now,

@@ -59,7 +59,10 @@ REASONS = {
     "on_the_shelf": gettext_lazy("In stock at %(store)s: click and collect is ready sooner."),
     "picking_full": gettext_lazy("%(store)s can prepare no more orders today."),
     "slots_full": gettext_lazy("Every delivery slot is full: choose another delivery."),
-    "same_day_full": gettext_lazy("Same-day delivery is full today at every store near you."),
+    "same_day_full": gettext_lazy("Same-day delivery is full today at %(store)s."),
+    "does_not_ship": gettext_lazy("%(store)s has every item but does not deliver from the store."),
+    "closed_today": gettext_lazy("%(store)s is closed today."),
+    "senders_full": gettext_lazy("The places that hold these items can prepare no more today."),
 }
 
 
@@ -151,7 +154,8 @@ def _reason(option: DeliveryOption, store_name: str) -> tuple[str, bool]:
     words = REASONS.get(option.reason_code or "")
     if words is None:
         return option.reason or "", False
-    return str(words) % {"store": store_name}, True
+    # The store the reason is about (a store near for same day), else the chosen one.
+    return str(words) % {"store": option.reason_about or store_name}, True
 
 
 def _rows(options: list[DeliveryOption], store_name: str) -> list[OptionRow]:

@@ -310,3 +310,34 @@ def test_slots_keep_their_local_times_across_the_autumn_change() -> None:
         datetime(2026, 10, 24, 6, tzinfo=UTC),
         datetime(2026, 10, 26, 7, tzinfo=UTC),
     ]
+
+
+@pytest.mark.parametrize(
+    ("now", "delivered"),
+    [
+        # Thursday 24 December before the cut-off: leaves that day; Christmas is no carrier
+        # day, so the express parcel comes on Saturday 26 (a plain Thursday: on Friday).
+        pytest.param(paris(2026, 12, 24, 10), date(2026, 12, 26), id="christmas_eve_case"),
+        # Thursday 30 April: Friday 1 May is Labour Day, delivered Saturday 2 May.
+        pytest.param(paris(2026, 4, 30, 10), date(2026, 5, 2), id="labour_day_eve_case"),
+        # After the cut-off on 24 December: no dispatch on Christmas Day (nor the weekend),
+        # leaves Monday 28, delivered Tuesday 29.
+        pytest.param(paris(2026, 12, 24, 17), date(2026, 12, 29), id="after_cut_off_case"),
+        pytest.param(paris(2026, 12, 17, 10), date(2026, 12, 18), id="a_plain_thursday_case"),
+    ],
+)
+def test_public_holidays_are_neither_dispatch_nor_carrier_days(
+    now: datetime, delivered: date
+) -> None:
+    assert home_delivery_date(now=now, dispatch=WAREHOUSE, carrier=EXPRESS) == delivered
+
+
+def test_a_location_abroad_counts_its_own_countrys_holidays() -> None:
+    # 26 December is a public holiday in Germany, not in France.
+    berlin = DispatchRules(cut_off=time(16), timezone="Europe/Berlin", country="DE")
+    german_carrier = CarrierService("express", 1, country="DE")
+    now = datetime(2026, 12, 24, 9, tzinfo=UTC)
+    assert home_delivery_date(now=now, dispatch=berlin, carrier=german_carrier) == date(
+        2026, 12, 28
+    )
+    assert home_delivery_date(now=now, dispatch=WAREHOUSE, carrier=EXPRESS) == date(2026, 12, 26)

@@ -17,6 +17,7 @@ from comptoir.orders.services.placing import (
     LineRequest,
     OrderRequest,
     PaymentRequest,
+    Piece,
     place_order,
 )
 from comptoir.orders.services.recording import _ORDER_ROWS
@@ -143,8 +144,11 @@ def test_an_order_keeps_its_holds_past_any_expiry_until_its_own_rules_end_them()
             created_by="test",
         )
     )
-    moved = move_line(  # a line sourced again is held for the order just the same
-        order_id=placed.order.pk, line_number=2, to_location_id=part_dieu.pk, explanation=[]
+    [moved] = move_line(  # a line sourced again is held for the order just the same
+        order_id=placed.order.pk,
+        line_number=2,
+        pieces=[Piece("JACKET-TRAIL-M", 1, part_dieu.pk)],
+        explanation=[],
     )
     hold_ids = [placed.lines[0].hold_id, moved.hold_id]
 
