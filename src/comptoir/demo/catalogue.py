@@ -290,10 +290,13 @@ def _relate_accessories(seed: int) -> None:
 
 
 def stock_rows(
-    variant_ids: list[int], location_id: int, *, seed: int, range_percent: int
+    variant_ids: list[int], location_id: int, *, code: str, seed: int, range_percent: int
 ) -> list[tuple[int, int, int]]:
-    """(variant, location, units) for the SKUs this location ranges; the rest hold nothing."""
-    rng = random.Random(f"{seed}:{location_id}")
+    """(variant, location, units) for the SKUs this location ranges; the rest hold nothing.
+
+    Drawn from the location's code, not its id: the same demo whatever ids the database
+    hands out (PostgreSQL's sequences do not go back when a test's transaction does)."""
+    rng = random.Random(f"{seed}:{code}")
     ranged = rng.sample(variant_ids, len(variant_ids) * range_percent // 100)
     return [(variant_id, location_id, rng.randint(1, 12)) for variant_id in sorted(ranged)]
 
@@ -302,7 +305,7 @@ def load_stock(*, seed: int, range_percent: int) -> int:
     """Give every location without stock its initial count. Returns the levels written."""
     stocked = set(StockLevel.objects.values_list("location_id", flat=True).distinct())
     locations = list(
-        Location.objects.exclude(pk__in=stocked).order_by("pk").values_list("pk", "kind")
+        Location.objects.exclude(pk__in=stocked).order_by("pk").values_list("pk", "code", "kind")
     )
     product_of = dict(Variant.objects.order_by("pk").values_list("pk", "product_id"))
     variant_ids = list(product_of)
@@ -310,9 +313,9 @@ def load_stock(*, seed: int, range_percent: int) -> int:
         Variant.objects.filter(sku__startswith="JACKET-TRAIL-").values_list("pk", flat=True)
     )
     written = 0
-    for location_id, kind in locations:
+    for location_id, code, kind in locations:
         percent = 100 if kind == Location.Kind.WAREHOUSE else range_percent
-        rows = stock_rows(variant_ids, location_id, seed=seed, range_percent=percent)
+        rows = stock_rows(variant_ids, location_id, code=code, seed=seed, range_percent=percent)
         ranged = {v for v, _, _ in rows}
         rows += [(v, location_id, 3) for v in jacket_ids if v not in ranged]  # Jean's jacket
         _write_initial_count(rows, product_of)
