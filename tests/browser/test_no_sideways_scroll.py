@@ -84,9 +84,8 @@ def _storefront_pages() -> Pages:
     store = Location.objects.filter(kind="store").order_by("pk").first()
     return {
         "shop:catalogue": lambda: reverse("shop:catalogue"),
-        "shop:catalogue?in-my-store": lambda: (
-            reverse("shop:catalogue") + f"?store={store.code}&near=Lyon"
-        ),
+        "shop:catalogue?in-my-store": lambda: reverse("shop:catalogue") + f"?store={store.code}",
+        "shop:catalogue?pickup-near": lambda: reverse("shop:catalogue") + "?near=Lyon",
         "shop:catalogue?q": lambda: reverse("shop:catalogue") + "?q=veste",
         "shop:category": lambda: reverse("shop:category", args=[category.slug]),
         "shop:product": lambda: reverse("shop:product", args=[product.slug]),
