@@ -56,3 +56,21 @@ def test_around_me_without_permission_says_so_and_keeps_the_postcode_form(
     page.get_by_role("button", name="Trouver les magasins les plus proches").click()
     expect(page.locator(".cards .card").first).to_contain_text("Lyon")
     page.context.close()
+
+
+def test_around_me_on_a_product_page_shows_the_nearest_store_s_stock_first(
+    retailer, live_server, browser
+):
+    from comptoir.locations.models import Location
+
+    nantes = Location.objects.exclude(code="lyon-part-dieu").filter(kind="store").last()
+    here = {"latitude": float(nantes.latitude), "longitude": float(nantes.longitude) - 0.003}
+    page = _phone_at(browser, live_server, geolocation=here, permissions=["geolocation"])
+
+    page.goto(f"{live_server.url}/products/veste-running-trail/")
+    page.get_by_role("button", name="Autour de moi").click()
+    page.wait_for_url("**lat=*#stock-near")
+
+    expect(page.locator("#stock-near ~ .scroll tbody tr th").first).to_contain_text(nantes.name)
+    assert_accessible(page)
+    page.context.close()

@@ -50,3 +50,15 @@ def test_a_position_that_does_not_parse_shows_every_store_and_the_form(retailer,
     assert answer.status_code == 200
     assert len(store_names_listed(answer)) == Location.objects.filter(kind="store").count()
     assert 'name="near"' in answer.content.decode()
+
+
+def test_a_position_on_a_product_page_shows_the_stock_of_the_nearest_store_first(retailer):
+    for store in Location.objects.filter(kind="store"):
+        answer = Client().get(
+            "/products/veste-running-trail/",
+            {"lat": float(store.latitude), "lon": float(store.longitude) + 0.002},
+        )
+
+        rows = re.findall(r'<th scope="row"><a href="/stores/([^"]+)/">', answer.content.decode())
+        assert answer.status_code == 200
+        assert rows[0] == store.code

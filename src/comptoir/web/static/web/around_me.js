@@ -19,6 +19,7 @@
           url.searchParams.delete("near");
           url.searchParams.set("lat", position.coords.latitude.toFixed(5));
           url.searchParams.set("lon", position.coords.longitude.toFixed(5));
+          if (box.dataset.anchor) url.hash = box.dataset.anchor;
           window.location.assign(url.toString());
         },
         function () {
