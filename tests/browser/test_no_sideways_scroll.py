@@ -300,7 +300,18 @@ def test_every_page_route_is_swept(db):
     assert not forgotten, f"neither swept nor skipped with a reason: {sorted(forgotten)}"
 
 
+def _with_a_word_wider_than_the_phone() -> None:
+    """A category and a product named with one word wider than the screen (as a code, a URL or
+    an email can be): the category list, the headings and the links must break it."""
+    from comptoir.catalog.models import Category, Product
+
+    word = "Cardiofréquencemètresmultisportsconnectésétanches"
+    Category.objects.filter(slug="montres-gps").update(name=word)
+    Product.objects.filter(pk=Product.objects.order_by("pk").first().pk).update(name=word)
+
+
 def test_no_storefront_page_scrolls_sideways_on_a_small_phone(retailer, live_server, small_phone):
+    _with_a_word_wider_than_the_phone()
     _sweep(small_phone, live_server, _storefront_pages())
 
 
