@@ -317,11 +317,13 @@ def test_no_storefront_page_scrolls_sideways_on_a_small_phone(retailer, live_ser
 
 def test_no_account_page_scrolls_sideways_on_a_small_phone(retailer, live_server, small_phone):
     sign_in(small_phone, live_server, "jean.martin@example.fr")
+    _with_a_word_wider_than_the_phone()
     _sweep(small_phone, live_server, _shopper_pages())
 
 
 def test_no_associate_page_scrolls_sideways_on_a_small_phone(retailer, live_server, small_phone):
     sign_in(small_phone, live_server, "associate.lyon")
+    _with_a_word_wider_than_the_phone()
     _sweep(small_phone, live_server, _associate_pages())
 
 
