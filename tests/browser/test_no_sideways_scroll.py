@@ -295,7 +295,7 @@ def _sweep(page: Any, live_server: Any, pages: Pages) -> None:
     )
 
 
-def test_every_page_route_is_swept(db):
+def test_every_page_route_is_swept():
     forgotten = {route for route in _routes() if route not in SWEPT and not _skipped(route)}
     assert not forgotten, f"neither swept nor skipped with a reason: {sorted(forgotten)}"
 
