@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.search import MAX_PAGE, PRICE_BANDS
+from comptoir.locations.domain import GeoPoint
 
 POSTCODE = re.compile(r"^\d{5}$")
 
@@ -86,6 +87,31 @@ class CatalogueFilters(forms.Form):
 
 class NearForm(forms.Form):
     near = forms.CharField(label=_("Postcode or town"), max_length=100)
+
+
+class AroundMeForm(forms.Form):
+    """The shopper's position as the browser's geolocation gave it ("around me"), in degrees."""
+
+    lat = forms.FloatField(min_value=-90, max_value=90)
+    lon = forms.FloatField(min_value=-180, max_value=180)
+
+    def point(self) -> GeoPoint:
+        return GeoPoint(self.cleaned_data["lat"], self.cleaned_data["lon"])
+
+
+def place_asked(data: Any) -> tuple[dict[str, Any] | None, NearForm, bool]:
+    """Where the shopper asked from, the postcode form to show, and whether it was "around me".
+
+    A position (`lat` and `lon`, sent by the "around me" button) wins over a postcode or a town;
+    a position that does not parse falls back to the form, as if none had been sent."""
+    if "lat" in data or "lon" in data:
+        around_me = AroundMeForm(data)
+        if around_me.is_valid():
+            return {"point": around_me.point()}, NearForm(), True
+    form = NearForm(data if "near" in data else None)
+    if form.is_valid():
+        return place_of(form.cleaned_data["near"]), form, False
+    return None, form, False
 
 
 class SignUpForm(forms.Form):

@@ -36,7 +36,7 @@ from comptoir.returns.policy import return_policy
 from ..access import actor_of, is_htmx
 from ..plain_words import plain_words
 from . import search, structured_data
-from .forms import CatalogueFilters, NearForm, SignUpForm, place_of
+from .forms import CatalogueFilters, SignUpForm, place_asked, place_of
 from .promises import ready_times
 
 CHANNEL = "web"
@@ -124,13 +124,15 @@ def _with_cursor(request: HttpRequest, cursor: str | None) -> str | None:
 def product(request: HttpRequest, slug: str) -> HttpResponse:
     """Every variant's price, its stock in the nearest stores and when it can be collected."""
     detail = product_detail(slug=slug, channel=CHANNEL)
-    near_form = NearForm(request.GET or None)
+    place, near_form, around_me = place_asked(request.GET)
     favourite = _favourite_store(request)
-    context: dict[str, Any] = {"product": detail, "near_form": near_form, "favourite": favourite}
-    place = None
-    if near_form.is_valid():
-        place = place_of(near_form.cleaned_data["near"])
-    elif favourite is not None:
+    context: dict[str, Any] = {
+        "product": detail,
+        "near_form": near_form,
+        "around_me": around_me,
+        "favourite": favourite,
+    }
+    if place is None and favourite is not None:
         place = {"point": GeoPoint(float(favourite.latitude), float(favourite.longitude))}
     if place is not None:
         try:
@@ -199,12 +201,16 @@ def _stock_near(
 
 def stores(request: HttpRequest) -> HttpResponse:
     """The store locator: nearest first from a postcode or a town, on a map and as a list."""
-    form = NearForm(request.GET or None)
-    context: dict[str, Any] = {"form": form, "favourite": _favourite_store(request)}
+    place, form, around_me = place_asked(request.GET)
+    context: dict[str, Any] = {
+        "form": form,
+        "around_me": around_me,
+        "favourite": _favourite_store(request),
+    }
     found = None
-    if form.is_valid():
+    if place is not None:
         try:
-            context["near"] = nearest_locations(**place_of(form.cleaned_data["near"]), limit=10)
+            context["near"] = nearest_locations(**place, limit=10)
             found = context["near"].items
         except DomainError as error:  # an unknown postcode or town: say so on the form
             form.add_error("near", plain_words(error)[0])
