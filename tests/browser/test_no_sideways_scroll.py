@@ -27,6 +27,7 @@ SMALL_PHONE = {
 # Routes no sweep visits, each with why.
 SKIPPED = {
     "healthz": "a JSON health probe, not a page",
+    "media": "product pictures' files (development and demo only), not pages",
     "admin:*": "Django's own admin, not ours to lay out",
     "api-v1:*": "the HTTP API answers JSON",
     "set_language": "POST only (the header's language switch)",
