@@ -13,7 +13,7 @@ def test_a_visitors_cart_follows_jean_when_he_signs_in_and_sofia_opens_it_by_its
     retailer, live_server, desktop, phone
 ):
     desktop.goto(f"{live_server.url}/products/veste-running-trail/")
-    desktop.get_by_label("Taille").select_option("JACKET-TRAIL-S")
+    desktop.get_by_label("Taille", exact=True).select_option("JACKET-TRAIL-S")
     desktop.get_by_role("button", name="Ajouter au panier").click()
     expect(desktop.get_by_role("status")).to_contain_text("JACKET-TRAIL-S est dans votre panier")
 

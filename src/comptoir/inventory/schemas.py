@@ -4,6 +4,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import StrictInt
 
+from comptoir.catalog.schemas import ImageOut
 from comptoir.core.schemas import RowId
 
 CHANNEL_PATTERN = "^(web|app|store|call_centre|marketplace)$"
@@ -146,6 +147,7 @@ class AvailableProductOut(Schema):
     title: str
     brand: str
     category: str
+    cover: ImageOut | None = Field(description="its first picture, if it has one")
     price_from: PriceFromOut | None
     variants: list[VariantSummaryOut]
 
