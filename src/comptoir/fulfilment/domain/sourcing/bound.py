@@ -39,6 +39,7 @@ def parcels_floor(
     """
     single, shared = 0.0, 0.0
     count = len(missing)
+    wanted = frozenset(missing)
     for s in missing:
         first, share = math.inf, math.inf
         for f, i in by_fixed[s]:
@@ -46,9 +47,13 @@ def parcels_floor(
                 break
             if i in chosen or i in forbidden:
                 continue
-            first = min(first, f)
-            share = min(share, f / len(held[i].intersection(missing)))
-        single = max(single, first)
+            if f < first:
+                first = f
+            part = f / len(held[i] & wanted)
+            if part < share:
+                share = part
+        if first > single:
+            single = first
         shared += share
     return max(single, shared)
 

@@ -105,11 +105,14 @@ class Problem:
         self.need = {s: min(need[s], supply[s]) for s in self.skus if supply[s]}
         self.skus = sorted(self.need)
         need = self.need
-        self.scores = {i: self._score(i) for i in self.free}
-        self.options = self._holders(undominated(self.need, self.free, self.protected, self.terms))
-        self.by_fixed = {
-            s: sorted((self.terms[i].fixed, i) for i in self.options[s]) for s in self.skus
-        }
+        # The terms the search reads at every node, as plain dicts.
+        self.fixed = {i: t.fixed for i, t in self.terms.items()}
+        self.per_unit = {i: t.per_unit for i, t in self.terms.items()}
+        self.capacity = {i: t.location.remaining_capacity for i, t in self.terms.items()}
+        kept = undominated(self.need, self.free, self.protected, self.terms)
+        self.scores = {i: self._score(i) for i in kept}
+        self.options = self._holders(kept)
+        self.by_fixed = {s: sorted((self.fixed[i], i) for i in self.options[s]) for s in self.skus}
         self.pool = sorted(
             {i for ids in self.options.values() for i in ids}, key=lambda i: (self.scores[i], i)
         )
@@ -117,10 +120,9 @@ class Problem:
             i: frozenset(s for s in self.skus if self.free[i].get(s) or self.protected[i].get(s))
             for i in self.pool
         }
-        self.pool_by_fixed = sorted(self.pool, key=lambda i: (self.terms[i].fixed, i))
+        self.pool_by_fixed = sorted(self.pool, key=lambda i: (self.fixed[i], i))
         self.min_unit = {
-            s: min((self.terms[i].per_unit for i in self.options[s]), default=0.0)
-            for s in self.skus
+            s: min((self.per_unit[i] for i in self.options[s]), default=0.0) for s in self.skus
         }
         # Units that must come from protected stock whatever the plan: the free shortfall.
         self.must_protect = {s: max(0, need[s] - free_supply[s]) for s in self.skus}
@@ -154,10 +156,10 @@ class Problem:
 
     def allocate(self, location_ids: Sequence[int]) -> Allocation:
         """Fill every SKU from the cheapest units of these locations: free, then protected."""
-        remaining = {i: self.terms[i].location.remaining_capacity for i in location_ids}
-        by_unit_cost = sorted(location_ids, key=lambda i: (self.terms[i].per_unit, i))
+        remaining = {i: self.capacity[i] for i in location_ids}
+        by_unit_cost = sorted(location_ids, key=lambda i: (self.per_unit[i], i))
         penalty = self.costs.protected_unit_penalty
-        cost = sum(self.terms[i].fixed for i in location_ids)
+        cost = sum(self.fixed[i] for i in location_ids)
         assignments: dict[tuple[str, int], list[int]] = {}
         short: dict[str, int] = {}
         protected_used: dict[str, int] = {}
@@ -178,7 +180,7 @@ class Problem:
                         continue
                     left -= take
                     remaining[i] -= take
-                    cost += take * (self.terms[i].per_unit + extra)
+                    cost += take * (self.per_unit[i] + extra)
                     pair = assignments.setdefault((s, i), [0, 0])
                     pair[0] += take
                     if extra:
@@ -190,7 +192,7 @@ class Problem:
             # Which line gets a location's last capacity matters: solve it exactly.
             return self._allocate_by_flow(location_ids)
         used = {i for _, i in assignments}
-        cost -= sum(self.terms[i].fixed for i in location_ids if i not in used)
+        cost -= sum(self.fixed[i] for i in location_ids if i not in used)
         result = tuple(
             Assignment(s, q, i, p)
             for (s, i), (q, p) in sorted(assignments.items(), key=lambda kv: (kv[0][1], kv[0][0]))
@@ -201,10 +203,10 @@ class Problem:
         fill = fill_by_flow(
             self.need,
             location_ids,
-            {i: self.terms[i].per_unit for i in location_ids},
+            {i: self.per_unit[i] for i in location_ids},
             self.free,
             self.protected,
-            {i: self.terms[i].location.remaining_capacity for i in location_ids},
+            {i: self.capacity[i] for i in location_ids},
             self.costs.protected_unit_penalty,
         )
         used = {i for _, i in fill.units}
@@ -218,7 +220,7 @@ class Problem:
                 fill.units.items(), key=lambda kv: (kv[0][1], kv[0][0])
             )
         )
-        cost = fill.cost + sum(self.terms[i].fixed for i in used)
+        cost = fill.cost + sum(self.fixed[i] for i in used)
         return Allocation(cost, result, fill.short, protected_used)
 
     def search(self) -> Allocation:
@@ -272,7 +274,7 @@ class Problem:
             for i in branches:
                 if i in chosen or i in forbidden:
                     continue
-                child_fixed = fixed + self.terms[i].fixed
+                child_fixed = fixed + self.fixed[i]
                 child_floor = chosen_floor + max(0.0, gain[i])
                 if not best.short and child_fixed + self.units_bound >= best.cost - EPSILON:
                     if ascending:
@@ -309,11 +311,11 @@ class Problem:
             [
                 MilpLocation(
                     i,
-                    self.terms[i].fixed,
-                    self.terms[i].per_unit,
+                    self.fixed[i],
+                    self.per_unit[i],
                     self.free[i],
                     self.protected[i],
-                    self.terms[i].location.remaining_capacity,
+                    self.capacity[i],
                 )
                 for i in sorted(self.pool)
             ],
@@ -332,11 +334,11 @@ class Problem:
         bound = LagrangianBound(
             self.need,
             self.pool,
-            {i: self.terms[i].fixed for i in self.pool},
-            {i: self.terms[i].per_unit for i in self.pool},
+            {i: self.fixed[i] for i in self.pool},
+            {i: self.per_unit[i] for i in self.pool},
             self.free,
             self.protected,
-            {i: self.terms[i].location.remaining_capacity for i in self.pool},
+            {i: self.capacity[i] for i in self.pool},
             self.costs.protected_unit_penalty,
         )
         bound.fit(best.cost)
@@ -376,7 +378,7 @@ class Problem:
                 if i not in chosen and any(stock[i].get(s) for stock in stocks for s in wanting):
                     chosen.append(i)
                     allocation = self.allocate(chosen)
-        for i in sorted(chosen, key=lambda i: (-self.terms[i].fixed, i)):
+        for i in sorted(chosen, key=lambda i: (-self.fixed[i], i)):
             without = self.allocate([k for k in chosen if k != i])
             if without.better_than(allocation):
                 chosen.remove(i)
