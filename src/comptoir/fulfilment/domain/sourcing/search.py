@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from typing import overload
 
 from .bound import LagrangianBound, parcels_floor
 from .dominance import undominated
@@ -154,8 +155,20 @@ class Problem:
             for s in self.skus
         }
 
-    def allocate(self, location_ids: Sequence[int]) -> Allocation:
-        """Fill every SKU from the cheapest units of these locations: free, then protected."""
+    @overload
+    def allocate(self, location_ids: Sequence[int], cutoff: None = None) -> Allocation: ...
+    @overload
+    def allocate(self, location_ids: Sequence[int], cutoff: float | None) -> Allocation | None: ...
+    def allocate(
+        self, location_ids: Sequence[int], cutoff: float | None = None
+    ) -> Allocation | None:
+        """Fill every SKU from the cheapest units of these locations: free, then protected.
+
+        With a `cutoff`, None instead when capacity binds and even the fill without capacity
+        limits, every parcel of these locations paid, costs no less: then no fill of exactly
+        these locations beats a plan of that cost (one that leaves some of them out is the
+        fill of a smaller set, which the search weighs on its own).
+        """
         remaining = {i: self.capacity[i] for i in location_ids}
         by_unit_cost = sorted(location_ids, key=lambda i: (self.per_unit[i], i))
         penalty = self.costs.protected_unit_penalty
@@ -189,6 +202,8 @@ class Problem:
             if left:
                 short[s] = left
         if capacity_bound:
+            if cutoff is not None and self._uncapacitated_cost(by_unit_cost) >= cutoff:
+                return None
             # Which line gets a location's last capacity matters: solve it exactly.
             return self._allocate_by_flow(location_ids)
         used = {i for _, i in assignments}
@@ -198,6 +213,22 @@ class Problem:
             for (s, i), (q, p) in sorted(assignments.items(), key=lambda kv: (kv[0][1], kv[0][0]))
         )
         return Allocation(cost, result, short, protected_used)
+
+    def _uncapacitated_cost(self, by_unit_cost: Sequence[int]) -> float:
+        """Every parcel of these locations plus the cheapest units, capacity ignored: a floor
+        on any fill of them that uses them all and sources every unit."""
+        penalty = self.costs.protected_unit_penalty
+        cost = sum(self.fixed[i] for i in by_unit_cost)
+        for s in self.skus:
+            left = self.need[s]
+            for stock, extra in ((self.free, 0.0), (self.protected, penalty)):
+                for i in by_unit_cost:
+                    if left == 0:
+                        break
+                    take = min(left, stock[i].get(s, 0))
+                    left -= take
+                    cost += take * (self.per_unit[i] + extra)
+        return cost
 
     def _allocate_by_flow(self, location_ids: Sequence[int]) -> Allocation:
         fill = fill_by_flow(
@@ -265,10 +296,16 @@ class Problem:
                 sku = min(missing, key=lambda s: (len(self.options[s]), s))
                 branches = self.options[sku]
             else:
-                allocation = self.allocate(chosen)
-                if allocation.better_than(best):
-                    best = allocation
-                branches = self._branches(chosen, allocation)
+                # Nothing missing once a complete plan is known: a fill that cannot beat it
+                # need not be solved, the children are any location more all the same.
+                cutoff = best.cost - EPSILON if complete_known else None
+                allocation = self.allocate(chosen, cutoff)
+                if allocation is None:
+                    branches = self.pool_by_fixed
+                else:
+                    if allocation.better_than(best):
+                        best = allocation
+                    branches = self._branches(chosen, allocation)
             ascending = branches is self.pool_by_fixed
             added: list[int] = []
             for i in branches:
