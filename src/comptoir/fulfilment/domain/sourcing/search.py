@@ -271,6 +271,11 @@ class Problem:
             }
         # The Lagrangian floor of the current branch, kept as its chosen and forbidden change.
         floor = {"forbidden": 0.0}
+        rises = {i: max(0.0, g) for i, g in gain.items()}  # what choosing i adds to the floor
+        drops = {i: min(0.0, g) for i, g in gain.items()}  # minus what forbidding it adds
+        # The most constrained SKU first: the fewest holders, then by name.
+        constrained = sorted(self.skus, key=lambda s: (len(self.options[s]), s))
+        need, fixed_of, units_bound = self.need, self.fixed, self.units_bound
 
         def explore(
             chosen: tuple[int, ...], fixed: float, held: dict[str, int], chosen_floor: float
@@ -281,20 +286,19 @@ class Problem:
                 return
             complete_known = not best.short
             if complete_known and (
-                fixed + self.units_bound >= best.cost - EPSILON
+                fixed + units_bound >= best.cost - EPSILON
                 or chosen_floor + floor["forbidden"] >= best.cost - EPSILON
             ):
                 return
             self.nodes += 1
-            missing = {s: self.need[s] - held[s] for s in self.skus if held[s] < self.need[s]}
+            missing = {s: need[s] - held[s] for s in self.skus if held[s] < need[s]}
             if missing and complete_known:
                 # The chosen locations do not hold the units, so no need to fill them: every
                 # SKU still missing needs one more location among its holders.
                 needed = parcels_floor(self.by_fixed, self.held, chosen, forbidden, missing)
-                if fixed + needed + self.units_bound >= best.cost - EPSILON:
+                if fixed + needed + units_bound >= best.cost - EPSILON:
                     return
-                sku = min(missing, key=lambda s: (len(self.options[s]), s))
-                branches = self.options[sku]
+                branches = self.options[next(s for s in constrained if s in missing)]
             else:
                 # Nothing missing once a complete plan is known: a fill that cannot beat it
                 # need not be solved, the children are any location more all the same.
@@ -311,9 +315,9 @@ class Problem:
             for i in branches:
                 if i in chosen or i in forbidden:
                     continue
-                child_fixed = fixed + self.fixed[i]
-                child_floor = chosen_floor + max(0.0, gain[i])
-                if not best.short and child_fixed + self.units_bound >= best.cost - EPSILON:
+                child_fixed = fixed + fixed_of[i]
+                child_floor = chosen_floor + rises[i]
+                if not best.short and child_fixed + units_bound >= best.cost - EPSILON:
                     if ascending:
                         break
                 elif best.short or child_floor + floor["forbidden"] < best.cost - EPSILON:
@@ -324,10 +328,10 @@ class Problem:
                                 child_held[s] += units
                     explore(tuple(sorted((*chosen, i))), child_fixed, child_held, child_floor)
                 forbidden.add(i)  # the next children are the sets without it
-                floor["forbidden"] -= min(0.0, gain[i])
+                floor["forbidden"] -= drops[i]
                 added.append(i)
             forbidden.difference_update(added)
-            floor["forbidden"] += sum(min(0.0, gain[i]) for i in added)
+            floor["forbidden"] += sum(drops[i] for i in added)
 
         explore((), 0.0, dict.fromkeys(self.skus, 0), gain[BASE])
         if self.cut:
