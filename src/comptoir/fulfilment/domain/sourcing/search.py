@@ -164,10 +164,10 @@ class Problem:
     ) -> Allocation | None:
         """Fill every SKU from the cheapest units of these locations: free, then protected.
 
-        With a `cutoff`, None instead when capacity binds and even the fill without capacity
-        limits, every parcel of these locations paid, costs no less: then no fill of exactly
-        these locations beats a plan of that cost (one that leaves some of them out is the
-        fill of a smaller set, which the search weighs on its own).
+        With a `cutoff` (the cost of a complete plan), None instead when the fill cannot be
+        better: complete but dearer, or, when capacity binds, even the fill without capacity
+        limits, every parcel of these locations paid, costs no less (a fill that leaves some
+        of them out is the fill of a smaller set, which the search weighs on its own).
         """
         remaining = {i: self.capacity[i] for i in location_ids}
         by_unit_cost = sorted(location_ids, key=lambda i: (self.per_unit[i], i))
@@ -202,12 +202,14 @@ class Problem:
             if left:
                 short[s] = left
         if capacity_bound:
-            if cutoff is not None and self._uncapacitated_cost(by_unit_cost) >= cutoff:
+            if cutoff is not None and self._uncapacitated_cost(by_unit_cost) >= cutoff - EPSILON:
                 return None
             # Which line gets a location's last capacity matters: solve it exactly.
             return self._allocate_by_flow(location_ids)
         used = {i for _, i in assignments}
         cost -= sum(self.fixed[i] for i in location_ids if i not in used)
+        if cutoff is not None and not short and cost > cutoff + EPSILON:
+            return None  # not better, nor as good with lower ids: no need to list its units
         result = tuple(
             Assignment(s, q, i, p)
             for (s, i), (q, p) in sorted(assignments.items(), key=lambda kv: (kv[0][1], kv[0][0]))
@@ -302,8 +304,7 @@ class Problem:
             else:
                 # Nothing missing once a complete plan is known: a fill that cannot beat it
                 # need not be solved, the children are any location more all the same.
-                cutoff = best.cost - EPSILON if complete_known else None
-                allocation = self.allocate(chosen, cutoff)
+                allocation = self.allocate(chosen, best.cost if complete_known else None)
                 if allocation is None:
                     branches = self.pool_by_fixed
                 else:
