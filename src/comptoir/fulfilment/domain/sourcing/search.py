@@ -74,11 +74,16 @@ class Problem:
         self.free: dict[int, dict[str, int]] = {}
         self.protected: dict[int, dict[str, int]] = {}
         self.terms: dict[int, LocationTerms] = {}
+        skus = self.skus
         for c in eligible:
+            available = c.available
+            held = [s for s in skus if s in available]
+            if not held:
+                continue
             free, protected = {}, {}
-            for s in self.skus:
-                units = c.available.get(s, 0)
-                if units > 0 and (s, c.location_id) not in excluded:
+            for s in held:
+                units = available[s]
+                if units > 0 and (not excluded or (s, c.location_id) not in excluded):
                     kept = min(units, max(0, c.protected.get(s, 0)))
                     if units > kept:
                         free[s] = units - kept
