@@ -150,12 +150,19 @@ class LagrangianBound:
                     room -= take
                     kept.append((reduced, s, take))
                 picks = kept
-            else:
-                picks = [
-                    (cost - prices[s], s, units)
-                    for s, cost, units in self.units[i]
-                    if cost < prices[s]
-                ]
+            else:  # every unit worth its price, no list of them needed
+                gain = self.fixed[i]
+                for s, cost, units in self.units[i]:
+                    price = prices[s]
+                    if cost < price:
+                        gain += (cost - price) * units
+                self.gain[i] = gain
+                if gain < 0:
+                    value += gain
+                    for s, cost, units in self.units[i]:
+                        if cost < prices[s]:
+                            taken[s] = taken.get(s, 0) + units
+                continue
             gain = self.fixed[i]
             for reduced, _, units in picks:
                 gain += reduced * units
