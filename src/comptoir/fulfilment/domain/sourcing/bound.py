@@ -39,6 +39,7 @@ def parcels_floor(
     """
     single, shared = 0.0, 0.0
     count = len(missing)
+    wanted = frozenset(missing)
     for s in missing:
         first, share = math.inf, math.inf
         for f, i in by_fixed[s]:
@@ -46,9 +47,13 @@ def parcels_floor(
                 break
             if i in chosen or i in forbidden:
                 continue
-            first = min(first, f)
-            share = min(share, f / len(held[i].intersection(missing)))
-        single = max(single, first)
+            if f < first:
+                first = f
+            part = f / len(held[i] & wanted)
+            if part < share:
+                share = part
+        if first > single:
+            single = first
         shared += share
     return max(single, shared)
 
@@ -145,12 +150,19 @@ class LagrangianBound:
                     room -= take
                     kept.append((reduced, s, take))
                 picks = kept
-            else:
-                picks = [
-                    (cost - prices[s], s, units)
-                    for s, cost, units in self.units[i]
-                    if cost < prices[s]
-                ]
+            else:  # every unit worth its price, no list of them needed
+                gain = self.fixed[i]
+                for s, cost, units in self.units[i]:
+                    price = prices[s]
+                    if cost < price:
+                        gain += (cost - price) * units
+                self.gain[i] = gain
+                if gain < 0:
+                    value += gain
+                    for s, cost, units in self.units[i]:
+                        if cost < prices[s]:
+                            taken[s] = taken.get(s, 0) + units
+                continue
             gain = self.fixed[i]
             for reduced, _, units in picks:
                 gain += reduced * units

@@ -37,7 +37,8 @@ def undominated(
         holders.sort(key=key)
     kept = []
     for i in free:
-        held = [s for s in skus if free[i].get(s) or protected[i].get(s)]
+        # (free and protected hold only SKUs of the order, in positive units)
+        held = sorted(free[i].keys() | protected[i].keys()) if protected[i] else sorted(free[i])
         if not held:
             continue
         mine = key(i)

@@ -15,16 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
-@dataclass
-class _Edge:
-    to: int
-    capacity: int
-    cost: float
-    reverse: int  # index of the reverse edge in graph[to]
-    label: tuple[str, int, bool] | None = None  # (sku, location, protected) on line edges
-    flow: int = 0
-
-
 @dataclass(frozen=True)
 class Fill:
     """Units per (sku, location): (quantity, of which protected); units still short per SKU."""
@@ -47,13 +37,25 @@ def fill_by_flow(
     skus = sorted(need)
     ids = sorted(location_ids)
     source, sink = 0, 1 + len(skus) + len(ids)
-    graph: list[list[_Edge]] = [[] for _ in range(sink + 1)]
+    # The residual graph as flat arrays: edge e and its reverse e ^ 1, `out[node]` the edges
+    # leaving a node in the order they were added (cheaper than an object per edge).
+    out: list[list[int]] = [[] for _ in range(sink + 1)]
+    head: list[int] = []
+    room: list[int] = []  # residual capacity
+    price: list[float] = []
+    labels: dict[int, tuple[str, int, bool]] = {}  # (sku, location, protected) on line edges
 
     def add(
         a: int, b: int, units: int, cost: float, label: tuple[str, int, bool] | None = None
     ) -> None:
-        graph[a].append(_Edge(b, units, cost, len(graph[b]), label))
-        graph[b].append(_Edge(a, 0, -cost, len(graph[a]) - 1))
+        e = len(head)
+        out[a].append(e)
+        out[b].append(e + 1)
+        head.extend((b, a))
+        room.extend((units, 0))
+        price.extend((cost, -cost))
+        if label:
+            labels[e] = label
 
     total = sum(need.values())
     for k, s in enumerate(skus):
@@ -66,53 +68,53 @@ def fill_by_flow(
                 penalised = unit_cost[i] + protected_penalty
                 add(1 + k, location_node, protected[i][s], penalised, (s, i, True))
     for j, i in enumerate(ids):
-        room = capacity[i]
-        add(1 + len(skus) + j, sink, int(min(total, room if math.isfinite(room) else total)), 0.0)
+        spare = capacity[i]
+        add(1 + len(skus) + j, sink, int(min(total, spare if math.isfinite(spare) else total)), 0.0)
 
     cost = 0.0
+    nodes = sink + 1
     while True:
-        distance = [math.inf] * len(graph)
-        previous: list[tuple[int, int] | None] = [None] * len(graph)
+        distance = [math.inf] * nodes
+        previous = [-1] * nodes  # the edge the shortest path reaches each node by
         distance[source] = 0.0
         # Shortest path by a queue of the nodes whose distance just fell (Bellman-Ford's
         # SPFA form): residual edges may cost less than zero, and no cycle does.
-        queue, queued = deque([source]), [False] * len(graph)
+        queue, queued = deque([source]), [False] * nodes
         queued[source] = True
         while queue:
             node = queue.popleft()
             queued[node] = False
-            for index, edge in enumerate(graph[node]):
-                if edge.capacity - edge.flow > 0:
-                    candidate = distance[node] + edge.cost
-                    if candidate < distance[edge.to] - 1e-12:
-                        distance[edge.to] = candidate
-                        previous[edge.to] = (node, index)
-                        if not queued[edge.to]:
-                            queued[edge.to] = True
-                            queue.append(edge.to)
+            here = distance[node]
+            for e in out[node]:
+                if room[e] > 0:
+                    candidate = here + price[e]
+                    to = head[e]
+                    if candidate < distance[to] - 1e-12:
+                        distance[to] = candidate
+                        previous[to] = e
+                        if not queued[to]:
+                            queued[to] = True
+                            queue.append(to)
         if distance[sink] == math.inf:
             break
         path, node = [], sink
         while node != source:
-            step = previous[node]
-            if step is None:  # unreachable: the sink was reached through these steps
-                break
-            path.append(step)
-            node = step[0]
-        push = min(graph[n][e].capacity - graph[n][e].flow for n, e in path)
-        for n, e in path:
-            edge = graph[n][e]
-            edge.flow += push
-            graph[edge.to][edge.reverse].flow -= push
+            e = previous[node]
+            path.append(e)
+            node = head[e ^ 1]
+        push = min(room[e] for e in path)
+        for e in path:
+            room[e] -= push
+            room[e ^ 1] += push
         cost += push * distance[sink]
 
     units: dict[tuple[str, int], tuple[int, int]] = {}
-    for edges in graph:
-        for edge in edges:
-            if edge.label and edge.flow > 0:
-                s, i, is_protected = edge.label
-                quantity, kept = units.get((s, i), (0, 0))
-                units[(s, i)] = (quantity + edge.flow, kept + (edge.flow if is_protected else 0))
+    for e in sorted(labels):
+        flow = room[e ^ 1]  # what went through a line edge is its reverse's residual
+        if flow > 0:
+            s, i, is_protected = labels[e]
+            quantity, kept = units.get((s, i), (0, 0))
+            units[(s, i)] = (quantity + flow, kept + (flow if is_protected else 0))
     sourced = {s: 0 for s in skus}
     for (s, _), (quantity, _) in units.items():
         sourced[s] += quantity

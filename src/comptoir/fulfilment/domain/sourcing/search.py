@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from typing import overload
 
 from .bound import LagrangianBound, parcels_floor
 from .dominance import undominated
@@ -73,11 +74,16 @@ class Problem:
         self.free: dict[int, dict[str, int]] = {}
         self.protected: dict[int, dict[str, int]] = {}
         self.terms: dict[int, LocationTerms] = {}
+        skus = self.skus
         for c in eligible:
+            available = c.available
+            held = [s for s in skus if s in available]
+            if not held:
+                continue
             free, protected = {}, {}
-            for s in self.skus:
-                units = c.available.get(s, 0)
-                if units > 0 and (s, c.location_id) not in excluded:
+            for s in held:
+                units = available[s]
+                if units > 0 and (not excluded or (s, c.location_id) not in excluded):
                     kept = min(units, max(0, c.protected.get(s, 0)))
                     if units > kept:
                         free[s] = units - kept
@@ -105,11 +111,14 @@ class Problem:
         self.need = {s: min(need[s], supply[s]) for s in self.skus if supply[s]}
         self.skus = sorted(self.need)
         need = self.need
-        self.scores = {i: self._score(i) for i in self.free}
-        self.options = self._holders(undominated(self.need, self.free, self.protected, self.terms))
-        self.by_fixed = {
-            s: sorted((self.terms[i].fixed, i) for i in self.options[s]) for s in self.skus
-        }
+        # The terms the search reads at every node, as plain dicts.
+        self.fixed = {i: t.fixed for i, t in self.terms.items()}
+        self.per_unit = {i: t.per_unit for i, t in self.terms.items()}
+        self.capacity = {i: t.location.remaining_capacity for i, t in self.terms.items()}
+        kept = undominated(self.need, self.free, self.protected, self.terms)
+        self.scores = {i: self._score(i) for i in kept}
+        self.options = self._holders(kept)
+        self.by_fixed = {s: sorted((self.fixed[i], i) for i in self.options[s]) for s in self.skus}
         self.pool = sorted(
             {i for ids in self.options.values() for i in ids}, key=lambda i: (self.scores[i], i)
         )
@@ -117,10 +126,9 @@ class Problem:
             i: frozenset(s for s in self.skus if self.free[i].get(s) or self.protected[i].get(s))
             for i in self.pool
         }
-        self.pool_by_fixed = sorted(self.pool, key=lambda i: (self.terms[i].fixed, i))
+        self.pool_by_fixed = sorted(self.pool, key=lambda i: (self.fixed[i], i))
         self.min_unit = {
-            s: min((self.terms[i].per_unit for i in self.options[s]), default=0.0)
-            for s in self.skus
+            s: min((self.per_unit[i] for i in self.options[s]), default=0.0) for s in self.skus
         }
         # Units that must come from protected stock whatever the plan: the free shortfall.
         self.must_protect = {s: max(0, need[s] - free_supply[s]) for s in self.skus}
@@ -152,12 +160,24 @@ class Problem:
             for s in self.skus
         }
 
-    def allocate(self, location_ids: Sequence[int]) -> Allocation:
-        """Fill every SKU from the cheapest units of these locations: free, then protected."""
-        remaining = {i: self.terms[i].location.remaining_capacity for i in location_ids}
-        by_unit_cost = sorted(location_ids, key=lambda i: (self.terms[i].per_unit, i))
+    @overload
+    def allocate(self, location_ids: Sequence[int], cutoff: None = None) -> Allocation: ...
+    @overload
+    def allocate(self, location_ids: Sequence[int], cutoff: float | None) -> Allocation | None: ...
+    def allocate(
+        self, location_ids: Sequence[int], cutoff: float | None = None
+    ) -> Allocation | None:
+        """Fill every SKU from the cheapest units of these locations: free, then protected.
+
+        With a `cutoff` (the cost of a complete plan), None instead when the fill cannot be
+        better: complete but dearer, or, when capacity binds, even the fill without capacity
+        limits, every parcel of these locations paid, costs no less (a fill that leaves some
+        of them out is the fill of a smaller set, which the search weighs on its own).
+        """
+        remaining = {i: self.capacity[i] for i in location_ids}
+        by_unit_cost = sorted(location_ids, key=lambda i: (self.per_unit[i], i))
         penalty = self.costs.protected_unit_penalty
-        cost = sum(self.terms[i].fixed for i in location_ids)
+        cost = sum(self.fixed[i] for i in location_ids)
         assignments: dict[tuple[str, int], list[int]] = {}
         short: dict[str, int] = {}
         protected_used: dict[str, int] = {}
@@ -178,7 +198,7 @@ class Problem:
                         continue
                     left -= take
                     remaining[i] -= take
-                    cost += take * (self.terms[i].per_unit + extra)
+                    cost += take * (self.per_unit[i] + extra)
                     pair = assignments.setdefault((s, i), [0, 0])
                     pair[0] += take
                     if extra:
@@ -187,24 +207,44 @@ class Problem:
             if left:
                 short[s] = left
         if capacity_bound:
+            if cutoff is not None and self._uncapacitated_cost(by_unit_cost) >= cutoff - EPSILON:
+                return None
             # Which line gets a location's last capacity matters: solve it exactly.
             return self._allocate_by_flow(location_ids)
         used = {i for _, i in assignments}
-        cost -= sum(self.terms[i].fixed for i in location_ids if i not in used)
+        cost -= sum(self.fixed[i] for i in location_ids if i not in used)
+        if cutoff is not None and not short and cost > cutoff + EPSILON:
+            return None  # not better, nor as good with lower ids: no need to list its units
         result = tuple(
             Assignment(s, q, i, p)
             for (s, i), (q, p) in sorted(assignments.items(), key=lambda kv: (kv[0][1], kv[0][0]))
         )
         return Allocation(cost, result, short, protected_used)
 
+    def _uncapacitated_cost(self, by_unit_cost: Sequence[int]) -> float:
+        """Every parcel of these locations plus the cheapest units, capacity ignored: a floor
+        on any fill of them that uses them all and sources every unit."""
+        penalty = self.costs.protected_unit_penalty
+        cost = sum(self.fixed[i] for i in by_unit_cost)
+        for s in self.skus:
+            left = self.need[s]
+            for stock, extra in ((self.free, 0.0), (self.protected, penalty)):
+                for i in by_unit_cost:
+                    if left == 0:
+                        break
+                    take = min(left, stock[i].get(s, 0))
+                    left -= take
+                    cost += take * (self.per_unit[i] + extra)
+        return cost
+
     def _allocate_by_flow(self, location_ids: Sequence[int]) -> Allocation:
         fill = fill_by_flow(
             self.need,
             location_ids,
-            {i: self.terms[i].per_unit for i in location_ids},
+            {i: self.per_unit[i] for i in location_ids},
             self.free,
             self.protected,
-            {i: self.terms[i].location.remaining_capacity for i in location_ids},
+            {i: self.capacity[i] for i in location_ids},
             self.costs.protected_unit_penalty,
         )
         used = {i for _, i in fill.units}
@@ -218,7 +258,7 @@ class Problem:
                 fill.units.items(), key=lambda kv: (kv[0][1], kv[0][0])
             )
         )
-        cost = fill.cost + sum(self.terms[i].fixed for i in used)
+        cost = fill.cost + sum(self.fixed[i] for i in used)
         return Allocation(cost, result, fill.short, protected_used)
 
     def search(self) -> Allocation:
@@ -238,6 +278,11 @@ class Problem:
             }
         # The Lagrangian floor of the current branch, kept as its chosen and forbidden change.
         floor = {"forbidden": 0.0}
+        rises = {i: max(0.0, g) for i, g in gain.items()}  # what choosing i adds to the floor
+        drops = {i: min(0.0, g) for i, g in gain.items()}  # minus what forbidding it adds
+        # The most constrained SKU first: the fewest holders, then by name.
+        constrained = sorted(self.skus, key=lambda s: (len(self.options[s]), s))
+        need, fixed_of, units_bound = self.need, self.fixed, self.units_bound
 
         def explore(
             chosen: tuple[int, ...], fixed: float, held: dict[str, int], chosen_floor: float
@@ -248,33 +293,37 @@ class Problem:
                 return
             complete_known = not best.short
             if complete_known and (
-                fixed + self.units_bound >= best.cost - EPSILON
+                fixed + units_bound >= best.cost - EPSILON
                 or chosen_floor + floor["forbidden"] >= best.cost - EPSILON
             ):
                 return
             self.nodes += 1
-            missing = {s: self.need[s] - held[s] for s in self.skus if held[s] < self.need[s]}
+            missing = {s: need[s] - held[s] for s in self.skus if held[s] < need[s]}
             if missing and complete_known:
                 # The chosen locations do not hold the units, so no need to fill them: every
                 # SKU still missing needs one more location among its holders.
                 needed = parcels_floor(self.by_fixed, self.held, chosen, forbidden, missing)
-                if fixed + needed + self.units_bound >= best.cost - EPSILON:
+                if fixed + needed + units_bound >= best.cost - EPSILON:
                     return
-                sku = min(missing, key=lambda s: (len(self.options[s]), s))
-                branches = self.options[sku]
+                branches = self.options[next(s for s in constrained if s in missing)]
             else:
-                allocation = self.allocate(chosen)
-                if allocation.better_than(best):
-                    best = allocation
-                branches = self._branches(chosen, allocation)
+                # Nothing missing once a complete plan is known: a fill that cannot beat it
+                # need not be solved, the children are any location more all the same.
+                allocation = self.allocate(chosen, best.cost if complete_known else None)
+                if allocation is None:
+                    branches = self.pool_by_fixed
+                else:
+                    if allocation.better_than(best):
+                        best = allocation
+                    branches = self._branches(chosen, allocation)
             ascending = branches is self.pool_by_fixed
             added: list[int] = []
             for i in branches:
                 if i in chosen or i in forbidden:
                     continue
-                child_fixed = fixed + self.terms[i].fixed
-                child_floor = chosen_floor + max(0.0, gain[i])
-                if not best.short and child_fixed + self.units_bound >= best.cost - EPSILON:
+                child_fixed = fixed + fixed_of[i]
+                child_floor = chosen_floor + rises[i]
+                if not best.short and child_fixed + units_bound >= best.cost - EPSILON:
                     if ascending:
                         break
                 elif best.short or child_floor + floor["forbidden"] < best.cost - EPSILON:
@@ -285,10 +334,10 @@ class Problem:
                                 child_held[s] += units
                     explore(tuple(sorted((*chosen, i))), child_fixed, child_held, child_floor)
                 forbidden.add(i)  # the next children are the sets without it
-                floor["forbidden"] -= min(0.0, gain[i])
+                floor["forbidden"] -= drops[i]
                 added.append(i)
             forbidden.difference_update(added)
-            floor["forbidden"] += sum(min(0.0, gain[i]) for i in added)
+            floor["forbidden"] += sum(drops[i] for i in added)
 
         explore((), 0.0, dict.fromkeys(self.skus, 0), gain[BASE])
         if self.cut:
@@ -309,11 +358,11 @@ class Problem:
             [
                 MilpLocation(
                     i,
-                    self.terms[i].fixed,
-                    self.terms[i].per_unit,
+                    self.fixed[i],
+                    self.per_unit[i],
                     self.free[i],
                     self.protected[i],
-                    self.terms[i].location.remaining_capacity,
+                    self.capacity[i],
                 )
                 for i in sorted(self.pool)
             ],
@@ -332,11 +381,11 @@ class Problem:
         bound = LagrangianBound(
             self.need,
             self.pool,
-            {i: self.terms[i].fixed for i in self.pool},
-            {i: self.terms[i].per_unit for i in self.pool},
+            {i: self.fixed[i] for i in self.pool},
+            {i: self.per_unit[i] for i in self.pool},
             self.free,
             self.protected,
-            {i: self.terms[i].location.remaining_capacity for i in self.pool},
+            {i: self.capacity[i] for i in self.pool},
             self.costs.protected_unit_penalty,
         )
         bound.fit(best.cost)
@@ -376,7 +425,7 @@ class Problem:
                 if i not in chosen and any(stock[i].get(s) for stock in stocks for s in wanting):
                     chosen.append(i)
                     allocation = self.allocate(chosen)
-        for i in sorted(chosen, key=lambda i: (-self.terms[i].fixed, i)):
+        for i in sorted(chosen, key=lambda i: (-self.fixed[i], i)):
             without = self.allocate([k for k in chosen if k != i])
             if without.better_than(allocation):
                 chosen.remove(i)
