@@ -473,17 +473,11 @@ SECTIONS = [
         more_lines=sourcing_families,
         why_missed={
             "sourcing_families_p99_ms": (
-                "Four families are under 20 ms; tight capacities and 500 stores × 8 lines are "
-                "not. Read them beside the p99 CPU column and the MILP's time: on 2026-12-07 "
-                "the 2-core machine ran other sessions' tests and benchmarks (load average 5-7), "
-                "so wall time was up to 2.5× the CPU time the engine used, and HiGHS took 61 ms "
-                "an order on the current family where it took 31 ms alone (2026-11-25). In CPU "
-                "time those two took 23 and 28 ms at the p99. What is left is Python: the "
-                "Lagrangian prices (20 subgradient steps over 70-140 undominated locations), "
-                "the min-cost flow that fills a set when capacity binds, and up to 1,600 sets "
-                "searched for the hardest 8-line orders. To go further: keep per SKU its holders "
-                "sorted by zone so that far stores are never priced, and refit the prices when "
-                "the search finds a much cheaper plan than the first one."
+                "The slowest family is 500 stores × 8 lines, the closest to the limit: its "
+                "hardest orders search up to 1,600 sets of locations. Read the p99 beside the "
+                "p99 CPU column: on a busy 2-core machine wall time runs above CPU time. To go "
+                "further: fewer or refitted Lagrangian steps once a much cheaper plan is found, "
+                "and a cheaper distance for the ~266 candidates priced per order."
             ),
         },
     ),
