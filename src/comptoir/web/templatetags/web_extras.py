@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,8 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from comptoir.customers.handlers import ACCOUNT_CREATED, PURCHASE_SUMMARIES
 
 register = template.Library()
 
@@ -43,9 +46,9 @@ def ld_json(data: Any) -> SafeString:
 
 @register.filter
 def weekday_name(weekday: int) -> str:
-    names = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday")]
-    names += [_("Saturday"), _("Sunday")]
-    return names[weekday]
+    """0 = Monday: the day's name from Django's localisation ("lundi" / "Monday")."""
+    a_monday = date(2024, 1, 1)
+    return formats.date_format(a_monday + timedelta(days=weekday), "l")
 
 
 @register.filter
@@ -161,3 +164,32 @@ def phone_display(number: str) -> str:
     except phonenumbers.NumberParseException:
         return number
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def _summary_pattern(template: str) -> re.Pattern[str]:
+    """ "Order {order_reference} placed" -> a pattern that reads the values back."""
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile(
+        "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)" for i, part in enumerate(parts)
+        )
+    )
+
+
+_TIMELINE_TEMPLATES = {
+    kind: (template, _summary_pattern(template)) for kind, template in PURCHASE_SUMMARIES.items()
+}
+
+
+@register.filter
+def timeline_words(entry: Any) -> str:
+    """A timeline entry in the reader's language: its English summary (the record) read back
+    through the catalogue entry it was written from; any other summary as it was stored."""
+    if entry.summary == ACCOUNT_CREATED:
+        return _(ACCOUNT_CREATED)
+    known = _TIMELINE_TEMPLATES.get(entry.kind)
+    if known is None:
+        return entry.summary
+    template, pattern = known
+    match = pattern.fullmatch(entry.summary)
+    return _(template).format_map(match.groupdict()) if match else entry.summary
