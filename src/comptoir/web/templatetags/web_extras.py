@@ -17,7 +17,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from comptoir.core.words import spoken_date
 from comptoir.customers.handlers import ACCOUNT_CREATED, PURCHASE_SUMMARIES
+from comptoir.shipping.services.alerts import LATE_DETAIL
 
 register = template.Library()
 
@@ -193,3 +195,20 @@ def timeline_words(entry: Any) -> str:
     template, pattern = known
     match = pattern.fullmatch(entry.summary)
     return _(template).format_map(match.groupdict()) if match else entry.summary
+
+
+_LATE_DETAIL = _summary_pattern(LATE_DETAIL)
+
+
+@register.filter
+def alert_detail(detail: str) -> str:
+    """An alert's detail in the reader's language when it is ours ("promised by 2026-09-10, not
+    delivered"); a carrier's own words stay as the carrier wrote them."""
+    match = _LATE_DETAIL.fullmatch(detail or "")
+    if match is None:
+        return detail
+    try:
+        day = spoken_date(date.fromisoformat(match["day"]))
+    except ValueError:
+        return detail
+    return _(LATE_DETAIL).format(day=day)

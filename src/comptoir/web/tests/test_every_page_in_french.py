@@ -23,7 +23,10 @@ from comptoir.customers.models import Customer
 from comptoir.demo.retailer import DEMO_PASSWORD, load
 from comptoir.fulfilment.models import StoreTask
 from comptoir.orders.models import Order
-from comptoir.shipping.models import Shipment
+from comptoir.shipping.domain.alerts import AlertKind
+from comptoir.shipping.models import Shipment, ShipmentAlert
+from comptoir.shipping.services.alerts import LATE_DETAIL
+from comptoir.shipping.services.incidents import raise_alerts
 
 pytestmark = pytest.mark.django_db
 
@@ -156,13 +159,25 @@ def fill(route: str, values: dict[str, str]) -> str | None:
     return None if missing or "(" in path or "^" in path else "/" + path
 
 
-def test_every_page_reads_in_french_without_an_english_word():
+def demo_with_history() -> dict[str, str]:
+    """The small demo, with purchases on Jean's timeline and a late parcel's alert."""
     load(customers=3, stores=3, skus=30)
     values = arguments()
     jean = Customer.objects.get(email="jean.martin@example.fr")
     for kind in ("order.placed", "order.ready_for_pickup", "order.collected"):
         payload = {"customer_id": jean.pk, "order_reference": values["reference"]}
         put_purchase_on_timeline(Event(uuid.uuid4(), kind, "order", payload, clock.now()))
+    quiet = Shipment.objects.exclude(
+        pk__in=ShipmentAlert.objects.values("shipment_id")
+    ).first()  # a parcel with no incident yet: the late one's detail is ours
+    assert quiet is not None
+    late = LATE_DETAIL.format(day=quiet.promised_by.isoformat())
+    raise_alerts(quiet, [AlertKind.LATE], detail=late, now=clock.now())
+    return values
+
+
+def test_every_page_reads_in_french_without_an_english_word():
+    values = demo_with_history()
     names = set(Customer.objects.values_list("first_name", flat=True))
     from comptoir.catalog.models import Product
     from comptoir.locations.models import Location
@@ -205,3 +220,24 @@ def test_every_page_reads_in_french_without_an_english_word():
     assert not offenders, "English on French pages:\n" + "\n".join(
         f"{path}: {'; '.join(words)}" for path, words in offenders.items()
     )
+
+
+def test_the_same_pages_still_read_in_english_for_who_chose_english():
+    values = demo_with_history()
+    jean = Customer.objects.get(email="jean.martin@example.fr")
+    read = {}
+    profile = f"/associate/lyon-part-dieu/customers/{jean.pk}/"
+    for username, path in [
+        ("associate.lyon", profile),
+        ("ops", "/backoffice/exceptions/"),
+        ("ops", "/backoffice/stores/"),
+    ]:
+        client = Client()
+        client.cookies["django_language"] = "en"
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        read[path] = visible_text(client.get(path).content.decode())
+
+    assert f"Order {values['reference']} placed" in read[profile]
+    assert "not delivered" in read["/backoffice/exceptions/"]
+    assert "Click and collect" in read["/backoffice/stores/"]
+    assert "Retrait en magasin" not in read["/backoffice/stores/"]
