@@ -81,6 +81,13 @@ PURPOSE_NAMES = {
 }
 
 
+CHANNEL_NAMES = {
+    "web": gettext_lazy("Web"),
+    "app": gettext_lazy("App"),
+    "store": gettext_lazy("Store"),
+    "call_centre": gettext_lazy("Call centre"),
+    "marketplace": gettext_lazy("Marketplace"),
+}
 MODE_NAMES = {
     "home_delivery": gettext_lazy("Home delivery"),
     "click_and_collect": gettext_lazy("Click and collect"),
@@ -152,6 +159,7 @@ def _words_for(table: dict[str, Any]) -> Callable[[str], str]:
 # `{{ order.status|status_name }}`: the codes the API returns, in words on the pages.
 purpose_name = register.filter("purpose_name", _words_for(PURPOSE_NAMES))
 mode_name = register.filter("mode_name", _words_for(MODE_NAMES))
+channel_name = register.filter("channel_name", _words_for(CHANNEL_NAMES))
 status_name = register.filter("status_name", _words_for(STATUS_NAMES))
 reason_name = register.filter("reason_name", _words_for(REASON_NAMES))
 alert_kind_name = register.filter("alert_kind_name", _words_for(ALERT_KIND_NAMES))

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 ENGLISH = [
     "Open", "Fulfilled", "Hold", "Click And Collect", "Click and collect", "promised by",
     "not delivered", "Order", "placed", "Delivered", "Shipped", "Cancelled", "Ready", "Today",
-    "Tomorrow", "today at", "tomorrow at", "ready on", "delivered on", "Search", "Sign in",
+    "Tomorrow", "store", "today at", "tomorrow at", "ready on", "delivered on", "Search", "Sign in",
     "Sign out", "Store", "Stores", "Cart", "Checkout", "Pending", "Picking", "Packed",
     "Returned", "Refunded", "Paid", "Ship from store", "Home delivery", "Reserve", "Collect",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
