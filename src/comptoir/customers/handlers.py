@@ -1,5 +1,7 @@
 """Reactions of the customers app to events (wired in comptoir.wiring)."""
 
+from django.utils.translation import gettext_noop
+
 from comptoir.core.outbox import Event
 
 from . import events, selectors, services
@@ -11,7 +13,7 @@ def put_registration_on_timeline(event: Event) -> None:
         event_id=event.event_id,
         kind=event.type,
         channel=event.payload.get("channel", "web"),
-        summary="Account created",
+        summary=ACCOUNT_CREATED,
         occurred_at=event.occurred_at,
     )
 
@@ -51,14 +53,17 @@ def put_event_on_timeline(event: Event) -> None:
 
 # Events of later apps (orders, returns) by type: their words on the timeline. The customers
 # app cannot import those apps, so the types are the event contract's names (docs/api.md).
+# Stored in English (the record); each is a catalogue entry, so pages say it in the reader's
+# language (comptoir.web.templatetags.web_extras.timeline_words).
 PURCHASE_SUMMARIES = {
-    "order.placed": "Order {order_reference} placed",
-    "order.ready_for_pickup": "Order {order_reference} ready for pickup",
-    "order.collected": "Order {order_reference} collected",
-    "order.cancelled": "Order {order_reference} cancelled: {reason}",
-    "return.received": "Return of order {order_reference} received",
-    "refund.issued": "Refund of {amount} {currency} for order {order_reference}",
+    "order.placed": gettext_noop("Order {order_reference} placed"),
+    "order.ready_for_pickup": gettext_noop("Order {order_reference} ready for pickup"),
+    "order.collected": gettext_noop("Order {order_reference} collected"),
+    "order.cancelled": gettext_noop("Order {order_reference} cancelled: {reason}"),
+    "return.received": gettext_noop("Return of order {order_reference} received"),
+    "refund.issued": gettext_noop("Refund of {amount} {currency} for order {order_reference}"),
 }
+ACCOUNT_CREATED = gettext_noop("Account created")
 
 
 def _purchase_channel(event: Event) -> str:

@@ -6,6 +6,7 @@ never two active holds for one reference line.
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import pgettext_lazy
 
 from comptoir.core.channels import CHANNELS
 from comptoir.core.models import LeasedJob
@@ -53,16 +54,16 @@ class StockMovement(models.Model):
     """One change to a level: who, why, which hold or order. Never updated, never deleted."""
 
     class Kind(models.TextChoices):
-        RECEIPT = "receipt"
-        TILL_SALE = "till_sale"
-        ADJUSTMENT = "adjustment"
-        TRANSFER_OUT = "transfer_out"
-        TRANSFER_IN = "transfer_in"
-        RETURN = "return"
-        HOLD = "hold"
-        RELEASE = "release"
-        PICK = "pick"
-        SNAPSHOT = "snapshot"
+        RECEIPT = "receipt", pgettext_lazy("stock movement", "Receipt")
+        TILL_SALE = "till_sale", pgettext_lazy("stock movement", "Till sale")
+        ADJUSTMENT = "adjustment", pgettext_lazy("stock movement", "Adjustment")
+        TRANSFER_OUT = "transfer_out", pgettext_lazy("stock movement", "Transfer out")
+        TRANSFER_IN = "transfer_in", pgettext_lazy("stock movement", "Transfer in")
+        RETURN = "return", pgettext_lazy("stock movement", "Return")
+        HOLD = "hold", pgettext_lazy("stock movement", "Hold")
+        RELEASE = "release", pgettext_lazy("stock movement", "Release")
+        PICK = "pick", pgettext_lazy("stock movement", "Pick")
+        SNAPSHOT = "snapshot", pgettext_lazy("stock movement", "Snapshot")
 
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT)
     # Indexed by the (location, …) index below: one index less to write per row.
@@ -87,10 +88,10 @@ class Hold(models.Model):
     it by its own rules; the expiry sweep is for holds nobody else looks after (carts)."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active"
-        CONSUMED = "consumed"
-        RELEASED = "released"
-        EXPIRED = "expired"
+        ACTIVE = "active", pgettext_lazy("hold status", "Active")
+        CONSUMED = "consumed", pgettext_lazy("hold status", "Consumed")
+        RELEASED = "released", pgettext_lazy("hold status", "Released")
+        EXPIRED = "expired", pgettext_lazy("hold status", "Expired")
 
     variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT)
     # Indexed by the (location, …) index below: one index less to write per row.

@@ -2,12 +2,13 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import pgettext_lazy
 
 
 class Location(models.Model):
     class Kind(models.TextChoices):
-        STORE = "store"
-        WAREHOUSE = "warehouse"
+        STORE = "store", pgettext_lazy("location kind", "Store")
+        WAREHOUSE = "warehouse", pgettext_lazy("location kind", "Warehouse")
 
     code = models.SlugField(max_length=40, unique=True, help_text="e.g. lyon-part-dieu")
     name = models.CharField(max_length=120)
@@ -79,10 +80,13 @@ class Closure(models.Model):
 
 
 class Service(models.TextChoices):
-    CLICK_AND_COLLECT = "click_and_collect"
-    RESERVE_AND_COLLECT = "reserve_and_collect"
-    SHIP_FROM_STORE = "ship_from_store"
-    RETURNS = "returns"
+    CLICK_AND_COLLECT = "click_and_collect", pgettext_lazy("store service", "Click and collect")
+    RESERVE_AND_COLLECT = (
+        "reserve_and_collect",
+        pgettext_lazy("store service", "Reserve and collect"),
+    )
+    SHIP_FROM_STORE = "ship_from_store", pgettext_lazy("store service", "Ship from store")
+    RETURNS = "returns", pgettext_lazy("store service", "Returns")
 
 
 class LocationService(models.Model):

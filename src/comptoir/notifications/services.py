@@ -17,13 +17,14 @@ from django.template.loader import render_to_string
 
 from comptoir.core import clock
 from comptoir.core.outbox import Event
+from comptoir.core.words import spoken_amount, spoken_date
 from comptoir.customers.errors import CustomerNotFound
 from comptoir.customers.selectors import ContactDetails, contact_details, may_use
 from comptoir.customers.services import add_to_timeline
 from comptoir.locations.selectors import location_list
 from comptoir.shipping.selectors import carrier_by_code
 
-from .domain import CONSENT_PURPOSE, EMAIL, SMS, is_worth_sending, spoken_amount, spoken_date
+from .domain import CONSENT_PURPOSE, EMAIL, SMS, is_worth_sending
 from .events import MESSAGE_KIND_FOR
 from .models import ChannelPreference, MessageLog
 from .selectors import channel_preference

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet
 
 from comptoir.core.access import Actor, authorize
 from comptoir.core.errors import NotAuthenticated, PermissionDenied
+from comptoir.core.words import spoken_date
 from comptoir.customers.errors import CustomerNotFound
 from comptoir.customers.selectors import contact_details
 from comptoir.locations.domain import GeoPoint
@@ -348,6 +349,7 @@ def tracking_page(*, token: str, language: str | None = None) -> dict[str, Any]:
             estimated=shipment.estimated_delivery,
             delivered=shipment.delivered_at is not None,
             language=language,
+            say_date=lambda day: spoken_date(day, language=language),
         ),
         "brand": {
             "name": settings.BRAND_NAME,

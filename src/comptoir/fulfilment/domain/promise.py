@@ -19,7 +19,7 @@ locations app's representation (`WeeklyRange`, `ClosureDay`), wrapped in `Openin
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -32,9 +32,6 @@ PARIS = "Europe/Paris"
 SUNDAY = 6
 MONDAY_TO_FRIDAY = frozenset(range(5))
 MONDAY_TO_SATURDAY = frozenset(range(6))
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,13 @@ def pickup_ready_by(*, now: datetime, hours: OpeningHours, lead_minutes: int) ->
     return None
 
 
-def describe_ready_by(ready_at: datetime, *, now: datetime, timezone: str = PARIS) -> str:
+def describe_ready_by(
+    ready_at: datetime,
+    *,
+    now: datetime,
+    say_date: Callable[[date], str],
+    timezone: str = PARIS,
+) -> str:
     """The ready-by time in words, in the store's zone: "ready today at 15:00", "ready tomorrow
     at 10:00", "ready on Saturday 28 November at 10:00"."""
     zone = ZoneInfo(timezone)
@@ -98,9 +101,8 @@ def describe_ready_by(ready_at: datetime, *, now: datetime, timezone: str = PARI
         return f"ready today at {clock}"
     if local.date() == today + timedelta(days=1):
         return f"ready tomorrow at {clock}"
-    # Names from tables, not strftime: the process locale must not change the words.
-    day_name, month_name = WEEKDAYS[local.weekday()], MONTHS[local.month - 1]
-    return f"ready on {day_name} {local.day} {month_name} at {clock}"
+    # The day in words by the caller's locale library (comptoir.core.words), never strftime.
+    return f"ready on {say_date(local.date())} at {clock}"
 
 
 # --- home delivery ----------------------------------------------------------------------------

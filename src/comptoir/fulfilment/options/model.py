@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from comptoir.core.errors import ValidationFailed
+from comptoir.core.words import spoken_date
 from comptoir.locations.domain import GeoPoint
 from comptoir.locations.errors import LocationNotFound
 from comptoir.locations.geocoding import place_for_postcode
@@ -20,9 +21,7 @@ from comptoir.locations.selectors import (
 
 from ..domain.promise import (
     CLOSED_TODAY,
-    MONTHS,
     PAST_CUT_OFF,
-    WEEKDAYS,
     CarrierService,
     DispatchRules,
     OpeningHours,
@@ -304,5 +303,5 @@ def codes(context: Context, location_ids: tuple[int, ...]) -> tuple[str, ...]:
 
 
 def day_words(day: date) -> str:
-    # Names from the promise's tables, not strftime: the process locale must not change them.
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    # The option's promise is an English sentence (the API's words): the day in English too.
+    return spoken_date(day, language="en")

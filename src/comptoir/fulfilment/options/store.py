@@ -32,6 +32,7 @@ from .model import (
     all_from,
     codes,
     covers,
+    day_words,
     missing,
     pieces_of,
     why_not_sent,
@@ -75,7 +76,9 @@ def _collect(context: Context, store: Site, code: str, stocked: bool, busy: bool
         return context.unavailable(
             code, mode, f"{store.name} has no opening hours ahead.", NO_OPENING_AHEAD
         )
-    words = describe_ready_by(ready, now=context.now, timezone=store.hours.timezone)
+    words = describe_ready_by(
+        ready, now=context.now, say_date=day_words, timezone=store.hours.timezone
+    )
     held_until = context.now + RESERVATION_WINDOW if code == RESERVE_AND_COLLECT else None
     return context.option(
         code,
@@ -131,7 +134,9 @@ def _ship_to_store(context: Context, store: Site, *, collect_from_shelf: bool) -
             SHIP_TO_STORE, mode, f"{store.name} has no opening hours ahead.", NO_OPENING_AHEAD
         )
     ready = max(r for r in readies if r is not None)
-    words = describe_ready_by(ready, now=context.now, timezone=store.hours.timezone)
+    words = describe_ready_by(
+        ready, now=context.now, say_date=day_words, timezone=store.hours.timezone
+    )
     return context.option(
         SHIP_TO_STORE,
         mode,

@@ -1,7 +1,9 @@
-"""What the tracking page says, in French or English. No Django, no locale: tables."""
+"""What the tracking page says, in French or English. No Django: dates are said by the caller's
+`say_date` (comptoir.core.words)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 LANGUAGES = ("fr", "en")
@@ -30,16 +32,6 @@ STATUS_WORDS = {
         "expired": "Not collected in time",
     },
 }
-_DAYS = {
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-_MONTHS = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-}  # fmt: skip
 
 
 def language_of(requested: str | None) -> str:
@@ -50,23 +42,22 @@ def status_words(status: str, *, language: str) -> str:
     return STATUS_WORDS[language_of(language)].get(status, status.replace("_", " "))
 
 
-def spoken_date(day: date, *, language: str) -> str:
-    """ "mardi 1 décembre" / "Tuesday 1 December"."""
-    language = language_of(language)
-    return f"{_DAYS[language][day.weekday()]} {day.day} {_MONTHS[language][day.month - 1]}"
-
-
 def promise_words(
-    *, promised_by: date, estimated: date | None, delivered: bool, language: str
+    *,
+    promised_by: date,
+    estimated: date | None,
+    delivered: bool,
+    language: str,
+    say_date: Callable[[date], str],
 ) -> str:
     """One sentence on when it comes: the promise, or the carrier's later date."""
     language = language_of(language)
     if delivered:
         return "Votre colis est arrivé." if language == "fr" else "Your parcel has arrived."
     if estimated is not None and estimated > promised_by:
-        day = spoken_date(estimated, language=language)
+        day = say_date(estimated)
         if language == "fr":
             return f"Retardé : livraison désormais prévue le {day}."
         return f"Delayed: now expected on {day}."
-    day = spoken_date(promised_by, language=language)
+    day = say_date(promised_by)
     return f"Livraison prévue au plus tard le {day}." if language == "fr" else f"Due by {day}."

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from comptoir.core import clock
 from comptoir.core.errors import Conflict, ValidationFailed
@@ -42,6 +43,11 @@ from .incidents import close_incident, raise_alerts
 from .payloads import shipment_payload
 
 CHECK_BATCH = 500
+
+
+# Stored in English with the ISO date (the record); pages say it in the reader's language
+# (comptoir.web.templatetags.web_extras.alert_detail).
+LATE_DETAIL = gettext_noop("promised by {day}, not delivered")
 
 
 def _points(shipment: Shipment) -> tuple[Point | None, Point | None]:
@@ -162,7 +168,7 @@ def _raise_late(shipment: Shipment, *, now: datetime) -> bool:
     change = raise_alerts(
         shipment,
         [AlertKind.LATE],
-        detail=f"promised by {shipment.promised_by}, not delivered",
+        detail=LATE_DETAIL.format(day=shipment.promised_by.isoformat()),
         now=now,
     )
     if change is None:

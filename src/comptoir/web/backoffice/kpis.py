@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from comptoir.core import clock
 from comptoir.core.access import Actor
@@ -15,18 +14,11 @@ from comptoir.orders.selectors import order_counts
 from comptoir.shipping.domain.kpis import delivery_figures
 from comptoir.shipping.selectors import alert_counts, alert_list, delivered_between
 
-from ..templatetags.web_extras import alert_kind_name, mode_name
+from ..templatetags.web_extras import CHANNEL_NAMES, alert_kind_name, mode_name
 from .charts import bar_chart
 from .operations import with_history
 
 PERIOD = timedelta(days=30)
-CHANNEL_NAMES = {
-    "web": gettext_lazy("Web"),
-    "app": gettext_lazy("App"),
-    "store": gettext_lazy("Store"),
-    "call_centre": gettext_lazy("Call centre"),
-    "marketplace": gettext_lazy("Marketplace"),
-}
 
 
 def dashboard_figures(actor: Actor) -> dict[str, Any]:

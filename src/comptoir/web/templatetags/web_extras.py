@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,10 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from comptoir.core.words import spoken_date
+from comptoir.customers.handlers import ACCOUNT_CREATED, PURCHASE_SUMMARIES
+from comptoir.shipping.services.alerts import LATE_DETAIL
 
 register = template.Library()
 
@@ -43,9 +48,9 @@ def ld_json(data: Any) -> SafeString:
 
 @register.filter
 def weekday_name(weekday: int) -> str:
-    names = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday")]
-    names += [_("Saturday"), _("Sunday")]
-    return names[weekday]
+    """0 = Monday: the day's name from Django's localisation ("lundi" / "Monday")."""
+    a_monday = date(2024, 1, 1)
+    return formats.date_format(a_monday + timedelta(days=weekday), "l")
 
 
 @register.filter
@@ -76,6 +81,13 @@ PURPOSE_NAMES = {
 }
 
 
+CHANNEL_NAMES = {
+    "web": gettext_lazy("Web"),
+    "app": gettext_lazy("App"),
+    "store": gettext_lazy("Store"),
+    "call_centre": gettext_lazy("Call centre"),
+    "marketplace": gettext_lazy("Marketplace"),
+}
 MODE_NAMES = {
     "home_delivery": gettext_lazy("Home delivery"),
     "click_and_collect": gettext_lazy("Click and collect"),
@@ -147,6 +159,7 @@ def _words_for(table: dict[str, Any]) -> Callable[[str], str]:
 # `{{ order.status|status_name }}`: the codes the API returns, in words on the pages.
 purpose_name = register.filter("purpose_name", _words_for(PURPOSE_NAMES))
 mode_name = register.filter("mode_name", _words_for(MODE_NAMES))
+channel_name = register.filter("channel_name", _words_for(CHANNEL_NAMES))
 status_name = register.filter("status_name", _words_for(STATUS_NAMES))
 reason_name = register.filter("reason_name", _words_for(REASON_NAMES))
 alert_kind_name = register.filter("alert_kind_name", _words_for(ALERT_KIND_NAMES))
@@ -161,3 +174,49 @@ def phone_display(number: str) -> str:
     except phonenumbers.NumberParseException:
         return number
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def _summary_pattern(template: str) -> re.Pattern[str]:
+    """ "Order {order_reference} placed" -> a pattern that reads the values back."""
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile(
+        "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)" for i, part in enumerate(parts)
+        )
+    )
+
+
+_TIMELINE_TEMPLATES = {
+    kind: (template, _summary_pattern(template)) for kind, template in PURCHASE_SUMMARIES.items()
+}
+
+
+@register.filter
+def timeline_words(entry: Any) -> str:
+    """A timeline entry in the reader's language: its English summary (the record) read back
+    through the catalogue entry it was written from; any other summary as it was stored."""
+    if entry.summary == ACCOUNT_CREATED:
+        return _(ACCOUNT_CREATED)
+    known = _TIMELINE_TEMPLATES.get(entry.kind)
+    if known is None:
+        return entry.summary
+    template, pattern = known
+    match = pattern.fullmatch(entry.summary)
+    return _(template).format_map(match.groupdict()) if match else entry.summary
+
+
+_LATE_DETAIL = _summary_pattern(LATE_DETAIL)
+
+
+@register.filter
+def alert_detail(detail: str) -> str:
+    """An alert's detail in the reader's language when it is ours ("promised by 2026-09-10, not
+    delivered"); a carrier's own words stay as the carrier wrote them."""
+    match = _LATE_DETAIL.fullmatch(detail or "")
+    if match is None:
+        return detail
+    try:
+        day = spoken_date(date.fromisoformat(match["day"]))
+    except ValueError:
+        return detail
+    return _(LATE_DETAIL).format(day=day)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from comptoir.core.words import spoken_date
 from comptoir.fulfilment.domain.promise import (
     CarrierService,
     DispatchRules,
@@ -33,6 +34,10 @@ STORE_HOURS = OpeningHours(tuple(WeeklyRange(day, time(10), time(19, 30)) for da
 WAREHOUSE = DispatchRules(cut_off=time(16))
 STANDARD = CarrierService("standard", transit_days=2)
 EXPRESS = CarrierService("express", transit_days=1)
+
+
+def in_english(day: date) -> str:
+    return spoken_date(day, language="en")
 
 
 def paris(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -136,7 +141,7 @@ def test_pickup_counts_real_minutes_through_the_autumn_night() -> None:
 )
 def test_ready_by_reads_in_the_store_zone(ready: datetime, words: str) -> None:
     now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-    assert describe_ready_by(ready.astimezone(UTC), now=now) == words
+    assert describe_ready_by(ready.astimezone(UTC), now=now, say_date=in_english) == words
 
 
 # --- home delivery ----------------------------------------------------------------------------
