@@ -75,10 +75,12 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _page(browser: Any, live_server: Any, device: dict[str, Any]) -> Iterator[Any]:
-    context = browser.new_context(**device)
-    # No network in tests: only the test server answers; map tiles and the rest are refused,
-    # which is also how the pages must behave offline.
+def offline_page(browser: Any, live_server: Any, **options: Any) -> Any:
+    """A page in a new browser context (`options` as Playwright's `new_context` takes them).
+
+    No network in tests: only the test server answers; map tiles and the rest are refused,
+    which is also how the pages must behave offline. Close it with `page.context.close()`."""
+    context = browser.new_context(**options)
     context.route(
         "**/*",
         lambda route: (
@@ -87,8 +89,13 @@ def _page(browser: Any, live_server: Any, device: dict[str, Any]) -> Iterator[An
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return page
+
+
+def _page(browser: Any, live_server: Any, device: dict[str, Any]) -> Iterator[Any]:
+    page = offline_page(browser, live_server, **device)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture

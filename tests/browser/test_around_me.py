@@ -7,20 +7,11 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .conftest import PHONE, assert_accessible, screenshot
+from .conftest import PHONE, assert_accessible, offline_page, screenshot
 
 
 def _phone_at(browser: Any, live_server: Any, **options: Any) -> Any:
-    context = browser.new_context(**PHONE, locale="fr-FR", **options)
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(live_server.url) else route.abort()
-        ),
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
+    return offline_page(browser, live_server, **PHONE, locale="fr-FR", **options)
 
 
 def test_around_me_lists_the_store_nearest_to_the_shopper_first(retailer, live_server, browser):
