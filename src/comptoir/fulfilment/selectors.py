@@ -160,6 +160,7 @@ LIMIT_FIELDS = {
     CapacityKind.PICKING: "picking_units_per_day",
     CapacityKind.SAME_DAY: "same_day_orders_per_day",
     CapacityKind.SLOT: "deliveries_per_slot",
+    CapacityKind.CUT_OFF: "picking_units_per_cut_off",
 }
 
 
