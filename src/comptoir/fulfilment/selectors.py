@@ -111,6 +111,7 @@ def sourcing_candidates(
         if row.figures.available > 0 and (row.sku, row.location_id) not in exclude:
             available.setdefault(row.location_id, {})[row.sku] = row.figures.available
     picking = picking_today(location_ids=available, now=now or clock.now())
+    collections = collection_now(location_ids=available, now=now or clock.now())
     locations = (
         location_list()
         .filter(pk__in=available)
@@ -131,6 +132,8 @@ def sourcing_candidates(
             ships_from_store=location.kind != "store" or location.offers_ship_from_store,
             workload_units=picking[location.pk][0],
             capacity_units=picking[location.pk][1],
+            collection_units=collections.get(location.pk, (0, None))[0],
+            collection_limit=collections.get(location.pk, (0, None))[1],
         )
         for location in locations
     ]
@@ -216,6 +219,40 @@ def picking_today(
             figures[pk] = (row.used, row.limit_units)
         else:
             figures[pk] = (0, limit_of(settings.get(pk), CapacityKind.PICKING))
+    return figures
+
+
+def collection_now(
+    *, location_ids: Collection[int], now: datetime
+) -> dict[int, tuple[int, int | None]]:
+    """For each location with a limit per cut-off: the units taken of the carrier collection a
+    parcel ordered `now` leaves with (the promise's dispatch day, capacity.py), and the limit."""
+    from .options.model import Sites  # options read these selectors: imported when called
+    from .promises import parcel_dispatch_day
+
+    settings = capacity_settings(location_ids=location_ids)
+    limited = sorted(pk for pk, s in settings.items() if s.picking_units_per_cut_off is not None)
+    if not limited:
+        return {}
+    sites = Sites(now)
+    sites.load(limited)
+    buckets = {
+        pk: parcel_dispatch_day(from_location_id=pk, placed_at=now, sites=sites).isoformat()
+        for pk in limited
+    }
+    rows = {
+        (row.location_id, row.bucket): row
+        for row in CapacityUsage.objects.filter(
+            location_id__in=limited, kind=CapacityKind.CUT_OFF, bucket__in=set(buckets.values())
+        )
+    }
+    figures: dict[int, tuple[int, int | None]] = {}
+    for pk in limited:
+        row = rows.get((pk, buckets[pk]))
+        if row is not None:
+            figures[pk] = (row.used, row.limit_units)
+        else:
+            figures[pk] = (0, settings[pk].picking_units_per_cut_off)
     return figures
 
 

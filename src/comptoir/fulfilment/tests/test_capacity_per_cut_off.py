@@ -9,16 +9,20 @@ from datetime import UTC, datetime
 
 import pytest
 
+from comptoir.fulfilment.domain.sourcing import OrderLine
 from comptoir.fulfilment.errors import CapacityFull
 from comptoir.fulfilment.models import CapacityConsumption, CapacityUsage
+from comptoir.fulfilment.offers import delivery_offers
+from comptoir.fulfilment.options import delivery_options, store_place
 from comptoir.fulfilment.services import close_tasks_of_cancelled_order, create_tasks_for_order
+from comptoir.inventory.selectors import resolve_skus
 from comptoir.orders.models import Order
 from comptoir.orders.services.lifecycle import cancel_order
 from comptoir.orders.services.placing import LineRequest, OrderRequest, PaymentRequest, place_order
 from comptoir.orders.tests.factories import CARD_OK, HOME, make_jackets
 from comptoir.reconciliation import reconcile
 
-from .checkout_factories import JACKET, TUESDAY_2_PM, shelve, warehouse
+from .checkout_factories import JACKET, TUESDAY_2_PM, part_dieu, shelve, warehouse
 from .test_capacity import place, set_limits
 
 TUESDAY_5_PM = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # after the warehouse's 15:00
@@ -121,3 +125,22 @@ def test_cancelling_gives_the_collections_units_back_once():
         .values_list("order_id", "released_at")
     ) == [(first.pk, TUESDAY_2_PM), (second.pk, None)]
     assert reconcile() == []
+
+
+@pytest.mark.django_db
+def test_a_full_collection_still_lets_the_store_set_items_aside_for_collection():
+    store = part_dieu("click_and_collect", "ship_from_store")
+    shelve(store, 5)
+    set_limits(store, picking_units_per_cut_off=0)
+    make_jackets()
+
+    options = delivery_options(
+        lines=[OrderLine(JACKET, 1)],
+        variant_ids=resolve_skus([JACKET]),
+        place=store_place("lyon-part-dieu", field_name="store"),
+        offers=delivery_offers(),
+        now=TUESDAY_2_PM,
+    )
+
+    collect = next(option for option in options if option.code == "click_and_collect")
+    assert (collect.available, collect.reason_code) == (True, None)
