@@ -72,4 +72,8 @@ class CapacityOut(Schema):
     same_day_orders_per_day: int | None
     deliveries_per_slot: int | None
     picking_units_today: int = Field(description="units taken to pick today, local day")
+    picking_units_next_collection: int | None = Field(
+        description="units taken for the carrier collection an order placed now leaves with;"
+        " null: no limit per cut-off, not counted"
+    )
     same_day_orders_today: int

@@ -272,8 +272,9 @@ def same_day_full(*, location_ids: Collection[int], now: datetime) -> set[int]:
 
 
 def capacity_of(*, location_id: int, now: datetime) -> dict[str, object]:
-    """A location's limits, and what is taken of today's buckets (the API's and the back
-    office's view)."""
+    """A location's limits, and what is taken of today's buckets and of the carrier collection
+    a parcel ordered now leaves with (None: no cut-off limit, not counted) (the API's and the
+    back office's view)."""
     setting = capacity_settings(location_ids=[location_id]).get(location_id)
     used, _ = picking_today(location_ids=[location_id], now=now)[location_id]
     zone = location_list().filter(pk=location_id).values_list("timezone", flat=True).first()
@@ -288,6 +289,9 @@ def capacity_of(*, location_id: int, now: datetime) -> dict[str, object]:
     return {
         **{field: limit_of(setting, kind) for kind, field in LIMIT_FIELDS.items()},
         "picking_units_today": used,
+        "picking_units_next_collection": collection_now(location_ids=[location_id], now=now).get(
+            location_id, (None,)
+        )[0],
         "same_day_orders_today": same_day or 0,
     }
 

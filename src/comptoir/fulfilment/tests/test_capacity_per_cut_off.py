@@ -14,6 +14,7 @@ from comptoir.fulfilment.errors import CapacityFull
 from comptoir.fulfilment.models import CapacityConsumption, CapacityUsage
 from comptoir.fulfilment.offers import delivery_offers
 from comptoir.fulfilment.options import delivery_options, store_place
+from comptoir.fulfilment.selectors import capacity_of
 from comptoir.fulfilment.services import close_tasks_of_cancelled_order, create_tasks_for_order
 from comptoir.inventory.selectors import resolve_skus
 from comptoir.orders.models import Order
@@ -82,11 +83,15 @@ def test_a_full_collection_refuses_and_the_next_one_takes_the_order():
     shelve(east, 10)
     set_limits(east, picking_units_per_cut_off=3, picking_units_per_day=100)
     place_at_the_warehouse(east, 2, TUESDAY_2_PM)
+    seen_before_the_cut_off = capacity_of(location_id=east.pk, now=TUESDAY_2_PM)
+    seen_after_it = capacity_of(location_id=east.pk, now=TUESDAY_5_PM)
 
     with pytest.raises(CapacityFull, match="more units for its next carrier collection"):
         place_at_the_warehouse(east, 2, TUESDAY_2_PM)
     place_at_the_warehouse(east, 2, TUESDAY_5_PM)  # after the cut-off: tomorrow's collection
 
+    assert seen_before_the_cut_off["picking_units_next_collection"] == 2
+    assert seen_after_it["picking_units_next_collection"] == 0  # tomorrow's collection
     assert Order.objects.count() == 2
     assert cut_off_buckets(east) == {"2026-11-24": 2, "2026-11-25": 2}
     assert reconcile() == []

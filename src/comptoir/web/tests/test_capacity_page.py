@@ -47,6 +47,7 @@ def test_operations_set_a_stores_limits_and_see_them_with_todays_use(ops):
     assert 'value="120"' in page(saved)
     assert "Unités préparées par enlèvement du transporteur" in page(saved)
     assert 'value="40"' in page(saved)
+    assert "Unités prises pour le prochain enlèvement du transporteur" in page(saved)
     setting = LocationCapacity.objects.get(location=store)
     assert (
         setting.picking_units_per_day,

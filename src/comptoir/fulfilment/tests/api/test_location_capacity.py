@@ -34,6 +34,7 @@ def test_operations_set_the_limits_and_read_them_back_with_todays_use(client, mo
         "location": "lyon-part-dieu",
         **LIMITS,
         "picking_units_today": 0,
+        "picking_units_next_collection": 0,
         "same_day_orders_today": 0,
     }
     assert (put.status_code, put.json()) == (200, expected)
