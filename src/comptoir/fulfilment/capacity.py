@@ -28,7 +28,7 @@ from .errors import CapacityFull
 from .models import CapacityConsumption, CapacityKind, CapacityUsage, LocationCapacity
 from .offers import SAME_DAY
 from .options.model import Sites
-from .promises import parcel_dispatch_day
+from .promises import dispatch_days
 from .selectors import LIMIT_FIELDS, capacity_settings, day_bucket, limit_of, slot_bucket
 
 if TYPE_CHECKING:
@@ -88,8 +88,7 @@ def _cut_off_needs(order: Order, units: dict[int, int], now: datetime) -> list[_
     sites = Sites(now)
     sites.load(limited)
     needs = []
-    for pk in limited:
-        day = parcel_dispatch_day(from_location_id=pk, placed_at=now, sites=sites)
+    for pk, day in dispatch_days(limited, now, sites).items():
         noon = datetime.combine(day, time(12), tzinfo=ZoneInfo(sites.get(pk).hours.timezone))
         needs.append(_Need(pk, CapacityKind.CUT_OFF, "", noon, shipped[pk]))
     return needs

@@ -63,6 +63,18 @@ def parcel_dispatch_day(
         return dispatch_date(now=placed_at, rules=replace(rules, hours=None))
 
 
+def dispatch_days(
+    location_ids: list[int], now: datetime, sites: Sites | None = None
+) -> dict[int, date]:
+    """`parcel_dispatch_day` of each location, its sites read in one batch."""
+    sites = sites or Sites(now)
+    sites.load(location_ids)
+    return {
+        pk: parcel_dispatch_day(from_location_id=pk, placed_at=now, sites=sites)
+        for pk in location_ids
+    }
+
+
 def pickup_ready_at(
     *,
     store_id: int,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -222,24 +222,28 @@ def picking_today(
     return figures
 
 
+# The promise's dispatch day of each location (promises.dispatch_days): promises compose these
+# reads, so they hand it over when Django starts (apps.py), as fulfilment does to orders.
+_dispatch_days: Callable[[list[int], datetime], dict[int, date]] | None = None
+
+
+def use_dispatch_days(function: Callable[[list[int], datetime], dict[int, date]]) -> None:
+    global _dispatch_days
+    _dispatch_days = function
+
+
 def collection_now(
     *, location_ids: Collection[int], now: datetime
 ) -> dict[int, tuple[int, int | None]]:
     """For each location with a limit per cut-off: the units taken of the carrier collection a
     parcel ordered `now` leaves with (the promise's dispatch day, capacity.py), and the limit."""
-    from .options.model import Sites  # options read these selectors: imported when called
-    from .promises import parcel_dispatch_day
-
     settings = capacity_settings(location_ids=location_ids)
     limited = sorted(pk for pk, s in settings.items() if s.picking_units_per_cut_off is not None)
     if not limited:
         return {}
-    sites = Sites(now)
-    sites.load(limited)
-    buckets = {
-        pk: parcel_dispatch_day(from_location_id=pk, placed_at=now, sites=sites).isoformat()
-        for pk in limited
-    }
+    if _dispatch_days is None:
+        raise RuntimeError("fulfilment's app registers the dispatch days when Django starts")
+    buckets = {pk: day.isoformat() for pk, day in _dispatch_days(limited, now).items()}
     rows = {
         (row.location_id, row.bucket): row
         for row in CapacityUsage.objects.filter(
