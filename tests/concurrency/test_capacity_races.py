@@ -144,3 +144,30 @@ def test_a_cancellation_delivered_8_times_at_once_gives_the_capacity_back_once()
     assert CapacityUsage.objects.get(location=store, kind="picking").used == 1
     assert CapacityConsumption.objects.filter(released_at__isnull=False).count() == 1
     assert reconcile() == []
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_16_checkouts_for_the_last_3_units_of_a_collection_take_exactly_3():
+    east = warehouse()
+    make_jackets()
+    shelve(east, 100)
+    capacity.set_capacity(
+        location_id=east.pk,
+        limits={"picking_units_per_cut_off": TAKEN_BEFORE + 3},
+        now=TUESDAY_2_PM,
+    )
+    for _ in range(TAKEN_BEFORE):
+        assert _check_out(_cart(), option="home_standard") == "ordered"
+    carts = [_cart() for _ in range(16)]
+
+    outcomes = at_once(16, lambda n: _check_out(carts[n], option="home_standard"))
+
+    assert sorted(outcomes) == ["full"] * 13 + ["ordered"] * 3
+    orders = TAKEN_BEFORE + 3
+    assert Order.objects.count() == orders
+    assert StockLevel.objects.get(location=east, variant__sku=JACKET).held == orders
+    usage = CapacityUsage.objects.get(location=east, kind="cut_off")
+    assert (usage.bucket, usage.used, usage.limit_units) == ("2026-11-24", orders, orders)
+    assert CapacityConsumption.objects.filter(location=east, kind="cut_off").count() == orders
+    assert reconcile() == []

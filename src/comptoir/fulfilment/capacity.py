@@ -13,8 +13,9 @@ the order's task gives it back in the same transaction (`give_back_capacity`), o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import F, Q, Value
@@ -26,6 +27,8 @@ from comptoir.locations.selectors import location_list
 from .errors import CapacityFull
 from .models import CapacityConsumption, CapacityKind, CapacityUsage, LocationCapacity
 from .offers import SAME_DAY
+from .options.model import Sites
+from .promises import dispatch_days
 from .selectors import LIMIT_FIELDS, capacity_settings, day_bucket, limit_of, slot_bucket
 
 if TYPE_CHECKING:
@@ -55,7 +58,7 @@ def _needs(order: Order, lines: list[OrderLine], now: datetime) -> list[_Need]:
 
 
 def _needs_of_units(order: Order, units: dict[int, int], now: datetime) -> list[_Need]:
-    needs = []
+    needs = _cut_off_needs(order, units, now)
     for location_id, quantity in units.items():
         needs.append(_Need(location_id, CapacityKind.PICKING, "", now, quantity))
         if order.delivery_option == SAME_DAY:
@@ -64,6 +67,31 @@ def _needs_of_units(order: Order, units: dict[int, int], now: datetime) -> list[
         if starts is not None:
             needs.append(_Need(location_id, CapacityKind.SLOT, slot_bucket(starts), starts, 1))
     return sorted(needs)
+
+
+def _cut_off_needs(order: Order, units: dict[int, int], now: datetime) -> list[_Need]:
+    """The units each location picks for the carrier collection they leave with: the bucket
+    is the local day of that dispatch (before today's cut-off: today; after: the next
+    dispatch day), as the promise computed it. Taken only where a cut-off limit is set (the
+    dispatch day needs the location's hours and holidays; an order at no limited location
+    pays one read), and never for units collected at the store that picks them."""
+    shipped = {pk: n for pk, n in units.items() if pk != order.pickup_location_id}
+    if not shipped:
+        return []
+    limited = sorted(
+        pk
+        for pk, setting in capacity_settings(location_ids=shipped).items()
+        if setting.picking_units_per_cut_off is not None
+    )
+    if not limited:
+        return []
+    sites = Sites(now)
+    sites.load(limited)
+    needs = []
+    for pk, day in dispatch_days(limited, now, sites).items():
+        noon = datetime.combine(day, time(12), tzinfo=ZoneInfo(sites.get(pk).hours.timezone))
+        needs.append(_Need(pk, CapacityKind.CUT_OFF, "", noon, shipped[pk]))
+    return needs
 
 
 def take_capacity_for_order(*, order: Order, lines: list[OrderLine], now: datetime) -> None:
@@ -91,6 +119,7 @@ WITH wanted AS (
                 ELSE to_char((w.at AT TIME ZONE l.timezone)::date, 'YYYY-MM-DD') END AS bucket,
            (w.at AT TIME ZONE l.timezone)::date AS day,
            CASE w.kind WHEN 'picking' THEN c.picking_units_per_day
+                       WHEN 'cut_off' THEN c.picking_units_per_cut_off
                        WHEN 'same_day' THEN c.same_day_orders_per_day
                        ELSE c.deliveries_per_slot END AS limit_units
       FROM unnest(%(location_ids)s::bigint[], %(kinds)s::text[], %(slots)s::text[],
@@ -205,6 +234,11 @@ def _full(need: _Need) -> str:
         return f"This slot is full: {name} can deliver no more orders in it."
     if need.kind == CapacityKind.SAME_DAY:
         return f"Same-day delivery from {name} is full today."
+    if need.kind == CapacityKind.CUT_OFF:
+        return (
+            f"{name} cannot pick {need.units} more units for its next carrier collection:"
+            " its capacity per cut-off is full."
+        )
     return f"{name} cannot pick {need.units} more units today: its picking capacity is full."
 
 
@@ -234,7 +268,7 @@ def move_capacity(
         row = live.get((need.location_id, need.kind))
         if row is None:
             wanted.append((need, None))
-        elif need.kind == CapacityKind.PICKING:  # serves the order already: more units there
+        elif need.kind in _UNITS:  # serves the order already: more units there
             wanted.append((need, row))
     refused = _take_more(order.pk, wanted, now)
     if refused is not None:
@@ -244,14 +278,18 @@ def move_capacity(
             if location_id == from_location_id:
                 _release(row, now)
         return
-    old = live.get((from_location_id, CapacityKind.PICKING))
     moved = sum(units_to.values())
-    if old is not None and moved:
-        back = min(old.units, moved)
-        CapacityConsumption.objects.filter(pk=old.pk).update(units=F("units") - back)
-        CapacityUsage.objects.filter(
-            location_id=from_location_id, kind=CapacityKind.PICKING, bucket=old.bucket
-        ).update(used=Greatest(F("used") - back, Value(0)), updated_at=now)
+    for kind in _UNITS:
+        old = live.get((from_location_id, kind))
+        if old is not None and moved:
+            back = min(old.units, moved)
+            CapacityConsumption.objects.filter(pk=old.pk).update(units=F("units") - back)
+            CapacityUsage.objects.filter(
+                location_id=from_location_id, kind=kind, bucket=old.bucket
+            ).update(used=Greatest(F("used") - back, Value(0)), updated_at=now)
+
+
+_UNITS = (CapacityKind.CUT_OFF, CapacityKind.PICKING)  # buckets counted in units, not orders
 
 
 def _take_more(

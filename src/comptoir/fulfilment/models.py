@@ -46,6 +46,7 @@ class CapacityKind(models.TextChoices):
     PICKING = "picking", "Units picked a day"
     SAME_DAY = "same_day", "Same-day orders a day"
     SLOT = "slot", "Deliveries per time slot"
+    CUT_OFF = "cut_off", "Units picked per carrier collection"
 
 
 class LocationCapacity(models.Model):
@@ -55,6 +56,9 @@ class LocationCapacity(models.Model):
         "locations.Location", on_delete=models.CASCADE, related_name="+"
     )
     picking_units_per_day = models.PositiveIntegerField(null=True, blank=True)
+    # Units it can pick for one carrier collection (its dispatch cut-off): the bucket is the
+    # local day of the dispatch an order leaves with (capacity.py).
+    picking_units_per_cut_off = models.PositiveIntegerField(null=True, blank=True)
     same_day_orders_per_day = models.PositiveIntegerField(null=True, blank=True)
     deliveries_per_slot = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField()
@@ -66,7 +70,8 @@ class CapacityUsage(models.Model):
 
     location = models.ForeignKey("locations.Location", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=CapacityKind.choices)
-    # The bucket's key: the local day ("2026-11-24"), or a slot's start in ISO 8601 UTC.
+    # The bucket's key: the local day ("2026-11-24"; for a cut-off, the dispatch's day), or a
+    # slot's start in ISO 8601 UTC.
     bucket = models.CharField(max_length=40)
     day = models.DateField()
     used = models.PositiveIntegerField(default=0)

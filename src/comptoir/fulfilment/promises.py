@@ -17,6 +17,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from .domain.promise import (
+    dispatch_date,
     home_delivery_date,
     pickup_ready_by,
     ship_to_store_ready_by,
@@ -46,6 +47,32 @@ def parcel_promised_by(
         # from its weekdays alone, rather than no store task at all.
         rules = replace(rules, hours=None)
         return home_delivery_date(now=placed_at, dispatch=rules, carrier=carrier)
+
+
+def parcel_dispatch_day(
+    *, from_location_id: int, placed_at: datetime, sites: Sites | None = None
+) -> date:
+    """The local day the carrier collects a parcel of an order placed at `placed_at` from
+    this location: the dispatch the promise counts from (its cut-off, working days and
+    holidays, a store's opening days), so capacity's cut-off bucket is the promise's."""
+    site = (sites or Sites(placed_at)).get(from_location_id)
+    rules = dispatch_rules(site, delivery_offers())
+    try:
+        return dispatch_date(now=placed_at, rules=rules)
+    except ValueError:  # as parcel_promised_by: from its weekdays alone
+        return dispatch_date(now=placed_at, rules=replace(rules, hours=None))
+
+
+def dispatch_days(
+    location_ids: list[int], now: datetime, sites: Sites | None = None
+) -> dict[int, date]:
+    """`parcel_dispatch_day` of each location, its sites read in one batch."""
+    sites = sites or Sites(now)
+    sites.load(location_ids)
+    return {
+        pk: parcel_dispatch_day(from_location_id=pk, placed_at=now, sites=sites)
+        for pk in location_ids
+    }
 
 
 def pickup_ready_at(

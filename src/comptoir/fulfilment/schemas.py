@@ -55,9 +55,12 @@ LIMIT = Field(None, ge=0, le=1_000_000, description="None: no limit")
 
 
 class CapacityIn(Schema):
-    """A location's limits; each left out or null means no limit (PUT replaces all three)."""
+    """A location's limits; each left out or null means no limit (PUT replaces them all)."""
 
     picking_units_per_day: StrictInt | None = LIMIT
+    picking_units_per_cut_off: StrictInt | None = Field(
+        None, ge=0, le=1_000_000, description="units for one carrier collection; None: no limit"
+    )
     same_day_orders_per_day: StrictInt | None = LIMIT
     deliveries_per_slot: StrictInt | None = LIMIT
 
@@ -65,7 +68,12 @@ class CapacityIn(Schema):
 class CapacityOut(Schema):
     location: str
     picking_units_per_day: int | None
+    picking_units_per_cut_off: int | None
     same_day_orders_per_day: int | None
     deliveries_per_slot: int | None
     picking_units_today: int = Field(description="units taken to pick today, local day")
+    picking_units_next_collection: int | None = Field(
+        description="units taken for the carrier collection an order placed now leaves with;"
+        " null: no limit per cut-off, not counted"
+    )
     same_day_orders_today: int

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -111,6 +111,7 @@ def sourcing_candidates(
         if row.figures.available > 0 and (row.sku, row.location_id) not in exclude:
             available.setdefault(row.location_id, {})[row.sku] = row.figures.available
     picking = picking_today(location_ids=available, now=now or clock.now())
+    collections = collection_now(location_ids=available, now=now or clock.now())
     locations = (
         location_list()
         .filter(pk__in=available)
@@ -131,6 +132,8 @@ def sourcing_candidates(
             ships_from_store=location.kind != "store" or location.offers_ship_from_store,
             workload_units=picking[location.pk][0],
             capacity_units=picking[location.pk][1],
+            collection_units=collections.get(location.pk, (0, None))[0],
+            collection_limit=collections.get(location.pk, (0, None))[1],
         )
         for location in locations
     ]
@@ -160,6 +163,7 @@ LIMIT_FIELDS = {
     CapacityKind.PICKING: "picking_units_per_day",
     CapacityKind.SAME_DAY: "same_day_orders_per_day",
     CapacityKind.SLOT: "deliveries_per_slot",
+    CapacityKind.CUT_OFF: "picking_units_per_cut_off",
 }
 
 
@@ -218,6 +222,44 @@ def picking_today(
     return figures
 
 
+# The promise's dispatch day of each location (promises.dispatch_days): promises compose these
+# reads, so they hand it over when Django starts (apps.py), as fulfilment does to orders.
+_dispatch_days: Callable[[list[int], datetime], dict[int, date]] | None = None
+
+
+def use_dispatch_days(function: Callable[[list[int], datetime], dict[int, date]]) -> None:
+    global _dispatch_days
+    _dispatch_days = function
+
+
+def collection_now(
+    *, location_ids: Collection[int], now: datetime
+) -> dict[int, tuple[int, int | None]]:
+    """For each location with a limit per cut-off: the units taken of the carrier collection a
+    parcel ordered `now` leaves with (the promise's dispatch day, capacity.py), and the limit."""
+    settings = capacity_settings(location_ids=location_ids)
+    limited = sorted(pk for pk, s in settings.items() if s.picking_units_per_cut_off is not None)
+    if not limited:
+        return {}
+    if _dispatch_days is None:
+        raise RuntimeError("fulfilment's app registers the dispatch days when Django starts")
+    buckets = {pk: day.isoformat() for pk, day in _dispatch_days(limited, now).items()}
+    rows = {
+        (row.location_id, row.bucket): row
+        for row in CapacityUsage.objects.filter(
+            location_id__in=limited, kind=CapacityKind.CUT_OFF, bucket__in=set(buckets.values())
+        )
+    }
+    figures: dict[int, tuple[int, int | None]] = {}
+    for pk in limited:
+        row = rows.get((pk, buckets[pk]))
+        if row is not None:
+            figures[pk] = (row.used, row.limit_units)
+        else:
+            figures[pk] = (0, settings[pk].picking_units_per_cut_off)
+    return figures
+
+
 def full_slots(*, location_ids: Collection[int], starts: Collection[datetime]) -> set[datetime]:
     """The slots (by their start) that one of these locations can deliver no more in."""
     buckets = {(pk, slot_bucket(start)): start for pk in location_ids for start in starts}
@@ -234,8 +276,9 @@ def same_day_full(*, location_ids: Collection[int], now: datetime) -> set[int]:
 
 
 def capacity_of(*, location_id: int, now: datetime) -> dict[str, object]:
-    """A location's limits, and what is taken of today's buckets (the API's and the back
-    office's view)."""
+    """A location's limits, and what is taken of today's buckets and of the carrier collection
+    a parcel ordered now leaves with (None: no cut-off limit, not counted) (the API's and the
+    back office's view)."""
     setting = capacity_settings(location_ids=[location_id]).get(location_id)
     used, _ = picking_today(location_ids=[location_id], now=now)[location_id]
     zone = location_list().filter(pk=location_id).values_list("timezone", flat=True).first()
@@ -250,6 +293,9 @@ def capacity_of(*, location_id: int, now: datetime) -> dict[str, object]:
     return {
         **{field: limit_of(setting, kind) for kind, field in LIMIT_FIELDS.items()},
         "picking_units_today": used,
+        "picking_units_next_collection": collection_now(location_ids=[location_id], now=now).get(
+            location_id, (None,)
+        )[0],
         "same_day_orders_today": same_day or 0,
     }
 

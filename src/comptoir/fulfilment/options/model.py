@@ -50,10 +50,11 @@ PICKING_FULL = "picking_full"  # the store has the units but can pick no more to
 SENDERS_FULL = "senders_full"  # parcels: those that may send hold the units, but can pick no more
 SAME_DAY_FULL = "same_day_full"  # same day: the store near with every line has no room today
 SLOTS_FULL = "slots_full"  # time slot: every slot offered is full (capacity.py)
+COLLECTION_FULL = "collection_full"  # parcels: the senders' next carrier collection is full
 REASON_CODES = (
     NOT_IN_STOCK, NO_STORE_NEAR, DOES_NOT_SHIP, CLOSED_TODAY, PAST_CUT_OFF, NO_SHIPPING_STORE,
     NOT_OFFERED, NOT_IN_THE_STORE, NO_OPENING_AHEAD, NO_COUNTER, ON_THE_SHELF, PICKING_FULL,
-    SENDERS_FULL, SAME_DAY_FULL, SLOTS_FULL,
+    SENDERS_FULL, SAME_DAY_FULL, SLOTS_FULL, COLLECTION_FULL,
 )  # fmt: skip
 
 
@@ -275,6 +276,13 @@ def why_not_sent(
     lines = list(unsourced)
     held = {line.sku: sum(c.available.get(line.sku, 0) for c in senders) for line in lines}
     if senders and covers(held, lines):
+        holders = [c for c in senders if any(c.available.get(line.sku) for line in lines)]
+        if all(c.collection_remaining < c.day_remaining for c in holders):
+            words = (
+                f"The locations that hold {named(lines)} can pick no more"
+                " for their next carrier collection."
+            )
+            return Refusal(words, COLLECTION_FULL)
         words = f"The locations that hold {named(lines)} can pick no more today."
         return Refusal(words, SENDERS_FULL)
     idle = [c for c in others if c.kind == STORE and not c.ships_from_store]

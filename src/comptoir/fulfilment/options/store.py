@@ -45,9 +45,10 @@ def store_options(context: Context, place: Place) -> list[DeliveryOption]:
     store = context.sites.get(place.store_id)
     here = next((c for c in context.candidates if c.location_id == store.id), None)
     stocked = here is not None and covers(here.available, context.lines)
-    # The store's units, but not the hands to pick them today (capacity.py).
+    # The store's units, but not the hands to pick them today (capacity.py); its carrier
+    # collection does not count: collected here, they leave with no carrier.
     units = sum(line.quantity for line in context.lines)
-    busy = here is not None and here.remaining_capacity < units
+    busy = here is not None and here.day_remaining < units
     collect = _collect(context, store, CLICK_AND_COLLECT, stocked, busy)
     return [
         collect,

@@ -101,6 +101,12 @@ def _warehouse_at_full_picking() -> None:
     _limit(east, picking_units_per_day=0)
 
 
+def _warehouse_collection_taken() -> None:
+    east = warehouse()
+    shelve(east, 5)
+    _limit(east, picking_units_per_day=100, picking_units_per_cut_off=0)
+
+
 def _same_day_taken() -> None:
     store = part_dieu("ship_from_store")
     shelve(store, 3)
@@ -156,6 +162,11 @@ CASES = {
     ),
     "senders_full": Case(
         "home_standard", _warehouse_at_full_picking, (f"{JACKET} ×1", "can pick no more today")
+    ),
+    "collection_full": Case(
+        "home_standard",
+        _warehouse_collection_taken,
+        (f"{JACKET} ×1", "can pick no more for their next carrier collection"),
     ),
     "same_day_full": Case("same_day", _same_day_taken, (PART_DIEU, "full today")),
     "slots_full": Case("home_time_slot", _every_slot_taken, ("Every delivery slot is full",)),

@@ -40,6 +40,7 @@ def _limit(label: str) -> forms.IntegerField:
 
 class CapacityForm(forms.Form):
     picking_units_per_day = _limit(gettext_lazy("Units picked a day"))
+    picking_units_per_cut_off = _limit(gettext_lazy("Units picked per carrier collection"))
     same_day_orders_per_day = _limit(gettext_lazy("Same-day orders a day"))
     deliveries_per_slot = _limit(gettext_lazy("Deliveries per time slot"))
 

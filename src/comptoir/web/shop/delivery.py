@@ -63,6 +63,9 @@ REASONS = {
     "does_not_ship": gettext_lazy("%(store)s has every item but does not deliver from the store."),
     "closed_today": gettext_lazy("%(store)s is closed today."),
     "senders_full": gettext_lazy("The places that hold these items can prepare no more today."),
+    "collection_full": gettext_lazy(
+        "The places that hold these items can prepare no more for their next carrier collection."
+    ),
 }
 
 

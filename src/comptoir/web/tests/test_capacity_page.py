@@ -32,7 +32,12 @@ def test_operations_set_a_stores_limits_and_see_them_with_todays_use(ops):
 
     saved = ops.post(
         URL,
-        {"picking_units_per_day": "120", "same_day_orders_per_day": "", "deliveries_per_slot": "4"},
+        {
+            "picking_units_per_day": "120",
+            "picking_units_per_cut_off": "40",
+            "same_day_orders_per_day": "",
+            "deliveries_per_slot": "4",
+        },
         follow=True,
     )
 
@@ -40,12 +45,16 @@ def test_operations_set_a_stores_limits_and_see_them_with_todays_use(ops):
     assert "La capacité de Élan Lyon Part-Dieu est enregistrée." in page(saved)
     assert "Unités à préparer aujourd'hui" in page(saved)
     assert 'value="120"' in page(saved)
+    assert "Unités préparées par enlèvement du transporteur" in page(saved)
+    assert 'value="40"' in page(saved)
+    assert "Unités prises pour le prochain enlèvement du transporteur" in page(saved)
     setting = LocationCapacity.objects.get(location=store)
     assert (
         setting.picking_units_per_day,
+        setting.picking_units_per_cut_off,
         setting.same_day_orders_per_day,
         setting.deliveries_per_slot,
-    ) == (120, None, 4)
+    ) == (120, 40, None, 4)
 
 
 def test_a_negative_limit_is_refused_on_its_field_and_saves_nothing(ops):

@@ -45,7 +45,8 @@ class CandidateLocation:
     `available[sku]`: units available to promise (this order's own holds already deducted);
     `protected[sku]`: how many of those are the store's last units kept for walk-in customers;
     `workload_units` and `capacity_units`: units already queued to pick today, and how many it
-    can pick a day (None: no limit).
+    can pick a day (None: no limit); `collection_units` and `collection_limit`: the same for
+    the carrier collection its parcels would leave with now (capacity per cut-off).
     """
 
     location_id: int
@@ -58,12 +59,24 @@ class CandidateLocation:
     ships_from_store: bool = True
     workload_units: int = 0
     capacity_units: int | None = None
+    collection_units: int = 0
+    collection_limit: int | None = None
 
     @property
     def remaining_capacity(self) -> float:
+        return min(self.day_remaining, self.collection_remaining)
+
+    @property
+    def day_remaining(self) -> float:
         if self.capacity_units is None:
             return math.inf
         return max(0, self.capacity_units - self.workload_units)
+
+    @property
+    def collection_remaining(self) -> float:
+        if self.collection_limit is None:
+            return math.inf
+        return max(0, self.collection_limit - self.collection_units)
 
     @property
     def load(self) -> float:

@@ -8,7 +8,12 @@ from comptoir.fulfilment.models import LocationCapacity
 from ..checkout_factories import TUESDAY_2_PM, at, part_dieu
 
 URL = "/api/v1/locations/lyon-part-dieu/capacity"
-LIMITS = {"picking_units_per_day": 120, "same_day_orders_per_day": 15, "deliveries_per_slot": 4}
+LIMITS = {
+    "picking_units_per_day": 120,
+    "picking_units_per_cut_off": 40,
+    "same_day_orders_per_day": 15,
+    "deliveries_per_slot": 4,
+}
 
 
 def _put(client, body, *scopes):
@@ -29,6 +34,7 @@ def test_operations_set_the_limits_and_read_them_back_with_todays_use(client, mo
         "location": "lyon-part-dieu",
         **LIMITS,
         "picking_units_today": 0,
+        "picking_units_next_collection": 0,
         "same_day_orders_today": 0,
     }
     assert (put.status_code, put.json()) == (200, expected)
@@ -46,9 +52,10 @@ def test_a_put_replaces_every_limit_and_a_left_out_one_is_no_limit(client):
     setting = LocationCapacity.objects.get(location=store)
     assert (
         setting.picking_units_per_day,
+        setting.picking_units_per_cut_off,
         setting.same_day_orders_per_day,
         setting.deliveries_per_slot,
-    ) == (None, None, 6)
+    ) == (None, None, None, 6)
 
 
 @pytest.mark.django_db
@@ -63,6 +70,18 @@ def test_a_limit_that_is_not_a_whole_count_is_a_field_problem_and_changes_nothin
     assert answer.status_code == 422
     assert answer["Content-Type"].startswith("application/problem+json")
     assert answer.json()["errors"][0]["field"] == "body.picking_units_per_day"
+    assert not LocationCapacity.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_negative_limit_per_cut_off_is_a_field_problem(client):
+    part_dieu()
+
+    answer = _put(client, {"picking_units_per_cut_off": -1}, "locations.write")
+
+    assert answer.status_code == 422
+    assert answer["Content-Type"].startswith("application/problem+json")
+    assert answer.json()["errors"][0]["field"] == "body.picking_units_per_cut_off"
     assert not LocationCapacity.objects.exists()
 
 

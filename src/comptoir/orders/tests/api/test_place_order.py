@@ -252,14 +252,16 @@ def _three_line_order(client):
 
 
 @pytest.mark.django_db
-def test_a_three_line_order_sends_three_statements_with_its_payment_on_postgresql(client):
+def test_a_three_line_order_sends_four_statements_with_its_payment_on_postgresql(client):
     """Counted, not timed: `make bench` reports the figure as order_sql_statements.
 
     On PostgreSQL: the prices, then ONE statement holding every line (the level UPDATEs,
     holds, movements and their events) and writing the order, its lines, its payment
     (authorised by the PSP beforehand: no SQL), its ledger's authorisation row and its event,
-    then ONE statement taking the capacity it needs (ADR 0029), in the same transaction.
-    SQLite writes row by row and holds line by line: four per line, and five for capacity.
+    then the read of its locations' capacity settings (is a cut-off limit set? then the
+    dispatch day is computed) and ONE statement taking the capacity it needs (ADR 0029), in
+    the same transaction. SQLite writes row by row and holds line by line: four per line,
+    and six for capacity.
     """
     body = _three_line_order(client)
     warehouse_id = Location.objects.get(code="entrepot-lyon").pk
@@ -275,7 +277,7 @@ def test_a_three_line_order_sends_three_statements_with_its_payment_on_postgresq
         place_order(request)
 
     statements = _as_in_production([q["sql"] for q in captured.captured_queries])
-    expected = 3 if connection.vendor == "postgresql" else 23
+    expected = 4 if connection.vendor == "postgresql" else 24
     assert len(statements) == expected, "\n".join(statements)
 
 
@@ -296,7 +298,7 @@ def test_through_http_an_order_adds_the_token_locations_and_idempotency_statemen
     statements = _as_in_production([q["sql"] for q in captured.captured_queries])
     # + the token and the location codes (the first time this process sees them), and the
     # idempotency record's INSERT and UPDATE
-    expected = 7 if connection.vendor == "postgresql" else 27
+    expected = 8 if connection.vendor == "postgresql" else 28
     assert len(statements) == expected, "\n".join(statements)
 
     with CaptureQueriesContext(connection) as captured:
