@@ -152,6 +152,9 @@ def _eligible(
     """The locations that may fulfil, and why the others that hold items of the order may not."""
     eligible, reasons = [], {}
     for c in sorted(candidates, key=lambda c: c.location_id):
+        if c.location_id == destination.pickup_location_id and c.collection_limit is not None:
+            # Its units are handed over at its own counter: no carrier collection to fill.
+            c = replace(c, collection_limit=None)
         reason = ineligibility(c, destination)
         if reason is None:
             eligible.append(c)

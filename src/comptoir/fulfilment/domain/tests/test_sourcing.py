@@ -167,6 +167,18 @@ def test_click_and_collect_takes_the_pickup_store_shelf_first() -> None:
     assert plan.cost == pytest.approx(0.8)  # store picking only: no parcel
 
 
+def test_a_full_carrier_collection_keeps_a_store_from_shipping_but_not_from_its_own_counter():
+    # Its next collection is full (capacity per cut-off): no parcel from it, but the units a
+    # shopper collects at its counter leave with no carrier.
+    full = location(7, STORE, 20, available={"JACKET-S": 2}, collection_units=5, collection_limit=5)
+    warehouse = location(2, WAREHOUSE, 0, available={"JACKET-S": 9})
+    pickup = Destination.pickup(7, full.latitude, full.longitude)
+
+    assert source_order([OrderLine("JACKET-S", 1)], pickup, [full, warehouse]).location_ids == (7,)
+    home = source_order([OrderLine("JACKET-S", 1)], JEAN_HOME, [full, warehouse])
+    assert home.location_ids == (2,)
+
+
 def test_a_line_not_found_on_the_shelf_is_sourced_again_elsewhere() -> None:
     candidates = [
         location(1, STORE, 1, available={"JACKET-S": 2, "BOOTS-42": 1}),
