@@ -681,6 +681,34 @@ SECTIONS.append(
             for name in STOREFRONT_READS
         ],
         more_lines=storefront_table,
+        why_missed={
+            "availability_near_per_s": (
+                "Read in-process on the demo (30 stores): the endpoint sends 9 queries where "
+                "its ceiling sends 2. The store locator is about 70 % of its time: the "
+                "widening circle (one query per radius tried), then the 20 stores' rows, "
+                "their hours, their closures and their services (which this answer does not "
+                "show), each query built by the ORM anew; then the SKU's levels and the "
+                "safety stock. What would reach it: keep the store directory (positions, "
+                "hours, services: a few hundred rows that rarely change) per process, as "
+                "location codes already are, leaving the levels and the safety stock."
+            ),
+            "availability_near_p99_ms": (
+                "CPU: at about 10 ms of Python a request on 2 cores shared with PostgreSQL "
+                "and wrk, 16 clients queue; see the throughput figure for what would cut it."
+            ),
+            "product_page_per_s": (
+                "Read in-process on the demo: 25 queries, 5 of them asked twice (the stores' "
+                "services, hours and closures by the stock table and again by the pickup "
+                "times; the product's SKUs and levels again for the online figure), then the "
+                "template. What would reach it: the pickup times reading the schedules the "
+                "locator already read, and one availability read for stores and warehouses."
+            ),
+            "listing_in_store_per_s": (
+                "Most of the page is template rendering (24 product cards, the category "
+                "list). The store list of the filter, 500 options, took 45 ms a page through "
+                "Django's per-option templates; it is now written out in Python (3 ms)."
+            ),
+        },
     )
 )
 
