@@ -19,7 +19,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from comptoir.actors import actor_for_token
-from comptoir.catalog.models import Product
+from comptoir.catalog.models import Product, Variant
 from comptoir.catalog.search import search_products
 from comptoir.catalog.selectors import product_page
 from comptoir.core import clock
@@ -27,6 +27,7 @@ from comptoir.core.access import authorize
 from comptoir.core.outbox import record_event
 from comptoir.inventory.models import Hold, StockLevel, StockMovement
 from comptoir.inventory.selectors import resolve_skus
+from comptoir.locations.models import Location
 from comptoir.locations.selectors import location_by_code
 
 
@@ -146,3 +147,23 @@ def peer_search_like(request: HttpRequest) -> JsonResponse:
             | Q(category__name__icontains=word)
         )
     return JsonResponse(search_products(channel="web", among=matched.values("pk"), limit=24))
+
+
+CEILING_COLUMNS = {
+    "levels": (StockLevel, ("id", "variant_id", "location_id", "on_hand", "held")),
+    "locations": (Location, ("id", "code", "name", "city", "latitude", "longitude")),
+    "products": (Product, ("id", "slug", "name", "brand")),
+    "variants": (Variant, ("id", "sku", "size", "colour")),
+}
+
+
+def ceiling_rows(request: HttpRequest) -> JsonResponse:
+    """GET /bench/ceiling?levels=1,2&locations=3,4&…: the rows a hot read shows, read by primary
+    key and sent as JSON, with nothing else: the most a Django view on this stack can do for
+    that read (the storefront benchmark's ceiling). One query per table named."""
+    answer = {}
+    for table, (model, columns) in CEILING_COLUMNS.items():
+        if ids := request.GET.get(table):
+            pks = [int(pk) for pk in ids.split(",")]
+            answer[table] = list(model.objects.filter(pk__in=pks).values(*columns))
+    return JsonResponse(answer)

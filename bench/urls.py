@@ -8,5 +8,6 @@ urlpatterns = [
     path("bench/for-update-holds", peers.for_update_hold),
     path("bench/peer-listing", peers.peer_listing),
     path("bench/search-like", peers.peer_search_like),
+    path("bench/ceiling", peers.ceiling_rows),
     *product_urls,
 ]
