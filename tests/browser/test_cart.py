@@ -15,7 +15,9 @@ def test_a_visitors_cart_follows_jean_when_he_signs_in_and_sofia_opens_it_by_its
     desktop.goto(f"{live_server.url}/products/veste-running-trail/")
     desktop.get_by_label("Taille", exact=True).select_option("JACKET-TRAIL-S")
     desktop.get_by_role("button", name="Ajouter au panier").click()
-    expect(desktop.get_by_role("status")).to_contain_text("JACKET-TRAIL-S est dans votre panier")
+    expect(
+        desktop.get_by_role("status").filter(has_text="JACKET-TRAIL-S est dans votre panier")
+    ).to_be_visible()
 
     sign_in(desktop, live_server, "jean.martin@example.fr")
     desktop.goto(f"{live_server.url}/cart/")

@@ -26,7 +26,9 @@ def test_jean_wishes_for_a_size_chooses_his_consents_and_downloads_his_data(
     page.goto(f"{live_server.url}/products/veste-running-trail/")
     page.get_by_label("Taille", exact=True).select_option("JACKET-TRAIL-M")
     page.get_by_role("button", name="Ajouter à ma liste d'envies").click()
-    expect(page.get_by_role("status")).to_contain_text("Ajouté à votre liste d'envies")
+    expect(
+        page.get_by_role("status").filter(has_text="Ajouté à votre liste d'envies")
+    ).to_be_visible()
 
     page.goto(f"{live_server.url}/account/")
     expect(page.get_by_role("region", name="Ma liste d'envies")).to_contain_text("JACKET-TRAIL-M")

@@ -37,7 +37,9 @@ def test_jean_makes_paris_his_store_and_filters_the_catalogue_by_it(retailer, li
     assert_accessible(page)
     page.locator("main").get_by_role("link", name="Élan Paris Rivoli").first.click()
     page.get_by_role("button", name="Choisir ce magasin").click()
-    expect(page.get_by_role("status")).to_contain_text("est maintenant votre magasin")
+    expect(
+        page.get_by_role("status").filter(has_text="est maintenant votre magasin")
+    ).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/")
