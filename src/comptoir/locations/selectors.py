@@ -7,13 +7,14 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
 from comptoir.core import clock
 from comptoir.core.errors import ValidationFailed
 from comptoir.core.lookups import LookupCache
 
-from . import geocoding
+from . import directory, geocoding
+from .directory import Schedule
 from .domain import (
     ClosureDay,
     GeoPoint,
@@ -38,6 +39,19 @@ MAX_NEAREST = 50
 def location_list(*, kind: str | None = None) -> QuerySet[Location]:
     locations = Location.objects.filter(is_active=True)
     return locations.filter(kind=kind) if kind else locations
+
+
+def location_ids_of_kind(kind: str) -> list[int]:
+    """The ids of the active stores or warehouses, in the order they were opened (no query:
+    the directory in memory)."""
+    return [listed.id for listed in directory.active_locations().values() if listed.kind == kind]
+
+
+def store_choices() -> list[tuple[str, str]]:
+    """(code, name) of every active store, by town: what a "which store?" list offers (no
+    query: the directory in memory)."""
+    stores = [listed for listed in directory.active_locations().values() if listed.kind == "store"]
+    return [(listed.code, listed.name) for listed in sorted(stores, key=lambda x: (x.city, x.id))]
 
 
 # A location's code and id never change and nothing deletes or deactivates a location in the
@@ -138,12 +152,6 @@ class NearbyLocations:
     items: list[NearbyLocation]
 
 
-@dataclass(frozen=True)
-class Schedule:
-    weekly: list[WeeklyRange]
-    closures: list[ClosureDay]
-
-
 def search_origin(
     *, point: GeoPoint | None = None, postcode: str | None = None, city: str | None = None
 ) -> geocoding.Place:
@@ -193,8 +201,9 @@ def nearest_locations(
     the inventory app asks for "has this SKU available"). Each result says its distance and
     whether it is open now. Ties in distance go to the location opened first.
 
-    Reads only the rows inside a bounding box around a circle that widens until the circle
-    holds enough matches, then measures exact great-circle distances in Python.
+    Reads the store directory in memory (no query once it is read): looks inside a bounding
+    box around a circle that widens until the circle holds enough matches, and measures exact
+    great-circle distances there.
     """
     origin = search_origin(point=point, postcode=postcode, city=city)
     now = now or clock.now()
@@ -206,79 +215,88 @@ def nearest_locations(
     if only_ids is not None and not only_ids:
         return NearbyLocations(origin, [])
     candidates = _matching(service=service, kind=kind, only_ids=only_ids)
-    nearest, schedules = _nearest(origin.point, candidates, limit=limit, open_now=open_now, now=now)
-    return NearbyLocations(origin, _describe(nearest, schedules, now=now))
+    nearest = _nearest(origin.point, candidates, limit=limit, open_now=open_now, now=now)
+    return NearbyLocations(origin, _describe(nearest, now=now))
 
 
 def _matching(
     *, service: str | None, kind: str | None, only_ids: Collection[int] | None
-) -> QuerySet[Location]:
-    candidates = Location.objects.filter(is_active=True)
-    if kind:
-        candidates = candidates.filter(kind=kind)
-    if service:
-        candidates = candidates.filter(services__service=service)
+) -> list[directory.Listed]:
+    candidates = directory.active_locations().values()
     if only_ids is not None:
-        candidates = candidates.filter(pk__in=list(only_ids))
-    return candidates
-
-
-def _inside(box_query: QuerySet[Location], centre: GeoPoint, radius_km: float) -> QuerySet:
-    box = bounding_box(centre, radius_km)
-    inside = Q(latitude__gte=box.min_latitude, latitude__lte=box.max_latitude)
-    if box.min_longitude is not None and box.max_longitude is not None:
-        inside &= Q(longitude__gte=box.min_longitude, longitude__lte=box.max_longitude)
-    return box_query.filter(inside).values_list("pk", "latitude", "longitude", "timezone")
+        wanted = set(only_ids)
+        candidates = [listed for listed in candidates if listed.id in wanted]
+    return [
+        listed
+        for listed in candidates
+        if (not kind or listed.kind == kind) and (not service or listed.offers(service))
+    ]
 
 
 def _nearest(
     centre: GeoPoint,
-    candidates: QuerySet[Location],
+    candidates: list[directory.Listed],
     *,
     limit: int,
     open_now: bool,
     now: datetime,
-) -> tuple[list[tuple[int, float]], dict[int, Schedule]]:
-    """(id, distance) of the nearest matches, nearest first, and the schedules it read."""
-    schedules: dict[int, Schedule] = {}
-    found: list[tuple[int, float]] = []
+) -> list[tuple[directory.Listed, float]]:
+    """The nearest matches with their distance, nearest first (ties to the older location)."""
+    found: list[tuple[directory.Listed, float]] = []
     for radius in SEARCH_RADII_KM:
+        box = bounding_box(centre, radius)
         in_circle = []
-        for pk, latitude, longitude, zone in _inside(candidates, centre, radius):
-            distance = haversine_km(centre, GeoPoint(float(latitude), float(longitude)))
+        for listed in candidates:
+            if not box.min_latitude <= listed.latitude <= box.max_latitude:
+                continue
+            if box.min_longitude is not None and not (
+                box.min_longitude <= listed.longitude <= box.max_longitude
+            ):
+                continue
+            distance = haversine_km(centre, GeoPoint(listed.latitude, listed.longitude))
             if distance <= radius:  # beyond it, a nearer location may lie outside the box
-                in_circle.append((distance, pk, zone))
+                in_circle.append((distance, listed.id, listed))
         if len(in_circle) < limit and radius != SEARCH_RADII_KM[-1]:
-            continue  # too few even if all were open: widen before reading any hours
-        in_circle.sort()
+            continue  # too few even if all were open: widen
+        in_circle.sort(key=lambda row: row[:2])
         if open_now:
-            unknown = {pk: zone for _, pk, zone in in_circle if pk not in schedules}
-            schedules.update(schedules_of(unknown, now=now))
-            in_circle = [row for row in in_circle if _is_open(schedules[row[1]], row[2], now)]
-        found = [(pk, distance) for distance, pk, _ in in_circle[:limit]]
+            in_circle = [row for row in in_circle if _is_open(row[2], now)]
+        found = [(listed, distance) for distance, _, listed in in_circle[:limit]]
         if len(found) == limit:
             break
-    return found, schedules
+    return found
 
 
-def _is_open(schedule: Schedule, timezone: str, now: datetime) -> bool:
-    return is_open_at(schedule.weekly, schedule.closures, local_time(now, timezone))
+def _is_open(listed: directory.Listed, now: datetime) -> bool:
+    schedule = listed.schedule
+    return is_open_at(schedule.weekly, schedule.closures, local_time(now, listed.timezone))
 
 
 def schedules_of(location_ids: Iterable[int], *, now: datetime) -> dict[int, Schedule]:
     """Weekly hours and closures (from the day before today, anywhere) for these locations:
-    the one reader of store hours, for the locator, the product page and the promises."""
-    schedules = {pk: Schedule([], []) for pk in location_ids}
-    if not schedules:
-        return schedules
-    for pk, weekday, opens, closes in OpeningHours.objects.filter(
-        location_id__in=list(schedules)
-    ).values_list("location_id", "weekday", "opens", "closes"):
-        schedules[pk].weekly.append(WeeklyRange(weekday, opens, closes))
+    the one reader of store hours, for the locator, the product page and the promises. Active
+    locations come from the directory in memory; others are read."""
+    known = directory.active_locations()
     # UTC's date minus two days is at or before yesterday in every zone on Earth.
     since = now.date() - timedelta(days=2)
+    schedules: dict[int, Schedule] = {}
+    unread = []
+    for pk in location_ids:
+        listed = known.get(pk)
+        if listed is None:
+            unread.append(pk)
+            continue
+        closures = [closed for closed in listed.schedule.closures if closed.day >= since]
+        schedules[pk] = Schedule(listed.schedule.weekly, closures)
+    if not unread:
+        return schedules
+    schedules.update({pk: Schedule([], []) for pk in unread})
+    for pk, weekday, opens, closes in OpeningHours.objects.filter(
+        location_id__in=unread
+    ).values_list("location_id", "weekday", "opens", "closes"):
+        schedules[pk].weekly.append(WeeklyRange(weekday, opens, closes))
     for pk, day, opens, closes in Closure.objects.filter(
-        location_id__in=list(schedules), date__gte=since
+        location_id__in=unread, date__gte=since
     ).values_list("location_id", "date", "opens", "closes"):
         schedules[pk].closures.append(ClosureDay(day, opens, closes))
     return schedules
@@ -291,48 +309,50 @@ def offers_service(service: str) -> Exists:
 
 
 def services_of(ids: Iterable[int]) -> dict[int, list[ServiceOffer]]:
-    """The services each of these locations offers, by name."""
+    """The services each of these locations offers, by name (active ones from memory)."""
+    known = directory.active_locations()
     offers: dict[int, list[ServiceOffer]] = defaultdict(list)
-    rows = LocationService.objects.filter(location_id__in=list(ids)).order_by("service")
-    for pk, service, lead in rows.values_list("location_id", "service", "pickup_lead_minutes"):
-        offers[pk].append(ServiceOffer(service, lead))
+    unread = []
+    for pk in ids:
+        if pk in known:
+            if known[pk].services:
+                offers[pk] = list(known[pk].services)
+        else:
+            unread.append(pk)
+    if unread:
+        rows = LocationService.objects.filter(location_id__in=unread).order_by("service")
+        for pk, service, lead in rows.values_list("location_id", "service", "pickup_lead_minutes"):
+            offers[pk].append(ServiceOffer(service, lead))
     return offers
 
 
 def _describe(
-    nearest: list[tuple[int, float]], schedules: dict[int, Schedule], *, now: datetime
+    nearest: list[tuple[directory.Listed, float]], *, now: datetime
 ) -> list[NearbyLocation]:
-    ids = [pk for pk, _ in nearest]
-    if not ids:
-        return []
-    locations = Location.objects.in_bulk(ids)
-    unread = {pk: locations[pk].timezone for pk in ids if pk not in schedules}
-    schedules = {**schedules, **schedules_of(unread, now=now)}
-    services = services_of(ids)
     described = []
-    for pk, distance in nearest:
-        location, schedule = locations[pk], schedules[pk]
-        at = local_time(now, location.timezone)
+    for listed, distance in nearest:
+        schedule = listed.schedule
+        at = local_time(now, listed.timezone)
         is_open = is_open_at(schedule.weekly, schedule.closures, at)
         described.append(
             NearbyLocation(
-                id=location.pk,
-                code=location.code,
-                name=location.name,
-                kind=location.kind,
-                street=location.street,
-                postcode=location.postcode,
-                city=location.city,
-                latitude=float(location.latitude),
-                longitude=float(location.longitude),
-                timezone=location.timezone,
+                id=listed.id,
+                code=listed.code,
+                name=listed.name,
+                kind=listed.kind,
+                street=listed.street,
+                postcode=listed.postcode,
+                city=listed.city,
+                latitude=listed.latitude,
+                longitude=listed.longitude,
+                timezone=listed.timezone,
                 distance_km=round(distance, 2),
                 is_open_now=is_open,
                 opens_next_at=None
                 if is_open
                 else next_opening(schedule.weekly, schedule.closures, at),
                 hours_today=hours_on(at.date(), schedule.weekly, schedule.closures),
-                services=services.get(pk, []),
+                services=list(listed.services),
             )
         )
     return described
@@ -353,14 +373,19 @@ def pickup_offers(
     *, location_ids: Collection[int], service: str, now: datetime | None = None
 ) -> dict[int, PickupOffer]:
     """For each of these stores that offers `service` (click & collect, reserve & collect), its
-    pickup lead time, weekly hours and closures from the day before `now`. Three queries."""
+    pickup lead time, weekly hours and closures from the day before `now`. No query for active
+    stores (the directory in memory)."""
     leads = {
         pk: offer.pickup_lead_minutes
         for pk, found in services_of(location_ids).items()
         for offer in found
         if offer.service == service
     }
-    zones = dict(Location.objects.filter(pk__in=list(leads)).values_list("pk", "timezone"))
+    known = directory.active_locations()
+    zones = {pk: known[pk].timezone for pk in leads if pk in known}
+    if len(zones) < len(leads):
+        unread = [pk for pk in leads if pk not in zones]
+        zones |= dict(Location.objects.filter(pk__in=unread).values_list("pk", "timezone"))
     schedules = schedules_of(zones, now=now or clock.now())
     return {
         pk: PickupOffer(pk, leads[pk], schedules[pk].weekly, schedules[pk].closures, zones[pk])

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from comptoir.core.errors import ValidationFailed
 from comptoir.core.outbox import record_event
 
-from . import events
+from . import directory, events
 from .domain import ServiceOffer, WeeklyRange, overlapping_ranges
 from .errors import LocationCodeTaken
 from .models import Closure, Location, LocationService, OpeningHours, Service
@@ -127,6 +127,7 @@ def set_opening_hours(
             OpeningHours.objects.bulk_create(
                 OpeningHours(location=location, weekday=d, opens=o, closes=c) for d, o, c in wanted
             )
+            directory.forget()  # a bulk write sends no signal
             record_event(
                 events.OPENING_HOURS_CHANGED,
                 aggregate=f"location:{location.pk}",
@@ -220,6 +221,7 @@ def set_location_services(
                 LocationService(location=location, service=name, pickup_lead_minutes=lead)
                 for name, lead in wanted
             )
+            directory.forget()  # a bulk write sends no signal
             record_event(
                 events.SERVICES_CHANGED,
                 aggregate=f"location:{location.pk}",

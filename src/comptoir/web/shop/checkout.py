@@ -23,7 +23,7 @@ from comptoir.core.access import authorize
 from comptoir.core.errors import DomainError
 from comptoir.customers.selectors import customer_by_id
 from comptoir.fulfilment.checkout import CheckoutRequest, check_out
-from comptoir.locations.selectors import location_list, search_origin
+from comptoir.locations.selectors import search_origin, store_choices
 from comptoir.orders.services.placing import PaymentRequest
 
 from ..access import actor_of
@@ -48,7 +48,7 @@ def _shopper_cart(request: HttpRequest) -> tuple[Any, Any, Any] | HttpResponse:
 
 
 def _stores() -> list[tuple[str, str]]:
-    return list(location_list(kind="store").order_by("city").values_list("code", "name"))
+    return store_choices()
 
 
 def _delivery_context(cart: Any, view: Any, data: Any) -> dict[str, Any]:

@@ -28,8 +28,10 @@ from comptoir.locations.domain import GeoPoint
 from comptoir.locations.selectors import (
     location_by_code,
     location_detail,
+    location_ids_of_kind,
     location_list,
     nearest_locations,
+    store_choices,
 )
 from comptoir.returns.policy import return_policy
 
@@ -42,6 +44,7 @@ from .promises import ready_times
 CHANNEL = "web"
 PICKUP_STORES_NEAR = 5
 PAGE_SIZE = 24
+COUNT_UP_TO = 100  # the catalogue says "more than 100 products" past it
 
 
 def _favourite_store(request: HttpRequest) -> Any:
@@ -55,7 +58,7 @@ def catalogue(request: HttpRequest, category: str | None = None) -> HttpResponse
     """Products, searched (ranked, with facets) and filtered by "in this store", "in my store"
     or "pickup near me"."""
     chosen_category = category_by_slug(category) if category else None
-    stores = list(location_list(kind="store").order_by("city").values_list("code", "name"))
+    stores = store_choices()
     favourite = _favourite_store(request)
     form = CatalogueFilters(request.GET, stores=stores)
     context: dict[str, Any] = {
@@ -88,7 +91,7 @@ def catalogue(request: HttpRequest, category: str | None = None) -> HttpResponse
             cursor=data["cursor"] or None,
             limit=PAGE_SIZE,
             among=among,
-            with_total=True,
+            count_up_to=COUNT_UP_TO,
         )
         context["next_query"] = _with_cursor(request, context["page"].get("next_cursor"))
     return render(request, _catalogue_template(request), context)
@@ -134,19 +137,30 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if place is None and favourite is not None:
         place = {"point": GeoPoint(float(favourite.latitude), float(favourite.longitude))}
+    near = None
     if place is not None:
         try:
-            context["stores"] = _stock_near(slug, place, labels=_variant_labels(detail))
-            context["promise"] = next(
-                (row for row in context["stores"] if row["has_stock"] and row["ready_at"]), None
-            )
+            near = nearest_locations(**place, limit=PICKUP_STORES_NEAR).items
         except DomainError as error:  # an unknown postcode or town: say so beside the form
             context["near_error"] = plain_words(error)[0]
+    # One read of the product's stock: in the nearest stores (the table) and in the warehouses
+    # (whether it ships online).
+    warehouses = location_ids_of_kind("warehouse")
+    rows = availability(
+        variant_ids=resolve_product(slug),
+        location_ids=[*(item.id for item in near or ()), *warehouses],
+        channel=CHANNEL,
+    )
+    if near is not None:
+        context["stores"] = _stock_near(near, rows, labels=_variant_labels(detail))
+        context["promise"] = next(
+            (row for row in context["stores"] if row["has_stock"] and row["ready_at"]), None
+        )
     context["structured_data"] = structured_data.product_ld(
         detail,
         url=request.build_absolute_uri(reverse("shop:product", args=[slug])),
         absolute=request.build_absolute_uri,
-        online=_online(slug),
+        online=_online(rows, set(warehouses)),
         stores=context.get("stores", []),
         delivery=delivery_offers(),
         returns=return_policy(),
@@ -154,14 +168,12 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "web/shop/product.html", context)
 
 
-def _online(slug: str) -> dict[str, bool]:
+def _online(rows: list[Any], warehouses: set[int]) -> dict[str, bool]:
     """SKU → whether the web channel can ship a unit from a warehouse."""
-    warehouses = list(location_list(kind="warehouse").values_list("pk", flat=True))
     online: dict[str, bool] = {}
-    for row in availability(
-        variant_ids=resolve_product(slug), location_ids=warehouses, channel=CHANNEL
-    ):
-        online[row.sku] = online.get(row.sku, False) or row.figures.available > 0
+    for row in rows:
+        if row.location_id in warehouses:
+            online[row.sku] = online.get(row.sku, False) or row.figures.available > 0
     return online
 
 
@@ -176,13 +188,8 @@ def _variant_labels(detail: dict[str, Any]) -> dict[str, str]:
     return labels
 
 
-def _stock_near(
-    slug: str, place: dict[str, Any], *, labels: dict[str, str]
-) -> list[dict[str, Any]]:
-    near = nearest_locations(**place, limit=PICKUP_STORES_NEAR)
-    ids = [item.id for item in near.items]
-    rows = availability(variant_ids=resolve_product(slug), location_ids=ids, channel=CHANNEL)
-    ready = ready_times(location_ids=ids)
+def _stock_near(near: list[Any], rows: list[Any], *, labels: dict[str, str]) -> list[dict]:
+    ready = ready_times(location_ids=[item.id for item in near])
     by_store: dict[int, list[Any]] = {}
     for row in rows:
         by_store.setdefault(row.location_id, []).append(row)
@@ -195,7 +202,7 @@ def _stock_near(
             "offers_pickup": item.id in ready,
             "ready_at": ready.get(item.id),
         }
-        for item in near.items
+        for item in near
     ]
 
 
