@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, time
 from decimal import Decimal
 
+from comptoir.locations import directory
 from comptoir.locations.domain import ServiceOffer, WeeklyRange
 from comptoir.locations.models import Closure, Location, LocationService, OpeningHours
 from comptoir.locations.services import (
@@ -104,6 +105,7 @@ def make_many_stores(count: int) -> list[Location]:
         LocationService(location=store, service="click_and_collect", pickup_lead_minutes=120)
         for store in stores
     )
+    directory.forget()  # bulk writes send no signal
     return stores
 
 
