@@ -59,7 +59,8 @@ def test_a_home_delivery_from_the_warehouse_waits_for_its_link_and_the_link_goes
     standard = next(o for o in options.home if o.code == "home_standard")
     placed = order_at_counter(_order(jean))
 
-    assert standard.available and standard.from_locations == ("entrepot-est",)
+    assert standard.available
+    assert standard.from_locations == ("entrepot-est",)
     order = Order.objects.get()
     assert (order.channel, order.fulfilment_mode, order.status) == (
         "store",
@@ -83,7 +84,9 @@ def test_paid_at_the_counter_the_order_waits_and_no_link_is_sent(monkeypatch):
     jean = make_shopper()
     at(monkeypatch, TUESDAY_11_AM)
 
-    placed = order_at_counter(_order(jean, option="ship_to_store", where="here", pay=PAY_AT_COUNTER))
+    placed = order_at_counter(
+        _order(jean, option="ship_to_store", where="here", pay=PAY_AT_COUNTER)
+    )
 
     assert (placed.order.fulfilment_mode, placed.order.status) == (
         "ship_to_store",
