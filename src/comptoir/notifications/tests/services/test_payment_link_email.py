@@ -43,7 +43,10 @@ def _ordered_at_counter(customer, **changes):
 
 def test_a_guest_met_at_the_counter_gets_the_link_by_email_in_english(settings):
     guest = record_customer_profile(
-        first_name="Claire", last_name="Dubois", email="claire@example.com", channel="store",
+        first_name="Claire",
+        last_name="Dubois",
+        email="claire@example.com",
+        channel="store",
         language="en",
     )
 
@@ -55,7 +58,8 @@ def test_a_guest_met_at_the_counter_gets_the_link_by_email_in_english(settings):
     assert placed.payment.payment_link in message.body
     assert placed.order.reference in str(message.message["Subject"])
     assert "pay it with this link" in str(message.message["Subject"])
-    assert MessageLog.objects.get(customer=guest, kind="payment_link", channel="email").status == "sent"
+    log = MessageLog.objects.get(customer=guest, kind="payment_link", channel="email")
+    assert log.status == "sent"
 
 
 def test_sent_again_it_is_a_second_email_and_a_cancelled_order_sends_none(settings):
