@@ -233,7 +233,12 @@ def _submit(request: HttpRequest, store: Any, variant: Any) -> HttpResponse:
     context = _context(store, variant, place)
     placed = _place(request, store, variant, form) if form.is_valid() else None
     if placed is not None:
-        context = {"store": store, "just_placed": True, **_order_context(placed)}
+        context = {
+            "store": store,
+            "just_placed": True,
+            "link_sent": form.cleaned_data["pay"] == "link" and placed.status == "awaiting_payment",
+            **_order_context(placed),
+        }
         return render(request, "web/associate/aisle_order.html", context)
     # Shown again with a new ticket: a corrected form is another order, not a replay.
     again = request.POST.copy()
