@@ -17,7 +17,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from comptoir.catalog.selectors import product_list, variant_by_scan, variant_by_sku
@@ -54,6 +54,12 @@ FIELD_OF = {
     "option": "option",
     "customer": "customer",
 }
+
+
+UNAVAILABLE = gettext_lazy(
+    "This delivery is not possible now: choose another one. Nothing was ordered and nothing"
+    " is held."
+)
 
 
 def _store(request: HttpRequest, code: str, permission: str = "orders.write") -> Any:
@@ -267,6 +273,10 @@ def _place(request: HttpRequest, store: Any, variant: Any, form: AisleOrderForm)
     """The order placed, or None with the form's errors said."""
     data = form.cleaned_data
     where, _sep, option = data["option"].partition(":")
+    # What can be refused before anyone is recorded: a new customer is made only for an
+    # order that can be placed (the service checks it all again, against a moved stock).
+    if not _still_possible(store, variant, form, where, option):
+        return None
     customer_id = _customer(form)
     if customer_id is None:
         return None
@@ -297,18 +307,33 @@ def _place(request: HttpRequest, store: Any, variant: Any, form: AisleOrderForm)
         _say(form, error)
         return None
     except OptionUnavailable:
-        form.add_error(
-            None,
-            _(
-                "This delivery is not possible now: choose another one. Nothing was ordered"
-                " and nothing is held."
-            ),
-        )
+        form.add_error(None, UNAVAILABLE)
         return None
     except DomainError as error:
         form.add_error(None, plain_words(error)[0])
         return None
     return order_by_reference(placed.order.reference)
+
+
+def _still_possible(
+    store: Any, variant: Any, form: AisleOrderForm, where: str, option: str
+) -> bool:
+    data = form.cleaned_data
+    options, field, message = _options_for(
+        store,
+        variant.sku,
+        data["quantity"],
+        data["postcode"] if where == "home" else "",
+        data["other_store"] if where == "other_store" else "",
+    )
+    if options is None:
+        form.add_error(field if field in form.fields else None, message)
+        return False
+    chosen = options.find(option, where)
+    if chosen is None or not chosen.available:
+        form.add_error(None, UNAVAILABLE)
+        return False
+    return True
 
 
 def _say(form: AisleOrderForm, error: ValidationFailed) -> None:

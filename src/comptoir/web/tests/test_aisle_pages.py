@@ -128,6 +128,19 @@ def test_out_of_stock_everywhere_is_said_and_nothing_is_ordered(monkeypatch):
             id="guest_without_email",
         ),
         pytest.param({"option": ""}, "Choose one of the possible deliveries", id="no_option"),
+        pytest.param(
+            {
+                "customer": "",
+                "first_name": "Claire",
+                "email": "claire@example.com",
+                "postcode": "00000",
+            },
+            "We do not know this postcode",
+            id="guest_to_an_unknown_postcode",
+        ),
+        pytest.param(
+            {"option": "home:same_day"}, "This delivery is not possible now", id="not_offered"
+        ),
     ],
 )
 def test_bad_input_is_said_in_the_form_and_nothing_is_written(monkeypatch, changes, message):
