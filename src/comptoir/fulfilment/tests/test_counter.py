@@ -6,6 +6,7 @@ import pytest
 
 from comptoir.core.errors import ValidationFailed
 from comptoir.core.models import OutboxEvent
+from comptoir.customers.selectors import timeline_of
 from comptoir.customers.tests.factories import make_shopper
 from comptoir.fulfilment.checkout import OptionUnavailable
 from comptoir.fulfilment.counter import (
@@ -15,10 +16,13 @@ from comptoir.fulfilment.counter import (
     order_at_counter,
 )
 from comptoir.fulfilment.domain.sourcing import OrderLine
+from comptoir.fulfilment.models import StoreTask
 from comptoir.inventory.models import StockLevel
 from comptoir.orders.errors import InvalidOrder
 from comptoir.orders.models import Order
-from comptoir.orders.tests.factories import HOME, make_jackets
+from comptoir.orders.payments.fake import FakePsp
+from comptoir.orders.services.notifications import receive_payment_notification
+from comptoir.orders.tests.factories import CARD_OK, HOME, deliver_events, make_jackets
 
 from .checkout_factories import JACKET, TUESDAY_11_AM, at, gratte_ciel, part_dieu, shelve, warehouse
 
@@ -170,3 +174,44 @@ def test_an_option_the_counter_does_not_offer_is_refused(monkeypatch):
 
     assert refused.value.errors[0]["field"] == "option"
     _nothing_written()
+
+
+@pytest.mark.django_db
+def test_once_the_link_is_paid_the_order_is_placed_its_task_made_and_on_jeans_timeline():
+    part_dieu("click_and_collect")
+    depot = warehouse()
+    shelve(depot, 2)
+    jean = make_shopper()  # today: the fake PSP's link expires on the real clock
+    placed = order_at_counter(_order(jean))
+    token = placed.payment.payment_link.rstrip("/").rsplit("/", 1)[-1]
+
+    body, signature = FakePsp().pay_link(token=token, card_token=CARD_OK)
+    receive_payment_notification(provider_name="fake", body=body, signature=signature)
+    deliver_events()
+
+    order = Order.objects.get()
+    assert order.status == "placed"
+    assert StoreTask.objects.filter(order=order, location=depot).exists()
+    assert "order.placed" in {entry.kind for entry in timeline_of(customer_id=jean.pk)}
+
+
+@pytest.mark.django_db
+def test_reserve_and_collect_in_another_store_becomes_that_stores_task(monkeypatch):
+    part_dieu("click_and_collect")
+    gratte = gratte_ciel("click_and_collect", "reserve_and_collect")
+    shelve(gratte, 2)
+    jean = make_shopper()
+    at(monkeypatch, TUESDAY_11_AM)
+
+    placed = order_at_counter(
+        _order(
+            jean,
+            option="reserve_and_collect",
+            where="other_store",
+            other_store_code="villeurbanne-gratte-ciel",
+        )
+    )
+    deliver_events()
+
+    assert StoreTask.objects.filter(order=placed.order, location=gratte).exists()
+    assert "order.placed" in {entry.kind for entry in timeline_of(customer_id=jean.pk)}
