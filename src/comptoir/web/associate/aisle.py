@@ -34,6 +34,7 @@ from comptoir.fulfilment.counter import (
 )
 from comptoir.fulfilment.domain.sourcing import OrderLine
 from comptoir.fulfilment.options import DeliveryOption
+from comptoir.inventory.selectors import availability
 from comptoir.locations.selectors import location_by_code, location_list
 from comptoir.orders.selectors import order_by_reference
 from comptoir.orders.services.payment_links import send_payment_link
@@ -43,7 +44,7 @@ from ..plain_words import plain_words
 from ..shop.delivery import OptionRow, _rows
 from .customers import IDENTITY_KINDS
 from .forms import AisleOrderForm, AislePlaceForm, AisleSearchForm
-from .views import _stock_of
+from .views import STORE_CHANNEL, _stock_of
 
 IN_PROGRESS_WAITS = 50  # a double tap's second request waits for the first (0.1 s each)
 # A service's field → the form's field that shows its message.
@@ -206,7 +207,19 @@ def product(request: HttpRequest, code: str, sku: str) -> HttpResponse:
 
 
 def _context(store: Any, variant: Any, place: AislePlaceForm) -> dict[str, Any]:
-    return {"store": store, "variant": variant, "place": place, **_stock_of(variant, store)}
+    warehouses = {w.pk: w for w in location_list(kind="warehouse").order_by("name")}
+    figures = availability(
+        variant_ids={variant.sku: variant.pk},
+        location_ids=list(warehouses),
+        channel=STORE_CHANNEL,
+    )
+    return {
+        "store": store,
+        "variant": variant,
+        "place": place,
+        "warehouses": [(warehouses[row.location_id], row.figures) for row in figures],
+        **_stock_of(variant, store),
+    }
 
 
 def _submit_once(request: HttpRequest, store: Any, variant: Any) -> HttpResponse:

@@ -78,6 +78,7 @@ def test_the_options_say_the_promise_and_where_it_comes_from(monkeypatch):
 
     assert "delivered on" in page
     assert "Sent from Entrepôt Est (a warehouse)" in page
+    assert "Entrepôt Est: 2" in page
     assert 'value="home:home_standard"' in page
     assert 'value="here:ship_to_store"' in page
 
