@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,13 +26,10 @@ from comptoir.customers.selectors import customer_by_id, customer_id_by_identity
 from comptoir.customers.services import record_customer_profile
 from comptoir.fulfilment.checkout import OptionUnavailable
 from comptoir.fulfilment.counter import (
-    CounterOptions,
     CounterOrder,
-    counter_options,
     order_at_counter,
 )
 from comptoir.fulfilment.domain.sourcing import OrderLine
-from comptoir.fulfilment.options import DeliveryOption
 from comptoir.inventory.selectors import availability
 from comptoir.locations.selectors import location_by_code, location_list
 from comptoir.orders.selectors import order_by_reference
@@ -41,20 +37,12 @@ from comptoir.orders.services.payment_links import send_payment_link
 
 from ..access import actor_of, staff_actor
 from ..plain_words import plain_words
-from ..shop.delivery import OptionRow, _rows
+from .aisle_options import FIELD_OF, choices_for, options_for, other_stores
 from .customers import IDENTITY_KINDS
 from .forms import AisleOrderForm, AislePlaceForm, AisleSearchForm
 from .views import STORE_CHANNEL, _stock_of
 
 IN_PROGRESS_WAITS = 50  # a double tap's second request waits for the first (0.1 s each)
-# A service's field → the form's field that shows its message.
-FIELD_OF = {
-    "postcode": "postcode",
-    "delivery_address": "line1",
-    "store": "other_store",
-    "option": "option",
-    "customer": "customer",
-}
 
 
 UNAVAILABLE = gettext_lazy(
@@ -86,90 +74,6 @@ def find(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/associate/aisle.html", context)
 
 
-@dataclass(frozen=True)
-class Choice:
-    where: str  # "home" | "here" | "other_store"
-    row: OptionRow
-    words_from: str  # where it comes from, and why, in the associate's words
-
-    @property
-    def value(self) -> str:
-        return f"{self.where}:{self.row.code}"
-
-
-def _stores(store: Any) -> list[tuple[str, str]]:
-    others = location_list(kind="store").exclude(pk=store.pk).order_by("city", "name")
-    return [(s.code, s.name) for s in others]
-
-
-def _from_words(option: DeliveryOption, where: str, store: Any) -> str:
-    """Which location it comes from and why, in plain words."""
-    if not option.available:
-        return ""
-    sources = list(location_list().filter(code__in=option.from_locations).order_by("name"))
-    names = ", ".join(
-        _("%(name)s (a warehouse)") % {"name": s.name}
-        if s.kind == "warehouse"
-        else _("%(name)s (a store)") % {"name": s.name}
-        for s in sources
-    )
-    if option.code in ("click_and_collect", "reserve_and_collect"):
-        return _("On the shelf at %(store)s: set aside there for the customer.") % {"store": names}
-    if len(sources) > 1:
-        return _(
-            "Sent from %(names)s: no single place holds every unit, so it leaves in parts."
-        ) % {"names": names}
-    if where == "home":
-        return _(
-            "Sent from %(names)s: it holds every unit and is the cheapest place to send it from."
-        ) % {"names": names}
-    return _(
-        "Sent to %(store)s from %(names)s: it holds every unit and is the nearest that"
-        " sends parcels."
-    ) % {
-        "store": option.store_code and _store_name(option.store_code) or store.name,
-        "names": names,
-    }
-
-
-def _store_name(code: str) -> str:
-    return location_list().filter(code=code).values_list("name", flat=True).first() or code
-
-
-def _choices(options: CounterOptions, store: Any) -> dict[str, list[Choice]]:
-    groups: dict[str, list[Choice]] = {}
-    for where in ("home", "here", "other_store"):
-        found: list[DeliveryOption] = getattr(options, where)
-        place = store.name
-        if where == "other_store" and found and found[0].store_code:
-            place = _store_name(found[0].store_code)
-        rows = _rows(found, place)
-        groups[where] = [Choice(where, row, _from_words(row.option, where, store)) for row in rows]
-    return groups
-
-
-def _options_for(
-    store: Any, sku: str, quantity: int, postcode: str, other_store: str
-) -> tuple[CounterOptions | None, str, str]:
-    """The options, or the field and message of a place the options cannot be computed for."""
-    try:
-        return (
-            counter_options(
-                store_code=store.code,
-                lines=[OrderLine(sku, quantity)],
-                postcode=postcode,
-                other_store_code=other_store,
-            ),
-            "",
-            "",
-        )
-    except ValidationFailed as error:
-        field = next(iter(error.errors), {}).get("field", "")
-        if field == "postcode":
-            return None, "postcode", _("We do not know this postcode: give a French one.")
-        return None, FIELD_OF.get(field, "other_store"), plain_words(error)[0]
-
-
 def _new_ticket() -> str:
     return f"A-{uuid.uuid4().hex[:12].upper()}"
 
@@ -183,17 +87,17 @@ def product(request: HttpRequest, code: str, sku: str) -> HttpResponse:
         raise Http404(sku) from None
     if request.method == "POST":
         return _submit_once(request, store, variant)
-    place = AislePlaceForm(request.GET or None, stores=_stores(store))
+    place = AislePlaceForm(request.GET or None, stores=other_stores(store))
     context = _context(store, variant, place)
     if place.is_bound and place.is_valid():
         data = place.cleaned_data
-        options, field, message = _options_for(
+        options, field, message = options_for(
             store, variant.sku, data["quantity"], data["postcode"], data["other_store"]
         )
         if options is None:
             place.add_error(field if field in place.fields else None, message)
         else:
-            context["choices"] = _choices(options, store)
+            context["choices"] = choices_for(options, store)
             context["order_form"] = AisleOrderForm(
                 initial={
                     "quantity": data["quantity"],
@@ -247,7 +151,7 @@ def _submit(request: HttpRequest, store: Any, variant: Any) -> HttpResponse:
             "postcode": request.POST.get("postcode", ""),
             "other_store": request.POST.get("other_store", ""),
         },
-        stores=_stores(store),
+        stores=other_stores(store),
     )
     context = _context(store, variant, place)
     placed = _place(request, store, variant, form) if form.is_valid() else None
@@ -269,14 +173,14 @@ def _submit(request: HttpRequest, store: Any, variant: Any) -> HttpResponse:
             if error not in shown.errors.get(field, []):
                 shown.add_error(field if field in shown.fields else None, error)
     place.is_valid()
-    options, _field, _message = _options_for(
+    options, _field, _message = options_for(
         store,
         variant.sku,
         int(form.cleaned_data.get("quantity") or 1),
         str(form.cleaned_data.get("postcode") or ""),
         str(form.cleaned_data.get("other_store") or ""),
     )
-    context["choices"] = _choices(options, store) if options else {}
+    context["choices"] = choices_for(options, store) if options else {}
     context["order_form"] = shown
     context["chosen"] = request.POST.get("option", "")
     return render(request, "web/associate/aisle_product.html", context, status=200)
@@ -332,7 +236,7 @@ def _still_possible(
     store: Any, variant: Any, form: AisleOrderForm, where: str, option: str
 ) -> bool:
     data = form.cleaned_data
-    options, field, message = _options_for(
+    options, field, message = options_for(
         store,
         variant.sku,
         data["quantity"],
