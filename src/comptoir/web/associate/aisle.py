@@ -137,9 +137,20 @@ def _submit_once(request: HttpRequest, store: Any, variant: Any) -> HttpResponse
     for _try in range(IN_PROGRESS_WAITS):
         response = _submit(request, store, variant)
         if response.status_code != 409:
-            return response
+            break
         time.sleep(0.1)
-    return response
+    if response.status_code not in (409, 422):
+        return response
+    # The key's own answers (core/idempotency.py), said on the page instead of in JSON.
+    place = AislePlaceForm(request.POST, stores=other_stores(store))
+    place.is_valid()
+    context = _context(store, variant, place)
+    context["refusal"] = (
+        _("This order is still being placed: look at the store's orders before trying again.")
+        if response.status_code == 409
+        else _("This form was already sent with other details: start again from the product.")
+    )
+    return render(request, "web/associate/aisle_product.html", context, status=response.status_code)
 
 
 @idempotent

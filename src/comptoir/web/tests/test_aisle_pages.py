@@ -196,3 +196,15 @@ def test_an_associate_of_another_store_cannot_order_from_this_counter(monkeypatc
 
     assert answer.status_code == 403
     _nothing_written()
+
+
+def test_the_same_form_sent_again_with_other_details_is_said_on_the_page(monkeypatch):
+    client = _sofia(monkeypatch)
+    _jean()
+    client.post(URL, _home_order())
+
+    again = client.post(URL, _home_order(city="Villeurbanne"))
+
+    assert again.status_code == 422
+    assert "already sent with other details" in again.content.decode()
+    assert Order.objects.count() == 1
