@@ -43,6 +43,7 @@ SKIPPED = {
     "shop:logout": "POST only",
     "associate:home": "redirects to the associate's own store page, swept",
     "associate:task-action": "POST only",
+    "associate:aisle-order": "an order placed at the counter: tests/browser/test_aisle.py",
     "backoffice:alert-action": "POST only",
     "backoffice:webhook-*": "POST or a confirmation of an action on a subscription",
     "backoffice:webhook-replay": "POST only",
@@ -151,6 +152,11 @@ def _associate_pages() -> Pages:
             reverse("associate:stock", args=[code]) + "?sku=JACKET-TRAIL-M"
         ),
         "associate:customers?q": lambda: reverse("associate:customers", args=[code]) + "?q=Martin",
+        "associate:aisle": lambda: reverse("associate:aisle", args=[code]) + "?q=veste",
+        "associate:aisle-product": lambda: (
+            reverse("associate:aisle-product", args=[code, "JACKET-TRAIL-M"])
+            + "?quantity=1&postcode=69002&other_store=paris-rivoli"
+        ),
     }
     pages["associate:cart"] = lambda: reverse("associate:cart", args=[code, cart.pk])
     return {(k if ":" in k else f"associate:{k}"): v for k, v in pages.items()}
@@ -217,6 +223,8 @@ SWEPT = {
             "parcels",
             "open-cart",
             "cart",
+            "aisle",
+            "aisle-product",
         )
     ),
     *(

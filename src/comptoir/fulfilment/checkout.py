@@ -120,7 +120,7 @@ def _chosen_slot(option: DeliveryOption, starts_at: datetime | None) -> Slot | N
     return slot
 
 
-def _line_requests(pieces: tuple[Piece, ...]) -> list[LineRequest]:
+def line_requests(pieces: tuple[Piece, ...]) -> list[LineRequest]:
     """One line per SKU: its location, or none when the plan splits it across locations
     (the order's own sourcing then places it)."""
     by_sku: dict[str, list[Piece]] = {}
@@ -172,7 +172,7 @@ def check_out(request: CheckoutRequest, *, now: datetime | None = None) -> Check
             OrderRequest(
                 channel=request.channel,
                 fulfilment_mode=option.fulfilment_mode,
-                lines=_line_requests(option.pieces),
+                lines=line_requests(option.pieces),
                 payment=request.payment,
                 customer_id=request.customer_id,
                 pickup_location_id=place.store_id,

@@ -68,6 +68,7 @@ def message_context(payload: dict[str, Any], contact: ContactDetails) -> dict[st
         "tracking_url": f"{settings.PUBLIC_BASE_URL}/track/{payload['tracking_token']}"
         if payload.get("tracking_token")
         else "",
+        "payment_link": payload.get("payment_link", ""),
     }
 
 

@@ -11,5 +11,6 @@ ORDER_PICKUP_REMINDER = "order.pickup_reminder"  # same keys as ready_for_pickup
 ORDER_COLLECTED = "order.collected"  # + location_id
 PAYMENT_CAPTURED = "payment.captured"  # + amount, currency
 ORDER_AWAITING_PAYMENT = "order.awaiting_payment"  # same keys as order.placed
+ORDER_PAYMENT_LINK_SENT = "order.payment_link_sent"  # + payment_link, total, currency
 # + sku, quantity, from/to_location_id, pieces (one per new line), explanation
 ORDER_LINE_RESOURCED = "order.line_resourced"

@@ -37,3 +37,100 @@ class HandoffForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+
+class AisleSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("SKU, barcode or words"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class AislePlaceForm(forms.Form):
+    """Where the order goes, for the options it is shown (a GET: nothing is written)."""
+
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=20, initial=1)
+    postcode = forms.RegexField(
+        label=_("Postcode of the delivery address"),
+        regex=r"^\d{5}$",
+        required=False,
+        error_messages={"invalid": _("Five digits, such as 69002.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    other_store = forms.ChoiceField(label=_("Or collected in another store"), required=False)
+
+    def __init__(self, *args: object, stores: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["other_store"].choices = [("", _("— none —")), *stores]
+
+
+PAY_CHOICES = [
+    ("link", _("Send a payment link to the customer")),
+    ("counter", _("Pay at this counter (the till takes it with the order's reference)")),
+]
+
+
+class AisleOrderForm(forms.Form):
+    """The order itself: the option chosen, the customer, the address, how it is paid."""
+
+    option = forms.CharField(
+        widget=forms.HiddenInput,
+        required=True,
+        error_messages={"required": _("Choose one of the possible deliveries.")},
+    )
+    quantity = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=20)
+    other_store = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+    ticket = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    customer = forms.CharField(
+        label=_("Loyalty card, email or phone of a known customer"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=60, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=60, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    name = forms.CharField(label=_("Deliver to (name)"), max_length=120, required=False)
+    line1 = forms.CharField(label=_("Street and number"), max_length=200, required=False)
+    postcode = forms.RegexField(
+        label=_("Postcode"),
+        regex=r"^\d{5}$",
+        required=False,
+        error_messages={"invalid": _("Five digits, such as 69002.")},
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    pay = forms.ChoiceField(
+        label=_("Payment"), choices=PAY_CHOICES, widget=forms.RadioSelect, initial="link"
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", "order_%s")  # beside the place form on one page
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        where = str(data.get("option") or "").partition(":")[0]
+        if not data.get("customer"):
+            if not data.get("first_name"):
+                self.add_error(
+                    "first_name", _("Find the customer above, or give a new customer's name.")
+                )
+            if not (data.get("email") or data.get("phone")):
+                self.add_error("email", _("Give an email or a phone to reach the customer."))
+        if data.get("pay") == "link" and not data.get("customer") and not data.get("email"):
+            self.add_error(
+                "email",
+                _("The payment link goes by email: give one, or take the payment at this counter."),
+            )
+        if where == "home":
+            for name in ("name", "line1", "postcode", "city"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Needed for a home delivery."))
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import carts, customers, parcels, returns, tasks, views
+from . import aisle, carts, customers, parcels, returns, tasks, views
 
 app_name = "associate"
 urlpatterns = [
@@ -20,5 +20,8 @@ urlpatterns = [
         name="task-action",
     ),
     path("<slug:code>/carts/", carts.open_cart, name="open-cart"),
+    path("<slug:code>/aisle/", aisle.find, name="aisle"),
+    path("<slug:code>/aisle/orders/<str:reference>/", aisle.order, name="aisle-order"),
+    path("<slug:code>/aisle/<str:sku>/", aisle.product, name="aisle-product"),
     path("<slug:code>/carts/<int:cart_id>/", carts.cart, name="cart"),
 ]

@@ -58,6 +58,8 @@ SKIPPED = {
     "account/orders/<str:reference>/return/": "needs a delivered order the demo may not have",
     "associate/<slug:code>/carts/<int:cart_id>/": "needs a cart an associate opened",
     "backoffice/webhooks/<int:subscription_id>/": "the demo has no webhook subscription",
+    "associate/<slug:code>/aisle/orders/<str:reference>/": "needs an order placed at the counter"
+    " (tests/browser/test_aisle.py reads it in French)",
 }
 # The webhook page's actions (enable, ping, rotate, disable, delete, replay) are POST-only.
 SKIPPED_PREFIXES = ("backoffice/webhooks/<int:subscription_id>/",)
@@ -139,6 +141,7 @@ def arguments() -> dict[str, str]:
         "reference": order.reference if order else "",
         "customer_id": str(jean.pk),
         "token": shipment.tracking_token if shipment else "",
+        "sku": "JACKET-TRAIL-M",
         "task_id": str(StoreTask.objects.order_by("pk").values_list("pk", flat=True).first() or ""),
     }
 
