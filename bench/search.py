@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,10 +26,9 @@ sys.path.insert(0, os.getcwd())  # run as a script: `bench.stock` is beside it
 django.setup()
 
 import httpx  # noqa: E402
-import psycopg  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.serve import load_big_demo, server_env  # noqa: E402
 from bench.stock import BASE, QUEUE_URL, start_server, wrk  # noqa: E402
 from comptoir.catalog.models import Product, ProductSearchDocument, Variant  # noqa: E402
 
@@ -76,29 +74,8 @@ def found_counts(template: str) -> dict[str, int]:
 
 
 def main() -> None:
-    database_url = os.environ["COMPTOIR_DATABASE_URL"]
-    started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = 0")
-    call_command("load_demo", stores=STORES, skus=SKUS, customers=0, verbosity=0)
-    load_seconds = round(time.monotonic() - started, 1)
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
-        conn.execute("CHECKPOINT")
-    server = start_server(
-        {
-            "COMPTOIR_ROOT_URLCONF": "bench.urls",
-            "COMPTOIR_DEBUG": "0",
-            "COMPTOIR_LOG_LEVEL": "WARNING",
-            "COMPTOIR_CONN_MAX_AGE": "600",
-            "COMPTOIR_QUEUE_URL": QUEUE_URL,
-            # this checkout's code first, when it is run from a worktree with PYTHONPATH=src
-            "PYTHONPATH": os.pathsep.join(
-                [os.getcwd(), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-            ),
-        }
-    )
+    load_seconds = load_big_demo(os.environ["COMPTOIR_DATABASE_URL"], stores=STORES, skus=SKUS)
+    server = start_server(server_env(QUEUE_URL, COMPTOIR_ROOT_URLCONF="bench.urls"))
     api = "/api/v1/products/search?channel=web&limit=24&q={q}"
     like = "/bench/search-like?q={q}"
     try:

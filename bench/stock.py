@@ -28,11 +28,10 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.serve import start_granian  # noqa: E402
+from bench.serve import load_big_demo, server_env, start_granian  # noqa: E402
 from comptoir.accounts.services import issue_api_token  # noqa: E402
 from comptoir.inventory.models import Hold, StockLevel  # noqa: E402
 from comptoir.inventory.services.holds import HoldRequestLine, place_hold  # noqa: E402
@@ -271,15 +270,7 @@ def start_server(env: dict[str, str]) -> subprocess.Popen:
 
 def main() -> None:
     database_url = os.environ["COMPTOIR_DATABASE_URL"]
-    started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:  # the big load's statements run past the default
-        cursor.execute("SET statement_timeout = 0")
-    call_command("load_demo", stores=STORES, skus=SKUS, customers=0, verbosity=0)
-    load_seconds = round(time.monotonic() - started, 1)
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")  # else autovacuum works through the fresh load mid-run
-        conn.execute("CHECKPOINT")  # and the load's dirty pages are not flushed mid-run
+    load_seconds = load_big_demo(database_url, stores=STORES, skus=SKUS)
     levels = StockLevel.objects.count()
     _, token = issue_api_token(
         name="bench", scopes=["stock.hold", "stock.sell"], created_by_id=None
@@ -289,16 +280,7 @@ def main() -> None:
         .order_by("variant_id")
         .values_list("variant__sku", flat=True)[:50]
     )
-    server = start_server(
-        {
-            "COMPTOIR_ROOT_URLCONF": "bench.urls",
-            "COMPTOIR_DEBUG": "0",
-            "COMPTOIR_LOG_LEVEL": "WARNING",
-            "COMPTOIR_CONN_MAX_AGE": "600",
-            "COMPTOIR_QUEUE_URL": QUEUE_URL,
-            "PYTHONPATH": os.getcwd(),
-        }
-    )
+    server = start_server(server_env(QUEUE_URL, COMPTOIR_ROOT_URLCONF="bench.urls"))
     try:
         # Latency at a light load (2 clients), throughput at 16.
         cart_path = "/api/v1/availability?" + "&".join(f"sku={sku}" for sku in cart_skus)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import django
@@ -26,10 +25,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.settings.base")
 sys.path.insert(0, os.getcwd())  # run as a script: `bench.stock` is beside it
 django.setup()
 
-import psycopg  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.serve import load_big_demo, server_env  # noqa: E402
 from bench.stock import (  # noqa: E402
     HOT_SKU,
     QUEUE_URL,
@@ -121,30 +119,9 @@ def measure(path: str, clients: int) -> dict:
 
 
 def main() -> None:
-    database_url = os.environ["COMPTOIR_DATABASE_URL"]
-    started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:  # the big load's statements run past the default
-        cursor.execute("SET statement_timeout = 0")
-    call_command("load_demo", stores=STORES, skus=SKUS, customers=0, verbosity=0)
-    load_seconds = round(time.monotonic() - started, 1)
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
-        conn.execute("CHECKPOINT")
+    load_seconds = load_big_demo(os.environ["COMPTOIR_DATABASE_URL"], stores=STORES, skus=SKUS)
     paths = reads()
-    server = start_server(
-        {
-            "COMPTOIR_ROOT_URLCONF": "bench.urls",
-            "COMPTOIR_DEBUG": "0",
-            "COMPTOIR_LOG_LEVEL": "WARNING",
-            "COMPTOIR_CONN_MAX_AGE": "600",
-            "COMPTOIR_QUEUE_URL": QUEUE_URL,
-            # this checkout's code first, when it is run from a worktree with PYTHONPATH=src
-            "PYTHONPATH": os.pathsep.join(
-                [os.getcwd(), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-            ),
-        }
-    )
+    server = start_server(server_env(QUEUE_URL, COMPTOIR_ROOT_URLCONF="bench.urls"))
     figures: dict[str, float] = {}
     runs: dict[str, dict] = {}
     try:
