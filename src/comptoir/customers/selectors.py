@@ -191,6 +191,14 @@ def preferences_of(*, customer_id: int) -> QuerySet[Preference]:
     return preferences.order_by("source", "kind", "value")
 
 
+def preferences_for_service(*, customer_id: int) -> list[Preference]:
+    """What an associate may use to serve the person: their preferences, declared and inferred,
+    only while they consent to personalisation (read now, at the moment of use); else none."""
+    if not may_use(customer_id=customer_id, purpose=INFERRED_UNDER):
+        return []
+    return list(preferences_of(customer_id=customer_id))
+
+
 @dataclass(frozen=True)
 class WishedItem:
     sku: str
@@ -276,6 +284,52 @@ def in_store_now(*, location_id: int, since: datetime) -> list[ShopperInStore]:
             )
         )
     return sorted(shoppers, key=lambda s: s.checked_in_at, reverse=True)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A check-in, as the store's associates hear of it."""
+
+    visit_id: int
+    customer_id: int
+    first_name: str
+    last_name: str
+    checked_in_at: datetime
+
+
+def arrivals_after(*, location_id: int, after_visit_id: int, since: datetime) -> list[Arrival]:
+    """Check-ins at this store after the visit `after_visit_id` (and since `since`), oldest
+    first, of people who still consent to be recognised: the live "just arrived" feed.
+    One indexed query while nobody arrives; consent is read again for each arrival."""
+    visits = list(
+        StoreVisit.objects.filter(
+            location_id=location_id, pk__gt=after_visit_id, checked_in_at__gte=since
+        )
+        .select_related("customer")
+        .order_by("pk")[:50]
+    )
+    return [
+        Arrival(
+            visit_id=visit.pk,
+            customer_id=visit.customer_id,
+            first_name=visit.customer.first_name,
+            last_name=visit.customer.last_name,
+            checked_in_at=visit.checked_in_at,
+        )
+        for visit in visits
+        if may_use(customer_id=visit.customer_id, purpose="in_store_recognition")
+    ]
+
+
+def latest_visit_id(*, location_id: int) -> int:
+    """The newest check-in at this store (0: none): where a live feed starts listening."""
+    return (
+        StoreVisit.objects.filter(location_id=location_id)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )
 
 
 def personal_data_of(*, customer_id: int) -> dict[str, Any]:
