@@ -179,7 +179,9 @@ def in_store_events(request: HttpRequest, code: str) -> HttpResponse:
     the list. Resumes after the Last-Event-ID the browser sends back on reconnecting."""
     store = location_by_code(code=code)
     staff_actor(request, CHECK_IN, store_id=store.pk)
-    after = _last_event_id(request) or latest_visit_id(location_id=store.pk)
+    after = _last_event_id(request)
+    if after is None:
+        after = latest_visit_id(location_id=store.pk)
     stream = _arrivals(request, store, after, language=translation.get_language())
     response = StreamingHttpResponse(stream, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
