@@ -244,7 +244,7 @@ def test_the_same_pages_still_read_in_english_for_who_chose_english():
         assert client.login(username=username, password=DEMO_PASSWORD)
         read[path] = visible_text(client.get(path).content.decode())
 
-    assert f"Order {values['reference']} placed" in read[profile]
+    assert f"Placed order {values['reference']}" in read[profile]
     assert "not delivered" in read["/backoffice/exceptions/"]
     assert "Click and collect" in read["/backoffice/stores/"]
     assert "Retrait en magasin" not in read["/backoffice/stores/"]
