@@ -68,8 +68,9 @@ SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "customer.registered": lambda d: _("Created an account"),
     "customer.consent_changed": _consent,
     "customer.merged": lambda d: _("Another profile of the same person was merged into this one"),
-    "customer.checked_in": lambda d: _("Checked in at the store %(store)s")
-    % {"store": d.get("location_code", "?")},
+    "customer.checked_in": lambda d: (
+        _("Checked in at the store %(store)s") % {"store": d.get("location_code", "?")}
+    ),
     "customer.wishlist_item_added": lambda d: _("Added %(sku)s to the wishlist") % _sku(d),
     "customer.wishlist_item_removed": lambda d: _("Removed %(sku)s from the wishlist") % _sku(d),
     "customer.identity_added": _identity,
