@@ -4,6 +4,7 @@ storefront's check-in page, only with the shopper's consent."""
 
 from __future__ import annotations
 
+from html import unescape
 from unittest import mock
 
 import pytest
@@ -123,3 +124,37 @@ def test_the_storefront_check_in_asks_for_consent_before_telling_the_store(clien
     client.post(page, {"agree": "yes"})
     assert may_use(customer_id=jean.pk, purpose="in_store_recognition")
     assert StoreVisit.objects.filter(customer=jean, method="entrance_qr").count() == 1
+
+
+def test_a_loyalty_card_checks_in_only_a_customer_who_agreed_and_the_page_says_why_not(client):
+    from comptoir.customers.services import add_identity
+
+    store = make_location("lyon-bellecour", city="Lyon")
+    jean = make_shopper()
+    add_identity(customer_id=jean.pk, kind="loyalty_card", value="2900000000017", channel="store")
+    client.force_login(make_staff("associate", [store]))
+    form = f"{STORE}/in-store/check-in/"
+
+    refused = unescape(
+        client.post(form, {"loyalty_card": "2900000000017"}, follow=True).content.decode()
+    )
+    assert "n'a pas accepté d'être reconnu" in refused
+    unknown = unescape(
+        client.post(form, {"loyalty_card": "2900000000999"}, follow=True).content.decode()
+    )
+    assert "Aucun client n'a cette carte" in unknown
+    assert StoreVisit.objects.count() == 0
+
+    record_consent(
+        customer_id=jean.pk,
+        purpose="in_store_recognition",
+        granted=True,
+        channel="store",
+        method="verbal",
+    )
+    done = unescape(
+        client.post(form, {"loyalty_card": "2900000000017"}, follow=True).content.decode()
+    )
+    assert "L'arrivée de Jean Martin est signalée." in done
+    assert f'data-customer="{jean.pk}"' in done
+    assert StoreVisit.objects.get().method == "loyalty_card"
