@@ -7,6 +7,7 @@ event type the wiring puts on a timeline has its sentence here, and a test walks
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -74,7 +75,11 @@ SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "customer.wishlist_item_added": lambda d: _("Added %(sku)s to the wishlist") % _sku(d),
     "customer.wishlist_item_removed": lambda d: _("Removed %(sku)s from the wishlist") % _sku(d),
     "customer.identity_added": _identity,
-    "cart.line_added": lambda d: _("Put %(quantity)s × %(sku)s in the cart") % _sku(d),
+    "cart.line_added": lambda d: (
+        _("Put %(quantity)s × %(sku)s in the cart") % _sku(d)
+        if "quantity" in d
+        else _("Put %(sku)s in the cart") % _sku(d)
+    ),
     "cart.merged": lambda d: _("The cart of a visit before signing in joined this cart"),
     "order.placed": lambda d: _("Placed order %(ref)s") % _ref(d),
     "order.ready_for_pickup": lambda d: _("Order %(ref)s is ready for pickup") % _ref(d),
@@ -86,13 +91,45 @@ SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
 
 
 def sentence(entry: Any) -> str:
-    """The entry in the reader's language. An entry written before details were kept, or of a
-    type this page does not know yet, is read back from its English summary
-    (web_extras.timeline_words)."""
+    """The entry in the reader's language. An entry written before details were kept is read
+    back from its English summary; one of a type this page does not know yet keeps its stored
+    words (web_extras.timeline_words translates the purchase summaries)."""
     say = SENTENCES.get(entry.kind)
-    if say is None or (not entry.details and entry.kind not in _NEEDS_NO_DETAILS):
+    details = entry.details or _legacy_details(entry.kind, entry.summary)
+    if say is None or (details is None and entry.kind not in _NEEDS_NO_DETAILS):
         return timeline_words(entry)
-    return say(entry.details or {})
+    return say(details or {})
+
+
+# How the customers app worded its own events before it kept their details (handlers._summary).
+_LEGACY = {
+    "customer.consent_changed": re.compile(
+        r"Consent (?P<verb>given|withdrawn): (?P<purpose>[a-z ]+) \(.*\)"
+    ),
+    "customer.checked_in": re.compile(r"Checked in at (?P<location_code>\S+)"),
+    "customer.wishlist_item_added": re.compile(r"Added (?P<sku>\S+) to the wishlist"),
+    "customer.wishlist_item_removed": re.compile(r"Removed (?P<sku>\S+) from the wishlist"),
+    "customer.identity_added": re.compile(
+        r"New (?P<kind>[a-z ]+) \((?P<state>verified|unverified)\)"
+    ),
+    "cart.line_added": re.compile(r"Cart line added: (?P<sku>\S+)"),
+}
+
+
+def _legacy_details(kind: str, summary: str) -> dict[str, Any] | None:
+    pattern = _LEGACY.get(kind)
+    found = pattern.fullmatch(summary) if pattern else None
+    if found is None:
+        return None
+    details: dict[str, Any] = found.groupdict()
+    if "verb" in details:
+        details["granted"] = details.pop("verb") == "given"
+    if "state" in details:
+        details["verified"] = details.pop("state") == "verified"
+    for key in ("purpose", "kind"):
+        if key in details:
+            details[key] = details[key].replace(" ", "_")
+    return details
 
 
 _NEEDS_NO_DETAILS = frozenset({"customer.registered", "customer.merged", "cart.merged"})

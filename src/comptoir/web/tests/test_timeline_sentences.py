@@ -88,3 +88,43 @@ def test_an_entry_of_an_unknown_type_keeps_its_stored_words():
     )  # fmt: skip
 
     assert sentence(unknown) == "Sale at the till"
+
+
+@pytest.mark.parametrize(
+    ("kind", "summary", "french"),
+    [
+        pytest.param(
+            "customer.consent_changed",
+            "Consent given: in store recognition (checkbox)",
+            "A donné son accord : Être reconnu quand je me signale en magasin",
+            id="consent_case",
+        ),
+        pytest.param(
+            "customer.checked_in",
+            "Checked in at lyon-part-dieu",
+            "A signalé son arrivée au magasin lyon-part-dieu",
+            id="check_in_case",
+        ),
+        pytest.param(
+            "customer.identity_added",
+            "New loyalty card (verified)",
+            "Nouveau moyen d'être reconnu (carte de fidélité), vérifié",
+            id="identity_case",
+        ),
+        pytest.param(
+            "cart.line_added",
+            "Cart line added: JACKET-TRAIL-M",
+            "A mis JACKET-TRAIL-M dans son panier",
+            id="cart_case",
+        ),
+    ],
+)
+def test_an_entry_written_before_details_were_kept_is_read_back_from_its_summary(
+    kind, summary, french
+):
+    old = SimpleNamespace(
+        kind=kind, channel="web", details={}, summary=summary, occurred_at=timezone.now()
+    )
+
+    with translation.override("fr"):
+        assert sentence(old) == french
