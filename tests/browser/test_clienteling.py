@@ -65,7 +65,7 @@ def test_jean_checks_in_and_sofia_sees_him_arrive_with_his_orders_waiting(
 
     card.get_by_role("link", name="Jean Martin").click()
     history = sofia.get_by_role("region", name="Historique dans tous les canaux")
-    expect(history).to_contain_text(f"A signalé son arrivée au magasin {STORE}")
+    expect(history).to_contain_text("A signalé son arrivée au magasin Élan Lyon Part-Dieu")
     expect(history.get_by_role("heading", level=4, name="Magasin").first).to_be_visible()
     expect(history).not_to_contain_text("customer.checked_in")
     assert_accessible(sofia)
@@ -73,7 +73,7 @@ def test_jean_checks_in_and_sofia_sees_him_arrive_with_his_orders_waiting(
 
     sofia.get_by_role("button", name="English").click()
     history = sofia.get_by_role("region", name="History in every channel")
-    expect(history).to_contain_text(f"Checked in at the store {STORE}")
+    expect(history).to_contain_text("Checked in at the store Élan Lyon Part-Dieu")
     expect(history.get_by_role("heading", level=4, name="Store").first).to_be_visible()
     assert_accessible(sofia)
     screenshot(sofia, "associate-customer-timeline-en-phone")

@@ -19,7 +19,7 @@ from comptoir.customers.selectors import (
     identities_of,
     timeline_of,
 )
-from comptoir.locations.selectors import location_by_code
+from comptoir.locations.selectors import location_by_code, location_list
 
 from ..access import staff_actor
 from .clienteling import what_to_know
@@ -46,6 +46,15 @@ def find(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/associate/customers.html", context)
 
 
+def _store_names(entries: Any) -> dict[str, str]:
+    """The names of the stores the page's check-ins happened at, in one query."""
+    codes = {entry.details.get("location_code") for entry in entries if entry.details}
+    codes.discard(None)
+    if not codes:
+        return {}
+    return dict(location_list().filter(code__in=codes).values_list("code", "name"))
+
+
 def profile(request: HttpRequest, code: str, customer_id: int) -> HttpResponse:
     store = location_by_code(code=code)
     actor = staff_actor(request, "customers.read", store_id=store.pk)
@@ -59,7 +68,7 @@ def profile(request: HttpRequest, code: str, customer_id: int) -> HttpResponse:
         "customer": customer,
         "identities": identities_of(customer_id=customer_id),
         "timeline": timeline,
-        "days": by_day_and_channel(timeline.object_list),
+        "days": by_day_and_channel(timeline.object_list, _store_names(timeline.object_list)),
         "consents": consent_choices(customer_id=customer_id),
         **what_to_know(customer_id=customer_id, store=store),
     }

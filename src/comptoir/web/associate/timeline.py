@@ -8,7 +8,7 @@ event type the wiring puts on a timeline has its sentence here, and a test walks
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -70,7 +70,8 @@ SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "customer.consent_changed": _consent,
     "customer.merged": lambda d: _("Another profile of the same person was merged into this one"),
     "customer.checked_in": lambda d: (
-        _("Checked in at the store %(store)s") % {"store": d.get("location_code", "?")}
+        _("Checked in at the store %(store)s")
+        % {"store": d.get("store_name") or d.get("location_code", "?")}
     ),
     "customer.wishlist_item_added": lambda d: _("Added %(sku)s to the wishlist") % _sku(d),
     "customer.wishlist_item_removed": lambda d: _("Removed %(sku)s from the wishlist") % _sku(d),
@@ -90,7 +91,22 @@ SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
-def sentence(entry: Any) -> str:
+# What the customer was told, by email or SMS (notifications: `message.<kind>` entries).
+MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "order_confirmed": lambda d: _("Sent the confirmation of order %(ref)s") % _ref(d),
+    "ready_for_pickup": lambda d: _("Told that order %(ref)s is ready for pickup") % _ref(d),
+    "shipped": lambda d: _("Told that order %(ref)s is on its way") % _ref(d),
+    "out_for_delivery": lambda d: _("Told that order %(ref)s is out for delivery") % _ref(d),
+    "delayed": lambda d: _("Told that order %(ref)s will be late") % _ref(d),
+    "delivered": lambda d: _("Told that order %(ref)s was delivered") % _ref(d),
+    "pickup_reminder": lambda d: _("Reminded to collect order %(ref)s") % _ref(d),
+    "refund_issued": lambda d: _("Told of the refund for order %(ref)s") % _ref(d),
+}
+SENTENCES |= {f"message.{kind}": say for kind, say in MESSAGES.items()}
+_ORDER_REFERENCE = re.compile(r"\bCO-[A-Z0-9]{8}\b")
+
+
+def sentence(entry: Any, store_names: Mapping[str, str] | None = None) -> str:
     """The entry in the reader's language. An entry written before details were kept is read
     back from its English summary; one of a type this page does not know yet keeps its stored
     words (web_extras.timeline_words translates the purchase summaries)."""
@@ -98,7 +114,10 @@ def sentence(entry: Any) -> str:
     details = entry.details or _legacy_details(entry.kind, entry.summary)
     if say is None or (details is None and entry.kind not in _NEEDS_NO_DETAILS):
         return timeline_words(entry)
-    return say(details or {})
+    details = details or {}
+    if store_names and details.get("location_code") in store_names:
+        details = {**details, "store_name": store_names[details["location_code"]]}
+    return say(details)
 
 
 # How the customers app worded its own events before it kept their details (handlers._summary).
@@ -117,6 +136,9 @@ _LEGACY = {
 
 
 def _legacy_details(kind: str, summary: str) -> dict[str, Any] | None:
+    if kind.startswith("message."):  # its subject, in the customer's language
+        reference = _ORDER_REFERENCE.search(summary)
+        return {"order_reference": reference.group()} if reference else None
     pattern = _LEGACY.get(kind)
     found = pattern.fullmatch(summary) if pattern else None
     if found is None:
@@ -147,9 +169,12 @@ class Day:
     groups: list[ChannelGroup] = field(default_factory=list)
 
 
-def by_day_and_channel(entries: Sequence[Any]) -> list[Day]:
+def by_day_and_channel(
+    entries: Sequence[Any], store_names: Mapping[str, str] | None = None
+) -> list[Day]:
     """`entries` newest first, as days (in the current time zone), newest first; in each day,
-    one group per channel, the channel of the day's latest entry first."""
+    one group per channel, the channel of the day's latest entry first. `store_names` (code to
+    name) names the stores a check-in happened at."""
     days: list[Day] = []
     for entry in entries:
         local = timezone.localtime(entry.occurred_at).date()
@@ -160,5 +185,5 @@ def by_day_and_channel(entries: Sequence[Any]) -> list[Day]:
         if group is None:
             group = ChannelGroup(channel=entry.channel)
             day.groups.append(group)
-        group.lines.append((entry, sentence(entry)))
+        group.lines.append((entry, sentence(entry, store_names)))
     return days

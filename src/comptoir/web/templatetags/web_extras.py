@@ -87,6 +87,9 @@ CHANNEL_NAMES = {
     "store": gettext_lazy("Store"),
     "call_centre": gettext_lazy("Call centre"),
     "marketplace": gettext_lazy("Marketplace"),
+    # Messages on a customer's timeline (notifications).
+    "email": gettext_lazy("Email"),
+    "sms": gettext_lazy("SMS"),
 }
 MODE_NAMES = {
     "home_delivery": gettext_lazy("Home delivery"),

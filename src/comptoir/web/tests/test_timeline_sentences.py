@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone, translation
 
 from comptoir.customers import handlers
+from comptoir.notifications.events import MESSAGE_KIND_FOR
 from comptoir.web.associate.timeline import SENTENCES, by_day_and_channel, sentence
 from comptoir.wiring import HANDLERS
 
@@ -42,9 +43,9 @@ def entry(kind: str, channel: str = "web", **at: int) -> SimpleNamespace:
 
 
 def timeline_kinds() -> list[str]:
-    return sorted(
-        kind for kind, reactions in HANDLERS.items() if ON_TIMELINE.intersection(reactions)
-    )
+    """What the wiring's handlers put on a timeline, and every message notifications sends."""
+    handled = {kind for kind, reactions in HANDLERS.items() if ON_TIMELINE.intersection(reactions)}
+    return sorted(handled | {f"message.{kind}" for kind in MESSAGE_KIND_FOR.values()})
 
 
 @pytest.mark.parametrize("kind", timeline_kinds())
@@ -110,6 +111,12 @@ def test_an_entry_of_an_unknown_type_keeps_its_stored_words():
             "New loyalty card (verified)",
             "Nouveau moyen d'être reconnu (carte de fidélité), vérifié",
             id="identity_case",
+        ),
+        pytest.param(
+            "message.shipped",
+            "Votre commande CO-NYP4HZX5 est en route",
+            "A été prévenu que la commande CO-NYP4HZX5 est en route",
+            id="message_case",
         ),
         pytest.param(
             "cart.line_added",
