@@ -251,7 +251,8 @@ IN_STORE_HOURS = 3  # a check-in older than this is a past visit, not someone in
 
 
 def in_store_now(*, location_id: int, since: datetime) -> list[ShopperInStore]:
-    """Who checked in here since `since` and still consents to be recognised, newest first.
+    """Who checked in here since `since` and still consents to be recognised, newest first,
+    with their favourite categories only while they consent to personalisation.
 
     Consent is read again now: withdrawing it takes a person off the list at once.
     """
@@ -266,11 +267,13 @@ def in_store_now(*, location_id: int, since: datetime) -> list[ShopperInStore]:
     ):
         if not may_use(customer_id=customer.pk, purpose="in_store_recognition"):
             continue
+        # Tastes serve the person only with their personalisation consent, read now.
         categories = list(
-            Preference.objects.filter(customer=customer, kind="category")
-            .order_by("source", "value")
-            .values_list("value", flat=True)
-            .distinct()
+            dict.fromkeys(
+                preference.value
+                for preference in preferences_for_service(customer_id=customer.pk)
+                if preference.kind == "category"
+            )
         )
         wished = wishlist_with_stock(customer_id=customer.pk, location_id=location_id)
         shoppers.append(

@@ -11,6 +11,7 @@ from comptoir.customers.errors import ConsentRequired, CustomerNotFound
 from comptoir.customers.models import StoreVisit
 from comptoir.customers.selectors import (
     arrivals_after,
+    in_store_now,
     latest_visit_id,
     preferences_for_service,
 )
@@ -127,3 +128,19 @@ def test_preferences_are_hidden_from_the_associate_without_the_personalisation_c
 
     consent(jean, "personalisation", granted=False)
     assert preferences_for_service(customer_id=jean.pk) == []
+
+
+def test_in_store_now_shows_favourite_categories_only_with_the_personalisation_consent():
+    store = make_location("lyon-part-dieu", city="Lyon")
+    jean = jean_with_his_card()
+    consent(jean, "in_store_recognition")
+    declare_preferences(customer_id=jean.pk, preferences=[("category", "running")], channel="web")
+    check_in_by_loyalty_card(loyalty_card=CARD, location_code="lyon-part-dieu")
+    since = clock.now() - timedelta(hours=3)
+
+    [shopper] = in_store_now(location_id=store.pk, since=since)
+    assert shopper.favourite_categories == []
+
+    consent(jean, "personalisation")
+    [shopper] = in_store_now(location_id=store.pk, since=since)
+    assert shopper.favourite_categories == ["running"]
