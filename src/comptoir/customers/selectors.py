@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -300,14 +301,27 @@ class Arrival:
     checked_in_at: datetime
 
 
-def arrivals_after(*, location_id: int, after_visit_id: int, since: datetime) -> list[Arrival]:
+def arrivals_after(
+    *,
+    location_id: int,
+    after_visit_id: int,
+    since: datetime,
+    late_since: datetime | None = None,
+    heard: Collection[int] = (),
+) -> list[Arrival]:
     """Check-ins at this store after the visit `after_visit_id` (and since `since`), oldest
     first, of people who still consent to be recognised: the live "just arrived" feed.
-    One indexed query while nobody arrives; consent is read again for each arrival."""
+
+    Ids are drawn at insert, not at commit: a check-in can become visible after one with a
+    higher id was heard. With `late_since`, check-ins since then are asked again too, less the
+    `heard` ones, so such a late commit is still told. One indexed query while nobody arrives;
+    consent is read again for each arrival."""
+    found = Q(pk__gt=after_visit_id)
+    if late_since is not None:
+        found |= Q(checked_in_at__gte=late_since)
     visits = list(
-        StoreVisit.objects.filter(
-            location_id=location_id, pk__gt=after_visit_id, checked_in_at__gte=since
-        )
+        StoreVisit.objects.filter(found, location_id=location_id, checked_in_at__gte=since)
+        .exclude(pk__in=list(heard))
         .select_related("customer")
         .order_by("pk")[:50]
     )
@@ -322,6 +336,15 @@ def arrivals_after(*, location_id: int, after_visit_id: int, since: datetime) ->
         for visit in visits
         if may_use(customer_id=visit.customer_id, purpose="in_store_recognition")
     ]
+
+
+def visit_ids_since(*, location_id: int, since: datetime, up_to: int) -> set[int]:
+    """The check-ins here since `since` up to the visit `up_to`: what a resumed feed has told."""
+    return set(
+        StoreVisit.objects.filter(
+            location_id=location_id, checked_in_at__gte=since, pk__lte=up_to
+        ).values_list("pk", flat=True)
+    )
 
 
 def latest_visit_id(*, location_id: int) -> int:

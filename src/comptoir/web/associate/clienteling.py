@@ -31,6 +31,7 @@ from comptoir.customers.selectors import (
     in_store_now,
     latest_visit_id,
     preferences_for_service,
+    visit_ids_since,
     wishlist_with_stock,
 )
 from comptoir.customers.services import check_in_by_loyalty_card
@@ -52,6 +53,7 @@ CHECK_IN = "customers.check_in"
 # worker thread is never held for longer, and a deploy never waits on an open page.
 STREAM_SECONDS = 25
 POLL_SECONDS = 1.0
+LATE_COMMIT_SECONDS = 5  # how long a check-in is asked again, in case it committed late
 DONE = ("collected", "dispatched")
 
 
@@ -197,16 +199,31 @@ def _last_event_id(request: HttpRequest) -> int | None:
 def _arrivals(request: HttpRequest, store: Any, after: int, *, language: str) -> Iterator[str]:
     yield f"retry: {int(POLL_SECONDS * 1000)}\n\n"
     deadline = time.monotonic() + STREAM_SECONDS
+    # Check-ins of the last seconds are asked again, less those told: one that committed
+    # after a later one was told is still told (arrivals_after). The event id stays the
+    # highest visit told, where a reconnecting browser resumes.
+    heard = visit_ids_since(location_id=store.pk, since=_late_since(), up_to=after)
     while time.monotonic() < deadline:
-        for arrival in arrivals_after(location_id=store.pk, after_visit_id=after, since=_since()):
-            after = arrival.visit_id
+        for arrival in arrivals_after(
+            location_id=store.pk,
+            after_visit_id=after,
+            since=_since(),
+            late_since=_late_since(),
+            heard=heard,
+        ):
+            heard.add(arrival.visit_id)
+            after = max(after, arrival.visit_id)
             with translation.override(language):
-                yield _event(request, store, arrival)
+                yield _event(request, store, arrival, event_id=after)
         time.sleep(POLL_SECONDS)
     yield ": see you in a second\n\n"
 
 
-def _event(request: HttpRequest, store: Any, arrival: Any) -> str:
+def _late_since() -> Any:
+    return clock.now() - timedelta(seconds=LATE_COMMIT_SECONDS)
+
+
+def _event(request: HttpRequest, store: Any, arrival: Any, *, event_id: int) -> str:
     shoppers = [
         s
         for s in in_store_now(location_id=store.pk, since=_since())
@@ -227,4 +244,4 @@ def _event(request: HttpRequest, store: Any, arrival: Any) -> str:
         "message": _("%(name)s just arrived.") % {"name": name},
         "card": card if shoppers else "",
     }
-    return f"id: {arrival.visit_id}\nevent: arrival\ndata: {json.dumps(data)}\n\n"
+    return f"id: {event_id}\nevent: arrival\ndata: {json.dumps(data)}\n\n"

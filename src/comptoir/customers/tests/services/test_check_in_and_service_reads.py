@@ -14,6 +14,7 @@ from comptoir.customers.selectors import (
     in_store_now,
     latest_visit_id,
     preferences_for_service,
+    visit_ids_since,
 )
 from comptoir.customers.services import (
     add_identity,
@@ -144,3 +145,34 @@ def test_in_store_now_shows_favourite_categories_only_with_the_personalisation_c
     consent(jean, "personalisation")
     [shopper] = in_store_now(location_id=store.pk, since=since)
     assert shopper.favourite_categories == ["running"]
+
+
+def test_a_check_in_that_commits_after_a_later_one_was_heard_is_still_told():
+    """Ids are drawn at insert: visit 1 may commit after visit 2 was told to the feed."""
+    store = make_location("lyon-part-dieu", city="Lyon")
+    jean = jean_with_his_card()
+    sofia = make_shopper("sofia@example.fr", first_name="Sofia", last_name="Durand")
+    for person in (jean, sofia):
+        consent(person, "in_store_recognition")
+    since = clock.now() - timedelta(hours=3)
+    late_since = clock.now() - timedelta(seconds=5)
+    first = check_in_by_loyalty_card(loyalty_card=CARD, location_code="lyon-part-dieu")
+    from comptoir.customers.services import check_in
+
+    second = check_in(customer_id=sofia.pk, location_code="lyon-part-dieu", method="entrance_qr")
+    # The feed told Sofia (the higher id) while Jean's check-in was not committed yet.
+    heard = {second.pk}
+
+    told = arrivals_after(
+        location_id=store.pk,
+        after_visit_id=second.pk,
+        since=since,
+        late_since=late_since,
+        heard=heard,
+    )
+
+    assert [a.visit_id for a in told] == [first.pk]
+    assert visit_ids_since(location_id=store.pk, since=late_since, up_to=second.pk) == {
+        first.pk,
+        second.pk,
+    }
