@@ -144,6 +144,15 @@ def orders_of_customer(customer_id: int) -> QuerySet[Order]:
     )
 
 
+def last_purchases_of(customer_id: int, *, limit: int = 5) -> list[Order]:
+    """The person's latest orders that reached them: collected, or sent home (a parcel on its
+    way to a store is still waiting there: orders_waiting_at)."""
+    bought = Q(status=OrderStatus.COLLECTED) | Q(
+        status=OrderStatus.DISPATCHED, pickup_location__isnull=True
+    )
+    return list(orders_of_customer(customer_id).filter(bought)[:limit])
+
+
 def open_orders_of_customer(customer_id: int) -> QuerySet[Order]:
     """Orders still under way: awaiting payment, placed, ready for pickup, or on their way to
     the store they will be collected in. A parcel gone home is shipping's to follow."""

@@ -39,7 +39,7 @@ from comptoir.locations.selectors import location_by_code
 from comptoir.orders.selectors import (
     check_pickup_code,
     due_at_the_till,
-    orders_of_customer,
+    last_purchases_of,
     orders_waiting_at,
 )
 from comptoir.returns.selectors import open_returns_of_customer
@@ -54,7 +54,6 @@ CHECK_IN = "customers.check_in"
 STREAM_SECONDS = 25
 POLL_SECONDS = 1.0
 LATE_COMMIT_SECONDS = 5  # how long a check-in is asked again, in case it committed late
-DONE = ("collected", "dispatched")
 
 
 def waiting_cards(orders: list[Any]) -> list[dict[str, Any]]:
@@ -75,7 +74,7 @@ def what_to_know(*, customer_id: int, store: Any) -> dict[str, Any]:
         customer_id, []
     )
     cart = open_cart_of(customer_id=customer_id)
-    last_purchases = list(orders_of_customer(customer_id).filter(status__in=DONE)[:5])
+    last_purchases = last_purchases_of(customer_id)
     return {
         "waiting": waiting_cards(waiting),
         "cart": cart_view(cart=cart) if cart is not None else None,

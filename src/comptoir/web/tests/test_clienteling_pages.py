@@ -158,3 +158,15 @@ def test_a_loyalty_card_checks_in_only_a_customer_who_agreed_and_the_page_says_w
     assert "L'arrivée de Jean Martin est signalée." in done
     assert f'data-customer="{jean.pk}"' in done
     assert StoreVisit.objects.get().method == "loyalty_card"
+
+
+def test_a_collected_order_moves_from_waiting_here_to_the_last_purchases(client):
+    jean, order = _jean_with_an_order_ready(client)
+    services.hand_over(task_id=StoreTask.objects.get(order=order).pk, pickup_code=order.pickup_code)
+
+    page = unescape(client.get(f"{STORE}/customers/{jean.pk}/").content.decode())
+
+    waiting = page[page.index("Commandes qui l'attendent ici") : page.index("Panier en cours")]
+    purchases = page[page.index("Derniers achats") : page.index("Préférences")]
+    assert "Aucune dans ce magasin." in waiting
+    assert order.reference in purchases
