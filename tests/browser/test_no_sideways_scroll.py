@@ -44,6 +44,9 @@ SKIPPED = {
     "associate:home": "redirects to the associate's own store page, swept",
     "associate:task-action": "POST only",
     "associate:aisle-order": "an order placed at the counter: tests/browser/test_aisle.py",
+    "associate:in-store-events": "a server-sent event stream of the in-store page, swept with it",
+    "associate:check-in-card": "POST only",
+    "associate:pickup-check": "POST only",
     "backoffice:alert-action": "POST only",
     "backoffice:webhook-*": "POST or a confirmation of an action on a subscription",
     "backoffice:webhook-replay": "POST only",
@@ -127,6 +130,7 @@ def _shopper_pages() -> Pages:
         "shop:order": lambda: reverse("shop:order", args=[order.reference]),
         "shop:start-return": lambda: reverse("shop:start-return", args=[order.reference]),
         "shop:checkout": lambda: reverse("shop:checkout"),
+        "shop:check-in": lambda: reverse("shop:check-in", args=["lyon-part-dieu"]),
     }
 
 
@@ -209,6 +213,7 @@ SWEPT = {
     "shop:order",
     "shop:start-return",
     "shop:checkout",
+    "shop:check-in",
     *(
         f"associate:{name}"
         for name in (

@@ -93,13 +93,9 @@ def check_in_by_loyalty_card(request: HttpRequest, payload: LoyaltyCardCheckInIn
     """An associate scanned a loyalty card at their store. Same consent rule."""
     store = location_by_code(code=payload.store)
     authorize(request.auth, "customers.check_in", store_id=store.pk)
-    customer_id = selectors.customer_id_by_identity(kind="loyalty_card", value=payload.loyalty_card)
-    if customer_id is None:
-        raise CustomerNotFound("No profile has this loyalty card.")
-    visit = services.check_in(
-        customer_id=customer_id,
+    visit = services.check_in_by_loyalty_card(
+        loyalty_card=payload.loyalty_card,
         location_code=payload.store,
-        method="loyalty_card",
         checked_in_by_id=request.auth.user_id,
     )
     return Status(201, _visit_out(visit, payload.store))

@@ -100,3 +100,11 @@ def entrance_qr_svg(store_code: str) -> str:
     import segno  # imported here: only the poster needs it
 
     return str(segno.make(entrance_qr_payload(store_code), error="m").svg_inline(scale=6))
+
+
+def check_in_qr_svg(url: str) -> str:
+    """The entrance QR as a web address: any phone's camera opens the store's check-in page in
+    the storefront, where a signed-in shopper taps "I'm here" (no app needed)."""
+    import segno  # imported here: only the poster needs it
+
+    return str(segno.make(url, error="m").svg_inline(scale=4))

@@ -39,6 +39,31 @@ def _summary(event: Event) -> str:
     return f"{words}: {payload['sku']}" if "sku" in payload else words
 
 
+# What of an event's payload the timeline keeps, for pages to say it in the reader's language
+# (comptoir.web.associate.timeline). Never a pickup code, a contact or an address.
+TIMELINE_DETAILS = frozenset(
+    {
+        "sku",
+        "quantity",
+        "purpose",
+        "granted",
+        "method",
+        "location_code",
+        "kind",
+        "verified",
+        "order_reference",
+        "reason",
+        "amount",
+        "currency",
+        "merged_id",
+    }
+)
+
+
+def timeline_details(payload: dict[str, object]) -> dict[str, object]:
+    return {key: value for key, value in payload.items() if key in TIMELINE_DETAILS}
+
+
 def put_event_on_timeline(event: Event) -> None:
     """Any customer event with a `customer_id`, in its channel (store for staff-made ones)."""
     services.add_to_timeline(
@@ -48,6 +73,7 @@ def put_event_on_timeline(event: Event) -> None:
         channel=event.payload.get("channel") or "store",
         summary=_summary(event)[:200],
         occurred_at=event.occurred_at,
+        details=timeline_details(event.payload),
     )
 
 
@@ -88,6 +114,7 @@ def put_purchase_on_timeline(event: Event) -> None:
         channel=_purchase_channel(event),
         summary=PURCHASE_SUMMARIES[event.type].format_map(_Missing(event.payload))[:200],
         occurred_at=event.occurred_at,
+        details=timeline_details(event.payload),
     )
 
 

@@ -46,7 +46,10 @@ class TimelineEntry(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(max_length=60)
     channel = models.CharField(max_length=20)
-    summary = models.CharField(max_length=200)
+    summary = models.CharField(max_length=200)  # the record, in English
+    # The event's words that a page needs to say it in the reader's language (SKU, purpose,
+    # order reference…): a whitelist of its payload, never a pickup code or a contact.
+    details = models.JSONField(default=dict, blank=True)
     occurred_at = models.DateTimeField()
     event_id = models.UUIDField(unique=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -191,6 +192,14 @@ def preferences_of(*, customer_id: int) -> QuerySet[Preference]:
     return preferences.order_by("source", "kind", "value")
 
 
+def preferences_for_service(*, customer_id: int) -> list[Preference]:
+    """What an associate may use to serve the person: their preferences, declared and inferred,
+    only while they consent to personalisation (read now, at the moment of use); else none."""
+    if not may_use(customer_id=customer_id, purpose=INFERRED_UNDER):
+        return []
+    return list(preferences_of(customer_id=customer_id))
+
+
 @dataclass(frozen=True)
 class WishedItem:
     sku: str
@@ -243,7 +252,8 @@ IN_STORE_HOURS = 3  # a check-in older than this is a past visit, not someone in
 
 
 def in_store_now(*, location_id: int, since: datetime) -> list[ShopperInStore]:
-    """Who checked in here since `since` and still consents to be recognised, newest first.
+    """Who checked in here since `since` and still consents to be recognised, newest first,
+    with their favourite categories only while they consent to personalisation.
 
     Consent is read again now: withdrawing it takes a person off the list at once.
     """
@@ -258,11 +268,13 @@ def in_store_now(*, location_id: int, since: datetime) -> list[ShopperInStore]:
     ):
         if not may_use(customer_id=customer.pk, purpose="in_store_recognition"):
             continue
+        # Tastes serve the person only with their personalisation consent, read now.
         categories = list(
-            Preference.objects.filter(customer=customer, kind="category")
-            .order_by("source", "value")
-            .values_list("value", flat=True)
-            .distinct()
+            dict.fromkeys(
+                preference.value
+                for preference in preferences_for_service(customer_id=customer.pk)
+                if preference.kind == "category"
+            )
         )
         wished = wishlist_with_stock(customer_id=customer.pk, location_id=location_id)
         shoppers.append(
@@ -276,6 +288,74 @@ def in_store_now(*, location_id: int, since: datetime) -> list[ShopperInStore]:
             )
         )
     return sorted(shoppers, key=lambda s: s.checked_in_at, reverse=True)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A check-in, as the store's associates hear of it."""
+
+    visit_id: int
+    customer_id: int
+    first_name: str
+    last_name: str
+    checked_in_at: datetime
+
+
+def arrivals_after(
+    *,
+    location_id: int,
+    after_visit_id: int,
+    since: datetime,
+    late_since: datetime | None = None,
+    heard: Collection[int] = (),
+) -> list[Arrival]:
+    """Check-ins at this store after the visit `after_visit_id` (and since `since`), oldest
+    first, of people who still consent to be recognised: the live "just arrived" feed.
+
+    Ids are drawn at insert, not at commit: a check-in can become visible after one with a
+    higher id was heard. With `late_since`, check-ins since then are asked again too, less the
+    `heard` ones, so such a late commit is still told. One indexed query while nobody arrives;
+    consent is read again for each arrival."""
+    found = Q(pk__gt=after_visit_id)
+    if late_since is not None:
+        found |= Q(checked_in_at__gte=late_since)
+    visits = list(
+        StoreVisit.objects.filter(found, location_id=location_id, checked_in_at__gte=since)
+        .exclude(pk__in=list(heard))
+        .select_related("customer")
+        .order_by("pk")[:50]
+    )
+    return [
+        Arrival(
+            visit_id=visit.pk,
+            customer_id=visit.customer_id,
+            first_name=visit.customer.first_name,
+            last_name=visit.customer.last_name,
+            checked_in_at=visit.checked_in_at,
+        )
+        for visit in visits
+        if may_use(customer_id=visit.customer_id, purpose="in_store_recognition")
+    ]
+
+
+def visit_ids_since(*, location_id: int, since: datetime, up_to: int) -> set[int]:
+    """The check-ins here since `since` up to the visit `up_to`: what a resumed feed has told."""
+    return set(
+        StoreVisit.objects.filter(
+            location_id=location_id, checked_in_at__gte=since, pk__lte=up_to
+        ).values_list("pk", flat=True)
+    )
+
+
+def latest_visit_id(*, location_id: int) -> int:
+    """The newest check-in at this store (0: none): where a live feed starts listening."""
+    return (
+        StoreVisit.objects.filter(location_id=location_id)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )
 
 
 def personal_data_of(*, customer_id: int) -> dict[str, Any]:

@@ -152,6 +152,10 @@ def _record_sent(
                 channel=log.channel,
                 summary=subject[:200],
                 occurred_at=now,
+                # What the associate's timeline says the message was about.
+                details={
+                    key: event.payload[key] for key in ("order_reference",) if key in event.payload
+                },
             )
 
 

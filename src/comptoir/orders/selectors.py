@@ -39,8 +39,9 @@ from .domain import (
     PaymentKind,
     PricedLine,
     amount_to_capture,
+    pickup_code_matches,
 )
-from .errors import OrderNotFound
+from .errors import OrderNotFound, OrderStateConflict, WrongPickupCode
 from .models import Order, OrderLine, Payment, PaymentOperation
 
 
@@ -143,6 +144,15 @@ def orders_of_customer(customer_id: int) -> QuerySet[Order]:
     )
 
 
+def last_purchases_of(customer_id: int, *, limit: int = 5) -> list[Order]:
+    """The person's latest orders that reached them: collected, or sent home (a parcel on its
+    way to a store is still waiting there: orders_waiting_at)."""
+    bought = Q(status=OrderStatus.COLLECTED) | Q(
+        status=OrderStatus.DISPATCHED, pickup_location__isnull=True
+    )
+    return list(orders_of_customer(customer_id).filter(bought)[:limit])
+
+
 def open_orders_of_customer(customer_id: int) -> QuerySet[Order]:
     """Orders still under way: awaiting payment, placed, ready for pickup, or on their way to
     the store they will be collected in. A parcel gone home is shipping's to follow."""
@@ -150,6 +160,55 @@ def open_orders_of_customer(customer_id: int) -> QuerySet[Order]:
         status="dispatched", pickup_location__isnull=False
     )
     return orders_of_customer(customer_id).filter(under_way)
+
+
+# An order on its way to the counter it will be collected at, not collected yet.
+WAITING_FOR_PICKUP = (OrderStatus.READY_FOR_PICKUP, OrderStatus.PLACED, OrderStatus.DISPATCHED)
+
+
+def orders_waiting_at(*, location_id: int, customer_ids: Collection[int]) -> dict[int, list[Order]]:
+    """Per customer, the orders they will collect at this store (click & collect, reserve &
+    collect, ship to store): ready ones first, soonest deadline first, then those still being
+    prepared or on their way. One query with their lines, whatever the number of customers."""
+    waiting: dict[int, list[Order]] = defaultdict(list)
+    orders = (
+        Order.objects.filter(
+            customer_id__in=list(customer_ids),
+            pickup_location_id=location_id,
+            status__in=[status.value for status in WAITING_FOR_PICKUP],
+        )
+        .select_related("payment")
+        .prefetch_related("lines")
+        .order_by("customer_id", "-status", "collect_by", "created_at", "id")
+    )
+    for order in orders:  # "-status": ready_for_pickup sorts before placed and dispatched
+        waiting[order.customer_id].append(order)
+    return dict(waiting)
+
+
+def ensure_collectable(order: Order, *, location_id: int, pickup_code: str) -> None:
+    """The one check before a pickup order leaves a counter: ready, collected at this store,
+    and the code the customer shows is its pickup code (compared in constant time).
+
+    Raises OrderStateConflict (409) or WrongPickupCode (422); the handover calls it under the
+    order's lock, the associate's "check the code" page without one (nothing changes)."""
+    if order.status != OrderStatus.READY_FOR_PICKUP:
+        raise OrderStateConflict(f"The order is {order.status}, not ready for pickup.")
+    if order.pickup_location_id != location_id:
+        raise OrderStateConflict("This order is collected in another store.")
+    if not pickup_code_matches(order.pickup_code, pickup_code):
+        raise WrongPickupCode(
+            "This is not the order's pickup code; ask the customer for the code in their message.",
+            errors=[{"field": "pickup_code", "message": "does not match this order"}],
+        )
+
+
+def check_pickup_code(*, order_id: int, location_id: int, pickup_code: str) -> Order:
+    """The order, if the code the customer shows collects it here now (see ensure_collectable).
+    A read: nothing is handed over, nothing changes."""
+    order = order_by_id(order_id)
+    ensure_collectable(order, location_id=location_id, pickup_code=pickup_code)
+    return order
 
 
 def open_lines(order_id: int, *, location_id: int | None = None) -> list[OrderLine]:

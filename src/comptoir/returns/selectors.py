@@ -199,3 +199,14 @@ def units_announced(order_id: int) -> dict[int, int]:
 def return_reasons() -> list[str]:
     """Why a unit may come back, in the model's order (the pages translate each once)."""
     return list(ReturnLine.Reason.values)
+
+
+def open_returns_of_customer(*, customer_id: int, limit: int = 10) -> list[Return]:
+    """The person's returns not refunded yet (announced, received, being refunded), newest
+    first, with their order: what the associate can follow up at the counter."""
+    return list(
+        Return.objects.filter(order__customer_id=customer_id)
+        .exclude(status=Return.Status.REFUNDED)
+        .select_related("order", "location")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -409,3 +409,14 @@ def shipments_export(customer_id: int) -> list[dict[str, Any]]:
 def shipments_of_order(*, order_id: int) -> QuerySet[Shipment]:
     """An order's parcels, first sent first, with their carrier (the shopper's order page)."""
     return Shipment.objects.filter(order_id=order_id).select_related("carrier").order_by("pk")
+
+
+def open_parcels_of_customer(*, customer_id: int, limit: int = 10) -> list[Shipment]:
+    """The person's parcels still on their way (not delivered, returned or expired), the one
+    promised soonest first: what the associate can tell them about at the counter."""
+    return list(
+        Shipment.objects.filter(customer_id=customer_id)
+        .exclude(status__in=[status.value for status in FINAL_STATUSES])
+        .select_related("carrier", "destination_location")
+        .order_by("promised_by", "pk")[:limit]
+    )

@@ -11,13 +11,14 @@ from .profiles import (
     record_customer_profile,
     register_shopper,
 )
-from .visits import check_in
+from .visits import check_in, check_in_by_loyalty_card
 from .wishlist import add_to_wishlist, remove_from_wishlist
 
 __all__ = [
     "add_identity",
     "add_to_wishlist",
     "check_in",
+    "check_in_by_loyalty_card",
     "declare_preferences",
     "erase_customer",
     "export_personal_data",

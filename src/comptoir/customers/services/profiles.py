@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
@@ -81,6 +82,7 @@ def add_to_timeline(
     channel: str,
     summary: str,
     occurred_at: datetime,
+    details: dict[str, Any] | None = None,
 ) -> TimelineEntry:
     """Idempotent on `event_id`: an event delivered twice lands once. An entry for a profile
     merged meanwhile lands on its survivor."""
@@ -95,6 +97,7 @@ def add_to_timeline(
             "kind": kind,
             "channel": channel,
             "summary": summary,
+            "details": details or {},
             "occurred_at": occurred_at,
         },
     )

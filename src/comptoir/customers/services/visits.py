@@ -12,8 +12,9 @@ from comptoir.locations.selectors import location_by_code
 
 from .. import events
 from ..domain import Purpose
+from ..errors import CustomerNotFound
 from ..models import StoreVisit
-from ..selectors import customer_for_update
+from ..selectors import customer_for_update, customer_id_by_identity
 from .consent import require_consent
 from .guards import ensure_open
 
@@ -64,3 +65,20 @@ def check_in(
             },
         )
     return visit
+
+
+def check_in_by_loyalty_card(
+    *, loyalty_card: str, location_code: str, checked_in_by_id: int | None = None
+) -> StoreVisit:
+    """The person whose loyalty card this is is in this store now: an associate scanned it, or
+    the person typed or scanned it at the store's kiosk. CustomerNotFound if no profile holds
+    the card; the rest as `check_in` (ConsentRequired without consent, nothing recorded)."""
+    customer_id = customer_id_by_identity(kind="loyalty_card", value=loyalty_card)
+    if customer_id is None:
+        raise CustomerNotFound("No profile has this loyalty card.")
+    return check_in(
+        customer_id=customer_id,
+        location_code=location_code,
+        method="loyalty_card",
+        checked_in_by_id=checked_in_by_id,
+    )

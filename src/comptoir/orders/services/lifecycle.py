@@ -37,7 +37,6 @@ from ..domain import (
     check_line_transition,
     check_transition,
     new_pickup_code,
-    pickup_code_matches,
 )
 from ..errors import (
     InvalidOrder,
@@ -46,10 +45,9 @@ from ..errors import (
     PaymentFailed,
     PaymentNotAnswered,
     TenderRequired,
-    WrongPickupCode,
 )
 from ..models import Order, OrderLine, Payment, PaymentOperation
-from ..selectors import capture_due
+from ..selectors import capture_due, ensure_collectable
 from .payments import captures_in_flight, request_operation, settle
 from .placing import PAYMENT_WINDOW, order_keys
 
@@ -340,15 +338,7 @@ def hand_over_order(
     the till's operation is recorded as succeeded here."""
     now = now or clock.now()
     order = locked_order(order_id)  # first: a second tap waits here, then finds it collected
-    if order.status != OrderStatus.READY_FOR_PICKUP:
-        raise OrderStateConflict(f"The order is {order.status}, not ready for pickup.")
-    if order.pickup_location_id != location_id:
-        raise OrderStateConflict("This order is collected in another store.")
-    if not pickup_code_matches(order.pickup_code, pickup_code):
-        raise WrongPickupCode(
-            "This is not the order's pickup code; ask the customer for the code in their message.",
-            errors=[{"field": "pickup_code", "message": "does not match this order"}],
-        )
+    ensure_collectable(order, location_id=location_id, pickup_code=pickup_code)
     till = _till_tender(order, tender)
     lines = _open_lines(order)
     capture = _capture_for_leaving(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import aisle, carts, customers, parcels, returns, tasks, views
+from . import aisle, carts, clienteling, customers, parcels, returns, tasks, views
 
 app_name = "associate"
 urlpatterns = [
@@ -10,7 +10,14 @@ urlpatterns = [
     path("<slug:code>/till/", views.till_sale, name="till"),
     path("<slug:code>/customers/", customers.find, name="customers"),
     path("<slug:code>/customers/<int:customer_id>/", customers.profile, name="customer"),
-    path("<slug:code>/in-store/", customers.in_store, name="in-store"),
+    path("<slug:code>/in-store/", clienteling.in_store, name="in-store"),
+    path("<slug:code>/in-store/events/", clienteling.in_store_events, name="in-store-events"),
+    path("<slug:code>/in-store/check-in/", clienteling.check_in_card, name="check-in-card"),
+    path(
+        "<slug:code>/orders/<int:order_id>/pickup-check/",
+        clienteling.pickup_check,
+        name="pickup-check",
+    ),
     path("<slug:code>/tasks/", tasks.task_list, name="tasks"),
     path("<slug:code>/returns/", returns.take_return, name="returns"),
     path("<slug:code>/parcels/", parcels.parcels, name="parcels"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, cart, checkout, orders, returns, search, views
+from . import account, cart, check_in, checkout, orders, returns, search, views
 
 app_name = "shop"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("stores/", views.stores, name="stores"),
     path("stores/<slug:code>/", views.store, name="store"),
     path("stores/<slug:code>/choose/", views.choose_store, name="choose-store"),
+    path("stores/<slug:code>/check-in/", check_in.check_in_page, name="check-in"),
     path("cart/", cart.show, name="cart"),
     path("cart/add/", cart.add, name="cart-add"),
     path("cart/lines/<str:sku>/", cart.change, name="cart-line"),

@@ -87,6 +87,9 @@ CHANNEL_NAMES = {
     "store": gettext_lazy("Store"),
     "call_centre": gettext_lazy("Call centre"),
     "marketplace": gettext_lazy("Marketplace"),
+    # Messages on a customer's timeline (notifications).
+    "email": gettext_lazy("Email"),
+    "sms": gettext_lazy("SMS"),
 }
 MODE_NAMES = {
     "home_delivery": gettext_lazy("Home delivery"),
@@ -151,6 +154,21 @@ PARCEL_STATUS_NAMES = {
 }
 
 
+PREFERENCE_KIND_NAMES = {
+    "size": gettext_lazy("Size"),
+    "sport": gettext_lazy("Sport"),
+    "category": gettext_lazy("Category"),
+    "contact_channel": gettext_lazy("Contact by"),
+}
+IDENTITY_KIND_NAMES = {
+    "email": gettext_lazy("Email"),
+    "phone": gettext_lazy("Phone"),
+    "loyalty_card": gettext_lazy("Loyalty card"),
+    "app_device": gettext_lazy("App"),
+    "store_record": gettext_lazy("Store record"),
+}
+
+
 def _words_for(table: dict[str, Any]) -> Callable[[str], str]:
     """A filter that names a stored code in the reader's language (the code if unknown)."""
     return lambda code: str(table.get(code, code))
@@ -164,6 +182,8 @@ status_name = register.filter("status_name", _words_for(STATUS_NAMES))
 reason_name = register.filter("reason_name", _words_for(REASON_NAMES))
 alert_kind_name = register.filter("alert_kind_name", _words_for(ALERT_KIND_NAMES))
 parcel_status = register.filter("parcel_status", _words_for(PARCEL_STATUS_NAMES))
+preference_kind = register.filter("preference_kind", _words_for(PREFERENCE_KIND_NAMES))
+identity_kind = register.filter("identity_kind", _words_for(IDENTITY_KIND_NAMES))
 
 
 @register.filter

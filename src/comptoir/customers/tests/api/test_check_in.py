@@ -78,6 +78,13 @@ def test_a_consenting_shopper_appears_in_store_now_with_categories_and_wishlist_
     jean = make_shopper()
     consent(jean)
     add_identity(customer_id=jean.pk, kind="loyalty_card", value="ELAN-0042", channel="store")
+    record_consent(
+        customer_id=jean.pk,
+        purpose="personalisation",
+        granted=True,
+        channel="app",
+        method="app_setting",
+    )
     declare_preferences(customer_id=jean.pk, preferences=[("category", "running")], channel="web")
     add_to_wishlist(customer_id=jean.pk, sku="JACKET-M", channel="web")
     add_to_wishlist(customer_id=jean.pk, sku=bottle.sku, channel="web")  # none in Lyon
