@@ -227,14 +227,19 @@ class KioskCheckoutForm(CheckoutForm):
     pays_by_card = False
 
     first_name = forms.CharField(label=_("First name (optional)"), required=False, max_length=100)
-    email = forms.EmailField(label=_("Email"), required=False)
-    phone = forms.CharField(label=_("Mobile phone"), required=False, max_length=20)
+    email = forms.EmailField(label=_("Your email"), required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["card_token"]
         self.fields["email"].widget.attrs.update(autocomplete="off", inputmode="email")
-        self.fields["phone"].widget.attrs.update(autocomplete="off", inputmode="tel", type="tel")
+        self.fields["phone"].widget.attrs.update(autocomplete="off", inputmode="tel")
         self.fields["first_name"].widget.attrs.update(autocomplete="off")
 
     def clean(self) -> dict[str, Any]:
