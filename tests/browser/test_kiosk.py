@@ -72,6 +72,7 @@ def _not_here_but_online() -> tuple[str, str, str]:
 
 def _fits(page: Any) -> None:
     """No sideways scroll, and every target at least 56 px either way."""
+    page.wait_for_load_state()  # a click waits for the next page to commit, not its styles
     width = page.viewport_size["width"]
     assert page.evaluate("() => document.documentElement.scrollWidth") == width, page.url
     assert page.evaluate(SMALL_TARGETS, [TARGETS, TARGET_PX]) == [], page.url
