@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.search import MAX_PAGE, PRICE_BANDS
+from comptoir.customers.domain import InvalidIdentity, normalise_phone
 from comptoir.locations.domain import GeoPoint
 
 POSTCODE = re.compile(r"^\d{5}$")
@@ -241,6 +242,16 @@ class KioskCheckoutForm(CheckoutForm):
         self.fields["email"].widget.attrs.update(autocomplete="off", inputmode="email")
         self.fields["phone"].widget.attrs.update(autocomplete="off", inputmode="tel")
         self.fields["first_name"].widget.attrs.update(autocomplete="off")
+
+    def clean_phone(self) -> str:
+        """The number as the customers app keeps it (+33…), by its own rule."""
+        phone = self.cleaned_data.get("phone", "").strip()
+        if not phone:
+            return ""
+        try:
+            return normalise_phone(phone)
+        except InvalidIdentity:
+            raise forms.ValidationError(_("A mobile number, such as 06 12 34 56 78.")) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -55,7 +55,7 @@ def home(request: HttpRequest, code: str) -> HttpResponse:
     store = kiosk_store(code)
     categories = category_list().filter(parent__isnull=True).order_by("name")
     # Nothing of a shopper here (no basket, no language chosen): the idle countdown can rest.
-    pristine = request.session.is_empty() and (settings.LANGUAGE_COOKIE_NAME not in request.COOKIES)
+    pristine = request.session.is_empty() and not request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     context = kiosk_context(store, categories=categories, pristine=pristine)
     return render(request, "web/kiosk/home.html", context)
 
