@@ -32,7 +32,6 @@ from .views import _online, _variant_labels
 CHANNEL = "web"
 PAGE_SIZE = 24
 STORES_NEAR = 3  # beside this one, on a product page
-IDLE_SECONDS = 60
 
 
 def kiosk_store(code: str) -> Any:
@@ -46,7 +45,7 @@ def kiosk_store(code: str) -> Any:
 def kiosk_context(store: Any, **extra: Any) -> dict[str, Any]:
     return {
         "store": store,
-        "idle_seconds": getattr(settings, "KIOSK_IDLE_SECONDS", IDLE_SECONDS),
+        "idle_seconds": settings.KIOSK_IDLE_SECONDS,
         **extra,
     }
 
