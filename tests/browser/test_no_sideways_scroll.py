@@ -50,6 +50,13 @@ SKIPPED = {
     "backoffice:alert-action": "POST only",
     "backoffice:webhook-*": "POST or a confirmation of an action on a subscription",
     "backoffice:webhook-replay": "POST only",
+    "kiosk:check-in": "POST only",
+    "kiosk:start-over": "POST only",
+    "kiosk:cart-add": "POST only",
+    "kiosk:cart-line": "POST only",
+    "kiosk:checkout-options": "an htmx fragment of the kiosk's checkout, swept with it",
+    "kiosk:checkout": "needs a basket in the kiosk's session: test_kiosk measures it",
+    "kiosk:placed": "needs an order placed at the kiosk: test_kiosk measures it",
 }
 
 
@@ -100,6 +107,22 @@ def _storefront_pages() -> Pages:
         "shop:login": lambda: reverse("shop:login"),
         "shop:signup": lambda: reverse("shop:signup"),
         "track-parcel": _tracking_path,
+    }
+
+
+def _kiosk_pages() -> Pages:
+    from django.urls import reverse
+
+    from comptoir.catalog.models import Product
+
+    code = "lyon-part-dieu"
+    product = Product.objects.order_by("pk").first()
+    return {
+        "kiosk:home": lambda: reverse("kiosk:home", args=[code]),
+        "kiosk:products": lambda: reverse("kiosk:products", args=[code]),
+        "kiosk:products?q": lambda: reverse("kiosk:products", args=[code]) + "?q=veste",
+        "kiosk:product": lambda: reverse("kiosk:product", args=[code, product.slug]),
+        "kiosk:cart": lambda: reverse("kiosk:cart", args=[code]),
     }
 
 
@@ -214,6 +237,10 @@ SWEPT = {
     "shop:start-return",
     "shop:checkout",
     "shop:check-in",
+    "kiosk:home",
+    "kiosk:products",
+    "kiosk:product",
+    "kiosk:cart",
     *(
         f"associate:{name}"
         for name in (
@@ -327,6 +354,11 @@ def _with_a_word_wider_than_the_phone() -> None:
 def test_no_storefront_page_scrolls_sideways_on_a_small_phone(retailer, live_server, small_phone):
     _with_a_word_wider_than_the_phone()
     _sweep(small_phone, live_server, _storefront_pages())
+
+
+def test_no_kiosk_page_scrolls_sideways_on_a_small_phone(retailer, live_server, small_phone):
+    _with_a_word_wider_than_the_phone()
+    _sweep(small_phone, live_server, _kiosk_pages())
 
 
 def test_no_account_page_scrolls_sideways_on_a_small_phone(retailer, live_server, small_phone):

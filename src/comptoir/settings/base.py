@@ -216,6 +216,8 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("COMPTOIR_MEDIA_DIR", VAR_DIR / "media")).resolve()
 SERVE_MEDIA = os.environ.get("COMPTOIR_SERVE_MEDIA", "1" if DEBUG else "0") == "1"
+# An in-store kiosk (/kiosk/<store>/) starts over after this many seconds without a touch.
+KIOSK_IDLE_SECONDS = int(os.environ.get("COMPTOIR_KIOSK_IDLE_SECONDS", "60"))
 LOGIN_URL = "/admin/login/"
 
 LOGGING = {

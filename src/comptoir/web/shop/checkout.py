@@ -47,14 +47,14 @@ def _shopper_cart(request: HttpRequest) -> tuple[Any, Any, Any] | HttpResponse:
     return actor, cart, view
 
 
-def _stores() -> list[tuple[str, str]]:
+def stores() -> list[tuple[str, str]]:
     return store_choices()
 
 
-def _delivery_context(cart: Any, view: Any, data: Any) -> dict[str, Any]:
+def delivery_context(cart: Any, view: Any, data: Any) -> dict[str, Any]:
     """The options for the store and postcode in `data`, the chosen one and the summary."""
     store = data.get("store", "") or ""
-    store = store if store in {code for code, _name in _stores()} else ""
+    store = store if store in {code for code, _name in stores()} else ""
     postcode = (data.get("postcode", "") or "").strip()
     found = choices(cart=cart, store=store, postcode=postcode if POSTCODE.match(postcode) else "")
     if postcode and not POSTCODE.match(postcode):
@@ -78,10 +78,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
     initial = {"store": favourite.code if favourite else ""}
     refresh = request.method == "POST" and "refresh" in request.POST
     if refresh:  # no JavaScript: show the options for the place given, place nothing yet
-        form = CheckoutForm(stores=_stores(), initial=request.POST.dict())
+        form = CheckoutForm(stores=stores(), initial=request.POST.dict())
         data: Any = request.POST
     else:
-        form = CheckoutForm(request.POST or None, stores=_stores(), initial=initial)
+        form = CheckoutForm(request.POST or None, stores=stores(), initial=initial)
         data = request.POST if request.method == "POST" else initial
     if request.method == "POST" and not refresh and form.is_valid():
         try:
@@ -94,7 +94,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 request, _("Thank you: your order %(ref)s is placed.") % {"ref": reference}
             )
             return redirect("shop:order", reference=reference)
-    context = {"form": form, "cart": view, **_delivery_context(cart, view, data)}
+    context = {"form": form, "cart": view, **delivery_context(cart, view, data)}
     return render(request, "web/shop/checkout.html", context)
 
 
@@ -104,7 +104,7 @@ def checkout_options(request: HttpRequest) -> HttpResponse:
     if isinstance(shopper, HttpResponse):
         return shopper
     _actor, cart, view = shopper
-    context = {"cart": view, **_delivery_context(cart, view, request.GET)}
+    context = {"cart": view, **delivery_context(cart, view, request.GET)}
     return render(request, "web/shop/_delivery_options.html", context)
 
 
@@ -115,7 +115,10 @@ def _slot_start(value: str) -> datetime | None:
         return None
 
 
-def _checkout_request(data: dict[str, Any], view: Any, actor: Any) -> CheckoutRequest:
+def checkout_request(
+    data: dict[str, Any], view: Any, *, customer_id: int, payment: PaymentRequest, created_by: str
+) -> CheckoutRequest:
+    """What the checkout form asks `check_out` for (the kiosk's form too, paid otherwise)."""
     option = data["option"]
     address: dict[str, Any] = {}
     if option not in PICKUP_OPTIONS:
@@ -124,14 +127,23 @@ def _checkout_request(data: dict[str, Any], view: Any, actor: Any) -> CheckoutRe
         address.update(country="FR", lat=point.latitude, lon=point.longitude)
     return CheckoutRequest(
         cart_id=view.id,
-        customer_id=actor.customer_id,
+        customer_id=customer_id,
         option=option,
-        payment=PaymentRequest(
-            "at_pickup" if option == "reserve_and_collect" else "card", data["card_token"]
-        ),
+        payment=payment,
         channel=CHANNEL,
         store_code=data["store"] if option in PICKUP_OPTIONS else None,
         delivery_address=address,
         slot_starts_at=_slot_start(data.get("slot", "")),
+        created_by=created_by,
+    )
+
+
+def _checkout_request(data: dict[str, Any], view: Any, actor: Any) -> CheckoutRequest:
+    paid_at_pickup = data["option"] == "reserve_and_collect"
+    return checkout_request(
+        data,
+        view,
+        customer_id=actor.customer_id,
+        payment=PaymentRequest("at_pickup" if paid_at_pickup else "card", data["card_token"]),
         created_by=actor.caller_key,
     )

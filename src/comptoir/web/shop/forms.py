@@ -13,6 +13,7 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.search import MAX_PAGE, PRICE_BANDS
+from comptoir.customers.domain import InvalidIdentity, normalise_phone
 from comptoir.locations.domain import GeoPoint
 
 POSTCODE = re.compile(r"^\d{5}$")
@@ -179,6 +180,8 @@ class CheckoutForm(forms.Form):
     """The options offered are those computed for this cart and place (`delivery.choices`);
     the page renders them itself, with their price, promise or reason."""
 
+    pays_by_card = True  # False: paid by a payment link (the kiosk: no card typed on a screen)
+
     option = forms.CharField(
         label=_("How do you want it?"),
         max_length=40,
@@ -215,6 +218,46 @@ class CheckoutForm(forms.Form):
                     self.add_error(name, _("Needed for a delivery."))
         if option == "home_time_slot" and not data.get("slot"):
             self.add_error("slot", _("Choose a time slot."))
-        if option and option != "reserve_and_collect" and not data.get("card_token"):
+        needs_card = self.pays_by_card and option and option != "reserve_and_collect"
+        if needs_card and not data.get("card_token"):
             self.add_error("card_token", _("Needed to pay now."))
+        return data
+
+
+class KioskCheckoutForm(CheckoutForm):
+    """The kiosk's checkout: the same options and address, no card, and an email or a phone
+    where the confirmation and the payment link go (the shopper has no account here)."""
+
+    pays_by_card = False
+
+    first_name = forms.CharField(label=_("First name (optional)"), required=False, max_length=100)
+    email = forms.EmailField(label=_("Your email"), required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["card_token"]
+        self.fields["email"].widget.attrs.update(autocomplete="off", inputmode="email")
+        self.fields["phone"].widget.attrs.update(autocomplete="off", inputmode="tel")
+        self.fields["first_name"].widget.attrs.update(autocomplete="off")
+
+    def clean_phone(self) -> str:
+        """The number as the customers app keeps it (+33…), by its own rule."""
+        phone = self.cleaned_data.get("phone", "").strip()
+        if not phone:
+            return ""
+        try:
+            return normalise_phone(phone)
+        except InvalidIdentity:
+            raise forms.ValidationError(_("A mobile number, such as 06 12 34 56 78.")) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
+            self.add_error("email", _("Give an email or a phone number for your receipt."))
         return data

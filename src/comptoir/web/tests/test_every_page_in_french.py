@@ -58,6 +58,7 @@ SKIPPED = {
     "cart/add/": "a POST-only action",
     "cart/lines/<str:sku>/": "a POST-only action",
     "cart/handoff/": "a POST-only action",
+    "kiosk/<slug:code>/cart/lines/<str:sku>/": "a POST-only action",
     "account/orders/<str:reference>/return/": "needs a delivered order the demo may not have",
     "associate/<slug:code>/carts/<int:cart_id>/": "needs a cart an associate opened",
     "backoffice/webhooks/<int:subscription_id>/": "the demo has no webhook subscription",
