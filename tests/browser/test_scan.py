@@ -11,7 +11,7 @@ from comptoir.catalog.models import Variant
 from comptoir.inventory.models import StockLevel
 
 from .barcodes import ean13_modules, ean13_picture, write_y4m
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_accessible, htmx_ready, sign_in
 
 
 def test_ean13_modules_follow_gs1_for_a_known_code():
@@ -71,3 +71,16 @@ def test_the_camera_scan_button_is_on_the_till_and_the_returns_page(retailer, li
         box = scan.bounding_box()
         assert box
         assert min(box["height"], box["width"]) >= 44, (page, box)
+
+
+def test_an_input_that_htmx_swaps_in_gets_one_scan_button(retailer, live_server, phone):
+    sign_in(phone, live_server, "associate.lyon")
+    phone.goto(f"{live_server.url}/associate/lyon-part-dieu/stock/")
+    htmx_ready(phone)
+    phone.evaluate(
+        """() => htmx.swap('#stock-result',
+             '<label for="again">Code</label><input id="again" data-scan>',
+             {swapStyle: 'innerHTML'})"""
+    )
+    expect(phone.locator("#stock-result").get_by_role("button", name="Scanner")).to_have_count(1)
+    expect(phone.get_by_role("button", name="Scanner")).to_have_count(2)
