@@ -64,6 +64,7 @@ def test_every_associate_page_has_a_one_line_header_and_44_px_targets(
         open_menu(french_phone)
         small = french_phone.evaluate(SMALL_TARGETS, TARGET_LEAST_PX)
         problems += [f"{name} (menu open): {target}" for target in small]
+        assert_accessible(french_phone)
     assert not problems, "\n".join(problems)
 
 

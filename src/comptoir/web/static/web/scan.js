@@ -175,13 +175,23 @@
     view.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { stop(); button.focus(); }
     });
-    // Leaving the page, or htmx replacing the input, must never leave the camera on.
-    window.addEventListener("pagehide", stop);
-    document.addEventListener("visibilitychange", function () { if (document.hidden) stop(); });
-    document.addEventListener("htmx:beforeSwap", function (event) {
-      if (stream && event.detail.target && event.detail.target.contains(input)) stop();
-    });
+    stoppers.push({ input: input, stop: stop });
   }
+
+  // Leaving the page, hiding it, or htmx replacing an input must never leave a camera on.
+  var stoppers = [];
+  function stopAll(within) {
+    stoppers.forEach(function (scanner) {
+      if (!within || within.contains(scanner.input)) scanner.stop();
+    });
+    // Forget the inputs an earlier swap took out of the page.
+    stoppers = stoppers.filter(function (scanner) { return document.contains(scanner.input); });
+  }
+  window.addEventListener("pagehide", function () { stopAll(null); });
+  document.addEventListener("visibilitychange", function () { if (document.hidden) stopAll(null); });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.target) stopAll(event.detail.target);
+  });
 
   function enhanceAll(root) {
     var source = document.getElementById("scan-text");
