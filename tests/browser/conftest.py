@@ -63,15 +63,45 @@ def axe_report() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
+def playwright() -> Iterator[Any]:
+    """Playwright itself, once per run: its sync API may run only once in a thread."""
+    _chromium()
     if not AXE.exists():
         _missing("axe-core is not installed: run `npm ci` in tests/browser")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    chromium = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def phone_filming(playwright: Any, live_server: Any) -> Iterator[Any]:
+    """`phone_filming(video)`: a 390-px phone whose camera films `video` (a .y4m file), over and
+    over, with the camera already allowed, as Chromium's fake capture device does."""
+    launched: list[Any] = []
+
+    def open_phone(video: Path) -> Any:
+        chromium = playwright.chromium.launch(
+            executable_path=_chromium(),
+            args=[
+                *CHROMIUM_ARGS,
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
+        launched.append(chromium)
+        return offline_page(chromium, live_server, **PHONE, permissions=["camera"])
+
+    yield open_phone
+    for chromium in launched:
         chromium.close()
 
 
@@ -90,6 +120,13 @@ def offline_page(browser: Any, live_server: Any, **options: Any) -> Any:
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page
+
+
+def open_menu(page: Any) -> None:
+    """Open the associate app's compact header menu when it is folded (on a phone)."""
+    button = page.locator("header.site .menu-button")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
 
 
 def _page(browser: Any, live_server: Any, device: dict[str, Any]) -> Iterator[Any]:

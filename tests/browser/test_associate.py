@@ -9,7 +9,7 @@ from comptoir.inventory.models import StockLevel
 from comptoir.inventory.services.stock import receive_stock
 from comptoir.locations.models import Location
 
-from .conftest import assert_accessible, screenshot, sign_in
+from .conftest import assert_accessible, open_menu, screenshot, sign_in
 
 
 def units_in_lyon(sku: str) -> int:
@@ -31,6 +31,7 @@ def test_sofia_scans_a_jacket_sees_every_size_here_and_nearby(retailer, live_ser
     phone.goto(f"{live_server.url}/associate/")
     expect(phone).to_have_url(f"{live_server.url}/associate/lyon-part-dieu/")
 
+    open_menu(phone)
     phone.get_by_role("link", name="Stock").click()
     phone.get_by_label("SKU ou code-barres").fill(GTINS["JACKET-M"])
     phone.get_by_role("button", name="Chercher").click()

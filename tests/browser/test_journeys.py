@@ -16,7 +16,7 @@ from comptoir.customers.services import choose_favourite_store
 from comptoir.inventory.models import StockLevel
 from comptoir.orders.models import Order
 
-from .conftest import assert_accessible, htmx_ready, screenshot, sign_in
+from .conftest import assert_accessible, htmx_ready, open_menu, screenshot, sign_in
 
 
 def jacket_m_in_lyon() -> tuple[int, int]:
@@ -58,6 +58,7 @@ def test_jean_reserves_the_jacket_and_sofia_hands_it_over_with_his_code(
     expect(desktop.get_by_test_id("order-status")).to_contain_text("Passée")
 
     sign_in(phone, live_server, "associate.lyon")
+    open_menu(phone)
     phone.get_by_role("link", name="Tâches").click()
     task = phone.get_by_test_id(f"task-{reference}")
     expect(task).to_contain_text("1 × JACKET-TRAIL-M")
@@ -118,6 +119,7 @@ def test_jean_brings_the_jacket_back_at_the_till_and_is_refunded(
     expect(phone.get_by_role("status")).to_contain_text(f"{reference} est remise")
     on_hand_after_sale, _ = jacket_m_in_lyon()
 
+    open_menu(phone)
     phone.get_by_role("link", name="Retours").click()
     phone.get_by_label("Référence de la commande").fill(reference)
     phone.get_by_role("button", name="Trouver la commande").click()

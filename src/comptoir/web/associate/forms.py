@@ -10,12 +10,16 @@ class ScanForm(forms.Form):
     code = forms.CharField(
         label=_("SKU or barcode"),
         max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "text", "data-scan": True}
+        ),
     )
 
 
 class TillSaleForm(forms.Form):
-    code = forms.CharField(label=_("SKU or barcode"), max_length=40)
+    code = forms.CharField(
+        label=_("SKU or barcode"), max_length=40, widget=forms.TextInput(attrs={"data-scan": True})
+    )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=99, initial=1)
     hold = forms.IntegerField(
         label=_("Set-aside number (if the customer reserved it)"), required=False, min_value=1
