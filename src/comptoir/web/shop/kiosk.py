@@ -133,9 +133,10 @@ def product(request: HttpRequest, code: str, slug: str) -> HttpResponse:
 def _check_in(card: str, store: Any) -> str:
     """Check the holder of a loyalty card in at this store; the greeting to show.
 
-    The one place the kiosk asks who a card belongs to: the merge routes it to the shared
-    check-in service. The visit is recorded only with the holder's consent to be recognised
-    in store; without it they are still greeted, and their associates are not told.
+    The visit goes through the one check-in service (`customers.services.check_in`), as the
+    entrance QR and the associate's card check do. It is recorded only with the holder's
+    consent to be recognised in store; without it they are still greeted, and their
+    associates are not told.
     """
     customer = customer_by_identity(kind="loyalty_card", value=card)
     if customer is None:

@@ -4,7 +4,7 @@
    by typing the code and Enter. The input keeps working without this script, a camera or
    the permission to use it; the button then says why it cannot scan.
 
-   The reader is zxing-wasm (vendored, see docs/decisions/0035), loaded on the first press.
+   The reader is zxing-wasm (vendored, see docs/decisions/0038), loaded on the first press.
    The page gives the words and the files' addresses on #scan-text (data-* attributes). */
 (function () {
   "use strict";
