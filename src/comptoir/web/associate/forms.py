@@ -31,7 +31,7 @@ class CustomerSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Loyalty card, email, phone or name"),
         max_length=120,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-scan": True}),
     )
 
 
@@ -39,7 +39,7 @@ class HandoffForm(forms.Form):
     handoff = forms.CharField(
         label=_("Cart code (on the customer's screen)"),
         max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-scan": True}),
     )
 
 
@@ -47,7 +47,7 @@ class AisleSearchForm(forms.Form):
     q = forms.CharField(
         label=_("SKU, barcode or words"),
         max_length=80,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-scan": True}),
     )
 
 

@@ -47,13 +47,20 @@ def current_cart(request: HttpRequest, *, create: bool) -> Cart | None:
             request.session.pop(SESSION_KEY)
             return merge_anonymous_cart(token=token, customer_id=actor.customer_id, channel=CHANNEL)
         return cart_of_customer(customer_id=actor.customer_id, channel=CHANNEL)
+    return session_cart(request, SESSION_KEY, create=create)
+
+
+def session_cart(request: HttpRequest, key: str, *, create: bool) -> Cart | None:
+    """The open anonymous cart whose token the session keeps under `key`; a new one if
+    `create` (the storefront's visitor, the kiosk's shopper)."""
+    token = request.session.get(key, "")
     cart = cart_by_token(token=token) if token else None
     if cart is not None and cart.status == CartStatus.OPEN:
         return cart
     if not create:
         return None
     cart = open_anonymous_cart(channel=CHANNEL)
-    request.session[SESSION_KEY] = cart.anonymous_token
+    request.session[key] = cart.anonymous_token
     return cart
 
 

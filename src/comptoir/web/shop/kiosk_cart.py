@@ -17,9 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from comptoir.carts.domain import CartStatus
-from comptoir.carts.selectors import cart_by_token, cart_view
-from comptoir.carts.services import add_line, open_anonymous_cart, set_line_quantity
+from comptoir.carts.selectors import cart_view
+from comptoir.carts.services import add_line, set_line_quantity
 from comptoir.core.errors import DomainError
 from comptoir.customers.services import record_customer_profile
 from comptoir.fulfilment.checkout import check_out
@@ -27,7 +26,7 @@ from comptoir.orders.selectors import order_by_reference
 from comptoir.orders.services.placing import PaymentRequest
 
 from ..plain_words import plain_words
-from .cart import _quantity
+from .cart import _quantity, session_cart
 from .checkout import checkout_request, delivery_context, stores
 from .forms import KioskCheckoutForm
 from .kiosk import kiosk_context, kiosk_store
@@ -38,15 +37,7 @@ PLACED_KEY = "kiosk_placed"
 
 
 def _cart(request: HttpRequest, *, create: bool) -> Any:
-    token = request.session.get(SESSION_KEY, "")
-    cart = cart_by_token(token=token) if token else None
-    if cart is not None and cart.status == CartStatus.OPEN:
-        return cart
-    if not create:
-        return None
-    cart = open_anonymous_cart(channel=CHANNEL)
-    request.session[SESSION_KEY] = cart.anonymous_token
-    return cart
+    return session_cart(request, SESSION_KEY, create=create)
 
 
 def show(request: HttpRequest, code: str) -> HttpResponse:
