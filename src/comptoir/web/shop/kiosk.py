@@ -25,7 +25,7 @@ from comptoir.customers.services import check_in
 from comptoir.inventory.selectors import availability, product_ids_available_at, resolve_product
 from comptoir.locations.domain import GeoPoint
 from comptoir.locations.errors import LocationNotFound
-from comptoir.locations.selectors import location_by_code, nearest_locations
+from comptoir.locations.selectors import location_by_code, location_ids_of_kind, nearest_locations
 
 from .views import _online, _variant_labels
 
@@ -101,9 +101,10 @@ def product(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         point=GeoPoint(float(store.latitude), float(store.longitude)), limit=STORES_NEAR + 1
     )
     others = [item for item in near.items if item.id != store.pk][:STORES_NEAR]
-    rows = availability(
+    warehouses = location_ids_of_kind("warehouse")
+    rows = availability(  # one read: here, the stores near, the warehouses (online)
         variant_ids=variant_ids,
-        location_ids=[store.pk, *(item.id for item in others)],
+        location_ids=[store.pk, *(item.id for item in others), *warehouses],
         channel=CHANNEL,
     )
     here = [(labels.get(row.sku, row.sku), row) for row in rows if row.location_id == store.pk]
@@ -118,7 +119,7 @@ def product(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         }
         for item in others
     ]
-    online = _online(slug)
+    online = _online(rows, set(warehouses))
     context = kiosk_context(
         store,
         product=detail,
