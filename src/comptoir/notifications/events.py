@@ -4,6 +4,7 @@ the brief; orders and returns publish theirs, shipping publishes shipment.*."""
 ORDER_PLACED = "order.placed"
 ORDER_READY_FOR_PICKUP = "order.ready_for_pickup"
 ORDER_PICKUP_REMINDER = "order.pickup_reminder"
+ORDER_SOLD_AT_TILL = "order.sold_at_till"
 REFUND_ISSUED = "refund.issued"
 SHIPMENT_CREATED = "shipment.created"
 SHIPMENT_OUT_FOR_DELIVERY = "shipment.out_for_delivery"
@@ -19,4 +20,5 @@ MESSAGE_KIND_FOR = {
     SHIPMENT_DELIVERED: "delivered",
     ORDER_PICKUP_REMINDER: "pickup_reminder",
     REFUND_ISSUED: "refund_issued",
+    ORDER_SOLD_AT_TILL: "till_receipt",
 }

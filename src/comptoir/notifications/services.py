@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -68,6 +69,32 @@ def message_context(payload: dict[str, Any], contact: ContactDetails) -> dict[st
         "tracking_url": f"{settings.PUBLIC_BASE_URL}/track/{payload['tracking_token']}"
         if payload.get("tracking_token")
         else "",
+        **_receipt(payload, language),
+    }
+
+
+def _receipt(payload: dict[str, Any], language: str) -> dict[str, Any]:
+    """A till sale's receipt: each line and each tender, said in the customer's language."""
+    if "lines" not in payload or "cash" not in payload:
+        return {}
+    currency = payload.get("currency", "EUR")
+
+    def said(amount: Any) -> str:
+        return spoken_amount(str(amount), currency, language=language)
+
+    return {
+        "receipt_lines": [
+            {
+                "quantity": line["quantity"],
+                "name": line.get("name") or line["sku"],
+                "sku": line["sku"],
+                "amount": said(line["amount"]),
+            }
+            for line in payload["lines"]
+        ],
+        "card": said(payload["card"]) if Decimal(payload["card"]) else "",
+        "cash": said(payload["cash_given"]) if Decimal(payload["cash"]) else "",
+        "change": said(payload["change"]) if Decimal(payload["change"]) else "",
     }
 
 
