@@ -56,6 +56,16 @@ def order_by_reference(reference: str) -> Order:
     return order
 
 
+def tenders_taken(order_id: int) -> dict[str, Decimal]:
+    """What the order's succeeded captures took, by tender (a till receipt's payment lines)."""
+    taken: dict[str, Decimal] = {}
+    for tender, amount in PaymentOperation.objects.filter(
+        payment__order_id=order_id, kind=PaymentKind.CAPTURE, status=OperationStatus.SUCCEEDED
+    ).values_list("tender", "amount"):
+        taken[tender] = taken.get(tender, Decimal("0")) + amount
+    return taken
+
+
 def order_by_id(order_id: int) -> Order:
     order = Order.objects.select_related("payment").filter(pk=order_id).first()
     if order is None:
