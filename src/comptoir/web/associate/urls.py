@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:code>/till/customer/", till.attach_customer, name="till-customer"),
     path("<slug:code>/till/customer/cart/", till.pull_online_cart, name="till-pull-cart"),
     path("<slug:code>/till/pay/", till.pay, name="till-pay"),
+    path("<slug:code>/till/day/", till.day_report, name="till-day"),
     path("<slug:code>/till/receipts/<str:reference>/", till.receipt, name="till-receipt"),
     path("<slug:code>/customers/", customers.find, name="customers"),
     path("<slug:code>/customers/<int:customer_id>/", customers.profile, name="customer"),

@@ -201,3 +201,56 @@ def test_the_sale_lands_on_the_timeline_and_leaves_the_online_cart_when_asked():
     entry = TimelineEntry.objects.get(customer_id=jean.pk, kind="order.sold_at_till")
     assert entry.summary == f"Bought in store: 129.00 EUR ({sale.order.reference})"
     assert entry.channel == "store"
+
+
+def test_the_end_of_day_report_per_till_and_tender_equals_the_ledger():
+    from datetime import timedelta
+
+    from django.db.models import Sum
+
+    from comptoir.core import clock
+    from comptoir.orders.models import Payment
+    from comptoir.orders.selectors import till_takings
+
+    store = _store()
+    other = make_location("paris-rivoli", city="Paris")
+    stock("JACKET-TRAIL-L", other, 1)
+    stock("JACKET-TRAIL-L", store, 2)
+    sales = [
+        ("T-1", "user:1", [BasketLine("JACKET-TRAIL-S", 1)], "100.00", "40.00"),
+        ("T-2", "user:1", [BasketLine("JACKET-TRAIL-M", 2)], "0", "300.00"),
+        ("T-3", "user:2", [BasketLine("JACKET-TRAIL-L", 1)], "129.00", "0"),
+    ]
+    for ticket, actor, lines, card, cash in sales:
+        sell_basket(
+            store_id=store.pk,
+            ticket=ticket,
+            lines=lines,
+            card=Decimal(card),
+            cash_given=Decimal(cash),
+            card_token=TERMINAL_APPROVED,
+            actor=actor,
+        )
+    sell_basket(  # another store's till: not in this store's report
+        store_id=other.pk,
+        ticket="T-PARIS",
+        lines=[BasketLine("JACKET-TRAIL-L", 1)],
+        cash_given=Decimal("129.00"),
+        actor="user:3",
+    )
+    now = clock.now()
+
+    report = till_takings(
+        location_id=store.pk, since=now - timedelta(hours=1), until=now + timedelta(hours=1)
+    )
+
+    by_till = {(row.actor, row.tender): row.net for row in report}
+    assert by_till == {
+        ("user:1", "cash"): Decimal("29.00") + Decimal("258.00"),
+        ("user:1", "store_card"): Decimal("100.00"),
+        ("user:2", "store_card"): Decimal("129.00"),
+    }
+    ledger = Payment.objects.filter(order__pickup_location=store).aggregate(
+        total=Sum("captured_amount")
+    )["total"]
+    assert sum(row.net for row in report) == ledger
