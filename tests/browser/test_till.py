@@ -33,6 +33,7 @@ WORDS = {
         "sold": "Vendu : 179,80\u00a0€ encaissés.",
         "change": "Rendez 0,20\u00a0€ de monnaie.",
         "timeline": "Achat en magasin : 179.80 EUR",
+        "day_total": "179,80\u00a0€",
     },
     "en": {
         "customer": "Loyalty card, phone or cart code",
@@ -47,6 +48,7 @@ WORDS = {
         "sold": "Sold: €179.80 taken.",
         "change": "Give back €0.20 in change.",
         "timeline": "Bought in store: 179.80 EUR",
+        "day_total": "€179.80",
     },
 }
 
@@ -107,7 +109,7 @@ def test_sofia_sells_jean_two_jackets_part_card_part_cash(
         screenshot(phone, f"associate-till-receipt-phone-{language}")
 
         order = Order.objects.get(customer_id=jean.pk, fulfilment_mode="till_sale")
-        assert order.total == 179.80 or str(order.total) == "179.80"
+        assert str(order.total) == "179.80"
         assert {sku: _lyon(sku) for sku in before} == {sku: n - 1 for sku, n in before.items()}
         assert (
             not open_cart_of(customer_id=jean.pk)
@@ -119,6 +121,11 @@ def test_sofia_sells_jean_two_jackets_part_card_part_cash(
         receipts = [m for m in inbox.to("jean.martin@example.fr") if order.reference in m.body]
         assert len(receipts) == 1
         assert "JACKET-TRAIL-L" in receipts[0].body
+
+    phone.goto(f"{live_server.url}/associate/lyon-part-dieu/till/day/")
+    expect(phone.get_by_test_id("day-total")).to_contain_text(words["day_total"])
+    assert_accessible(phone)
+    screenshot(phone, f"associate-till-end-of-day-phone-{language}")
 
     assert TimelineEntry.objects.filter(customer_id=jean.pk, kind="order.sold_at_till").exists()
     phone.goto(f"{live_server.url}/associate/lyon-part-dieu/customers/{jean.pk}/")
