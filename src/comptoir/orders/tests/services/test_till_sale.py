@@ -254,3 +254,30 @@ def test_the_end_of_day_report_per_till_and_tender_equals_the_ledger():
         total=Sum("captured_amount")
     )["total"]
     assert sum(row.net for row in report) == ledger
+
+
+def test_a_till_sale_comes_back_at_the_counter_like_any_order():
+    from comptoir.returns.services import ReturnLineRequest, issue_refund, receive_return
+
+    store = _store()
+    sale = sell_basket(
+        store_id=store.pk,
+        ticket="T-BACK",
+        lines=TWO_JACKETS,
+        card=Decimal("200.00"),
+        cash_given=Decimal("58.00"),
+        card_token=TERMINAL_APPROVED,
+    )
+
+    record = receive_return(
+        order_id=sale.order.pk,
+        location_id=store.pk,
+        method="store",
+        lines=[ReturnLineRequest(2, 1, "too_big")],
+    )
+    issue_refund(return_id=record.pk)
+
+    sale.order.payment.refresh_from_db()
+    assert sale.order.payment.refunded_amount == Decimal("129.00")
+    assert _on_hand(store, "JACKET-TRAIL-M") == 2
+    assert money_discrepancies() == []
