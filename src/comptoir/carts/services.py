@@ -250,3 +250,29 @@ def mark_ordered(cart: Cart) -> Cart:
     cart.updated_at = clock.now()
     cart.save(update_fields=["status", "handoff_code", "updated_at"])
     return cart
+
+
+def take_bought_items_out(*, customer_id: int, bought: dict[str, int]) -> dict[str, int]:
+    """Bought elsewhere (at a till): those units leave the customer's open online cart, a line
+    going down by what was bought and away when nothing is left of it. Returns what was taken
+    out, by SKU; nothing when the customer has no open cart. In the caller's transaction."""
+    cart = open_cart_of(customer_id=customer_id)
+    if cart is None or not bought:
+        return {}
+    taken: dict[str, int] = {}
+    with transaction.atomic():
+        cart = open_cart_for_update(cart_id=cart.pk)
+        lines = CartLine.objects.select_related("variant").filter(
+            cart=cart, variant__sku__in=list(bought)
+        )
+        for line in lines:
+            out = min(line.quantity, bought[line.variant.sku])
+            taken[line.variant.sku] = out
+            if out == line.quantity:
+                line.delete()
+            else:
+                CartLine.objects.filter(pk=line.pk).update(quantity=F("quantity") - out)
+        if taken:
+            cart.updated_at = clock.now()
+            cart.save(update_fields=["updated_at"])
+    return taken

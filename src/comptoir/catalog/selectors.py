@@ -34,6 +34,11 @@ def variant_ids_for_skus(skus: list[str]) -> dict[str, int]:
     return dict(Variant.objects.filter(sku__in=skus).values_list("sku", "pk"))
 
 
+def product_names_of_skus(skus: Iterable[str]) -> dict[str, str]:
+    """Each SKU's product name, in one query (a basket, a receipt); unknown SKUs are left out."""
+    return dict(Variant.objects.filter(sku__in=list(skus)).values_list("sku", "product__name"))
+
+
 def product_ids_of_variants(variant_ids: Iterable[int]) -> dict[int, int]:
     """Variant id → its product's id, for the variants that exist."""
     return dict(Variant.objects.filter(pk__in=list(variant_ids)).values_list("pk", "product_id"))

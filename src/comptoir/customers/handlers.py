@@ -85,6 +85,7 @@ PURCHASE_SUMMARIES = {
     "order.placed": gettext_noop("Order {order_reference} placed"),
     "order.ready_for_pickup": gettext_noop("Order {order_reference} ready for pickup"),
     "order.collected": gettext_noop("Order {order_reference} collected"),
+    "order.sold_at_till": gettext_noop("Bought in store: {total} {currency} ({order_reference})"),
     "order.cancelled": gettext_noop("Order {order_reference} cancelled: {reason}"),
     "return.received": gettext_noop("Return of order {order_reference} received"),
     "refund.issued": gettext_noop("Refund of {amount} {currency} for order {order_reference}"),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from comptoir.core import clock
+from comptoir.core.errors import DomainError
 from comptoir.core.models import OutboxEvent
 from comptoir.core.outbox import Event
 from comptoir.customers.models import Customer
@@ -21,6 +23,7 @@ from comptoir.inventory.models import StockLevel
 from comptoir.locations.models import Location
 from comptoir.orders.domain import FulfilmentMode, OrderStatus
 from comptoir.orders.models import Order
+from comptoir.orders.payments.fake import TERMINAL_APPROVED
 from comptoir.orders.services.lifecycle import cancel_order
 from comptoir.orders.services.placing import (
     LineRequest,
@@ -28,6 +31,7 @@ from comptoir.orders.services.placing import (
     PaymentRequest,
     place_order,
 )
+from comptoir.orders.services.till import BasketLine, price_basket, sell_basket
 from comptoir.returns.services import ReturnLineRequest, receive_return
 from comptoir.shipping.domain.tracking import TrackingStatus, TrackingUpdate
 from comptoir.shipping.events import FULFILMENT_DISPATCHED
@@ -219,7 +223,45 @@ def load_orders(*, seed: int, months: int = 3, per_kind: int = 4) -> int:
     placed += _jeans_orders(
         jean, favourite, other_store, stores=stores, warehouse=warehouse, rng=rng, now=now
     )
-    return placed
+    return placed + _till_sales(stores, customers, rng=rng, now=now, per_store=per_kind)
+
+
+def _till_sales(
+    stores: list[Location],
+    customers: list[Customer],
+    *,
+    rng: random.Random,
+    now: datetime,
+    per_store: int,
+) -> int:
+    """Sales at each store's till, the last of them this morning (the end-of-day report has a day to
+    add up): by card on the terminal, in cash with change, or both."""
+    sold = 0
+    for store in stores:
+        for number in range(per_store):
+            at = now - (timedelta(hours=4) if number == 0 else timedelta(days=rng.randint(1, 60)))
+            skus = _skus_at(store, rng, rng.randint(1, 2))
+            if not skus:
+                continue
+            lines = [BasketLine(sku, 1) for sku in skus]
+            try:
+                total = price_basket(store_id=store.pk, lines=lines).total
+                card = [total, Decimal("0"), (total / 2).quantize(Decimal("0.01"))][number % 3]
+                sell_basket(
+                    store_id=store.pk,
+                    ticket=f"T-DEMO-{store.pk}-{number}",
+                    lines=lines,
+                    card=card,
+                    cash_given=(total - card + Decimal("5")).quantize(Decimal("1")),
+                    card_token=TERMINAL_APPROVED,
+                    customer_id=rng.choice(customers).pk if rng.random() < 0.5 else None,
+                    actor=DEMO_ACTOR,
+                    now=at,
+                )
+            except DomainError:
+                continue  # no price here, or sold out meanwhile: a till would say so
+            sold += 1
+    return sold
 
 
 def _jeans_orders(

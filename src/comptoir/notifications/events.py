@@ -5,6 +5,7 @@ ORDER_PLACED = "order.placed"
 ORDER_READY_FOR_PICKUP = "order.ready_for_pickup"
 ORDER_PICKUP_REMINDER = "order.pickup_reminder"
 ORDER_PAYMENT_LINK_SENT = "order.payment_link_sent"
+ORDER_SOLD_AT_TILL = "order.sold_at_till"
 REFUND_ISSUED = "refund.issued"
 SHIPMENT_CREATED = "shipment.created"
 SHIPMENT_OUT_FOR_DELIVERY = "shipment.out_for_delivery"
@@ -21,4 +22,5 @@ MESSAGE_KIND_FOR = {
     ORDER_PICKUP_REMINDER: "pickup_reminder",
     REFUND_ISSUED: "refund_issued",
     ORDER_PAYMENT_LINK_SENT: "payment_link",
+    ORDER_SOLD_AT_TILL: "till_receipt",
 }

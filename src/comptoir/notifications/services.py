@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -69,6 +70,32 @@ def message_context(payload: dict[str, Any], contact: ContactDetails) -> dict[st
         if payload.get("tracking_token")
         else "",
         "payment_link": payload.get("payment_link", ""),
+        **_receipt(payload, language),
+    }
+
+
+def _receipt(payload: dict[str, Any], language: str) -> dict[str, Any]:
+    """A till sale's receipt: each line and each tender, said in the customer's language."""
+    if "lines" not in payload or "cash" not in payload:
+        return {}
+    currency = payload.get("currency", "EUR")
+
+    def said(amount: Any) -> str:
+        return spoken_amount(str(amount), currency, language=language)
+
+    return {
+        "receipt_lines": [
+            {
+                "quantity": line["quantity"],
+                "name": line.get("name") or line["sku"],
+                "sku": line["sku"],
+                "amount": said(line["amount"]),
+            }
+            for line in payload["lines"]
+        ],
+        "card": said(payload["card"]) if Decimal(payload["card"]) else "",
+        "cash": said(payload["cash_given"]) if Decimal(payload["cash"]) else "",
+        "change": said(payload["change"]) if Decimal(payload["change"]) else "",
     }
 
 

@@ -20,6 +20,7 @@ class FulfilmentMode(StrEnum):
     SHIP_TO_STORE = "ship_to_store"  # shipped from elsewhere to a store, collected there
     SHIP_FROM_STORE = "ship_from_store"  # a store picks and ships to the customer's home
     ENDLESS_AISLE_HOME = "endless_aisle_home"  # ordered in a store, delivered home
+    TILL_SALE = "till_sale"  # sold at a store's till, taken away there and then
 
 
 PICKUP_MODES = frozenset(
@@ -29,7 +30,9 @@ PICKUP_MODES = frozenset(
         FulfilmentMode.SHIP_TO_STORE,
     }
 )
-HOME_MODES = frozenset(FulfilmentMode) - PICKUP_MODES
+# A till sale is neither collected later nor delivered: it leaves the store with its buyer.
+COUNTER_MODES = frozenset({FulfilmentMode.TILL_SALE})
+HOME_MODES = frozenset(FulfilmentMode) - PICKUP_MODES - COUNTER_MODES
 # Reserve & collect is paid at the till when collected; every other mode is paid up front.
 PAID_AT_PICKUP = frozenset({FulfilmentMode.RESERVE_AND_COLLECT})
 
@@ -182,6 +185,37 @@ class Tender(StrEnum):
 
 
 TILL_TENDERS = frozenset({Tender.CASH, Tender.STORE_CARD})
+
+
+class TendersDoNotCover(ValueError):
+    """The tenders offered do not pay the total, or a card part is more than the total."""
+
+
+@dataclass(frozen=True)
+class TenderSplit:
+    """How a till total is paid: a part on the card terminal, the rest in cash, and the change
+    handed back. `card + cash == total` always; `change` is what the drawer gives back."""
+
+    card: Decimal
+    cash: Decimal
+    change: Decimal
+
+    @property
+    def cash_given(self) -> Decimal:
+        return self.cash + self.change
+
+
+def split_tenders(*, total: Decimal, card: Decimal, cash_given: Decimal) -> TenderSplit:
+    """The one rule for paying at the till: the card takes at most the total, the cash pays
+    what the card does not, and only cash is given back (a card is never overcharged)."""
+    if card < 0 or cash_given < 0:
+        raise TendersDoNotCover("an amount offered is never negative")
+    if card > total:
+        raise TendersDoNotCover("the card part is more than the total")
+    cash = total - card
+    if cash_given < cash:
+        raise TendersDoNotCover(f"{cash - cash_given} still to pay")
+    return TenderSplit(card=card, cash=cash, change=cash_given - cash)
 
 
 class OperationStatus(StrEnum):

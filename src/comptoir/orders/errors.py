@@ -60,3 +60,23 @@ class PaymentNotYetRecorded(DomainError):
     code = "payment-not-yet-recorded"
     status = 503
     title = "This payment is not recorded yet; send the notification again later"
+
+
+class TerminalCancelled(PaymentDeclined):
+    """The customer (or the associate) cancelled on the card terminal: nothing was sold."""
+
+    code = "terminal-cancelled"
+    title = "The payment was cancelled on the card terminal"
+
+
+class TerminalNotAnswered(PaymentProviderUnavailable):
+    """The card terminal did not answer: nothing was sold or captured; try the card again
+    (an authorisation it made unknown to us lapses unclaimed) or take another tender."""
+
+    code = "terminal-not-answered"
+    title = "The card terminal did not answer; nothing was sold, try again"
+
+
+class TendersDoNotCover(ValidationFailed):
+    code = "tenders-do-not-cover"
+    title = "The tenders do not pay the total"

@@ -10,6 +10,9 @@ ORDER_READY_FOR_PICKUP = "order.ready_for_pickup"  # + location_id, pickup_code,
 ORDER_PICKUP_REMINDER = "order.pickup_reminder"  # same keys as ready_for_pickup
 ORDER_COLLECTED = "order.collected"  # + location_id
 PAYMENT_CAPTURED = "payment.captured"  # + amount, currency
+# A sale at a store's till: + location_id, channel, total, currency, lines [{sku, name,
+# quantity, unit_price}], card, cash, cash_given, change (the receipt needs every one)
+ORDER_SOLD_AT_TILL = "order.sold_at_till"
 ORDER_AWAITING_PAYMENT = "order.awaiting_payment"  # same keys as order.placed
 ORDER_PAYMENT_LINK_SENT = "order.payment_link_sent"  # + payment_link, total, currency
 # + sku, quantity, from/to_location_id, pieces (one per new line), explanation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -55,6 +56,66 @@ def order_by_reference(reference: str) -> Order:
     if order is None:
         raise OrderNotFound("No such order.")
     return order
+
+
+def tenders_taken(order_id: int) -> dict[str, Decimal]:
+    """What the order's succeeded captures took, by tender (a till receipt's payment lines)."""
+    taken: dict[str, Decimal] = {}
+    for tender, amount in PaymentOperation.objects.filter(
+        payment__order_id=order_id, kind=PaymentKind.CAPTURE, status=OperationStatus.SUCCEEDED
+    ).values_list("tender", "amount"):
+        taken[tender] = taken.get(tender, Decimal("0")) + amount
+    return taken
+
+
+@dataclass(frozen=True)
+class TillTakings:
+    """One till's takings in one tender over a day: who took it, how, how much, how often."""
+
+    actor: str  # the associate whose till took it ("user:12")
+    tender: str  # cash | store_card
+    taken: Decimal  # captures
+    given_back: Decimal  # refunds at the till
+    operations: int
+
+    @property
+    def net(self) -> Decimal:
+        return self.taken - self.given_back
+
+
+def till_takings(*, location_id: int, since: datetime, until: datetime) -> list[TillTakings]:
+    """The end-of-day report of a store: succeeded till operations (cash, the store's card
+    terminal) of the orders sold or collected there, finished in [since, until), by till (the
+    associate who took them) and tender. Read from the ledger, so it adds up to it."""
+    rows = (
+        PaymentOperation.objects.filter(
+            tender__in=[tender.value for tender in TILL_TENDERS],
+            kind__in=[PaymentKind.CAPTURE, PaymentKind.REFUND],
+            status=OperationStatus.SUCCEEDED,
+            finished_at__gte=since,
+            finished_at__lt=until,
+            payment__order__pickup_location_id=location_id,
+        )
+        .values("actor", "tender")
+        .annotate(
+            taken=Coalesce(Sum("amount", filter=Q(kind=PaymentKind.CAPTURE)), Value(Decimal("0"))),
+            given_back=Coalesce(
+                Sum("amount", filter=Q(kind=PaymentKind.REFUND)), Value(Decimal("0"))
+            ),
+            operations=Count("pk"),
+        )
+        .order_by("actor", "tender")
+    )
+    return [
+        TillTakings(
+            row["actor"],
+            row["tender"],
+            Decimal(row["taken"]).quantize(Decimal("0.01")),
+            Decimal(row["given_back"]).quantize(Decimal("0.01")),
+            row["operations"],
+        )
+        for row in rows
+    ]
 
 
 def order_by_id(order_id: int) -> Order:

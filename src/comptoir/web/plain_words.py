@@ -50,6 +50,14 @@ MESSAGES = {
         "No capacity is left for this order (a full time slot, or a store that can pick no"
         " more today): choose another delivery. Nothing was ordered and nothing is held."
     ),
+    "terminal-cancelled": _("The payment was cancelled on the card terminal: nothing was sold."),
+    "terminal-not-answered": _(
+        "The card terminal did not answer: nothing was sold or taken. Try the card again."
+    ),
+    "tenders-do-not-cover": _(
+        "Card and cash do not pay the total (or the card part is more than the total): "
+        "nothing was sold."
+    ),
     "tender-required": _(
         "Say how the customer paid at the till (cash or card). Nothing was handed over."
     ),

@@ -4,6 +4,10 @@ Rules, keyed on the card token the shop's page got from the PSP's hosted fields:
 - `tok_declined…` is declined, as is any amount above 5,000 (the card's limit);
 - `tok_3ds…` answers "pending": the PSP confirms later by a signed webhook (`take_sent`);
 - any other `tok_…` is authorised; something that is not a token is declined.
+A store's card terminal is this PSP too (`orders.services.till`): its card token says what the
+customer does at the terminal: `tok_terminal_cancelled…` is cancelled on the terminal (declined,
+reason "cancelled"), `tok_terminal_timeout…` never answers (`PspUnreachable`), `tok_terminal…`
+is approved; the card's limit declines as above.
 Captures, refunds and voids are idempotent per key (a retry answers what the first call did);
 a test makes the next one fail with `FakePsp.fail_next(kind, "refused" | "timeout")`: refused
 is a "failed" answer, timeout raises `PspUnreachable` before the fake does anything.
@@ -38,6 +42,11 @@ from .adapter import (
 CARD_LIMIT = Decimal("5000")
 SIGNATURE_HEADER = "Fake-Psp-Signature"
 _LINK_SALT = "comptoir.fake-psp.link"
+# What the customer does at a store's card terminal, as the fake terminal's card token says.
+TERMINAL_APPROVED = "tok_terminal"
+TERMINAL_DECLINED = "tok_declined_terminal"
+TERMINAL_CANCELLED = "tok_terminal_cancelled"
+TERMINAL_TIMEOUT = "tok_terminal_timeout"
 
 
 def _secret() -> bytes:
@@ -63,6 +72,8 @@ class FakePsp:
         self, *, amount: Decimal, currency: str, card_token: str, reference: str
     ) -> PspResult:
         psp_reference = f"fake_{uuid.uuid4().hex}"
+        if card_token.startswith(TERMINAL_TIMEOUT):
+            raise PspUnreachable("the card terminal did not answer")
         decision, reason = self._decide(amount, card_token)
         if decision == PspStatus.AUTHORISED and card_token.startswith("tok_3ds"):
             self._send(psp_reference, PspStatus.AUTHORISED, amount, currency)
@@ -172,6 +183,8 @@ class FakePsp:
             return PspStatus.DECLINED, "not a card token"
         if card_token.startswith("tok_declined"):
             return PspStatus.DECLINED, "card declined"
+        if card_token.startswith(TERMINAL_CANCELLED):
+            return PspStatus.DECLINED, "cancelled"
         if amount > CARD_LIMIT:
             return PspStatus.DECLINED, "over the card's limit"
         return PspStatus.AUTHORISED, ""

@@ -213,17 +213,28 @@ def _check_shape(request: OrderRequest) -> None:
 def _priced_lines(request: OrderRequest) -> tuple[list[PricedLine], dict[str, int]]:
     """The catalogue's price of each line on this channel (in the store, for a store sale)."""
     store = request.ordered_at_location_id if request.channel == "store" else None
+    return priced_lines(
+        lines=[(line.sku, line.quantity) for line in request.lines],
+        channel=request.channel,
+        location_id=store,
+    )
+
+
+def priced_lines(
+    *, lines: list[tuple[str, int]], channel: str, location_id: int | None
+) -> tuple[list[PricedLine], dict[str, int]]:
+    """(sku, quantity) lines at the catalogue's price on `channel` (at `location_id`, a store
+    selling), and each SKU's variant id. Every order and the till's basket are priced here;
+    an unknown SKU or one with no price is an InvalidOrder on `lines.sku`."""
     try:
         prices = prices_for_skus(
-            skus=[line.sku for line in request.lines], channel=request.channel, location_id=store
+            skus=[sku for sku, _ in lines], channel=channel, location_id=location_id
         )
     except (VariantNotFound, PriceNotFound) as error:
         raise _invalid(error.detail, "lines.sku") from None
     priced = [
-        PricedLine(
-            line.sku, line.quantity, prices[line.sku][1].amount, prices[line.sku][1].currency
-        )
-        for line in request.lines
+        PricedLine(sku, quantity, prices[sku][1].amount, prices[sku][1].currency)
+        for sku, quantity in lines
     ]
     return priced, {sku: variant_id for sku, (variant_id, _) in prices.items()}
 

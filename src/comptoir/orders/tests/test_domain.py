@@ -70,3 +70,20 @@ def test_a_pickup_code_is_six_digits_and_matches_only_itself():
     assert code.isdigit()
     assert pickup_code_matches(code, f" {code} ")
     assert not pickup_code_matches(code, f"{(int(code) + 1) % 1_000_000:06d}")
+
+
+def test_split_tenders_card_and_cash_pay_the_total_and_only_cash_gives_change():
+    from comptoir.orders.domain import TendersDoNotCover, split_tenders
+
+    split = split_tenders(total=Decimal("258.00"), card=Decimal("200.00"), cash_given=Decimal("60"))
+
+    assert (split.card, split.cash, split.change) == (
+        Decimal("200.00"),
+        Decimal("58.00"),
+        Decimal("2.00"),
+    )
+    assert split.card + split.cash == Decimal("258.00")
+    with pytest.raises(TendersDoNotCover):
+        split_tenders(total=Decimal("10"), card=Decimal("11"), cash_given=Decimal("0"))
+    with pytest.raises(TendersDoNotCover):
+        split_tenders(total=Decimal("10"), card=Decimal("4"), cash_given=Decimal("5.99"))

@@ -1,13 +1,20 @@
 from django.urls import path
 
-from . import aisle, carts, clienteling, customers, parcels, returns, tasks, views
+from . import aisle, carts, clienteling, customers, parcels, returns, tasks, till, views
 
 app_name = "associate"
 urlpatterns = [
     path("", views.home, name="home"),
     path("<slug:code>/", views.store_home, name="store"),
     path("<slug:code>/stock/", views.stock, name="stock"),
-    path("<slug:code>/till/", views.till_sale, name="till"),
+    path("<slug:code>/till/", till.till, name="till"),
+    path("<slug:code>/till/lines/", till.add_to_basket, name="till-add"),
+    path("<slug:code>/till/lines/<str:sku>/", till.change_line, name="till-line"),
+    path("<slug:code>/till/customer/", till.attach_customer, name="till-customer"),
+    path("<slug:code>/till/customer/cart/", till.pull_online_cart, name="till-pull-cart"),
+    path("<slug:code>/till/pay/", till.pay, name="till-pay"),
+    path("<slug:code>/till/day/", till.day_report, name="till-day"),
+    path("<slug:code>/till/receipts/<str:reference>/", till.receipt, name="till-receipt"),
     path("<slug:code>/customers/", customers.find, name="customers"),
     path("<slug:code>/customers/<int:customer_id>/", customers.profile, name="customer"),
     path("<slug:code>/in-store/", clienteling.in_store, name="in-store"),

@@ -1,4 +1,4 @@
-"""The associate app, phone first: stock at my store, sell at the till, find a customer.
+"""The associate app, phone first: stock at my store (the till is in till.py).
 
 Every page is scoped to one store, checked by core.access like the API (an associate sees only
 the stores they are assigned to).
@@ -6,28 +6,24 @@ the stores they are assigned to).
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from comptoir.catalog.selectors import variant_by_scan, variants_of_product
 from comptoir.core.errors import DomainError
-from comptoir.core.idempotency import idempotent
 from comptoir.inventory.selectors import (
     active_holds_at,
     availability,
     locations_with_available,
 )
-from comptoir.inventory.services import till
 from comptoir.locations.domain import GeoPoint
 from comptoir.locations.selectors import location_by_code, location_list, nearest_locations
 
-from ..access import actor_of, is_htmx, staff_actor
+from ..access import is_htmx, staff_actor
 from ..plain_words import plain_words
-from .forms import ScanForm, TillSaleForm
+from .forms import ScanForm
 
 STORE_CHANNEL = "store"
 
@@ -93,50 +89,3 @@ def _stock_of(variant: Any, store: Any) -> dict[str, Any]:
         "here": here,
         "nearby": [{"store": item, "figures": by_store[item.id]} for item in nearby],
     }
-
-
-def till_sale(request: HttpRequest, code: str) -> HttpResponse:
-    store = _store(request, code, "stock.sell")
-    if request.method == "POST":
-        return _sell(request, store)
-    form = TillSaleForm(initial={"ticket": _new_ticket()})
-    return render(request, "web/associate/till.html", {"store": store, "form": form})
-
-
-def _new_ticket() -> str:
-    return f"T-{uuid.uuid4().hex[:12].upper()}"
-
-
-@idempotent  # the form sends its ticket as Idempotency-Key: a double tap sells once
-def _sell(request: HttpRequest, store: Any) -> HttpResponse:
-    form = TillSaleForm(request.POST)
-    # Whatever happens, the form shown next carries a new ticket: a corrected line is another
-    # sale, not a replay of this one.
-    again = request.POST.copy()
-    again["ticket"] = _new_ticket()
-    context: dict[str, Any] = {"store": store, "form": TillSaleForm(again)}
-    if not form.is_valid():
-        context["form"].is_valid()
-    else:
-        data = form.cleaned_data
-        try:
-            variant = variant_by_scan(data["code"])
-            till.sell_at_till(
-                location_id=store.pk,
-                lines=[till.TillLine(variant.pk, variant.sku, data["quantity"], data["hold"])],
-                ticket=data["ticket"],
-                actor=actor_of(request).caller_key,
-            )
-        except DomainError as error:
-            context["refusal"], context["refusal_translated"] = plain_words(error)
-        else:
-            context["sold"] = {"variant": variant, "quantity": data["quantity"]}
-            context["here"] = availability(
-                variant_ids={variant.sku: variant.pk},
-                location_ids=[store.pk],
-                channel=STORE_CHANNEL,
-            )
-            context["form"] = TillSaleForm(initial={"ticket": _new_ticket()})
-            context["message"] = _("Sold.")
-    template = "web/associate/_till.html" if is_htmx(request) else "web/associate/till.html"
-    return render(request, template, context, status=200)

@@ -98,6 +98,7 @@ MODE_NAMES = {
     "ship_to_store": gettext_lazy("Ship to store"),
     "ship_from_store": gettext_lazy("Delivered from a store"),
     "endless_aisle_home": gettext_lazy("Ordered in store, delivered home"),
+    "till_sale": gettext_lazy("Sold at the till"),
 }
 STATUS_NAMES = {
     "awaiting_payment": gettext_lazy("Awaiting payment"),

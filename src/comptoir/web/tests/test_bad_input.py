@@ -63,23 +63,30 @@ def test_a_wrong_code_at_the_associate_stock_lookup_says_so(retailer):
     assert "Aucun produit n'a ce code" in page(answer)
 
 
-def test_an_empty_till_form_names_each_missing_field(retailer):
+def test_an_empty_till_line_says_what_is_missing(retailer):
     answer = signed_in("associate.lyon").post(
-        "/associate/lyon-part-dieu/till/", {"code": "", "quantity": "", "ticket": "T-EMPTY"}
+        "/associate/lyon-part-dieu/till/lines/", {"code": "", "quantity": "1"}
     )
 
     assert answer.status_code == 200
-    assert page(answer).count("Ce champ est obligatoire") == 2
+    assert page(answer).count("Ce champ est obligatoire") == 1
 
 
 def test_selling_more_than_is_free_is_refused_and_nothing_is_sold(retailer):
-    answer = signed_in("associate.lyon").post(
-        "/associate/lyon-part-dieu/till/",
-        {"code": "JACKET-TRAIL-S", "quantity": "99", "ticket": "T-TOO-MANY"},
+    from comptoir.orders.models import Order
+
+    associate = signed_in("associate.lyon")
+    associate.post(
+        "/associate/lyon-part-dieu/till/lines/", {"code": "JACKET-TRAIL-S", "quantity": "99"}
+    )
+    answer = associate.post(
+        "/associate/lyon-part-dieu/till/pay/",
+        {"card": "", "cash_given": "10000", "terminal": "tok_terminal", "ticket": "T-TOO-MANY"},
     )
 
     assert answer.status_code == 200
     assert "Pas assez d'unités à vendre ici" in page(answer)
+    assert not Order.objects.filter(reference="T-TOO-MANY").exists()
 
 
 def test_an_unknown_webhook_in_the_back_office_is_a_plain_404(retailer):

@@ -144,8 +144,8 @@ def arguments() -> dict[str, str]:
         "category": Category.objects.order_by("pk").values_list("slug", flat=True).first(),
         "reference": order.reference if order else "",
         "customer_id": str(jean.pk),
-        "token": shipment.tracking_token if shipment else "",
         "sku": "JACKET-TRAIL-M",
+        "token": shipment.tracking_token if shipment else "",
         "task_id": str(StoreTask.objects.order_by("pk").values_list("pk", flat=True).first() or ""),
     }
 

@@ -1,0 +1,323 @@
+"""Selling at a store's till: an order of the store channel, paid there and then, taken away.
+
+A till sale is an order like any other (ADR 0039): on the customer's timeline, in the money
+ledger, returnable at any counter, checked by reconcile. In this order, as the ledger's rule
+asks (docs/money.md): price the basket with the one pricing function, split the tenders, ask
+the card terminal (the PSP) outside any transaction (a decline, a cancel or a timeout writes
+nothing and leaves the basket as it was), then in ONE transaction write the order, its lines
+(already collected), its payment and its ledger rows (the card part on the store's terminal,
+the cash part), take the units off the shelf with one conditional statement per level, and
+record `order.sold_at_till`. If the shelf is empty meanwhile, the terminal's authorisation is
+voided. The ticket is the order's reference: the same ticket again sells nothing more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from comptoir.carts.services import mark_ordered, open_cart_for_update, take_bought_items_out
+from comptoir.catalog.selectors import product_names_of_skus
+from comptoir.core import clock
+from comptoir.core.outbox import record_event
+from comptoir.core.retrying import transaction_retried
+from comptoir.customers.selectors import customer_may_order
+from comptoir.inventory.services.till import TillLine, sell_at_till
+
+from .. import events
+from ..domain import (
+    FulfilmentMode,
+    LineStatus,
+    OrderStatus,
+    PaymentKind,
+    PricedLine,
+    Tender,
+    TenderSplit,
+    order_total,
+    split_tenders,
+)
+from ..domain import TendersDoNotCover as TendersShort
+from ..errors import (
+    InvalidOrder,
+    PaymentDeclined,
+    TendersDoNotCover,
+    TerminalCancelled,
+    TerminalNotAnswered,
+)
+from ..models import Order, OrderLine, Payment, PaymentOperation
+from ..payments import provider
+from ..payments.adapter import PspStatus, PspUnreachable
+from .payments import request_operation
+from .placing import priced_lines
+
+CHANNEL = "store"
+
+
+@dataclass(frozen=True)
+class BasketLine:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PricedBasket:
+    lines: list[PricedLine]
+    variant_ids: dict[str, int]
+    names: dict[str, str]
+    total: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class TillSale:
+    order: Order
+    split: TenderSplit
+    replayed: bool  # the ticket had sold already: nothing was sold again
+
+
+def price_basket(*, store_id: int, lines: list[BasketLine]) -> PricedBasket:
+    """The basket at this store's prices, as every channel prices an order (placing's
+    `priced_lines`, then `order_total`). An empty basket is an InvalidOrder."""
+    if not lines:
+        raise InvalidOrder(
+            "The basket is empty: scan or type an item first.",
+            errors=[{"field": "lines", "message": "at least one line"}],
+        )
+    priced, variant_ids = priced_lines(
+        lines=[(line.sku, line.quantity) for line in lines], channel=CHANNEL, location_id=store_id
+    )
+    total, currency = order_total(priced)
+    return PricedBasket(priced, variant_ids, product_names_of_skus(variant_ids), total, currency)
+
+
+def sell_basket(
+    *,
+    store_id: int,
+    ticket: str,
+    lines: list[BasketLine],
+    card: Decimal = Decimal("0"),
+    cash_given: Decimal = Decimal("0"),
+    card_token: str = "",
+    customer_id: int | None = None,
+    basket_cart_id: int | None = None,
+    take_out_of_online_cart: bool = False,
+    actor: str = "",
+    now: datetime | None = None,
+) -> TillSale:
+    """Sell the basket once per ticket: all of it, paid in full (card part + cash part ==
+    total), its units taken from this store's free stock, or nothing at all. A declined,
+    cancelled or unanswered card leaves no order, no ledger row, no stock movement, and the
+    basket open. With `take_out_of_online_cart`, the units bought leave the customer's
+    online cart in the same transaction."""
+    now = now or clock.now()
+    done = Order.objects.filter(reference=ticket).first()
+    if done is not None:
+        return _replayed(done, cash_given)
+    basket = price_basket(store_id=store_id, lines=lines)
+    try:
+        split = split_tenders(total=basket.total, card=card, cash_given=cash_given)
+    except TendersShort as error:
+        raise TendersDoNotCover(
+            f"The tenders do not pay {basket.total} {basket.currency}: {error}.",
+            errors=[{"field": "cash_given", "message": str(error)}],
+        ) from None
+    if customer_id is not None and not customer_may_order(customer_id=customer_id):
+        raise InvalidOrder("No such customer.", errors=[{"field": "customer", "message": "?"}])
+    terminal = _ask_terminal(split.card, basket.currency, card_token, ticket)
+    try:
+        order = _write_sale(
+            store_id=store_id,
+            ticket=ticket,
+            basket=basket,
+            split=split,
+            terminal_reference=terminal,
+            customer_id=customer_id,
+            basket_cart_id=basket_cart_id,
+            take_out_of_online_cart=take_out_of_online_cart,
+            actor=actor,
+            now=now,
+        )
+    except IntegrityError:
+        # The same ticket sold a moment ago on another request: that sale stands.
+        _void_terminal(terminal, ticket, "twin")
+        done = Order.objects.filter(reference=ticket).first()
+        if done is None:
+            raise
+        return _replayed(done, cash_given)
+    except BaseException:
+        _void_terminal(terminal, ticket, "unsold")
+        raise
+    return TillSale(order, split, replayed=False)
+
+
+def _replayed(order: Order, cash_given: Decimal) -> TillSale:
+    taken = {
+        tender: amount
+        for tender, amount in PaymentOperation.objects.filter(
+            payment__order=order, kind=PaymentKind.CAPTURE
+        ).values_list("tender", "amount")
+    }
+    card = taken.get(Tender.STORE_CARD, Decimal("0"))
+    cash = taken.get(Tender.CASH, Decimal("0"))
+    return TillSale(order, TenderSplit(card, cash, max(cash_given - cash, Decimal("0"))), True)
+
+
+def _ask_terminal(amount: Decimal, currency: str, card_token: str, ticket: str) -> str:
+    """The card part on the store's terminal (the PSP), before anything is written; its
+    provider reference, or "" when there is no card part."""
+    if amount <= 0:
+        return ""
+    if not card_token:
+        raise InvalidOrder(
+            "A card part needs the card terminal.",
+            errors=[{"field": "card_token", "message": "the terminal's card token"}],
+        )
+    try:
+        result = provider().authorise(
+            amount=amount, currency=currency, card_token=card_token, reference=ticket
+        )
+    except PspUnreachable:
+        raise TerminalNotAnswered(
+            "The card terminal did not answer: nothing was sold or taken; try the card again."
+        ) from None
+    if result.status == PspStatus.DECLINED and result.reason == "cancelled":
+        raise TerminalCancelled("The payment was cancelled on the card terminal.")
+    if result.status != PspStatus.AUTHORISED:
+        _void_terminal(result.provider_reference, ticket, "pending")
+        raise PaymentDeclined(f"The card was declined: {result.reason or result.status}.")
+    return result.provider_reference
+
+
+def _void_terminal(reference: str, ticket: str, why: str) -> None:
+    """Nothing was written, so there is no ledger row: the key makes a retry safe."""
+    if reference:
+        provider().void(provider_reference=reference, idempotency_key=f"void:{why}:{ticket}")
+
+
+@transaction_retried
+def _write_sale(
+    *,
+    store_id: int,
+    ticket: str,
+    basket: PricedBasket,
+    split: TenderSplit,
+    terminal_reference: str,
+    customer_id: int | None,
+    basket_cart_id: int | None,
+    take_out_of_online_cart: bool,
+    actor: str,
+    now: datetime,
+) -> Order:
+    with transaction.atomic():
+        order = Order.objects.create(
+            reference=ticket,
+            channel=CHANNEL,
+            fulfilment_mode=FulfilmentMode.TILL_SALE,
+            status=OrderStatus.COLLECTED,
+            customer_id=customer_id,
+            pickup_location_id=store_id,
+            ordered_at_location_id=store_id,
+            total=basket.total,
+            currency=basket.currency,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                line_number=number,
+                variant_id=basket.variant_ids[line.sku],
+                sku=line.sku,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                currency=line.currency,
+                location_id=store_id,
+                status=LineStatus.COLLECTED,
+                delivered_at=now,
+            )
+            for number, line in enumerate(basket.lines, start=1)
+        )
+        _take_payment(order, split, terminal_reference, actor, now)
+        if basket_cart_id is not None:
+            mark_ordered(open_cart_for_update(cart_id=basket_cart_id))
+        if take_out_of_online_cart and customer_id is not None:
+            take_bought_items_out(
+                customer_id=customer_id,
+                bought={line.sku: line.quantity for line in basket.lines},
+            )
+        record_event(
+            events.ORDER_SOLD_AT_TILL,
+            aggregate=f"order:{order.pk}",
+            payload=_sale_payload(order, basket, split),
+            now=now,
+        )
+        # Last, just before COMMIT: the levels' rows are locked for one round trip.
+        sell_at_till(
+            location_id=store_id,
+            lines=[
+                TillLine(basket.variant_ids[line.sku], line.sku, line.quantity)
+                for line in basket.lines
+            ],
+            ticket=ticket,
+            actor=actor,
+            now=now,
+        )
+    return order
+
+
+def _take_payment(
+    order: Order, split: TenderSplit, terminal_reference: str, actor: str, now: datetime
+) -> None:
+    """The payment and its ledger: each tender a till capture, succeeded as it is recorded."""
+    payment = Payment.objects.create(
+        order=order,
+        method=Payment.Method.AT_PICKUP,
+        provider=provider().name if terminal_reference else "till",
+        provider_reference=terminal_reference,
+        status=Payment.Status.DUE_AT_PICKUP,
+        amount=order.total,
+        currency=order.currency,
+        created_at=now,
+        updated_at=now,
+    )
+    for tender, amount in ((Tender.STORE_CARD, split.card), (Tender.CASH, split.cash)):
+        if amount > 0:
+            request_operation(
+                payment=payment,
+                kind=PaymentKind.CAPTURE,
+                amount=amount,
+                idempotency_key=f"capture:{order.pk}:till:{tender}",
+                tender=tender,
+                actor=actor,
+                now=now,
+            )
+
+
+def _sale_payload(order: Order, basket: PricedBasket, split: TenderSplit) -> dict[str, object]:
+    return {
+        "order_id": order.pk,
+        "order_reference": order.reference,
+        "customer_id": order.customer_id,
+        "channel": CHANNEL,
+        "location_id": order.pickup_location_id,
+        "total": str(order.total),
+        "currency": order.currency,
+        "lines": [
+            {
+                "sku": line.sku,
+                "name": basket.names.get(line.sku, ""),
+                "quantity": line.quantity,
+                "unit_price": str(line.unit_price),
+                "amount": str(line.amount),
+            }
+            for line in basket.lines
+        ],
+        "card": str(split.card),
+        "cash": str(split.cash),
+        "cash_given": str(split.cash_given),
+        "change": str(split.change),
+    }
