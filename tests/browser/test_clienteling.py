@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from comptoir.customers.models import Customer
 from comptoir.orders.models import Order
 
-from .conftest import PHONE, assert_accessible, offline_page, screenshot, sign_in
+from .conftest import PHONE, assert_accessible, offline_page, open_menu, screenshot, sign_in
 
 STORE = "lyon-part-dieu"
 
@@ -71,6 +71,7 @@ def test_jean_checks_in_and_sofia_sees_him_arrive_with_his_orders_waiting(
     assert_accessible(sofia)
     screenshot(sofia, "associate-customer-timeline-fr-phone")
 
+    open_menu(sofia)  # on a phone the language switch is in the header's menu
     sofia.get_by_role("button", name="English").click()
     history = sofia.get_by_role("region", name="History in every channel")
     expect(history).to_contain_text("Checked in at the store Élan Lyon Part-Dieu")

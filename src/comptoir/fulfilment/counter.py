@@ -49,7 +49,9 @@ class CounterOptions:
     other_store: list[DeliveryOption] = field(default_factory=list)
 
     def find(self, code: str, where: str) -> DeliveryOption | None:
-        return next((o for o in getattr(self, where, []) if o.code == code), None)
+        if where not in ("home", "here", "other_store"):
+            return None
+        return next((o for o in getattr(self, where) if o.code == code), None)
 
 
 def _home(postcode: str) -> Place:
@@ -141,7 +143,11 @@ def order_at_counter(request: CounterOrder, *, now: datetime | None = None) -> P
         raise _invalid("link or counter", "pay")
     store = store_place(request.store_code, field_name="store")
     place = _place(request)
-    option = next(o for o in _options(request.lines, place, now) if o.code == request.option)
+    option = next(
+        (o for o in _options(request.lines, place, now) if o.code == request.option), None
+    )
+    if option is None:  # offered a moment ago, gone since (the stock or the slots moved)
+        raise OptionUnavailable("This delivery is no longer offered: choose another.")
     if not option.available:
         raise OptionUnavailable(option.reason or "Not possible now.")
     home = place.kind == "home"

@@ -57,19 +57,29 @@ class Listed:
 _memory = LookupCache("the store directory", ttl_seconds=TTL_SECONDS, max_entries=1)
 
 
+_edits = [0]  # how many times it was forgotten: a read begun before an edit is not kept
+
+
 def active_locations() -> dict[int, Listed]:
     """Every active location by id, nearest to memory: read at most once a minute."""
     found = _memory.get("all")
     if found is None:
+        edits = _edits[0]
         found = _read()
-        _memory.put_many({"all": found})
+        if edits == _edits[0]:  # else it may hold what the edit replaced: use it, once
+            _memory.put_many({"all": found})
     return found
 
 
 def forget() -> None:
     """Read the directory again on next use (after this transaction commits, and now)."""
+    _forget_now()
+    transaction.on_commit(_forget_now)
+
+
+def _forget_now() -> None:
+    _edits[0] += 1
     _memory.clear()
-    transaction.on_commit(_memory.clear)
 
 
 def _read() -> dict[int, Listed]:

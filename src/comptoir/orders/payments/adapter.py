@@ -62,6 +62,9 @@ class BadSignature(Exception):
 class PaymentProvider(Protocol):
     name: str
     signature_header: str  # the HTTP header its webhooks are signed in
+    # A store's card terminal takes the money as it approves (the till records it captured);
+    # a provider without one is not asked for the card part of a till sale.
+    has_card_terminal: bool
 
     def authorise(
         self, *, amount: Decimal, currency: str, card_token: str, reference: str

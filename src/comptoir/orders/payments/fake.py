@@ -62,6 +62,7 @@ def sign(body: bytes, *, timestamp: int | None = None) -> str:
 class FakePsp:
     name = "fake"
     signature_header = SIGNATURE_HEADER
+    has_card_terminal = True  # its terminal tokens (TERMINAL_*) stand for the store's terminal
     # Webhooks "sent" and not yet delivered; a test (or the link page) delivers them.
     _sent: ClassVar[list[tuple[bytes, str]]] = []
     # What the PSP did per idempotency key, and the failures a test asked for, by kind.

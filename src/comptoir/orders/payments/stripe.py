@@ -57,6 +57,8 @@ def from_minor_units(amount: int, currency: str) -> Decimal:
 class StripePsp:
     name = "stripe"
     signature_header = SIGNATURE_HEADER
+    # Stripe Terminal is not integrated: a PaymentIntent held here would lapse uncaptured.
+    has_card_terminal = False
 
     # A webhook is an authorisation settled, a payment given up, or something comptoir does not
     # act on (answered 2xx all the same, so that Stripe stops sending it).

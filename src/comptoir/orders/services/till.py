@@ -23,7 +23,7 @@ from comptoir.carts.services import mark_ordered, open_cart_for_update, take_bou
 from comptoir.catalog.selectors import product_names_of_skus
 from comptoir.core import clock
 from comptoir.core.outbox import record_event
-from comptoir.core.retrying import transaction_retried
+from comptoir.core.retrying import DatabaseUnavailable, transaction_retried
 from comptoir.customers.selectors import customer_may_order
 from comptoir.inventory.services.till import TillLine, sell_at_till
 
@@ -113,7 +113,7 @@ def sell_basket(
     basket open. With `take_out_of_online_cart`, the units bought leave the customer's
     online cart in the same transaction."""
     now = now or clock.now()
-    done = Order.objects.filter(reference=ticket).first()
+    done = _sold(ticket, store_id)
     if done is not None:
         return _replayed(done, cash_given)
     basket = price_basket(store_id=store_id, lines=lines)
@@ -141,16 +141,35 @@ def sell_basket(
             now=now,
         )
     except IntegrityError:
-        # The same ticket sold a moment ago on another request: that sale stands.
-        _void_terminal(terminal, ticket, "twin")
-        done = Order.objects.filter(reference=ticket).first()
+        # The same ticket sold a moment ago on another request: that sale stands. Its card
+        # hold may be this one (a PSP that keys authorisations by ticket): keep it then.
+        done = _sold(ticket, store_id)
         if done is None:
+            _void_terminal(terminal, ticket, "unsold")
             raise
+        if terminal not in _terminal_references(done):
+            _void_terminal(terminal, ticket, "twin")
         return _replayed(done, cash_given)
+    except DatabaseUnavailable:
+        # Whether the sale committed is unknown: voiding could unpay a sale that stands. The
+        # retry with the same ticket finds it, or sells it with this hold's key.
+        raise
     except BaseException:
         _void_terminal(terminal, ticket, "unsold")
         raise
     return TillSale(order, split, replayed=False)
+
+
+def _sold(ticket: str, store_id: int) -> Order | None:
+    """The sale this ticket made at this store's till, if it made one: a ticket is never
+    another order's reference read back (an online order's lines, its customer)."""
+    return Order.objects.filter(
+        reference=ticket, fulfilment_mode=FulfilmentMode.TILL_SALE, pickup_location_id=store_id
+    ).first()
+
+
+def _terminal_references(order: Order) -> set[str]:
+    return set(Payment.objects.filter(order=order).values_list("provider_reference", flat=True))
 
 
 def _replayed(order: Order, cash_given: Decimal) -> TillSale:
@@ -170,6 +189,14 @@ def _ask_terminal(amount: Decimal, currency: str, card_token: str, ticket: str) 
     provider reference, or "" when there is no card part."""
     if amount <= 0:
         return ""
+    if not provider().has_card_terminal:
+        # A terminal's payment is taken at once; an online PSP only holds it until a capture
+        # this sale never sends (Stripe would let it lapse): refuse rather than lose it.
+        raise InvalidOrder(
+            "No card terminal is connected to this shop's payment provider: take cash, or "
+            "send the customer a payment link.",
+            errors=[{"field": "card", "message": "no card terminal connected"}],
+        )
     if not card_token:
         raise InvalidOrder(
             "A card part needs the card terminal.",

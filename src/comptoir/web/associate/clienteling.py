@@ -6,6 +6,7 @@ server-sent events (docs/decisions/0036-store-arrivals-by-polled-server-sent-eve
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -192,7 +193,7 @@ def in_store_events(request: HttpRequest, code: str) -> HttpResponse:
 
 def _last_event_id(request: HttpRequest) -> int | None:
     raw = request.headers.get("Last-Event-ID") or request.GET.get("after") or ""
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if re.fullmatch(r"[0-9]{1,18}", raw) else None  # not isdigit(): "²" is one
 
 
 def _arrivals(request: HttpRequest, store: Any, after: int, *, language: str) -> Iterator[str]:

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,7 +27,9 @@ from comptoir.catalog.selectors import variant_by_scan
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.idempotency import idempotent
+from comptoir.core.retrying import DatabaseUnavailable
 from comptoir.customers.selectors import customer_by_id, customer_id_by_identity
+from comptoir.orders.domain import FulfilmentMode
 from comptoir.orders.selectors import access_order_by_reference, tenders_taken, till_takings
 from comptoir.orders.services.till import BasketLine, price_basket, sell_basket
 
@@ -254,8 +256,10 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
             actor=actor_of(request).caller_key,
         )
     except DomainError as error:
-        # Nothing was sold: the basket stays, and the next try is a new ticket.
-        state.renew_ticket()
+        # Nothing was sold: the basket stays, and the next try is a new ticket; unless the
+        # database went away mid-sale, when the retry must carry this one to find the sale.
+        if not isinstance(error, DatabaseUnavailable):
+            state.renew_ticket()
         refusal, translated = plain_words(error)
         return _till_again(request, store, state, refusal=refusal, refusal_translated=translated)
     state.state = {}
@@ -272,8 +276,11 @@ def _till_again(request: HttpRequest, store: Any, state: _Till, **extra: Any) ->
 def receipt(request: HttpRequest, code: str, reference: str) -> HttpResponse:
     """A till sale's receipt, to print (the page's print stylesheet) or to show again."""
     store = _store(request, code, "stock.sell")
-    # Any counter reprints a receipt, as any counter takes a return (returns.read).
+    # Any counter reprints a till receipt, as any counter takes a return (returns.read); an
+    # order that was not sold at a till has no receipt here.
     order = access_order_by_reference(actor_of(request), reference, permission="returns.read")
+    if order.fulfilment_mode != FulfilmentMode.TILL_SALE:
+        raise Http404("No till sale has this reference.")
     return _receipt(request, store, order, change=None, just_sold=False)
 
 
@@ -284,6 +291,8 @@ def day_report(request: HttpRequest, code: str) -> HttpResponse:
     try:
         day = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
+        day = clock.now().astimezone(zone).date()
+    if not date(2000, 1, 1) <= day <= date(9000, 1, 1):
         day = clock.now().astimezone(zone).date()
     since = datetime.combine(day, time.min, tzinfo=zone)
     rows = till_takings(location_id=store.pk, since=since, until=since + timedelta(days=1))

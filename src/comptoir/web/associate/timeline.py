@@ -85,6 +85,7 @@ SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "order.placed": lambda d: _("Placed order %(ref)s") % _ref(d),
     "order.ready_for_pickup": lambda d: _("Order %(ref)s is ready for pickup") % _ref(d),
     "order.collected": lambda d: _("Collected order %(ref)s") % _ref(d),
+    "order.sold_at_till": lambda d: _("Bought at the till, order %(ref)s") % _ref(d),
     "order.cancelled": lambda d: _("Order %(ref)s was cancelled") % _ref(d),
     "return.received": lambda d: _("Returned items of order %(ref)s") % _ref(d),
     "refund.issued": _refund,
@@ -101,6 +102,8 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "delivered": lambda d: _("Told that order %(ref)s was delivered") % _ref(d),
     "pickup_reminder": lambda d: _("Reminded to collect order %(ref)s") % _ref(d),
     "refund_issued": lambda d: _("Told of the refund for order %(ref)s") % _ref(d),
+    "payment_link": lambda d: _("Sent the payment link of order %(ref)s") % _ref(d),
+    "till_receipt": lambda d: _("Sent the till receipt of order %(ref)s") % _ref(d),
 }
 SENTENCES |= {f"message.{kind}": say for kind, say in MESSAGES.items()}
 _ORDER_REFERENCE = re.compile(r"\bCO-[A-Z0-9]{8}\b")

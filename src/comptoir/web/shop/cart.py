@@ -6,6 +6,7 @@ session and joins the shopper's cart when they sign in (carts.services.merge_ano
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -102,4 +103,4 @@ def _quantity(request: HttpRequest, *, default: int) -> int:
     raw = request.POST.get("quantity", "").strip()
     if not raw:
         return default
-    return int(raw) if raw.lstrip("-").isdigit() else -1
+    return int(raw) if re.fullmatch(r"-?[0-9]{1,6}", raw) else -1  # not isdigit(): "²" is one

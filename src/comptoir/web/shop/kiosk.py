@@ -7,7 +7,6 @@ nothing of the shopper but a cart in a session that "start over" (or a minute id
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from django.conf import settings
@@ -142,9 +141,12 @@ def _check_in(card: str, store: Any) -> str:
     customer = customer_by_identity(kind="loyalty_card", value=card)
     if customer is None:
         return ""
-    # No consent to be recognised in store, or a closed profile: greeted, nothing recorded.
-    with contextlib.suppress(DomainError):
+    try:
         check_in(customer_id=customer.pk, location_code=store.code, method="loyalty_card")
+    except DomainError:
+        # No consent to be recognised in store, or a closed profile: nothing recorded, and
+        # the screen does not say whose card it is to whoever typed the number.
+        return _("Welcome!")
     return _("Welcome, %(name)s!") % {"name": customer.first_name}
 
 

@@ -51,8 +51,10 @@
     var id = input.id || (input.id = "scan-" + Math.random().toString(36).slice(2));
     var row = document.createElement("div");
     row.className = "scan-row";
+    var focused = document.activeElement === input || input.autofocus;
     input.parentNode.insertBefore(row, input);
     row.appendChild(input);
+    if (focused) input.focus();  // moving an element loses its focus (and its autofocus)
 
     var button = document.createElement("button");
     button.type = "button";
