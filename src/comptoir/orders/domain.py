@@ -205,6 +205,9 @@ class TenderSplit:
         return self.cash + self.change
 
 
+LARGEST_NOTE = Decimal("500")  # change is always less than one note of the largest kind
+
+
 def split_tenders(*, total: Decimal, card: Decimal, cash_given: Decimal) -> TenderSplit:
     """The one rule for paying at the till: the card takes at most the total, the cash pays
     what the card does not, and only cash is given back (a card is never overcharged)."""
@@ -215,6 +218,8 @@ def split_tenders(*, total: Decimal, card: Decimal, cash_given: Decimal) -> Tend
     cash = total - card
     if cash_given < cash:
         raise TendersDoNotCover(f"{cash - cash_given} still to pay")
+    if cash_given - cash >= LARGEST_NOTE:  # 5800 typed for 58.00: check it, don't pay it out
+        raise TendersDoNotCover(f"the change would be {cash_given - cash}: check the cash given")
     return TenderSplit(card=card, cash=cash, change=cash_given - cash)
 
 

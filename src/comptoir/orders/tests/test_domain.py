@@ -87,3 +87,12 @@ def test_split_tenders_card_and_cash_pay_the_total_and_only_cash_gives_change():
         split_tenders(total=Decimal("10"), card=Decimal("11"), cash_given=Decimal("0"))
     with pytest.raises(TendersDoNotCover):
         split_tenders(total=Decimal("10"), card=Decimal("4"), cash_given=Decimal("5.99"))
+
+
+def test_change_of_a_whole_large_note_or_more_is_a_typing_mistake_not_a_payout():
+    from comptoir.orders.domain import TendersDoNotCover, split_tenders
+
+    most = split_tenders(total=Decimal("58.00"), card=Decimal("0"), cash_given=Decimal("557.99"))
+    assert most.change == Decimal("499.99")
+    with pytest.raises(TendersDoNotCover, match="check the cash given"):
+        split_tenders(total=Decimal("58.00"), card=Decimal("0"), cash_given=Decimal("5800"))
