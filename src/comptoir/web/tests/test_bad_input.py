@@ -73,6 +73,7 @@ def test_an_empty_till_line_says_what_is_missing(retailer):
 
 
 def test_selling_more_than_is_free_is_refused_and_nothing_is_sold(retailer):
+    from comptoir.demo.catalogue import JEAN_JACKET
     from comptoir.orders.models import Order
 
     associate = signed_in("associate.lyon")
@@ -81,7 +82,12 @@ def test_selling_more_than_is_free_is_refused_and_nothing_is_sold(retailer):
     )
     answer = associate.post(
         "/associate/lyon-part-dieu/till/pay/",
-        {"card": "", "cash_given": "10000", "terminal": "tok_terminal", "ticket": "T-TOO-MANY"},
+        {
+            "card": "",
+            "cash_given": str(99 * JEAN_JACKET[3]),  # the exact money: only the stock is short
+            "terminal": "tok_terminal",
+            "ticket": "T-TOO-MANY",
+        },
     )
 
     assert answer.status_code == 200
