@@ -7,7 +7,7 @@ allowed moves are written down once and tested without a database.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -221,6 +221,34 @@ def split_tenders(*, total: Decimal, card: Decimal, cash_given: Decimal) -> Tend
     if cash_given - cash >= LARGEST_NOTE:  # 5800 typed for 58.00: check it, don't pay it out
         raise TendersDoNotCover(f"the change would be {cash_given - cash}: check the cash given")
     return TenderSplit(card=card, cash=cash, change=cash_given - cash)
+
+
+class RefundTooLarge(ValueError):
+    """The tenders together have less left to give back than the refund asks."""
+
+
+# The order refunds go back in: to a card first (the money returns where it came from, with
+# the PSP's trace), cash last (the drawer gives out only what no card can take back).
+REFUND_ORDER = (Tender.STORE_CARD, Tender.CARD, Tender.PAYMENT_LINK, Tender.CASH)
+
+
+def split_refund(
+    *, amount: Decimal, taken: Mapping[str, Decimal], refunded: Mapping[str, Decimal]
+) -> list[tuple[Tender, Decimal]]:
+    """The one rule for refunding a payment taken in several tenders: each tender gives back
+    at most what it took less what it gave back already (`refunded` counts refunds still in
+    flight), in REFUND_ORDER. Raises RefundTooLarge when the tenders have less left."""
+    parts: list[tuple[Tender, Decimal]] = []
+    rest = amount
+    for tender in REFUND_ORDER:
+        left = taken.get(tender, Decimal("0")) - refunded.get(tender, Decimal("0"))
+        part = min(rest, left)
+        if part > 0:
+            parts.append((tender, part))
+            rest -= part
+    if rest > 0:
+        raise RefundTooLarge(f"{rest} more than the tenders took")
+    return parts
 
 
 class OperationStatus(StrEnum):
