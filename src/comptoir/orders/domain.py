@@ -257,6 +257,28 @@ class OperationStatus(StrEnum):
     FAILED = "failed"
 
 
+class TerminalStatus(StrEnum):
+    """A request to a store's card terminal, recorded before it is asked (its own ledger: the
+    sale it pays for is written only once the terminal approves)."""
+
+    ASKED = "asked"  # asked; no answer yet (a timeout leaves it here: the card may be held)
+    AUTHORISED = "authorised"  # the terminal approved: the card is held for this ticket
+    DECLINED = "declined"  # declined or cancelled on the terminal: nothing held
+    SOLD = "sold"  # the sale was written with this authorisation
+    VOIDED = "voided"  # the sale was not written; the hold was given back
+    VOID_FAILED = "void_failed"  # the sale was not written and the hold is still on the card
+
+
+# A request still open may hold the card: the same ticket again reuses it, never asks anew.
+TERMINAL_OPEN = frozenset({TerminalStatus.ASKED, TerminalStatus.AUTHORISED})
+
+
+def terminal_reference(ticket: str, attempt: int) -> str:
+    """What the terminal is asked under: the ticket, then `ticket/2`… after a definite no, so
+    that a timeout's retry is the same request (the PSP answers it once) and a new card is not."""
+    return ticket if attempt == 1 else f"{ticket}/{attempt}"
+
+
 PICKUP_CODE_DIGITS = 6
 
 

@@ -80,3 +80,11 @@ class TerminalNotAnswered(PaymentProviderUnavailable):
 class TendersDoNotCover(ValidationFailed):
     code = "tenders-do-not-cover"
     title = "The tenders do not pay the total"
+
+
+class TerminalHoldLeftOpen(Conflict):
+    """The sale could not be written and the card terminal did not give the hold back: the
+    request is recorded (`void_failed`), reconcile lists it, the associate cancels it there."""
+
+    code = "terminal-hold-left-open"
+    title = "Nothing was sold, but the card terminal still holds the payment"

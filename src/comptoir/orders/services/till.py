@@ -13,6 +13,7 @@ voided. The ticket is the order's reference: the same ticket again sells nothing
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -22,6 +23,7 @@ from django.db import IntegrityError, transaction
 from comptoir.carts.services import mark_ordered, open_cart_for_update, take_bought_items_out
 from comptoir.catalog.selectors import product_names_of_skus
 from comptoir.core import clock
+from comptoir.core.errors import DomainError
 from comptoir.core.outbox import record_event
 from comptoir.core.retrying import DatabaseUnavailable, transaction_retried
 from comptoir.customers.selectors import customer_may_order
@@ -29,6 +31,7 @@ from comptoir.inventory.services.till import TillLine, sell_at_till
 
 from .. import events
 from ..domain import (
+    TERMINAL_OPEN,
     FulfilmentMode,
     LineStatus,
     OrderStatus,
@@ -36,8 +39,10 @@ from ..domain import (
     PricedLine,
     Tender,
     TenderSplit,
+    TerminalStatus,
     order_total,
     split_tenders,
+    terminal_reference,
 )
 from ..domain import TendersDoNotCover as TendersShort
 from ..errors import (
@@ -45,15 +50,17 @@ from ..errors import (
     PaymentDeclined,
     TendersDoNotCover,
     TerminalCancelled,
+    TerminalHoldLeftOpen,
     TerminalNotAnswered,
 )
-from ..models import Order, OrderLine, Payment, PaymentOperation
+from ..models import Order, OrderLine, Payment, PaymentOperation, TerminalRequest
 from ..payments import provider
-from ..payments.adapter import PspStatus, PspUnreachable
+from ..payments.adapter import PspResult, PspStatus, PspUnreachable
 from .payments import request_operation
 from .placing import priced_lines
 
 CHANNEL = "store"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -126,36 +133,48 @@ def sell_basket(
         ) from None
     if customer_id is not None and not customer_may_order(customer_id=customer_id):
         raise InvalidOrder("No such customer.", errors=[{"field": "customer", "message": "?"}])
-    terminal = _ask_terminal(split.card, basket.currency, card_token, ticket)
+    terminal = _ask_terminal(
+        store_id=store_id,
+        ticket=ticket,
+        amount=split.card,
+        currency=basket.currency,
+        card_token=card_token,
+        actor=actor,
+        now=now,
+    )
+    if terminal is not None and terminal.status == TerminalStatus.SOLD:
+        done = _sold(ticket, store_id)
+        if done is not None:
+            return _replayed(done, cash_given)
     try:
         order = _write_sale(
             store_id=store_id,
             ticket=ticket,
             basket=basket,
             split=split,
-            terminal_reference=terminal,
+            terminal=terminal,
             customer_id=customer_id,
             basket_cart_id=basket_cart_id,
             take_out_of_online_cart=take_out_of_online_cart,
             actor=actor,
             now=now,
         )
-    except IntegrityError:
+    except IntegrityError as error:
         # The same ticket sold a moment ago on another request: that sale stands. Its card
-        # hold may be this one (a PSP that keys authorisations by ticket): keep it then.
+        # hold is this one when both asked the terminal under the same reference: keep it.
         done = _sold(ticket, store_id)
         if done is None:
-            _void_terminal(terminal, ticket, "unsold")
+            _void_or_raise(terminal, error)
             raise
-        if terminal not in _terminal_references(done):
-            _void_terminal(terminal, ticket, "twin")
+        if terminal is not None and terminal.provider_reference not in _terminal_references(done):
+            _void_terminal(terminal, "twin")  # a failure stays recorded: reconcile lists it
         return _replayed(done, cash_given)
     except DatabaseUnavailable:
         # Whether the sale committed is unknown: voiding could unpay a sale that stands. The
-        # retry with the same ticket finds it, or sells it with this hold's key.
+        # retry with the same ticket finds it, or sells it with this request's hold.
         raise
-    except BaseException:
-        _void_terminal(terminal, ticket, "unsold")
+    except BaseException as error:
+        _void_or_raise(terminal, error)
         raise
     return TillSale(order, split, replayed=False)
 
@@ -184,11 +203,23 @@ def _replayed(order: Order, cash_given: Decimal) -> TillSale:
     return TillSale(order, TenderSplit(card, cash, max(cash_given - cash, Decimal("0"))), True)
 
 
-def _ask_terminal(amount: Decimal, currency: str, card_token: str, ticket: str) -> str:
-    """The card part on the store's terminal (the PSP), before anything is written; its
-    provider reference, or "" when there is no card part."""
+def _ask_terminal(
+    *,
+    store_id: int,
+    ticket: str,
+    amount: Decimal,
+    currency: str,
+    card_token: str,
+    actor: str,
+    now: datetime,
+) -> TerminalRequest | None:
+    """The card part on the store's terminal (the PSP), before the sale is written: its
+    request, authorised, or None when there is no card part. The request is recorded (and
+    committed) before the terminal is asked; a request of this ticket still open (a timeout,
+    a sale that could not be written) is asked again under its reference, so the card is
+    held once."""
     if amount <= 0:
-        return ""
+        return None
     if not provider().has_card_terminal:
         # A terminal's payment is taken at once; an online PSP only holds it until a capture
         # this sale never sends (Stripe would let it lapse): refuse rather than lose it.
@@ -202,26 +233,138 @@ def _ask_terminal(amount: Decimal, currency: str, card_token: str, ticket: str) 
             "A card part needs the card terminal.",
             errors=[{"field": "card_token", "message": "the terminal's card token"}],
         )
+    request = _terminal_request(store_id, ticket, amount, currency, card_token, actor, now)
+    if request.status in {TerminalStatus.AUTHORISED, TerminalStatus.SOLD}:
+        return request  # approved before: the same hold pays it (or paid it: a replay)
+    result = _authorise(request, card_token)
+    if result.status == PspStatus.AUTHORISED:
+        _record_terminal(request, TerminalStatus.AUTHORISED, result.provider_reference)
+        return request
+    if result.status == PspStatus.DECLINED:
+        _record_terminal(request, TerminalStatus.DECLINED, result.provider_reference, result.reason)
+        if result.reason == "cancelled":
+            raise TerminalCancelled("The payment was cancelled on the card terminal.")
+    else:  # pending, or anything a terminal should not answer: give it back
+        _record_terminal(request, TerminalStatus.AUTHORISED, result.provider_reference)
+        _void_terminal(request, "pending")
+    raise PaymentDeclined(f"The card was declined: {result.reason or result.status}.")
+
+
+def _authorise(request: TerminalRequest, card_token: str) -> PspResult:
     try:
-        result = provider().authorise(
-            amount=amount, currency=currency, card_token=card_token, reference=ticket
+        return provider().authorise(
+            amount=request.amount,
+            currency=request.currency,
+            card_token=card_token,
+            reference=request.reference,
         )
     except PspUnreachable:
+        # Stays `asked`: the card may be held. The same ticket again asks under the same
+        # reference (the PSP answers what it did); reconcile lists it if nobody does.
         raise TerminalNotAnswered(
-            "The card terminal did not answer: nothing was sold or taken; try the card again."
+            "The card terminal did not answer: nothing was sold; try the card again on this "
+            "ticket (it will not be charged twice)."
         ) from None
-    if result.status == PspStatus.DECLINED and result.reason == "cancelled":
-        raise TerminalCancelled("The payment was cancelled on the card terminal.")
-    if result.status != PspStatus.AUTHORISED:
-        _void_terminal(result.provider_reference, ticket, "pending")
-        raise PaymentDeclined(f"The card was declined: {result.reason or result.status}.")
-    return result.provider_reference
 
 
-def _void_terminal(reference: str, ticket: str, why: str) -> None:
-    """Nothing was written, so there is no ledger row: the key makes a retry safe."""
-    if reference:
-        provider().void(provider_reference=reference, idempotency_key=f"void:{why}:{ticket}")
+def _terminal_request(
+    store_id: int,
+    ticket: str,
+    amount: Decimal,
+    currency: str,
+    card_token: str,
+    actor: str,
+    now: datetime,
+) -> TerminalRequest:
+    """This ticket's open request for `amount`, or a new attempt (committed before the
+    terminal is asked). An open request for another amount (the basket changed after a
+    timeout) is settled first: asked again under its reference, then voided."""
+    last = _last_request(store_id, ticket)
+    if last is not None and last.status == TerminalStatus.SOLD:
+        return last  # sold by another tap meanwhile (committed with its order)
+    if last is not None and last.status in TERMINAL_OPEN:
+        if last.amount == amount and last.currency == currency:
+            return last
+        if last.status == TerminalStatus.ASKED:
+            answer = _authorise(last, card_token)
+            _record_terminal(last, TerminalStatus.AUTHORISED, answer.provider_reference)
+        if not _void_terminal(last, "replaced"):
+            raise TerminalHoldLeftOpen(
+                f"The card terminal still holds {last.amount} {last.currency} of this ticket "
+                "and did not cancel it: cancel it on the terminal, then sell on a new ticket."
+            )
+    attempt = (last.attempt + 1) if last is not None else 1
+    try:
+        with transaction.atomic():
+            return TerminalRequest.objects.create(
+                location_id=store_id,
+                ticket=ticket,
+                attempt=attempt,
+                reference=terminal_reference(ticket, attempt),
+                amount=amount,
+                currency=currency,
+                status=TerminalStatus.ASKED,
+                actor=actor,
+                asked_at=now,
+                updated_at=now,
+            )
+    except IntegrityError:
+        # Another tap of the same ticket recorded this attempt a moment ago: ask as it does.
+        same = _last_request(store_id, ticket)
+        if same is None or same.attempt != attempt:
+            raise
+        return same
+
+
+def _last_request(store_id: int, ticket: str) -> TerminalRequest | None:
+    return (
+        TerminalRequest.objects.filter(location_id=store_id, ticket=ticket)
+        .order_by("-attempt")
+        .first()
+    )
+
+
+def _record_terminal(
+    request: TerminalRequest, status: TerminalStatus, provider_reference: str, reason: str = ""
+) -> None:
+    request.status = status
+    request.provider_reference = provider_reference or request.provider_reference
+    request.failure_reason = reason[:200]
+    request.updated_at = clock.now()
+    request.save(update_fields=["status", "provider_reference", "failure_reason", "updated_at"])
+
+
+def _void_terminal(request: TerminalRequest | None, why: str) -> bool:
+    """Give the terminal's hold back, since no sale claims it; whether it was. A void the PSP
+    refuses or does not answer is recorded `void_failed` (reconcile lists it), never raised:
+    the caller says what happened in plain words."""
+    if request is None or not request.provider_reference:
+        return True
+    try:
+        result = provider().void(
+            provider_reference=request.provider_reference,
+            idempotency_key=f"void:{why}:{request.reference}",
+        )
+    except PspUnreachable:
+        result = PspResult(PspStatus.FAILED, request.provider_reference, "no answer")
+    if result.status == PspStatus.VOIDED:
+        _record_terminal(request, TerminalStatus.VOIDED, "")
+        return True
+    logger.error("terminal hold %s left open: %s", request.reference, result.reason)
+    _record_terminal(request, TerminalStatus.VOID_FAILED, "", result.reason or result.status)
+    return False
+
+
+def _void_or_raise(request: TerminalRequest | None, error: BaseException) -> None:
+    """The sale was not written: give the hold back, or say plainly that the card is still
+    held (instead of the error that stopped the sale, which is chained)."""
+    if not _void_terminal(request, "unsold") and request is not None:
+        said = str(error) if isinstance(error, DomainError) else "the sale could not be written"
+        raise TerminalHoldLeftOpen(
+            f"Nothing was sold ({said.rstrip('.')}), but the card terminal did not cancel the "
+            f"payment of {request.amount} {request.currency}: cancel it on the terminal. It "
+            "is listed for the store until it is."
+        ) from error
 
 
 @transaction_retried
@@ -231,7 +374,7 @@ def _write_sale(
     ticket: str,
     basket: PricedBasket,
     split: TenderSplit,
-    terminal_reference: str,
+    terminal: TerminalRequest | None,
     customer_id: int | None,
     basket_cart_id: int | None,
     take_out_of_online_cart: bool,
@@ -268,7 +411,12 @@ def _write_sale(
             )
             for number, line in enumerate(basket.lines, start=1)
         )
+        terminal_reference = terminal.provider_reference if terminal else ""
         _take_payment(order, split, terminal_reference, actor, now)
+        if terminal is not None:
+            TerminalRequest.objects.filter(pk=terminal.pk).update(
+                status=TerminalStatus.SOLD, updated_at=now
+            )
         if basket_cart_id is not None:
             mark_ordered(open_cart_for_update(cart_id=basket_cart_id))
         if take_out_of_online_cart and customer_id is not None:
