@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from comptoir.catalog.models import Variant
 from comptoir.core import clock
 from comptoir.inventory.errors import OutOfStock
-from comptoir.catalog.models import Variant
 from comptoir.inventory.services.till import TillLine, sell_at_till
 from comptoir.orders.errors import TerminalHoldLeftOpen, TerminalNotAnswered
 from comptoir.orders.models import Order, TerminalRequest
