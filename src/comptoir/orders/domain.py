@@ -9,8 +9,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 
 class FulfilmentMode(StrEnum):
@@ -277,6 +279,15 @@ def terminal_reference(ticket: str, attempt: int) -> str:
     """What the terminal is asked under: the ticket, then `ticket/2`… after a definite no, so
     that a timeout's retry is the same request (the PSP answers it once) and a new card is not."""
     return ticket if attempt == 1 else f"{ticket}/{attempt}"
+
+
+def local_day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
+    """The instants a store's day starts and ends, in UTC: midnight to midnight in its own
+    time zone (23 or 25 hours when the clocks change), whatever the server's zone."""
+    local = ZoneInfo(zone)
+    since = datetime.combine(day, time.min, tzinfo=local)
+    until = datetime.combine(day + timedelta(days=1), time.min, tzinfo=local)
+    return since.astimezone(UTC), until.astimezone(UTC)
 
 
 PICKUP_CODE_DIGITS = 6

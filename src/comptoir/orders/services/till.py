@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from comptoir.carts.services import mark_ordered, open_cart_for_update, take_bought_items_out
@@ -28,6 +30,7 @@ from comptoir.core.outbox import record_event
 from comptoir.core.retrying import DatabaseUnavailable, transaction_retried
 from comptoir.customers.selectors import customer_may_order
 from comptoir.inventory.services.till import TillLine, sell_at_till
+from comptoir.locations.selectors import location_list
 
 from .. import events
 from ..domain import (
@@ -40,6 +43,7 @@ from ..domain import (
     Tender,
     TenderSplit,
     TerminalStatus,
+    local_day_bounds,
     order_total,
     split_tenders,
     terminal_reference,
@@ -56,6 +60,7 @@ from ..errors import (
 from ..models import Order, OrderLine, Payment, PaymentOperation, TerminalRequest
 from ..payments import provider
 from ..payments.adapter import PspResult, PspStatus, PspUnreachable
+from ..selectors import TillTakings, till_takings
 from .payments import request_operation
 from .placing import priced_lines
 
@@ -496,3 +501,29 @@ def _sale_payload(order: Order, basket: PricedBasket, split: TenderSplit) -> dic
         "cash_given": str(split.cash_given),
         "change": str(split.change),
     }
+
+
+@dataclass(frozen=True)
+class EndOfDay:
+    day: date  # the store's own calendar day
+    rows: list[TillTakings]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.net for row in self.rows), Decimal("0"))
+
+
+def end_of_day(*, store_id: int, day: date | None, now: datetime | None = None) -> EndOfDay:
+    """A store's takings by till and tender over ONE of its days, midnight to midnight in its
+    own time zone (`local_day_bounds`), read from the ledger; without a day, its today."""
+    zone = _zone_of(store_id)
+    if day is None:
+        day = (now or clock.now()).astimezone(ZoneInfo(zone)).date()
+    since, until = local_day_bounds(day, zone)
+    return EndOfDay(day, till_takings(location_id=store_id, since=since, until=until))
+
+
+def _zone_of(store_id: int) -> str:
+    """The store's time zone; the retailer's (settings) for a location without one."""
+    zone = location_list().filter(pk=store_id).values_list("timezone", flat=True).first()
+    return zone or settings.TIME_ZONE
