@@ -302,6 +302,20 @@ def pickup_code_matches(expected: str, given: str) -> bool:
     return secrets.compare_digest(expected.encode(), given.strip().encode())
 
 
+# Six digits are a million codes: five wrong ones, then none checked for a quarter of an hour,
+# so that guessing an order's code at a counter or through the API takes years.
+PICKUP_CODE_TRIES = 5
+PICKUP_CODE_LOCKOUT = timedelta(minutes=15)
+
+
+def pickup_code_tries_left(tries: int, last_try_at: datetime | None, now: datetime) -> int:
+    """How many codes may still be tried for an order: wrong tries older than the lockout
+    are forgotten."""
+    if last_try_at is None or last_try_at <= now - PICKUP_CODE_LOCKOUT:
+        return PICKUP_CODE_TRIES
+    return max(PICKUP_CODE_TRIES - tries, 0)
+
+
 def new_order_reference() -> str:
     """Short enough to read over the phone, long enough never to collide in practice."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I

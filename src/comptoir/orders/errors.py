@@ -88,3 +88,12 @@ class TerminalHoldLeftOpen(Conflict):
 
     code = "terminal-hold-left-open"
     title = "Nothing was sold, but the card terminal still holds the payment"
+
+
+class PickupCodeLocked(DomainError):
+    """Too many wrong pickup codes for this order lately: no code is checked until the lockout
+    ends (domain.PICKUP_CODE_LOCKOUT); the store was told (`order.pickup_code_locked`)."""
+
+    code = "pickup-code-locked"
+    status = 429
+    title = "Too many wrong pickup codes for this order; try again later"

@@ -50,6 +50,9 @@ class Order(models.Model):
     currency = models.CharField(max_length=3)
     delivery_address = models.JSONField(default=dict, blank=True)  # personal data
     pickup_code = models.CharField(max_length=6, blank=True)  # personal data: shown once to staff
+    # Wrong pickup codes tried lately (domain.PICKUP_CODE_TRIES, then a lockout).
+    pickup_code_tries = models.PositiveSmallIntegerField(default=0)
+    pickup_code_tried_at = models.DateTimeField(null=True, blank=True)
     collect_by = models.DateTimeField(null=True, blank=True)
     created_by = models.CharField(max_length=80, blank=True, help_text="who placed it")
     sourcing_explanation = models.JSONField(

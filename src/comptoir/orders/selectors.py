@@ -266,14 +266,6 @@ def ensure_collectable(order: Order, *, location_id: int, pickup_code: str) -> N
         )
 
 
-def check_pickup_code(*, order_id: int, location_id: int, pickup_code: str) -> Order:
-    """The order, if the code the customer shows collects it here now (see ensure_collectable).
-    A read: nothing is handed over, nothing changes."""
-    order = order_by_id(order_id)
-    ensure_collectable(order, location_id=location_id, pickup_code=pickup_code)
-    return order
-
-
 def open_lines(order_id: int, *, location_id: int | None = None) -> list[OrderLine]:
     lines = OrderLine.objects.filter(order_id=order_id, status=OrderLine.Status.OPEN)
     if location_id is not None:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from comptoir.core import clock
+from comptoir.core.errors import DomainError
 from comptoir.core.outbox import record_event
 from comptoir.core.retrying import transaction_retried
 from comptoir.inventory.errors import HoldNotActive
@@ -27,6 +28,8 @@ from comptoir.inventory.services.till import TillLine, sell_at_till
 from .. import events
 from ..domain import (
     CANCELLABLE,
+    PICKUP_CODE_LOCKOUT,
+    PICKUP_CODE_TRIES,
     TILL_TENDERS,
     LineStatus,
     OperationStatus,
@@ -38,6 +41,7 @@ from ..domain import (
     check_line_transition,
     check_transition,
     new_pickup_code,
+    pickup_code_tries_left,
     split_refund,
 )
 from ..errors import (
@@ -46,7 +50,9 @@ from ..errors import (
     OrderStateConflict,
     PaymentFailed,
     PaymentNotAnswered,
+    PickupCodeLocked,
     TenderRequired,
+    WrongPickupCode,
 )
 from ..models import Order, OrderLine, Payment, PaymentOperation
 from ..selectors import capture_due, ensure_collectable
@@ -340,6 +346,8 @@ def hand_over_order(
     the till's operation is recorded as succeeded here."""
     now = now or clock.now()
     order = locked_order(order_id)  # first: a second tap waits here, then finds it collected
+    if pickup_code_tries_left(order.pickup_code_tries, order.pickup_code_tried_at, now) == 0:
+        raise _locked(order)
     ensure_collectable(order, location_id=location_id, pickup_code=pickup_code)
     till = _till_tender(order, tender)
     lines = _open_lines(order)
@@ -381,6 +389,66 @@ def _till_tender(order: Order, tender: str | None) -> Tender | None:
     return Tender(tender)
 
 
+def check_pickup_code(
+    *, order_id: int, location_id: int, pickup_code: str, now: datetime | None = None
+) -> Order:
+    """The order, if the code the customer shows collects it here now (`ensure_collectable`),
+    counted against the order's tries in its own committed transaction, under the order's
+    lock, so that guesses at once are counted one by one: after PICKUP_CODE_TRIES wrong
+    codes, none is checked until the lockout ends (PickupCodeLocked, 429), and the store is
+    told (`order.pickup_code_locked`). A right code forgets the wrong ones. Call it outside
+    any transaction (a rollback would forget the try): every handover calls it first."""
+    now = now or clock.now()
+    order, refusal = _code_tried(order_id, location_id, pickup_code, now)
+    if refusal is not None:
+        raise refusal
+    return order
+
+
+@transaction_retried
+def _code_tried(
+    order_id: int, location_id: int, pickup_code: str, now: datetime
+) -> tuple[Order, DomainError | None]:
+    with transaction.atomic():
+        order = locked_order(order_id)
+        left = pickup_code_tries_left(order.pickup_code_tries, order.pickup_code_tried_at, now)
+        if left == 0:
+            return order, _locked(order)
+        try:
+            ensure_collectable(order, location_id=location_id, pickup_code=pickup_code)
+        except WrongPickupCode as wrong:
+            order.pickup_code_tries = PICKUP_CODE_TRIES - left + 1
+            order.pickup_code_tried_at = now
+            order.save(update_fields=["pickup_code_tries", "pickup_code_tried_at"])
+            if left == 1:
+                record_event(
+                    events.ORDER_PICKUP_CODE_LOCKED,
+                    aggregate=f"order:{order.pk}",
+                    payload={
+                        **order_keys(order),
+                        "location_id": order.pickup_location_id,
+                        "tries": order.pickup_code_tries,
+                        "until": (now + PICKUP_CODE_LOCKOUT).isoformat(),
+                    },
+                    now=now,
+                )
+            return order, wrong
+        if order.pickup_code_tries:
+            order.pickup_code_tries = 0
+            order.save(update_fields=["pickup_code_tries"])
+        return order, None
+
+
+def _locked(order: Order) -> PickupCodeLocked:
+    until = (order.pickup_code_tried_at or clock.now()) + PICKUP_CODE_LOCKOUT
+    minutes = max(1, round((until - clock.now()).total_seconds() / 60))
+    return PickupCodeLocked(
+        f"Too many wrong codes for this order: no code is checked for {minutes} more minutes. "
+        "Ask the customer for the message with their code, or their ID, and tell the store "
+        "manager."
+    )
+
+
 def collect_order(
     *,
     order_id: int,
@@ -394,6 +462,7 @@ def collect_order(
     after the commit, capture what was handed over through the PSP. A capture the PSP refuses
     is recorded as failed (reconcile reports it); the goods have left either way."""
     now = now or clock.now()
+    check_pickup_code(order_id=order_id, location_id=location_id, pickup_code=pickup_code, now=now)
     capture = _collected(
         order_id=order_id,
         pickup_code=pickup_code,
