@@ -12,7 +12,7 @@ from comptoir.inventory.errors import OutOfStock
 from comptoir.inventory.services.till import TillLine, sell_at_till
 from comptoir.orders.errors import TerminalHoldLeftOpen, TerminalNotAnswered
 from comptoir.orders.models import Order, TerminalRequest
-from comptoir.orders.payments.fake import TERMINAL_APPROVED, FakePsp
+from comptoir.orders.payments.fake import TERMINAL_APPROVED, TERMINAL_DECLINED, FakePsp
 from comptoir.orders.selectors import money_discrepancies, terminal_discrepancies
 from comptoir.orders.services.till import BasketLine, sell_basket
 from comptoir.orders.tests.factories import make_jackets, make_location, stock
@@ -43,9 +43,9 @@ def _sell(store, ticket="T-CARD", quantity=1, **extra):
 
 def _empty_the_shelf_after_the_terminal_approves(monkeypatch, store):
     """The shelf empties between the terminal's approval and the sale's write (another till)."""
-    from comptoir.orders.services import till
+    from comptoir.orders.services import till as till_module
 
-    asked = till._ask_terminal
+    asked = till_module.ask_terminal
 
     def then_sold_elsewhere(*args, **kwargs):
         answer = asked(*args, **kwargs)
@@ -58,7 +58,7 @@ def _empty_the_shelf_after_the_terminal_approves(monkeypatch, store):
         )
         return answer
 
-    monkeypatch.setattr(till, "_ask_terminal", then_sold_elsewhere)
+    monkeypatch.setattr(till_module, "ask_terminal", then_sold_elsewhere)
 
 
 def test_a_void_the_psp_refuses_is_recorded_answered_plainly_and_reported(monkeypatch):
@@ -135,3 +135,22 @@ def test_a_terminal_left_unanswered_is_reported_until_the_ticket_is_tried_again(
     assert [d.check for d in terminal_discrepancies(now=later)] == ["terminal-not-answered"]
     _sell(store)
     assert terminal_discrepancies(now=later) == []
+
+
+def test_a_decline_whose_answer_was_lost_is_not_voided_and_the_next_card_is_a_new_attempt():
+    store = _store()
+    FakePsp.fail_next("authorise", "lost")
+    with pytest.raises(TerminalNotAnswered):
+        sell_basket(
+            store_id=store.pk,
+            ticket="T-CARD",
+            lines=[BasketLine(JACKET, 1)],
+            card=Decimal("129.00"),
+            card_token=TERMINAL_DECLINED,
+        )
+
+    sale = _sell(store, quantity=2)
+
+    statuses = dict(TerminalRequest.objects.values_list("attempt", "status"))
+    assert statuses == {1: "declined", 2: "sold"}
+    assert FakePsp.open_holds() == {sale.order.payment.provider_reference}
