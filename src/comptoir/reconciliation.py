@@ -13,7 +13,11 @@ from comptoir.core.reconciling import Discrepancy
 from comptoir.fulfilment.selectors import capacity_discrepancies
 from comptoir.inventory.selectors import stock_discrepancies
 from comptoir.notifications.selectors import messages_in_doubt
-from comptoir.orders.selectors import money_discrepancies, order_state_discrepancies
+from comptoir.orders.selectors import (
+    money_discrepancies,
+    order_state_discrepancies,
+    terminal_discrepancies,
+)
 from comptoir.returns.selectors import return_discrepancies
 
 Check = Callable[[], list[Discrepancy]]
@@ -22,6 +26,7 @@ CHECKS: list[Check] = [
     stock_discrepancies,
     order_state_discrepancies,
     money_discrepancies,
+    terminal_discrepancies,
     return_discrepancies,
     messages_in_doubt,
     capacity_discrepancies,

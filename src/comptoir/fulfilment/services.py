@@ -8,6 +8,7 @@ shipped one is dispatched (`fulfilment.dispatched`, which the shipping app react
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from comptoir.core.retrying import transaction_retried
 from comptoir.inventory.errors import OutOfStock
 from comptoir.inventory.services.stock import adjust_stock
 from comptoir.locations.selectors import location_list, search_origin
+from comptoir.orders.errors import OrderStateConflict
 from comptoir.orders.selectors import open_lines, order_by_id
 from comptoir.orders.services import lifecycle, payments, resourcing
 from comptoir.orders.services.placing import LineRequest, OrderRequest, Piece, order_keys
@@ -190,6 +192,12 @@ def hand_over(
     The capture of what was handed over is recorded with the handover and asked of the PSP
     after the commit (docs/money.md)."""
     now = now or clock.now()
+    task = StoreTask.objects.get(pk=task_id)
+    # Counted before the handover's transaction, so that a wrong code's try is kept.
+    with contextlib.suppress(OrderStateConflict):  # a second tap: the handover answers it
+        lifecycle.check_pickup_code(
+            order_id=task.order_id, location_id=task.location_id, pickup_code=pickup_code, now=now
+        )
     task, capture = _handed_over(
         task_id=task_id, pickup_code=pickup_code, tender=tender, actor=actor, now=now
     )

@@ -7,10 +7,12 @@ allowed moves are written down once and tested without a database.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 
 class FulfilmentMode(StrEnum):
@@ -223,10 +225,69 @@ def split_tenders(*, total: Decimal, card: Decimal, cash_given: Decimal) -> Tend
     return TenderSplit(card=card, cash=cash, change=cash_given - cash)
 
 
+class RefundTooLarge(ValueError):
+    """The tenders together have less left to give back than the refund asks."""
+
+
+# The order refunds go back in: to a card first (the money returns where it came from, with
+# the PSP's trace), cash last (the drawer gives out only what no card can take back).
+REFUND_ORDER = (Tender.STORE_CARD, Tender.CARD, Tender.PAYMENT_LINK, Tender.CASH)
+
+
+def split_refund(
+    *, amount: Decimal, taken: Mapping[str, Decimal], refunded: Mapping[str, Decimal]
+) -> list[tuple[Tender, Decimal]]:
+    """The one rule for refunding a payment taken in several tenders: each tender gives back
+    at most what it took less what it gave back already (`refunded` counts refunds still in
+    flight), in REFUND_ORDER. Raises RefundTooLarge when the tenders have less left."""
+    parts: list[tuple[Tender, Decimal]] = []
+    rest = amount
+    for tender in REFUND_ORDER:
+        left = taken.get(tender, Decimal("0")) - refunded.get(tender, Decimal("0"))
+        part = min(rest, left)
+        if part > 0:
+            parts.append((tender, part))
+            rest -= part
+    if rest > 0:
+        raise RefundTooLarge(f"{rest} more than the tenders took")
+    return parts
+
+
 class OperationStatus(StrEnum):
     REQUESTED = "requested"  # recorded before the PSP is called: an intent
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+
+
+class TerminalStatus(StrEnum):
+    """A request to a store's card terminal, recorded before it is asked (its own ledger: the
+    sale it pays for is written only once the terminal approves)."""
+
+    ASKED = "asked"  # asked; no answer yet (a timeout leaves it here: the card may be held)
+    AUTHORISED = "authorised"  # the terminal approved: the card is held for this ticket
+    DECLINED = "declined"  # declined or cancelled on the terminal: nothing held
+    SOLD = "sold"  # the sale was written with this authorisation
+    VOIDED = "voided"  # the sale was not written; the hold was given back
+    VOID_FAILED = "void_failed"  # the sale was not written and the hold is still on the card
+
+
+# A request still open may hold the card: the same ticket again reuses it, never asks anew.
+TERMINAL_OPEN = frozenset({TerminalStatus.ASKED, TerminalStatus.AUTHORISED})
+
+
+def terminal_reference(ticket: str, attempt: int) -> str:
+    """What the terminal is asked under: the ticket, then `ticket/2`… after a definite no, so
+    that a timeout's retry is the same request (the PSP answers it once) and a new card is not."""
+    return ticket if attempt == 1 else f"{ticket}/{attempt}"
+
+
+def local_day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
+    """The instants a store's day starts and ends, in UTC: midnight to midnight in its own
+    time zone (23 or 25 hours when the clocks change), whatever the server's zone."""
+    local = ZoneInfo(zone)
+    since = datetime.combine(day, time.min, tzinfo=local)
+    until = datetime.combine(day + timedelta(days=1), time.min, tzinfo=local)
+    return since.astimezone(UTC), until.astimezone(UTC)
 
 
 PICKUP_CODE_DIGITS = 6
@@ -239,6 +300,20 @@ def new_pickup_code() -> str:
 
 def pickup_code_matches(expected: str, given: str) -> bool:
     return secrets.compare_digest(expected.encode(), given.strip().encode())
+
+
+# Six digits are a million codes: five wrong ones, then none checked for a quarter of an hour,
+# so that guessing an order's code at a counter or through the API takes years.
+PICKUP_CODE_TRIES = 5
+PICKUP_CODE_LOCKOUT = timedelta(minutes=15)
+
+
+def pickup_code_tries_left(tries: int, last_try_at: datetime | None, now: datetime) -> int:
+    """How many codes may still be tried for an order: wrong tries older than the lockout
+    are forgotten."""
+    if last_try_at is None or last_try_at <= now - PICKUP_CODE_LOCKOUT:
+        return PICKUP_CODE_TRIES
+    return max(PICKUP_CODE_TRIES - tries, 0)
 
 
 def new_order_reference() -> str:

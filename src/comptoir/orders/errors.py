@@ -80,3 +80,20 @@ class TerminalNotAnswered(PaymentProviderUnavailable):
 class TendersDoNotCover(ValidationFailed):
     code = "tenders-do-not-cover"
     title = "The tenders do not pay the total"
+
+
+class TerminalHoldLeftOpen(Conflict):
+    """The sale could not be written and the card terminal did not give the hold back: the
+    request is recorded (`void_failed`), reconcile lists it, the associate cancels it there."""
+
+    code = "terminal-hold-left-open"
+    title = "Nothing was sold, but the card terminal still holds the payment"
+
+
+class PickupCodeLocked(DomainError):
+    """Too many wrong pickup codes for this order lately: no code is checked until the lockout
+    ends (domain.PICKUP_CODE_LOCKOUT); the store was told (`order.pickup_code_locked`)."""
+
+    code = "pickup-code-locked"
+    status = 429
+    title = "Too many wrong pickup codes for this order; try again later"

@@ -9,6 +9,8 @@ ORDER_LINES_CANCELLED = "order.lines_cancelled"  # + reason, lines [{sku, quanti
 ORDER_READY_FOR_PICKUP = "order.ready_for_pickup"  # + location_id, pickup_code, collect_by
 ORDER_PICKUP_REMINDER = "order.pickup_reminder"  # same keys as ready_for_pickup
 ORDER_COLLECTED = "order.collected"  # + location_id
+# Too many wrong pickup codes: the store's associates should look at who is asking.
+ORDER_PICKUP_CODE_LOCKED = "order.pickup_code_locked"  # + location_id, tries, until
 PAYMENT_CAPTURED = "payment.captured"  # + amount, currency
 # A sale at a store's till: + location_id, channel, total, currency, lines [{sku, name,
 # quantity, unit_price}], card, cash, cash_given, change (the receipt needs every one)

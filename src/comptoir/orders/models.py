@@ -16,6 +16,7 @@ from .domain import (
     OrderStatus,
     PaymentKind,
     Tender,
+    TerminalStatus,
 )
 
 MODES = [(mode.value, mode.value.replace("_", " ")) for mode in FulfilmentMode]
@@ -49,6 +50,9 @@ class Order(models.Model):
     currency = models.CharField(max_length=3)
     delivery_address = models.JSONField(default=dict, blank=True)  # personal data
     pickup_code = models.CharField(max_length=6, blank=True)  # personal data: shown once to staff
+    # Wrong pickup codes tried lately (domain.PICKUP_CODE_TRIES, then a lockout).
+    pickup_code_tries = models.PositiveSmallIntegerField(default=0)
+    pickup_code_tried_at = models.DateTimeField(null=True, blank=True)
     collect_by = models.DateTimeField(null=True, blank=True)
     created_by = models.CharField(max_length=80, blank=True, help_text="who placed it")
     sourcing_explanation = models.JSONField(
@@ -235,6 +239,38 @@ class PaymentOperation(models.Model):
         indexes = [
             models.Index(fields=["status", "requested_at"], name="operations_by_status"),
         ]
+
+
+class TerminalRequest(models.Model):
+    """One request to a store's card terminal for a till ticket, recorded before the terminal
+    is asked: a hold that no sale came to claim (a timeout, a void the PSP refused) is never
+    lost, reconcile lists it, and the same ticket again reuses it (ADR 0041)."""
+
+    location = models.ForeignKey("locations.Location", on_delete=models.PROTECT, related_name="+")
+    ticket = models.CharField(max_length=20)
+    attempt = models.PositiveIntegerField()
+    reference = models.CharField(max_length=40, help_text="what the terminal was asked under")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=12, choices=[(s.value, s.value.replace("_", " ")) for s in TerminalStatus]
+    )
+    provider_reference = models.CharField(max_length=80, blank=True)
+    failure_reason = models.CharField(max_length=200, blank=True)
+    actor = models.CharField(max_length=80, blank=True)
+    asked_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "ticket", "attempt"], name="one_terminal_request_per_attempt"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="terminal_request_amount_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "asked_at"], name="terminal_requests_by_status")]
 
 
 class PaymentNotification(models.Model):

@@ -33,17 +33,19 @@ from .domain import (
     AT_THE_PICKUP_STORE,
     LEFT_THE_SHELF,
     RETURNABLE_LINES,
+    TERMINAL_OPEN,
     TILL_TENDERS,
     LineStatus,
     OperationStatus,
     OrderStatus,
     PaymentKind,
     PricedLine,
+    TerminalStatus,
     amount_to_capture,
     pickup_code_matches,
 )
 from .errors import OrderNotFound, OrderStateConflict, WrongPickupCode
-from .models import Order, OrderLine, Payment, PaymentOperation
+from .models import Order, OrderLine, Payment, PaymentOperation, TerminalRequest
 
 
 def order_by_reference(reference: str) -> Order:
@@ -262,14 +264,6 @@ def ensure_collectable(order: Order, *, location_id: int, pickup_code: str) -> N
             "This is not the order's pickup code; ask the customer for the code in their message.",
             errors=[{"field": "pickup_code", "message": "does not match this order"}],
         )
-
-
-def check_pickup_code(*, order_id: int, location_id: int, pickup_code: str) -> Order:
-    """The order, if the code the customer shows collects it here now (see ensure_collectable).
-    A read: nothing is handed over, nothing changes."""
-    order = order_by_id(order_id)
-    ensure_collectable(order, location_id=location_id, pickup_code=pickup_code)
-    return order
 
 
 def open_lines(order_id: int, *, location_id: int | None = None) -> list[OrderLine]:
@@ -633,3 +627,37 @@ def _kept_holds_of_no_line() -> list[Discrepancy]:
         )
         for hold_id in sorted(kept - of_a_line)
     ]
+
+
+# A terminal asked this long ago with no sale to show for it is not a till still at work.
+STALE_TERMINAL_REQUEST = timedelta(minutes=5)
+
+
+def terminal_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
+    """Card holds no sale claims (ADR 0041): a void the PSP refused or did not answer; a
+    terminal asked and never answered, or approved and its sale never written, for longer
+    than STALE_TERMINAL_REQUEST. Each is a hold to cancel on the store's terminal."""
+    now = now or clock.now()
+    left = Q(status=TerminalStatus.VOID_FAILED) | Q(
+        status__in=sorted(TERMINAL_OPEN), asked_at__lt=now - STALE_TERMINAL_REQUEST
+    )
+    checks = {
+        TerminalStatus.VOID_FAILED: ("terminal-hold-left-open", "the void failed"),
+        TerminalStatus.ASKED: ("terminal-not-answered", "never answered"),
+        TerminalStatus.AUTHORISED: ("terminal-hold-unsold", "approved, no sale written"),
+    }
+    found = []
+    for request in (
+        TerminalRequest.objects.filter(left).select_related("location").order_by("asked_at", "pk")
+    ):
+        check, what = checks[TerminalStatus(request.status)]
+        found.append(
+            Discrepancy(
+                check,
+                f"till:{request.location.code}:{request.ticket}",
+                f"{request.amount:.2f} {request.currency} on the card terminal ({what}"
+                f"{': ' + request.failure_reason if request.failure_reason else ''}), asked at "
+                f"{request.asked_at.isoformat()}: cancel it on the terminal",
+            )
+        )
+    return found

@@ -54,6 +54,14 @@ MESSAGES = {
     "terminal-not-answered": _(
         "The card terminal did not answer: nothing was sold or taken. Try the card again."
     ),
+    "terminal-hold-left-open": _(
+        "Nothing was sold, but the card terminal did not cancel the payment: cancel it on the "
+        "terminal. It stays listed for the store until it is."
+    ),
+    "pickup-code-locked": _(
+        "Too many wrong codes for this order: no code is checked for a quarter of an hour. Ask "
+        "the customer for the message with their code, or their ID, and tell the store manager."
+    ),
     "tenders-do-not-cover": _(
         "Card and cash do not pay the total (or the card part is more than the total): "
         "nothing was sold."

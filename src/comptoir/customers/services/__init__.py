@@ -9,6 +9,7 @@ from .profiles import (
     add_to_timeline,
     choose_favourite_store,
     record_customer_profile,
+    record_walk_up_profile,
     register_shopper,
 )
 from .visits import check_in, check_in_by_loyalty_card
@@ -30,6 +31,7 @@ __all__ = [
     "merge_profiles",
     "record_consent",
     "record_customer_profile",
+    "record_walk_up_profile",
     "register_shopper",
     "request_marketing_message",
     "require_consent",

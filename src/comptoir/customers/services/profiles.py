@@ -158,6 +158,26 @@ def record_customer_profile(
     return customer
 
 
+def record_walk_up_profile(
+    *, first_name: str, email: str | None, phone: str | None, channel: str, language: str
+) -> Customer | None:
+    """A new profile for a shopper met at a shared screen (the kiosk), or None when the email
+    typed is already someone's: whoever typed it may not be them, so their profile is
+    neither matched nor written to (the order is a guest's)."""
+    if email:
+        known = normalised(IdentityKind.EMAIL, email, field="email")
+        if Customer.objects.filter(email=known).exists():
+            return None
+    return record_customer_profile(
+        first_name=first_name,
+        last_name="",
+        email=email,
+        phone=phone,
+        channel=channel,
+        language=language,
+    )
+
+
 def choose_favourite_store(*, customer_id: int, location_code: str | None) -> Customer:
     """Make the store with `location_code` the customer's favourite, in one call (None: none).
 

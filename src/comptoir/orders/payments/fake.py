@@ -8,7 +8,8 @@ A store's card terminal is this PSP too (`orders.services.till`): its card token
 customer does at the terminal: `tok_terminal_cancelled…` is cancelled on the terminal (declined,
 reason "cancelled"), `tok_terminal_timeout…` never answers (`PspUnreachable`), `tok_terminal…`
 is approved; the card's limit declines as above.
-Captures, refunds and voids are idempotent per key (a retry answers what the first call did);
+An authorisation is idempotent per reference (as Stripe's, keyed `authorise:<reference>`);
+captures, refunds and voids are idempotent per key (a retry answers what the first call did);
 a test makes the next one fail with `FakePsp.fail_next(kind, "refused" | "timeout")`: refused
 is a "failed" answer, timeout raises `PspUnreachable` before the fake does anything.
 Webhooks are signed with HMAC-SHA256 (header `Fake-Psp-Signature: t=<unix>,v1=<hex>`), and a
@@ -21,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
 import time
 import uuid
 from datetime import datetime
@@ -68,18 +70,48 @@ class FakePsp:
     # What the PSP did per idempotency key, and the failures a test asked for, by kind.
     _done: ClassVar[dict[str, tuple[PspResult, Decimal]]] = {}
     _failures: ClassVar[dict[str, list[str]]] = {}
+    _authorised: ClassVar[dict[str, PspResult]] = {}  # by our reference
+    _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def authorise(
         self, *, amount: Decimal, currency: str, card_token: str, reference: str
     ) -> PspResult:
-        psp_reference = f"fake_{uuid.uuid4().hex}"
         if card_token.startswith(TERMINAL_TIMEOUT):
             raise PspUnreachable("the card terminal did not answer")
+        with self._lock:
+            # Keyed by our reference, as Stripe's `authorise:<reference>` key: asked again, it
+            # answers what it did the first time, and holds the card once.
+            result = self._authorised.get(reference) or self._authorise(
+                amount, currency, card_token
+            )
+            self._authorised[reference] = result
+            failures = self._failures.get("authorise", [])
+            if failures and failures.pop(0) == "lost":
+                raise PspUnreachable("the card terminal approved; its answer was lost")
+        return result
+
+    def _authorise(self, amount: Decimal, currency: str, card_token: str) -> PspResult:
+        psp_reference = f"fake_{uuid.uuid4().hex}"
         decision, reason = self._decide(amount, card_token)
         if decision == PspStatus.AUTHORISED and card_token.startswith("tok_3ds"):
             self._send(psp_reference, PspStatus.AUTHORISED, amount, currency)
             return PspResult(PspStatus.PENDING, psp_reference)
         return PspResult(decision, psp_reference, reason)
+
+    @classmethod
+    def open_holds(cls) -> set[str]:
+        """The authorisations the fake made and nobody voided: a test's view of the card."""
+        held = {
+            result.provider_reference
+            for result in cls._authorised.values()
+            if result.status in {PspStatus.AUTHORISED, PspStatus.PENDING}
+        }
+        voided = {
+            result.provider_reference
+            for result, _ in cls._done.values()
+            if result.status == PspStatus.VOIDED
+        }
+        return held - voided
 
     def capture(
         self, *, provider_reference: str, amount: Decimal, currency: str, idempotency_key: str
@@ -117,7 +149,8 @@ class FakePsp:
 
     @classmethod
     def fail_next(cls, kind: str, how: str) -> None:
-        """The next `kind` ("capture", "refund", "void") is "refused" or times out."""
+        """The next `kind` ("capture", "refund", "void") is "refused" or times out; the next
+        "authorise" is "lost": done, and its answer never arrives (`PspUnreachable`)."""
         cls._failures.setdefault(kind, []).append(how)
 
     @classmethod
@@ -172,6 +205,7 @@ class FakePsp:
         cls._sent[:] = []
         cls._done.clear()
         cls._failures.clear()
+        cls._authorised.clear()
 
     @classmethod
     def take_sent(cls) -> list[tuple[bytes, str]]:

@@ -8,7 +8,6 @@ stock, so a slow PSP never keeps a stock row locked.
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from comptoir.core import clock
+from comptoir.core.errors import DomainError
 from comptoir.core.outbox import record_event
 from comptoir.core.retrying import transaction_retried
 from comptoir.inventory.errors import HoldNotActive
@@ -27,9 +27,10 @@ from comptoir.inventory.services.till import TillLine, sell_at_till
 from .. import events
 from ..domain import (
     CANCELLABLE,
+    PICKUP_CODE_LOCKOUT,
+    PICKUP_CODE_TRIES,
     TILL_TENDERS,
     LineStatus,
-    OperationStatus,
     OrderStatus,
     PaymentKind,
     Tender,
@@ -37,19 +38,22 @@ from ..domain import (
     check_line_transition,
     check_transition,
     new_pickup_code,
+    pickup_code_tries_left,
 )
 from ..errors import (
     InvalidOrder,
     OrderNotFound,
     OrderStateConflict,
     PaymentFailed,
-    PaymentNotAnswered,
+    PickupCodeLocked,
     TenderRequired,
+    WrongPickupCode,
 )
 from ..models import Order, OrderLine, Payment, PaymentOperation
 from ..selectors import capture_due, ensure_collectable
 from .payments import captures_in_flight, request_operation, settle
 from .placing import PAYMENT_WINDOW, order_keys
+from .refunds import refund_payment as refund_payment  # where the returns call it
 
 COLLECT_WINDOW = timedelta(days=7)  # click & collect: a week to collect once ready
 
@@ -338,6 +342,8 @@ def hand_over_order(
     the till's operation is recorded as succeeded here."""
     now = now or clock.now()
     order = locked_order(order_id)  # first: a second tap waits here, then finds it collected
+    if pickup_code_tries_left(order.pickup_code_tries, order.pickup_code_tried_at, now) == 0:
+        raise _locked(order)
     ensure_collectable(order, location_id=location_id, pickup_code=pickup_code)
     till = _till_tender(order, tender)
     lines = _open_lines(order)
@@ -379,6 +385,66 @@ def _till_tender(order: Order, tender: str | None) -> Tender | None:
     return Tender(tender)
 
 
+def check_pickup_code(
+    *, order_id: int, location_id: int, pickup_code: str, now: datetime | None = None
+) -> Order:
+    """The order, if the code the customer shows collects it here now (`ensure_collectable`),
+    counted against the order's tries in its own committed transaction, under the order's
+    lock, so that guesses at once are counted one by one: after PICKUP_CODE_TRIES wrong
+    codes, none is checked until the lockout ends (PickupCodeLocked, 429), and the store is
+    told (`order.pickup_code_locked`). A right code forgets the wrong ones. Call it outside
+    any transaction (a rollback would forget the try): every handover calls it first."""
+    now = now or clock.now()
+    order, refusal = _code_tried(order_id, location_id, pickup_code, now)
+    if refusal is not None:
+        raise refusal
+    return order
+
+
+@transaction_retried
+def _code_tried(
+    order_id: int, location_id: int, pickup_code: str, now: datetime
+) -> tuple[Order, DomainError | None]:
+    with transaction.atomic():
+        order = locked_order(order_id)
+        left = pickup_code_tries_left(order.pickup_code_tries, order.pickup_code_tried_at, now)
+        if left == 0:
+            return order, _locked(order)
+        try:
+            ensure_collectable(order, location_id=location_id, pickup_code=pickup_code)
+        except WrongPickupCode as wrong:
+            order.pickup_code_tries = PICKUP_CODE_TRIES - left + 1
+            order.pickup_code_tried_at = now
+            order.save(update_fields=["pickup_code_tries", "pickup_code_tried_at"])
+            if left == 1:
+                record_event(
+                    events.ORDER_PICKUP_CODE_LOCKED,
+                    aggregate=f"order:{order.pk}",
+                    payload={
+                        **order_keys(order),
+                        "location_id": order.pickup_location_id,
+                        "tries": order.pickup_code_tries,
+                        "until": (now + PICKUP_CODE_LOCKOUT).isoformat(),
+                    },
+                    now=now,
+                )
+            return order, wrong
+        if order.pickup_code_tries:
+            order.pickup_code_tries = 0
+            order.save(update_fields=["pickup_code_tries"])
+        return order, None
+
+
+def _locked(order: Order) -> PickupCodeLocked:
+    until = (order.pickup_code_tried_at or clock.now()) + PICKUP_CODE_LOCKOUT
+    minutes = max(1, round((until - clock.now()).total_seconds() / 60))
+    return PickupCodeLocked(
+        f"Too many wrong codes for this order: no code is checked for {minutes} more minutes. "
+        "Ask the customer for the message with their code, or their ID, and tell the store "
+        "manager."
+    )
+
+
 def collect_order(
     *,
     order_id: int,
@@ -392,6 +458,7 @@ def collect_order(
     after the commit, capture what was handed over through the PSP. A capture the PSP refuses
     is recorded as failed (reconcile reports it); the goods have left either way."""
     now = now or clock.now()
+    check_pickup_code(order_id=order_id, location_id=location_id, pickup_code=pickup_code, now=now)
     capture = _collected(
         order_id=order_id,
         pickup_code=pickup_code,
@@ -466,65 +533,6 @@ def dispatch_lines(
     if len(leaving) == len(lines) and order.status == OrderStatus.PLACED:
         _move(order, OrderStatus.DISPATCHED, now)
     return Dispatched(leaving, capture)
-
-
-def refund_payment(
-    *,
-    order_id: int,
-    amount: Decimal,
-    now: datetime | None = None,
-    idempotency_key: str | None = None,
-) -> Payment:
-    """Refund to the original payment: through the PSP, or at the till for a till payment.
-    Race-proof: the intent is recorded under the payment's row lock, counting refunds still in
-    flight, so refunds at once never exceed what was captured (the database refuses it too).
-    The same `idempotency_key` again refunds nothing more. Raises PaymentFailed when the PSP
-    refuses or does not answer (the operation is then failed, or left for a retry)."""
-    now = now or clock.now()
-    key = idempotency_key or f"refund:{order_id}:{uuid.uuid4().hex}"
-    payment, refund = _refund_requested(order_id=order_id, amount=amount, key=key, now=now)
-    if refund is None:
-        return payment
-    refund = settle(refund, now=now)
-    if refund.status == OperationStatus.FAILED:
-        raise PaymentFailed(f"The PSP did not refund: {refund.failure_reason}.")
-    if refund.status == OperationStatus.REQUESTED:
-        raise PaymentNotAnswered("The PSP did not answer; the refund will be asked again.")
-    payment.refresh_from_db()
-    return payment
-
-
-@transaction_retried
-def _refund_requested(
-    *, order_id: int, amount: Decimal, key: str, now: datetime
-) -> tuple[Payment, PaymentOperation | None]:
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(order_id=order_id).first()
-        if payment is None:
-            raise OrderNotFound("No such order.")
-        if amount <= 0:
-            return payment, None
-        refund = request_operation(
-            payment=payment,
-            kind=PaymentKind.REFUND,
-            amount=amount,
-            idempotency_key=key,
-            tender=_tender_of(payment),
-            now=now,
-        )
-        return payment, refund
-
-
-def _tender_of(payment: Payment) -> Tender:
-    """A refund goes back the way the money came: the PSP's method, or the till's tender."""
-    if payment.method != Payment.Method.AT_PICKUP:
-        return Tender(payment.method)
-    taken = (
-        payment.operations.filter(kind=PaymentKind.CAPTURE, status=OperationStatus.SUCCEEDED)
-        .values_list("tender", flat=True)
-        .first()
-    )
-    return Tender(taken or Tender.CASH)
 
 
 def _waiting_past_deadline(now: datetime) -> Q:

@@ -55,6 +55,15 @@ def _in_flight(payment: Payment, kind: PaymentKind) -> Decimal:
     return total or Decimal("0")
 
 
+def at_the_till(kind: PaymentKind, tender: str, provider_reference: str) -> bool:
+    """Whether the till does this operation itself (recorded succeeded at once) rather than
+    the PSP: cash always; the store's card terminal too, except a refund of a sale whose
+    terminal authorisation the PSP knows, which goes back to that card through the PSP."""
+    if tender not in TILL_TENDERS:
+        return False
+    return not (kind == PaymentKind.REFUND and tender == Tender.STORE_CARD and provider_reference)
+
+
 def request_operation(
     *,
     payment: Payment,
@@ -78,7 +87,7 @@ def request_operation(
     # The payment's row lock: the sums and the operations in flight are read as one.
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     tender = tender or Tender(payment.method)
-    till = tender in TILL_TENDERS
+    till = at_the_till(kind, tender, payment.provider_reference)
     if kind == PaymentKind.CAPTURE and not till:
         room = payment.authorised_amount - payment.captured_amount - _in_flight(payment, kind)
         if amount > room:

@@ -112,12 +112,14 @@ _ORDER_ROWS = """
     INSERT INTO orders_order (reference, channel, fulfilment_mode, status, customer_id,
                               pickup_location_id, ordered_at_location_id, total, delivery_fee,
                               delivery_option, delivery_slot_starts_at, delivery_slot_ends_at,
-                              currency, delivery_address, pickup_code, collect_by, created_by,
+                              currency, delivery_address, pickup_code, pickup_code_tries,
+                              pickup_code_tried_at, collect_by, created_by,
                               sourcing_explanation, created_at, updated_at)
     SELECT reference, channel, fulfilment_mode, status, customer_id, pickup_location_id,
            ordered_at_location_id, total, delivery_fee, delivery_option,
            delivery_slot_starts_at, delivery_slot_ends_at, currency, delivery_address,
-           pickup_code, collect_by, created_by, sourcing_explanation, created_at, updated_at
+           pickup_code, pickup_code_tries, pickup_code_tried_at, collect_by, created_by,
+           sourcing_explanation, created_at, updated_at
       FROM jsonb_populate_record(NULL::orders_order, %(order_row)s::jsonb)
      WHERE (SELECT ok FROM verdict)
     RETURNING id

@@ -8,15 +8,18 @@ nothing and leaves the basket as it was), then in ONE transaction write the orde
 (already collected), its payment and its ledger rows (the card part on the store's terminal,
 the cash part), take the units off the shelf with one conditional statement per level, and
 record `order.sold_at_till`. If the shelf is empty meanwhile, the terminal's authorisation is
-voided. The ticket is the order's reference: the same ticket again sells nothing more.
+voided. The ticket is the order's reference: the same ticket again sells nothing more, and
+asks the terminal under the same reference (`terminal.py`, ADR 0041): the card is held once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from comptoir.carts.services import mark_ordered, open_cart_for_update, take_bought_items_out
@@ -26,6 +29,7 @@ from comptoir.core.outbox import record_event
 from comptoir.core.retrying import DatabaseUnavailable, transaction_retried
 from comptoir.customers.selectors import customer_may_order
 from comptoir.inventory.services.till import TillLine, sell_at_till
+from comptoir.locations.selectors import location_list
 
 from .. import events
 from ..domain import (
@@ -36,22 +40,22 @@ from ..domain import (
     PricedLine,
     Tender,
     TenderSplit,
+    TerminalStatus,
+    local_day_bounds,
     order_total,
     split_tenders,
 )
 from ..domain import TendersDoNotCover as TendersShort
 from ..errors import (
     InvalidOrder,
-    PaymentDeclined,
     TendersDoNotCover,
-    TerminalCancelled,
-    TerminalNotAnswered,
 )
-from ..models import Order, OrderLine, Payment, PaymentOperation
+from ..models import Order, OrderLine, Payment, PaymentOperation, TerminalRequest
 from ..payments import provider
-from ..payments.adapter import PspStatus, PspUnreachable
+from ..selectors import TillTakings, till_takings
 from .payments import request_operation
 from .placing import priced_lines
+from .terminal import ask_terminal, void_or_raise, void_terminal
 
 CHANNEL = "store"
 
@@ -126,36 +130,48 @@ def sell_basket(
         ) from None
     if customer_id is not None and not customer_may_order(customer_id=customer_id):
         raise InvalidOrder("No such customer.", errors=[{"field": "customer", "message": "?"}])
-    terminal = _ask_terminal(split.card, basket.currency, card_token, ticket)
+    terminal = ask_terminal(
+        store_id=store_id,
+        ticket=ticket,
+        amount=split.card,
+        currency=basket.currency,
+        card_token=card_token,
+        actor=actor,
+        now=now,
+    )
+    if terminal is not None and terminal.status == TerminalStatus.SOLD:
+        done = _sold(ticket, store_id)
+        if done is not None:
+            return _replayed(done, cash_given)
     try:
         order = _write_sale(
             store_id=store_id,
             ticket=ticket,
             basket=basket,
             split=split,
-            terminal_reference=terminal,
+            terminal=terminal,
             customer_id=customer_id,
             basket_cart_id=basket_cart_id,
             take_out_of_online_cart=take_out_of_online_cart,
             actor=actor,
             now=now,
         )
-    except IntegrityError:
+    except IntegrityError as error:
         # The same ticket sold a moment ago on another request: that sale stands. Its card
-        # hold may be this one (a PSP that keys authorisations by ticket): keep it then.
+        # hold is this one when both asked the terminal under the same reference: keep it.
         done = _sold(ticket, store_id)
         if done is None:
-            _void_terminal(terminal, ticket, "unsold")
+            void_or_raise(terminal, error)
             raise
-        if terminal not in _terminal_references(done):
-            _void_terminal(terminal, ticket, "twin")
+        if terminal is not None and terminal.provider_reference not in _terminal_references(done):
+            void_terminal(terminal, "twin")  # a failure stays recorded: reconcile lists it
         return _replayed(done, cash_given)
     except DatabaseUnavailable:
         # Whether the sale committed is unknown: voiding could unpay a sale that stands. The
-        # retry with the same ticket finds it, or sells it with this hold's key.
+        # retry with the same ticket finds it, or sells it with this request's hold.
         raise
-    except BaseException:
-        _void_terminal(terminal, ticket, "unsold")
+    except BaseException as error:
+        void_or_raise(terminal, error)
         raise
     return TillSale(order, split, replayed=False)
 
@@ -184,46 +200,6 @@ def _replayed(order: Order, cash_given: Decimal) -> TillSale:
     return TillSale(order, TenderSplit(card, cash, max(cash_given - cash, Decimal("0"))), True)
 
 
-def _ask_terminal(amount: Decimal, currency: str, card_token: str, ticket: str) -> str:
-    """The card part on the store's terminal (the PSP), before anything is written; its
-    provider reference, or "" when there is no card part."""
-    if amount <= 0:
-        return ""
-    if not provider().has_card_terminal:
-        # A terminal's payment is taken at once; an online PSP only holds it until a capture
-        # this sale never sends (Stripe would let it lapse): refuse rather than lose it.
-        raise InvalidOrder(
-            "No card terminal is connected to this shop's payment provider: take cash, or "
-            "send the customer a payment link.",
-            errors=[{"field": "card", "message": "no card terminal connected"}],
-        )
-    if not card_token:
-        raise InvalidOrder(
-            "A card part needs the card terminal.",
-            errors=[{"field": "card_token", "message": "the terminal's card token"}],
-        )
-    try:
-        result = provider().authorise(
-            amount=amount, currency=currency, card_token=card_token, reference=ticket
-        )
-    except PspUnreachable:
-        raise TerminalNotAnswered(
-            "The card terminal did not answer: nothing was sold or taken; try the card again."
-        ) from None
-    if result.status == PspStatus.DECLINED and result.reason == "cancelled":
-        raise TerminalCancelled("The payment was cancelled on the card terminal.")
-    if result.status != PspStatus.AUTHORISED:
-        _void_terminal(result.provider_reference, ticket, "pending")
-        raise PaymentDeclined(f"The card was declined: {result.reason or result.status}.")
-    return result.provider_reference
-
-
-def _void_terminal(reference: str, ticket: str, why: str) -> None:
-    """Nothing was written, so there is no ledger row: the key makes a retry safe."""
-    if reference:
-        provider().void(provider_reference=reference, idempotency_key=f"void:{why}:{ticket}")
-
-
 @transaction_retried
 def _write_sale(
     *,
@@ -231,7 +207,7 @@ def _write_sale(
     ticket: str,
     basket: PricedBasket,
     split: TenderSplit,
-    terminal_reference: str,
+    terminal: TerminalRequest | None,
     customer_id: int | None,
     basket_cart_id: int | None,
     take_out_of_online_cart: bool,
@@ -268,7 +244,12 @@ def _write_sale(
             )
             for number, line in enumerate(basket.lines, start=1)
         )
+        terminal_reference = terminal.provider_reference if terminal else ""
         _take_payment(order, split, terminal_reference, actor, now)
+        if terminal is not None:
+            TerminalRequest.objects.filter(pk=terminal.pk).update(
+                status=TerminalStatus.SOLD, updated_at=now
+            )
         if basket_cart_id is not None:
             mark_ordered(open_cart_for_update(cart_id=basket_cart_id))
         if take_out_of_online_cart and customer_id is not None:
@@ -348,3 +329,29 @@ def _sale_payload(order: Order, basket: PricedBasket, split: TenderSplit) -> dic
         "cash_given": str(split.cash_given),
         "change": str(split.change),
     }
+
+
+@dataclass(frozen=True)
+class EndOfDay:
+    day: date  # the store's own calendar day
+    rows: list[TillTakings]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.net for row in self.rows), Decimal("0"))
+
+
+def end_of_day(*, store_id: int, day: date | None, now: datetime | None = None) -> EndOfDay:
+    """A store's takings by till and tender over ONE of its days, midnight to midnight in its
+    own time zone (`local_day_bounds`), read from the ledger; without a day, its today."""
+    zone = _zone_of(store_id)
+    if day is None:
+        day = (now or clock.now()).astimezone(ZoneInfo(zone)).date()
+    since, until = local_day_bounds(day, zone)
+    return EndOfDay(day, till_takings(location_id=store_id, since=since, until=until))
+
+
+def _zone_of(store_id: int) -> str:
+    """The store's time zone; the retailer's (settings) for a location without one."""
+    zone = location_list().filter(pk=store_id).values_list("timezone", flat=True).first()
+    return zone or settings.TIME_ZONE

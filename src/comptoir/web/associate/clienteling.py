@@ -38,11 +38,11 @@ from comptoir.customers.selectors import (
 from comptoir.customers.services import check_in_by_loyalty_card
 from comptoir.locations.selectors import location_by_code
 from comptoir.orders.selectors import (
-    check_pickup_code,
     due_at_the_till,
     last_purchases_of,
     orders_waiting_at,
 )
+from comptoir.orders.services.lifecycle import check_pickup_code
 from comptoir.returns.selectors import open_returns_of_customer
 from comptoir.shipping.selectors import open_parcels_of_customer
 
@@ -153,8 +153,8 @@ def _check_in_refusal(error: DomainError) -> str:
 
 @require_POST
 def pickup_check(request: HttpRequest, code: str, order_id: int) -> HttpResponse:
-    """Is the code the customer shows this order's pickup code, here and now? A read only:
-    the handover itself stays on the task list."""
+    """Is the code the customer shows this order's pickup code, here and now? Nothing is
+    handed over (that stays on the task list), but the try counts against the order's limit."""
     store = location_by_code(code=code)
     staff_actor(request, "fulfilment.work", store_id=store.pk)
     given = request.POST.get("pickup_code", "")

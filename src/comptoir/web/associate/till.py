@@ -9,10 +9,9 @@ Idempotency-Key and its order reference). See docs/decisions/0035.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,14 +23,13 @@ from comptoir.accounts.selectors import team_of_location
 from comptoir.carts.selectors import cart_by_handoff_code, cart_by_token, cart_view, open_cart_of
 from comptoir.carts.services import add_line, open_anonymous_cart, set_line_quantity
 from comptoir.catalog.selectors import variant_by_scan
-from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.idempotency import idempotent
 from comptoir.core.retrying import DatabaseUnavailable
 from comptoir.customers.selectors import customer_by_id, customer_id_by_identity
 from comptoir.orders.domain import FulfilmentMode
-from comptoir.orders.selectors import access_order_by_reference, tenders_taken, till_takings
-from comptoir.orders.services.till import BasketLine, price_basket, sell_basket
+from comptoir.orders.selectors import access_order_by_reference, tenders_taken
+from comptoir.orders.services.till import BasketLine, end_of_day, price_basket, sell_basket
 
 from ..access import actor_of, is_htmx, staff_actor
 from ..plain_words import plain_words
@@ -287,24 +285,23 @@ def receipt(request: HttpRequest, code: str, reference: str) -> HttpResponse:
 def day_report(request: HttpRequest, code: str) -> HttpResponse:
     """The end-of-day report: each till's takings by tender, read from the money ledger."""
     store = _store(request, code, "stock.sell")
-    zone = ZoneInfo(settings.TIME_ZONE)
     try:
-        day = date.fromisoformat(request.GET.get("day", ""))
+        day: date | None = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
-        day = clock.now().astimezone(zone).date()
-    if not date(2000, 1, 1) <= day <= date(9000, 1, 1):
-        day = clock.now().astimezone(zone).date()
-    since = datetime.combine(day, time.min, tzinfo=zone)
-    rows = till_takings(location_id=store.pk, since=since, until=since + timedelta(days=1))
+        day = None
+    if day is not None and not date(2000, 1, 1) <= day <= date(9000, 1, 1):
+        day = None
+    report = end_of_day(store_id=store.pk, day=day)  # the store's own day, in its time zone
+    rows = report.rows
     names = {
         f"user:{member.user_id}": member.user.get_full_name() or member.user.get_username()
         for member in team_of_location(location_id=store.pk).select_related("user")
     }
     context = {
         "store": store,
-        "day": day,
+        "day": report.day,
         "rows": [{"till": names.get(row.actor, row.actor), "row": row} for row in rows],
-        "total": sum((row.net for row in rows), Decimal("0")),
+        "total": report.total,
     }
     return render(request, "web/associate/till_day.html", context)
 

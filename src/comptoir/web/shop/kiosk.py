@@ -130,8 +130,19 @@ def product(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     return render(request, "web/kiosk/product.html", context)
 
 
-def _check_in(card: str, store: Any) -> str:
-    """Check the holder of a loyalty card in at this store; the greeting to show.
+# The profile that checked in by loyalty card on this screen: the only one its orders may go
+# to (kiosk_cart). Forgotten by start over (the session is flushed).
+CHECKED_IN_KEY = "kiosk_customer_id"
+
+
+def checked_in_customer_id(request: HttpRequest) -> int | None:
+    value = request.session.get(CHECKED_IN_KEY)
+    return value if isinstance(value, int) else None
+
+
+def _check_in(card: str, store: Any) -> tuple[str, int | None]:
+    """Check the holder of a loyalty card in at this store: the greeting to show, and the
+    profile that checked in (None when the visit was not recorded).
 
     The visit goes through the one check-in service (`customers.services.check_in`), as the
     entrance QR and the associate's card check do. It is recorded only with the holder's
@@ -140,21 +151,23 @@ def _check_in(card: str, store: Any) -> str:
     """
     customer = customer_by_identity(kind="loyalty_card", value=card)
     if customer is None:
-        return ""
+        return "", None
     try:
         check_in(customer_id=customer.pk, location_code=store.code, method="loyalty_card")
     except DomainError:
         # No consent to be recognised in store, or a closed profile: nothing recorded, and
         # the screen does not say whose card it is to whoever typed the number.
-        return _("Welcome!")
-    return _("Welcome, %(name)s!") % {"name": customer.first_name}
+        return _("Welcome!"), None
+    return _("Welcome, %(name)s!") % {"name": customer.first_name}, customer.pk
 
 
 @require_POST
 def check_in_by_card(request: HttpRequest, code: str) -> HttpResponse:
     store = kiosk_store(code)
     card = request.POST.get("card", "").strip()[:40]
-    greeting = _check_in(card, store) if card else ""
+    greeting, customer_id = _check_in(card, store) if card else ("", None)
+    if customer_id is not None:
+        request.session[CHECKED_IN_KEY] = customer_id
     if greeting:
         messages.success(request, greeting)
     else:

@@ -4,8 +4,10 @@ shopper with no account at a screen in the store.
 The cart is an anonymous one named in the kiosk's session (its own key, so a signed-in
 storefront session on the same browser is never mixed in). Checkout computes the same
 options as the storefront's (`checkout.delivery_context`), this store first; the shopper
-leaves an email or a phone, which becomes (or finds) a profile met in store, and pays by the
-PSP's payment link (or at pickup for reserve and collect): no card is typed on a shared screen.
+leaves an email or a phone (a new profile met in store; an email already someone's makes a
+guest order: only a loyalty card checked in on this screen orders in one's own profile), and
+pays by the PSP's payment link (or at pickup for reserve and collect): no card is typed on a
+shared screen.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.views.decorators.http import require_POST
 from comptoir.carts.selectors import cart_view
 from comptoir.carts.services import add_line, set_line_quantity
 from comptoir.core.errors import DomainError
-from comptoir.customers.services import record_customer_profile
+from comptoir.customers.services import record_walk_up_profile
 from comptoir.fulfilment.checkout import check_out
 from comptoir.orders.selectors import order_by_reference
 from comptoir.orders.services.placing import PaymentRequest
@@ -29,7 +31,7 @@ from ..plain_words import plain_words
 from .cart import _quantity, session_cart
 from .checkout import checkout_request, delivery_context, stores
 from .forms import KioskCheckoutForm
-from .kiosk import kiosk_context, kiosk_store
+from .kiosk import checked_in_customer_id, kiosk_context, kiosk_store
 
 CHANNEL = "web"
 SESSION_KEY = "kiosk_cart_token"
@@ -93,7 +95,13 @@ def checkout(request: HttpRequest, code: str) -> HttpResponse:
         data = request.POST if request.method == "POST" else initial
     if request.method == "POST" and not refresh and form.is_valid():
         try:
-            reference = _place(form.cleaned_data, view, store, request.LANGUAGE_CODE)
+            reference = _place(
+                form.cleaned_data,
+                view,
+                store,
+                request.LANGUAGE_CODE,
+                checked_in_customer_id(request),
+            )
         except DomainError as error:
             form.add_error(None, plain_words(error)[0])
         else:
@@ -114,23 +122,29 @@ def checkout_options(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/shop/_delivery_options.html", context)
 
 
-def _place(data: dict[str, Any], view: Any, store: Any, language: str) -> str:
-    """The profile the receipt goes to (found by its email, or new), then the storefront's
-    checkout, paid by a payment link (at pickup for reserve and collect)."""
-    customer = record_customer_profile(
-        first_name=data["first_name"],
-        last_name="",
-        email=data["email"] or None,
-        phone=data["phone"] or None,
-        channel="store",
-        language=language,
-    )
+def _place(
+    data: dict[str, Any], view: Any, store: Any, language: str, checked_in: int | None
+) -> str:
+    """The storefront's checkout, paid by a payment link (at pickup for reserve and collect),
+    for the profile that checked in by loyalty card on this screen; else for a new profile
+    met in store, or a guest order when the email typed is already someone's: anyone can
+    type an email at a shared screen, so it never writes into that person's profile."""
+    customer_id = checked_in
+    if customer_id is None:
+        walk_up = record_walk_up_profile(
+            first_name=data["first_name"],
+            email=data["email"] or None,
+            phone=data["phone"] or None,
+            channel="store",
+            language=language,
+        )
+        customer_id = walk_up.pk if walk_up is not None else None
     pays_at_pickup = data["option"] == "reserve_and_collect"
     done = check_out(
         checkout_request(
             data,
             view,
-            customer_id=customer.pk,
+            customer_id=customer_id,
             payment=PaymentRequest("at_pickup" if pays_at_pickup else "payment_link"),
             created_by=f"kiosk:{store.code}",
         )

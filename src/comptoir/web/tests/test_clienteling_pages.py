@@ -69,6 +69,20 @@ def test_the_customer_page_puts_the_order_waiting_here_first_and_checks_its_pick
     assert order.status == "ready_for_pickup"  # a check hands nothing over
 
 
+def test_the_pickup_check_refuses_after_five_wrong_codes_in_plain_words(client):
+    _jean, order = _jean_with_an_order_ready(client)
+    check = f"{STORE}/orders/{order.pk}/pickup-check/"
+    wrong = "000000" if order.pickup_code != "000000" else "111111"
+    for _ in range(5):
+        client.post(check, {"pickup_code": wrong}, HTTP_HX_REQUEST="true")
+
+    answer = client.post(check, {"pickup_code": order.pickup_code}, HTTP_HX_REQUEST="true")
+
+    assert answer.status_code == 200
+    assert "Trop de codes erronés pour cette commande" in unescape(answer.content.decode())
+    assert "Bon code" not in unescape(answer.content.decode())
+
+
 def test_the_timeline_says_each_event_in_the_readers_language_by_day_and_channel(client):
     jean, order = _jean_with_an_order_ready(client)
 

@@ -144,3 +144,45 @@ def test_no_page_of_the_kiosk_links_to_an_account_or_a_sign_in(kiosk):
         page = _text(kiosk.get(f"{KIOSK}{path}"))
         assert "/account/" not in page
         assert "/login/" not in page
+
+
+def _order_at_the_kiosk(kiosk, email):
+    kiosk.post(f"{KIOSK}/cart/add/", {"sku": "JACKET-TRAIL-M"})
+    before = set(Order.objects.values_list("pk", flat=True))
+    answer = kiosk.post(
+        f"{KIOSK}/checkout/",
+        {"option": "home_standard", "store": "lyon-part-dieu", "email": email} | HOME,
+    )
+    assert answer.status_code == 302, _text(answer)[-2500:]
+    [order] = Order.objects.exclude(pk__in=before)
+    return order
+
+
+def test_a_walk_up_shopper_typing_someone_elses_email_writes_nothing_into_their_profile(kiosk):
+    jean = Customer.objects.get(email="jean.martin@example.fr")
+    orders_before = Order.objects.filter(customer_id=jean.pk).count()
+
+    order = _order_at_the_kiosk(kiosk, "jean.martin@example.fr")
+
+    assert order.customer_id is None  # a guest order
+    assert Order.objects.filter(customer_id=jean.pk).count() == orders_before
+    jean.refresh_from_db()
+    assert jean.first_name == "Jean"
+
+
+def test_a_shopper_who_checked_in_by_card_orders_in_their_own_profile(kiosk):
+    jean = Customer.objects.get(email="jean.martin@example.fr")
+    kiosk.post(f"{KIOSK}/check-in/", {"card": JEAN_CARD})
+
+    order = _order_at_the_kiosk(kiosk, "jean.martin@example.fr")
+
+    assert order.customer_id == jean.pk
+
+
+def test_start_over_forgets_who_checked_in(kiosk):
+    kiosk.post(f"{KIOSK}/check-in/", {"card": JEAN_CARD})
+    kiosk.post(f"{KIOSK}/start-over/")
+
+    order = _order_at_the_kiosk(kiosk, "jean.martin@example.fr")
+
+    assert order.customer_id is None
