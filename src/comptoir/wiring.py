@@ -33,6 +33,8 @@ from comptoir.orders import events as order_events
 from comptoir.orders import handlers as order_handlers
 from comptoir.orders.services.lines import record_parcel_arrival
 from comptoir.returns import events as return_events
+from comptoir.service import events as service_events
+from comptoir.service import handlers as service_handlers
 from comptoir.shipping import events as shipping_events
 from comptoir.shipping import handlers as shipping_handlers
 from comptoir.shipping.selectors import shipment_by_id
@@ -104,6 +106,8 @@ HANDLERS: dict[str, list[Handler]] = {
     shipping_events.FULFILMENT_DISPATCHED: [shipping_handlers.ship_dispatched_fulfilment],
     shipping_events.SHIPMENT_DELIVERED: [move_lines_of_arrived_parcel],
     shipping_events.SHIPMENT_AVAILABLE_FOR_PICKUP: [move_lines_of_arrived_parcel],
+    # The agent's answer goes out by email after its commit (outside any transaction).
+    service_events.REPLY_WRITTEN: [service_handlers.send_written_reply],
 }
 # Customers hear of their order, parcel and refund: each event once per channel.
 for _event_type in notification_events.MESSAGE_KIND_FOR:
@@ -121,6 +125,7 @@ EVENT_MODULES = (
     notification_events,
     order_events,
     return_events,
+    service_events,
     shipping_events,
 )
 

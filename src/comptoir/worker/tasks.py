@@ -22,6 +22,7 @@ from typing import Any
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from comptoir.service.services import flag_sla_breaches
 from comptoir.catalog.services.imports import run_catalog_import
 from comptoir.core import clock, outbox
 from comptoir.core.idempotency import purge_expired_records
@@ -198,3 +199,9 @@ def book_carrier_pickups() -> None:
     today = clock.now().date()
     for day in (today, today + timedelta(days=1)):
         book_pickups(day=day)
+
+
+@db_periodic_task(crontab(minute="*"))
+def flag_late_answers() -> None:
+    """Service conversations past their answer time raise their alert (once each)."""
+    flag_sla_breaches()
