@@ -3,7 +3,6 @@
 import os
 import sys
 
-
 # Commands spelled the way people type them; Django's are module names.
 ALIASES = {"mail-in": "mail_in"}
 

@@ -4,8 +4,7 @@ listener's."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
-from ninja import Status
+from ninja import Router, Status
 
 from . import services
 from .schemas import InboundEmailIn, InboundEmailOut

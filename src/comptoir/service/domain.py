@@ -58,7 +58,8 @@ def read_email(raw: bytes) -> InboundEmail:
     """Parse a raw RFC 5322 message: the sender, subject, plain text and threading headers.
     An HTML-only message keeps its text with the tags taken out."""
     message = email.message_from_bytes(raw, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
+    if not isinstance(message, EmailMessage):  # the default policy always makes one
+        raise TypeError("not an email")
     name, address = parseaddr(str(message.get("From", "")))
     to = ", ".join(a for _, a in getaddresses([str(message.get("To", ""))]))
     replied = _message_ids(message.get("In-Reply-To")) + list(

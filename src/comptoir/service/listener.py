@@ -52,7 +52,9 @@ class MailInController(Controller):
     """The listener on (host, port), speaking SMTP or LMTP (behind a mail server)."""
 
     def __init__(self, *, host: str, port: int, lmtp: bool = False) -> None:
-        super().__init__(InboxHandler(), hostname=host, port=port, data_size_limit=MAX_MESSAGE_BYTES)
+        super().__init__(
+            InboxHandler(), hostname=host, port=port, data_size_limit=MAX_MESSAGE_BYTES
+        )
         self.lmtp = lmtp
 
     def factory(self) -> SMTP:

@@ -37,7 +37,9 @@ def conversation_by_id(*, conversation_id: int) -> Conversation:
     return conversation
 
 
-def access_conversation_by_id(actor: Actor, conversation_id: int, *, permission: str) -> Conversation:
+def access_conversation_by_id(
+    actor: Actor, conversation_id: int, *, permission: str
+) -> Conversation:
     """The conversation, if `actor` may use `permission` on it: a store's team is that
     store's staff's (and the call centre's, which sees every team). One chokepoint for every
     page and operation that opens a conversation."""
@@ -90,7 +92,10 @@ def reply_to_send(*, message_pk: int) -> Message | None:
 
 
 def inbox(
-    *, status: str | None = None, team_code: str | None = None, store_ids: frozenset[int] | None = None
+    *,
+    status: str | None = None,
+    team_code: str | None = None,
+    store_ids: frozenset[int] | None = None,
 ) -> QuerySet[Conversation]:
     """The queue: the answer due soonest first, then the newest. `store_ids` limits it to
     those stores' teams (None: every team)."""
@@ -137,6 +142,16 @@ class CustomerPanel:
     shipment: Any | None
     tracking_url: str
 
+    @property
+    def order_status(self) -> str:
+        """The order's status in the reader's words."""
+        return _said("order", self.order.status) if self.order is not None else ""
+
+    @property
+    def parcel_status(self) -> str:
+        """The parcel's live tracking status in the reader's words."""
+        return _said("parcel", self.shipment.status) if self.shipment is not None else ""
+
 
 def customer_panel(conversation: Conversation) -> CustomerPanel:
     """The profile, the linked order and its parcel as they are now (live tracking status)."""
@@ -157,9 +172,7 @@ def customer_panel(conversation: Conversation) -> CustomerPanel:
         if conversation.shipment_id is not None
         else None
     )
-    tracking_url = (
-        f"{settings.PUBLIC_BASE_URL}/track/{shipment.tracking_token}" if shipment else ""
-    )
+    tracking_url = f"{settings.PUBLIC_BASE_URL}/track/{shipment.tracking_token}" if shipment else ""
     return CustomerPanel(contact, order, shipment, tracking_url)
 
 
@@ -225,4 +238,3 @@ def status_counts(*, store_ids: frozenset[int] | None = None) -> dict[str, int]:
         rows = rows.filter(team__location_id__in=store_ids)
     counts = dict(rows.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     return {status.value: counts.get(status.value, 0) for status in ConversationStatus}
-

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hmac
 import logging
-from email.utils import parseaddr
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -226,7 +226,9 @@ def write_reply(
             first_response_at=now
         )
         Conversation.objects.filter(pk=conversation_id).update(
-            status=ConversationStatus.WAITING_ON_CUSTOMER.value, sla_due_at=None, last_message_at=now
+            status=ConversationStatus.WAITING_ON_CUSTOMER.value,
+            sla_due_at=None,
+            last_message_at=now,
         )
         record_event(
             events.REPLY_WRITTEN,
@@ -253,7 +255,9 @@ def send_reply(*, message_pk: int, now: datetime | None = None) -> bool:
     thread = [
         m.message_id for m in thread_of(conversation_id=conversation.pk) if m.pk != message.pk
     ]
-    email = EmailMessage(subject=message.subject, body=message.body + "\n", to=[conversation.contact_address])
+    email = EmailMessage(
+        subject=message.subject, body=message.body + "\n", to=[conversation.contact_address]
+    )
     email.extra_headers["Message-ID"] = f"<{message.message_id}>"
     if message.in_reply_to:
         email.extra_headers["In-Reply-To"] = f"<{message.in_reply_to}>"

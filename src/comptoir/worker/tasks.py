@@ -22,12 +22,12 @@ from typing import Any
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
-from comptoir.service.services import flag_sla_breaches
 from comptoir.catalog.services.imports import run_catalog_import
 from comptoir.core import clock, outbox
 from comptoir.core.idempotency import purge_expired_records
 from comptoir.fulfilment import services as fulfilment
 from comptoir.inventory.services.releases import EXPIRY_BATCH, expire_holds, next_hold_expiry
+from comptoir.service.services import flag_sla_breaches
 from comptoir.shipping.services import alerts as shipping_alerts
 from comptoir.shipping.services.shipments import book_pickups
 from comptoir.shipping.services.tracking import poll_quiet_shipments

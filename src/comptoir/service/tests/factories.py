@@ -12,8 +12,8 @@ from comptoir.customers.tests.factories import make_shopper
 from comptoir.locations.tests.factories import make_store
 from comptoir.orders.models import Order
 from comptoir.shipping.models import Shipment
-from comptoir.shipping.tests.factories import PARIS_HOME, make_carriers
 from comptoir.shipping.services.shipments import create_shipment
+from comptoir.shipping.tests.factories import PARIS_HOME, make_carriers
 
 REFERENCE = "CO-JEAN2345"
 MONDAY_MORNING = datetime(2026, 3, 9, 9, 30, tzinfo=UTC)  # 10:30 in Paris

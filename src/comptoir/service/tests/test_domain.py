@@ -6,7 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from comptoir.service.domain import ServiceHours, answer_due, is_wismo, order_references_in, read_email
+from comptoir.service.domain import (
+    ServiceHours,
+    answer_due,
+    is_wismo,
+    order_references_in,
+    read_email,
+)
 from comptoir.service.tests.factories import an_email
 
 FOUR_HOURS = timedelta(hours=4)

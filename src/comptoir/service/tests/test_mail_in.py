@@ -64,8 +64,11 @@ def test_lmtp_behind_a_mail_server_stores_the_message_too():
 def test_a_message_without_a_message_id_is_refused_for_good():
     mail = an_email("hello")
     del mail["Message-ID"]
-    with mail_in() as port, smtplib.SMTP("127.0.0.1", port) as client:
-        with pytest.raises(smtplib.SMTPDataError) as refused:
-            client.send_message(mail)
+    with (
+        mail_in() as port,
+        smtplib.SMTP("127.0.0.1", port) as client,
+        pytest.raises(smtplib.SMTPDataError) as refused,
+    ):
+        client.send_message(mail)
     assert refused.value.smtp_code == 550
     assert not Message.objects.exists()

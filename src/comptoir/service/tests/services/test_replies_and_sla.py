@@ -70,7 +70,7 @@ def test_a_refused_reply_stays_sending_and_nothing_is_lost(settings):
             created_at=MONDAY_MORNING,
         )
     stuck = Message.objects.get(message_id="stuck@comptoir.local")
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         send_reply(message_pk=stuck.pk)
     stuck.refresh_from_db()
     assert stuck.status == "sending"
