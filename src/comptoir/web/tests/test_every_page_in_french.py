@@ -23,11 +23,11 @@ from comptoir.customers.models import Customer
 from comptoir.demo.retailer import DEMO_PASSWORD, load
 from comptoir.fulfilment.models import StoreTask
 from comptoir.orders.models import Order
+from comptoir.service.domain import InboundEmail
+from comptoir.service.services import receive_email
 from comptoir.shipping.domain.alerts import AlertKind
 from comptoir.shipping.models import Shipment, ShipmentAlert
 from comptoir.shipping.services.alerts import LATE_DETAIL
-from comptoir.service.domain import InboundEmail
-from comptoir.service.services import receive_email
 from comptoir.shipping.services.incidents import raise_alerts
 
 pytestmark = pytest.mark.django_db
