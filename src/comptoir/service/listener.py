@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import connections
 
 from .domain import read_email
 from .errors import UnreadableMessage
@@ -25,13 +25,14 @@ MAX_MESSAGE_BYTES = 10 * 1024 * 1024
 
 
 def _store(raw: bytes) -> str:
-    close_old_connections()
+    """Store one message on this worker thread's own connection, closed after it: the
+    listener's threads come and go, their connections must not outlive them."""
     try:
         message, stored = receive_email(mail=read_email(raw))
     except UnreadableMessage as refused:
         return f"550 {refused}"
     finally:
-        close_old_connections()
+        connections.close_all()
     logger.info("inbound mail %s %s", message.pk, "stored" if stored else "already held")
     return "250 OK"
 
