@@ -73,11 +73,13 @@ HANDLERS: dict[str, list[Handler]] = {
         order_handlers.move_orders_of_merged_profile,
         shipping_handlers.move_shipments_of_merged_profile,
         notification_handlers.move_messages_of_merged_profile,
+        service_handlers.move_conversations_of_merged_profile,
     ],
     customer_events.CUSTOMER_ERASED: [
         cart_handlers.forget_carts_of_erased_customer,
         order_handlers.forget_orders_of_erased_customer,
         shipping_handlers.forget_shipments_of_erased_customer,
+        service_handlers.forget_conversations_of_erased_customer,
     ],
     cart_events.CART_LINE_ADDED: [customer_handlers.put_event_on_timeline],
     cart_events.CART_MERGED: [customer_handlers.put_event_on_timeline],

@@ -58,6 +58,7 @@ SKIPPED = {
     "backoffice:webhook-replay": "POST only",
     "inbox:reply": "POST only",
     "inbox:status": "POST only",
+    "inbox:take": "POST only",
     "kiosk:check-in": "POST only",
     "kiosk:start-over": "POST only",
     "kiosk:cart-add": "POST only",

@@ -238,3 +238,26 @@ def status_counts(*, store_ids: frozenset[int] | None = None) -> dict[str, int]:
         rows = rows.filter(team__location_id__in=store_ids)
     counts = dict(rows.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     return {status.value: counts.get(status.value, 0) for status in ConversationStatus}
+
+
+def conversations_export(customer_id: int) -> list[dict[str, Any]]:
+    """The person's conversations and what was said in them, for their data export."""
+    rows = Conversation.objects.filter(customer_id=customer_id).prefetch_related("messages")
+    return [
+        {
+            "subject": conversation.subject,
+            "channel": conversation.channel,
+            "status": conversation.status,
+            "created_at": conversation.created_at.isoformat(),
+            "messages": [
+                {
+                    "direction": message.direction,
+                    "subject": message.subject,
+                    "body": message.body,
+                    "at": message.created_at.isoformat(),
+                }
+                for message in sorted(conversation.messages.all(), key=lambda m: m.pk)
+            ],
+        }
+        for conversation in rows.order_by("pk")
+    ]

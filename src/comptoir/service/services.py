@@ -312,3 +312,26 @@ def set_status(*, conversation_id: int, status: str) -> None:
     if wanted != ConversationStatus.OPEN:
         changes["sla_due_at"] = None
     Conversation.objects.filter(pk=conversation_id).update(**changes)
+
+
+def assign_conversation(*, conversation_id: int, assignee_id: int | None) -> None:
+    """Who answers it (None: back to the team). The last one asked wins."""
+    Conversation.objects.filter(pk=conversation_id).update(assignee_id=assignee_id)
+
+
+def move_conversations_to_survivor(*, survivor_id: int, merged_id: int) -> int:
+    """The merged profile's conversations now belong to the surviving one. Idempotent."""
+    return Conversation.objects.filter(customer_id=merged_id).update(customer_id=survivor_id)
+
+
+def forget_conversations_of(*, customer_id: int) -> int:
+    """Erasure: what the person wrote and where they wrote from is blanked; the conversations
+    stay as counts (team, times, WISMO) for the KPIs. Idempotent."""
+    with transaction.atomic():
+        ids = list(
+            Conversation.objects.filter(customer_id=customer_id).values_list("pk", flat=True)
+        )
+        Message.objects.filter(conversation_id__in=ids).update(body="", sender="", subject="")
+        return Conversation.objects.filter(pk__in=ids).update(
+            contact_address="", contact_name="", subject=""
+        )

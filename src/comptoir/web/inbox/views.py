@@ -27,7 +27,7 @@ from comptoir.service.selectors import (
     teams,
     thread_of,
 )
-from comptoir.service.services import set_status, write_reply
+from comptoir.service.services import assign_conversation, set_status, write_reply
 
 from ..access import staff_actor
 from ..plain_words import plain_words
@@ -125,4 +125,13 @@ def change_status(request: HttpRequest, conversation_id: int) -> HttpResponse:
     wanted = request.POST.get("status", "")
     if wanted in STATUSES:
         set_status(conversation_id=found.pk, status=wanted)
+    return redirect("inbox:conversation", conversation_id=found.pk)
+
+
+@require_POST
+def take(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """The agent takes the conversation: it is theirs to answer."""
+    actor = staff_actor(request, "service.write")
+    found = access_conversation_by_id(actor, conversation_id, permission="service.write")
+    assign_conversation(conversation_id=found.pk, assignee_id=actor.user_id)
     return redirect("inbox:conversation", conversation_id=found.pk)

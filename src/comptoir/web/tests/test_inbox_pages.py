@@ -114,3 +114,12 @@ def test_a_late_answer_is_shown_late(settings):
     flag_sla_breaches(now=clock.now() + timedelta(days=5))
     html = page(an_agent("en").get("/inbox/"))
     assert "1 conversation waits past its answer time." in html
+
+
+def test_the_agent_takes_the_conversation():
+    conversation_id = jeans_question()
+    client = an_agent("en")
+    assert client.post(f"/inbox/{conversation_id}/take/").status_code == 302
+    html = page(client.get(f"/inbox/{conversation_id}/"))
+    assert "taken by karim" in html
+    assert "Take it" not in html
