@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from comptoir.core.problem import problem_answer
+
 from . import services
 from .schemas import InboundEmailIn, InboundEmailOut
 
@@ -18,6 +20,18 @@ SECRET_HEADER = "X-Comptoir-Inbound-Secret"
     response={200: InboundEmailOut, 201: InboundEmailOut},
     operation_id="receive_inbound_email",
     auth=None,
+    openapi_extra={
+        "parameters": [
+            {
+                "name": SECRET_HEADER,
+                "in": "header",
+                "required": True,
+                "description": "The shared secret (COMPTOIR_SERVICE_INBOUND_SECRET)",
+                "schema": {"type": "string"},
+            }
+        ],
+        "responses": {"401": problem_answer("The inbound mail secret is missing or wrong")},
+    },
 )
 def receive_inbound_email(request: HttpRequest, payload: InboundEmailIn) -> Status[dict]:
     """An inbound email from a mail provider, authenticated by the shared secret in the

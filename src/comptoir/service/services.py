@@ -4,6 +4,7 @@ is overdue. Each change commits with its outbox event; mail goes out after the c
 from __future__ import annotations
 
 import hmac
+from dataclasses import replace
 import logging
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -86,6 +87,9 @@ def receive_email(*, mail: InboundEmail, now: datetime | None = None) -> tuple[M
     webhook, two at once) stores nothing and returns the first message with False."""
     if not mail.sender or not mail.message_id:
         raise UnreadableMessage("An email needs a sender and a Message-ID.")
+    if len(mail.sender) > 254 or "@" not in mail.sender:
+        raise UnreadableMessage("The sender is not an email address.")
+    mail = _without_nul(mail)
     known = message_by_message_id(channel=EMAIL, message_id=mail.message_id)
     if known is not None:
         return known, False
@@ -99,6 +103,18 @@ def receive_email(*, mail: InboundEmail, now: datetime | None = None) -> tuple[M
             raise
         return known, False
     return message, True
+
+
+def _without_nul(mail: InboundEmail) -> InboundEmail:
+    """PostgreSQL stores no NUL character in text; a mail may carry one."""
+    return replace(
+        mail,
+        sender_name=mail.sender_name.replace("\x00", ""),
+        subject=mail.subject.replace("\x00", ""),
+        text=mail.text.replace("\x00", ""),
+        message_id=mail.message_id.replace("\x00", ""),
+        in_reply_to=tuple(i.replace("\x00", "") for i in mail.in_reply_to),
+    )
 
 
 def _store_inbound(mail: InboundEmail, now: datetime) -> Message:

@@ -88,3 +88,11 @@ def test_an_email_without_a_message_id_is_refused():
     with pytest.raises(UnreadableMessage):
         receive(mail)
     assert not Message.objects.exists()
+
+
+def test_a_nul_character_in_the_text_is_dropped_and_a_non_address_sender_refused():
+    jean_with_a_parcel()
+    message, _ = receive(an_email("où est\x00 ma commande ?"))
+    assert message.body == "où est ma commande ?"
+    with pytest.raises(UnreadableMessage):
+        receive(an_email("hello", sender="not an address"))
