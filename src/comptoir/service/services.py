@@ -4,8 +4,8 @@ is overdue. Each change commits with its outbox event; mail goes out after the c
 from __future__ import annotations
 
 import hmac
-from dataclasses import replace
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
