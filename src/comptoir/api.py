@@ -39,6 +39,7 @@ from comptoir.notifications.api import router as notifications_router
 from comptoir.orders.api import router as orders_router
 from comptoir.orders.api_till import router as till_router
 from comptoir.returns.api import router as returns_router
+from comptoir.service.api import router as service_router
 from comptoir.shipping.api import router as shipping_router
 
 logger = logging.getLogger(__name__)
@@ -173,6 +174,7 @@ api.add_router("/", checkout_router)
 api.add_router("/", returns_router)
 api.add_router("/", shipping_router)
 api.add_router("/", notifications_router)
+api.add_router("/", service_router)
 
 
 _FIELD_SOURCES = ("body.", "query.", "path.", "header.")

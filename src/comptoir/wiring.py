@@ -33,6 +33,8 @@ from comptoir.orders import events as order_events
 from comptoir.orders import handlers as order_handlers
 from comptoir.orders.services.lines import record_parcel_arrival
 from comptoir.returns import events as return_events
+from comptoir.service import events as service_events
+from comptoir.service import handlers as service_handlers
 from comptoir.shipping import events as shipping_events
 from comptoir.shipping import handlers as shipping_handlers
 from comptoir.shipping.selectors import shipment_by_id
@@ -71,11 +73,13 @@ HANDLERS: dict[str, list[Handler]] = {
         order_handlers.move_orders_of_merged_profile,
         shipping_handlers.move_shipments_of_merged_profile,
         notification_handlers.move_messages_of_merged_profile,
+        service_handlers.move_conversations_of_merged_profile,
     ],
     customer_events.CUSTOMER_ERASED: [
         cart_handlers.forget_carts_of_erased_customer,
         order_handlers.forget_orders_of_erased_customer,
         shipping_handlers.forget_shipments_of_erased_customer,
+        service_handlers.forget_conversations_of_erased_customer,
     ],
     cart_events.CART_LINE_ADDED: [customer_handlers.put_event_on_timeline],
     cart_events.CART_MERGED: [customer_handlers.put_event_on_timeline],
@@ -104,6 +108,8 @@ HANDLERS: dict[str, list[Handler]] = {
     shipping_events.FULFILMENT_DISPATCHED: [shipping_handlers.ship_dispatched_fulfilment],
     shipping_events.SHIPMENT_DELIVERED: [move_lines_of_arrived_parcel],
     shipping_events.SHIPMENT_AVAILABLE_FOR_PICKUP: [move_lines_of_arrived_parcel],
+    # The agent's answer goes out by email after its commit (outside any transaction).
+    service_events.REPLY_WRITTEN: [service_handlers.send_written_reply],
 }
 # Customers hear of their order, parcel and refund: each event once per channel.
 for _event_type in notification_events.MESSAGE_KIND_FOR:
@@ -121,6 +127,7 @@ EVENT_MODULES = (
     notification_events,
     order_events,
     return_events,
+    service_events,
     shipping_events,
 )
 

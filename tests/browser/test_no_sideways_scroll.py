@@ -56,6 +56,9 @@ SKIPPED = {
     "backoffice:alert-action": "POST only",
     "backoffice:webhook-*": "POST or a confirmation of an action on a subscription",
     "backoffice:webhook-replay": "POST only",
+    "inbox:reply": "POST only",
+    "inbox:status": "POST only",
+    "inbox:take": "POST only",
     "kiosk:check-in": "POST only",
     "kiosk:start-over": "POST only",
     "kiosk:cart-add": "POST only",
@@ -236,7 +239,35 @@ def _backoffice_pages() -> Pages:
     return pages
 
 
+def _inbox_pages() -> Pages:
+    from django.urls import reverse
+
+    from comptoir.service.domain import InboundEmail
+    from comptoir.service.services import receive_email
+
+    # A subject of one word wider than the phone, as a pasted reference or URL can be.
+    message, _ = receive_email(
+        mail=InboundEmail(
+            sender="jean.martin@example.fr",
+            sender_name="Jean Martin",
+            to="service@elan.example",
+            subject="Où-est-ma-commande-passée-la-semaine-dernière-sur-le-site",
+            text="Bonjour, où est ma commande ? https://www.elan.example/account/orders/CO-XXXXXXXX",
+            message_id="sweep@example.fr",
+        )
+    )
+    return {
+        "inbox:list": lambda: reverse("inbox:list"),
+        "inbox:conversation": lambda: reverse("inbox:conversation", args=[message.conversation_id]),
+        "inbox:conversation?answer": lambda: (
+            reverse("inbox:conversation", args=[message.conversation_id]) + "?answer=tracking"
+        ),
+    }
+
+
 SWEPT = {
+    "inbox:list",
+    "inbox:conversation",
     "shop:catalogue",
     "shop:category",
     "shop:product",
@@ -392,3 +423,8 @@ def test_no_associate_page_scrolls_sideways_on_a_small_phone(retailer, live_serv
 def test_no_back_office_page_scrolls_sideways_on_a_small_phone(retailer, live_server, small_phone):
     sign_in(small_phone, live_server, "ops")
     _sweep(small_phone, live_server, _backoffice_pages())
+
+
+def test_no_inbox_page_scrolls_sideways_on_a_small_phone(retailer, live_server, small_phone):
+    sign_in(small_phone, live_server, "agent")
+    _sweep(small_phone, live_server, _inbox_pages())

@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "shipping.read",
             "shipping.manage",
             "backoffice.read",
+            "service.read",
         }
     ),
     Role.ASSOCIATE: frozenset(
@@ -80,6 +81,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"customers.merge", "customers.export", "carts.read", "carts.write"}
         | {"orders.read", "orders.write", "orders.cancel", "returns.read"}
         | {"shipping.read"}
+        # The service inbox: reading conversations, answering them (ADR 0045).
+        | {"service.read", "service.write"}
     ),
     # "_own": on their own profile only (see `authorize`).
     Role.SHOPPER: frozenset({"customers.read_own", "customers.write_own", "stock.hold"})

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "comptoir.returns",
     "comptoir.shipping",
     "comptoir.notifications",
+    "comptoir.service",
     "comptoir.integrations",
     "comptoir.worker",
     "comptoir.demo",
@@ -197,6 +198,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("COMPTOIR_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("COMPTOIR_SMTP_TLS", "0") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("COMPTOIR_MAIL_FROM", "Élan <bonjour@elan.example>")
+
+# The service inbox (ADR 0045): an answer is due within this many working hours (Monday to
+# Friday, 9:00 to 18:00 Paris time, French public holidays off); inbound mail posted by a
+# provider carries this shared secret (empty: the endpoint refuses every post).
+SERVICE_ANSWER_WITHIN_HOURS = float(os.environ.get("COMPTOIR_SERVICE_ANSWER_WITHIN_HOURS", "4"))
+SERVICE_INBOUND_SECRET = os.environ.get("COMPTOIR_SERVICE_INBOUND_SECRET", "")
 SMS_ADAPTER = os.environ.get("COMPTOIR_SMS_ADAPTER", "fake")
 
 AUTH_PASSWORD_VALIDATORS = [

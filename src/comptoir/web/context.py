@@ -17,4 +17,5 @@ def frame(request: HttpRequest) -> dict[str, Any]:
         "actor": actor,
         "may_use_associate_app": actor.has("stock.sell"),
         "may_use_backoffice": actor.has("backoffice.read"),
+        "may_use_inbox": actor.has("service.read"),
     }

@@ -26,6 +26,8 @@ MESSAGES = {
     "handoff-code-not-found": _("No open cart has this code: it may have expired (30 minutes)."),
     "cart-not-found": _("There is no such cart."),
     "order-not-found": _("There is no such order."),
+    "empty-reply": _("Write an answer before sending it."),
+    "conversation-not-found": _("There is no such conversation."),
     "invalid-return": _(
         "This return is not possible as asked: choose at least one item, no more than you "
         "can send back, and where it goes."

@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("associate/", include("comptoir.web.associate.urls")),
     path("backoffice/", include("comptoir.web.backoffice.urls")),
+    path("inbox/", include("comptoir.web.inbox.urls")),
     path("kiosk/<slug:code>/", include("comptoir.web.shop.kiosk_urls")),
     path("track/<str:token>", track.track_parcel, name="track-parcel"),
     path("", include("comptoir.web.shop.urls")),

@@ -27,6 +27,7 @@ from comptoir.core import clock, outbox
 from comptoir.core.idempotency import purge_expired_records
 from comptoir.fulfilment import services as fulfilment
 from comptoir.inventory.services.releases import EXPIRY_BATCH, expire_holds, next_hold_expiry
+from comptoir.service.services import flag_sla_breaches
 from comptoir.shipping.services import alerts as shipping_alerts
 from comptoir.shipping.services.shipments import book_pickups
 from comptoir.shipping.services.tracking import poll_quiet_shipments
@@ -198,3 +199,9 @@ def book_carrier_pickups() -> None:
     today = clock.now().date()
     for day in (today, today + timedelta(days=1)):
         book_pickups(day=day)
+
+
+@db_periodic_task(crontab(minute="*"))
+def flag_late_answers() -> None:
+    """Service conversations past their answer time raise their alert (once each)."""
+    flag_sla_breaches()

@@ -44,6 +44,8 @@ PERMISSIONS = [
     "returns.write",
     "shipping.read",
     "shipping.manage",
+    "service.read",
+    "service.write",
 ]
 # A shopper's permissions hold on their own data only (see `authorize`).
 OWN = {
@@ -61,7 +63,8 @@ OWN = {
 ALLOWED = {
     Role.ADMINISTRATOR: set(PERMISSIONS),
     Role.OPERATIONS: set(PERMISSIONS)
-    - {"tokens.manage", "customers.write", "customers.check_in", "carts.read", "carts.write"},
+    - {"tokens.manage", "customers.write", "customers.check_in", "carts.read", "carts.write"}
+    - {"service.write"},
     Role.ASSOCIATE: {
         "locations.read",
         "team.read",
@@ -84,7 +87,8 @@ ALLOWED = {
     },
     Role.AGENT: {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"}
     | {"customers.merge", "customers.export", "carts.read", "carts.write"}
-    | {"orders.read", "orders.write", "orders.cancel", "returns.read", "shipping.read"},
+    | {"orders.read", "orders.write", "orders.cancel", "returns.read", "shipping.read"}
+    | {"service.read", "service.write"},
     Role.SHOPPER: {"stock.hold"},
 }
 

@@ -23,6 +23,8 @@ from comptoir.customers.models import Customer
 from comptoir.demo.retailer import DEMO_PASSWORD, load
 from comptoir.fulfilment.models import StoreTask
 from comptoir.orders.models import Order
+from comptoir.service.domain import InboundEmail
+from comptoir.service.services import receive_email
 from comptoir.shipping.domain.alerts import AlertKind
 from comptoir.shipping.models import Shipment, ShipmentAlert
 from comptoir.shipping.services.alerts import LATE_DETAIL
@@ -124,7 +126,7 @@ def web_patterns() -> list[tuple[str, str]]:
 
     walk(get_resolver().url_patterns, "")
     ignored = ("api/", "admin/", "i18n/", "media/", "^media", "healthz", "static")
-    staff = ("associate/", "backoffice/")
+    staff = ("associate/", "backoffice/", "inbox/")
     return [
         (route, route.split("/")[0] if route.startswith(staff) else "shop")
         for route in found
@@ -156,7 +158,22 @@ def arguments() -> dict[str, str]:
         "sku": "JACKET-TRAIL-M",
         "token": shipment.tracking_token if shipment else "",
         "task_id": str(StoreTask.objects.order_by("pk").values_list("pk", flat=True).first() or ""),
+        "conversation_id": str(_jeans_question(order.reference if order else "")),
     }
+
+
+def _jeans_question(reference: str) -> int:
+    """Jean asks where his order is, by email: a conversation of the service inbox."""
+    mail = InboundEmail(
+        sender="jean.martin@example.fr",
+        sender_name="Jean Martin",
+        to="service@elan.example",
+        subject="Ma commande",
+        text=f"Bonjour, où est ma commande {reference} ?",
+        message_id=f"{reference}-question@example.fr",
+    )
+    message, _ = receive_email(mail=mail)
+    return message.conversation_id
 
 
 def fill(route: str, values: dict[str, str]) -> str | None:
@@ -207,6 +224,7 @@ def test_every_page_reads_in_french_without_an_english_word():
         "shop": "jean.martin@example.fr",
         "associate": "associate.lyon",
         "backoffice": "ops",
+        "inbox": "agent",
     }
     clients = {}
     for part, username in visitors.items():
