@@ -44,9 +44,7 @@ MOVES: dict[str, Move] = {
     ),
     "dispatch": Move(frozenset({TaskKind.SHIP}), frozenset({TaskStatus.OPEN}), TaskStatus.DONE),
     "not-found": Move(_BOTH, _WAITING, None),
-    "checked": Move(
-        frozenset({TaskKind.RECOUNT}), frozenset({TaskStatus.OPEN}), TaskStatus.DONE
-    ),
+    "checked": Move(frozenset({TaskKind.RECOUNT}), frozenset({TaskStatus.OPEN}), TaskStatus.DONE),
     # What the order's own rules do to its tasks.
     "cancel": Move(_BOTH, _WAITING, TaskStatus.CANCELLED),
     "expire": Move(_BOTH, _WAITING, TaskStatus.EXPIRED),

@@ -120,8 +120,13 @@ def _prices(skus: list[str], store_id: int) -> dict[str, tuple[Decimal, str]]:
 
 def _seal(store_id: int, sku: str, price: Decimal, currency: str, now: datetime) -> str:
     return signing.dumps(
-        {"store": store_id, "sku": sku, "price": str(price), "currency": currency,
-         "read": now.isoformat()},
+        {
+            "store": store_id,
+            "sku": sku,
+            "price": str(price),
+            "currency": currency,
+            "read": now.isoformat(),
+        },
         salt=SEAL_SALT,
         compress=False,
     )
@@ -378,7 +383,6 @@ def short_of_sale(order: Order) -> dict[str, int]:
         for sku, quantity in sold.items()
         if quantity > taken.get(sku, 0)
     }
-
 
 
 def _sale_payload(
