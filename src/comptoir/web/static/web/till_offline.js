@@ -233,7 +233,10 @@
   function showMode() {
     var offline = !navigator.onLine;
     var online = document.getElementById("till");
-    if (online) online.hidden = offline;
+    if (online) {  // .till is a grid, which the hidden attribute alone does not override
+      online.hidden = offline;
+      online.style.display = offline ? "none" : "";
+    }
     $("till-offline").hidden = !offline;
     if (offline) { drawBasket(); $("till-offline-code").focus(); }
   }
