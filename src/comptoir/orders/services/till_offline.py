@@ -204,9 +204,11 @@ def record_offline_sale(
         )
     except IntegrityError:
         done = _sold(ticket, store_id)  # the same queued sale, sent from another tab
-        if done is None:
-            raise
-        return _replayed(done, cash_given)
+        if done is not None:
+            return _replayed(done, cash_given)
+        if Order.objects.filter(reference=ticket).exists():
+            raise _invalid("ticket", "another order's reference") from None
+        raise
     return OfflineSale(order, split, short, replayed=False)
 
 

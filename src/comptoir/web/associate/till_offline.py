@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -106,6 +106,7 @@ def _parsed(body: bytes) -> dict[str, Any]:
         raise _bad("sold_at", "an ISO 8601 time") from None
     if sold_at.tzinfo is None:
         raise _bad("sold_at", "a time with its offset")
+    sold_at += _clock_gap(data.get("sent_at"))
     try:
         cash_given = Decimal(str(data.get("cash_given")))
     except InvalidOperation:
@@ -124,6 +125,18 @@ def _parsed(body: bytes) -> dict[str, Any]:
             raise _bad("lines", "each a seal and a whole quantity")
         parsed.append(OfflineLine(seal, quantity))
     return {"ticket": ticket, "sold_at": sold_at, "cash_given": cash_given, "lines": parsed}
+
+
+def _clock_gap(sent_at: object) -> timedelta:
+    """How far the phone's clock is behind the server's, from the time it says it sent the
+    sale: its sale time is put on the server's clock (no correction without it)."""
+    try:
+        sent = datetime.fromisoformat(str(sent_at).replace("Z", "+00:00"))
+    except ValueError:
+        return timedelta(0)
+    if sent.tzinfo is None:
+        return timedelta(0)
+    return clock.now() - sent
 
 
 def _bad(field: str, message: str) -> ValidationFailed:

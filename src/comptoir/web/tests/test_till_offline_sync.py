@@ -4,7 +4,7 @@ sale sent twice records one order, bad input is problem+json naming the field, n
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -121,3 +121,29 @@ def test_a_shopper_cannot_read_the_price_book_or_send_a_sale():
     assert client.get(f"{TILL}offline/prices/").status_code in (302, 403)
     assert _send(client, _sale("x")).status_code in (302, 403)
     assert not Order.objects.filter(reference=TICKET).exists()
+
+
+def test_a_phone_whose_clock_is_an_hour_behind_has_its_sale_put_on_the_servers_clock():
+    client = _associate()
+    seal = _book(client)["JACKET-TRAIL-S"]["seal"]
+    hour_behind = datetime.now(UTC) - timedelta(hours=1)
+    sale = _sale(seal, sold_at=hour_behind.isoformat(), sent_at=hour_behind.isoformat())
+
+    answer = _send(client, sale)
+
+    assert answer.status_code == 200
+    created = Order.objects.get(reference=TICKET).created_at
+    assert abs(created - datetime.now(UTC)) < timedelta(minutes=5)
+
+
+def test_a_ticket_that_is_another_orders_reference_is_refused():
+    client = _associate()
+    seal = _book(client)["JACKET-TRAIL-S"]["seal"]
+    other = Order.objects.exclude(fulfilment_mode="till_sale").first()
+    Order.objects.filter(pk=other.pk).update(reference=TICKET)
+
+    answer = _send(client, _sale(seal))
+
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "ticket"
+    assert Order.objects.filter(reference=TICKET).count() == 1

@@ -202,7 +202,9 @@
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": words.csrf,
                  Accept: "application/json" },
+      // sent_at lets the server put sold_at on its own clock, however wrong the phone's is.
       body: JSON.stringify({ ticket: sale.ticket, sold_at: sale.sold_at,
+                             sent_at: new Date().toISOString(),
                              cash_given: sale.cash_given, lines: sale.lines }),
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
