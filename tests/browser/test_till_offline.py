@@ -97,6 +97,9 @@ def test_a_sale_made_offline_is_sent_once_when_the_network_is_back(
     _sell_offline(phone, words)
     assert_accessible(phone)
     screenshot(phone, f"associate-till-offline-phone-{language}")
+    phone.set_viewport_size({"width": 360, "height": 780})  # the smallest phone we lay out for
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    phone.set_viewport_size({"width": 390, "height": 844})
     assert _till_sales() == []  # nothing reached the server yet
 
     phone.context.set_offline(False)
