@@ -47,15 +47,20 @@
   }
 
   /* --- the price book ------------------------------------------------------------------ */
+  var BOOK_FRESH_FOR = 30 * 60 * 1000; // ms: a store's book can weigh a megabyte; its seals last days
   function fetchBook() {
-    if (!navigator.onLine) return Promise.resolve();
+    var kept = read(BOOK, null);
+    if (!navigator.onLine || (kept && Date.now() - kept.kept_at < BOOK_FRESH_FOR)) {
+      showBook();
+      return Promise.resolve();
+    }
     return fetch(words.prices, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         var json = (response.headers.get("Content-Type") || "").indexOf("application/json") >= 0;
         if (!response.ok || !json) throw new Error("no price book");
         return response.json();
       })
-      .then(function (book) { write(BOOK, book); showBook(); })
+      .then(function (book) { book.kept_at = Date.now(); write(BOOK, book); showBook(); })
       .catch(function () { showBook(); });
   }
   function showBook() {
