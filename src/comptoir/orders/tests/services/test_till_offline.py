@@ -14,6 +14,7 @@ from comptoir.core.errors import ValidationFailed
 from comptoir.fulfilment.models import StoreTask
 from comptoir.fulfilment.services import ask_for_a_shelf_check
 from comptoir.inventory.models import StockLevel, StockMovement
+from comptoir.inventory.selectors import stock_discrepancies
 from comptoir.orders.errors import TendersDoNotCover
 from comptoir.orders.models import Order, PaymentOperation
 from comptoir.orders.selectors import money_discrepancies, order_state_discrepancies
@@ -186,6 +187,8 @@ def test_the_last_unit_sold_online_meanwhile_is_recorded_and_the_store_asked_to_
     task = StoreTask.objects.get(order=sale.order)
     assert (task.kind, task.status, task.location_id) == ("recount", "open", store.pk)
     assert money_discrepancies() == []
+    assert order_state_discrepancies() == []
+    assert stock_discrepancies() == []
 
 
 def test_a_unit_held_for_a_customer_is_not_taken_from_the_hold():
