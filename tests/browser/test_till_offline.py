@@ -92,9 +92,12 @@ def test_a_sale_made_offline_is_sent_once_when_the_network_is_back(
 ):
     words = WORDS[language]
     _open_the_till(phone, live_server, language)
+    other_tab = phone.context.new_page()  # the till open twice: both send when the network is back
+    other_tab.goto(f"{live_server.url}/associate/{STORE}/till/")
     before = StockLevel.objects.get(variant__sku=JACKET, location__code=STORE).on_hand
 
     _sell_offline(phone, words)
+    expect(other_tab.get_by_test_id("till-queue")).to_have_text(words["waiting"])
     assert_accessible(phone)
     screenshot(phone, f"associate-till-offline-phone-{language}")
     phone.set_viewport_size({"width": 360, "height": 780})  # the smallest phone we lay out for
@@ -104,6 +107,7 @@ def test_a_sale_made_offline_is_sent_once_when_the_network_is_back(
 
     phone.context.set_offline(False)
     expect(phone.get_by_test_id("till-queue")).to_be_hidden()
+    expect(other_tab.get_by_test_id("till-queue")).to_be_hidden()
     expect(phone.locator("#till")).to_be_visible()
     phone.reload()
     expect(phone.get_by_test_id("till-offline-book")).to_be_visible()

@@ -15,7 +15,8 @@
   if (!text || !window.localStorage) return;
   var words = text.dataset;
   var BOOK = "comptoir.till.book." + words.store;
-  var QUEUE = "comptoir.till.queue." + words.store;
+  // One key per queued sale: two tabs adding or sending sales never overwrite each other's.
+  var QUEUE = "comptoir.till.queue." + words.store + ".";
   var LARGEST_NOTE = 50000; // cents: change of 500 or more is a typing mistake (orders.domain)
   var basket = []; // {sku, name, cents, currency, seal, quantity}
   var $ = function (id) { return document.getElementById(id); };
@@ -24,6 +25,17 @@
     try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
   }
   function write(key, value) { localStorage.setItem(key, JSON.stringify(value)); }
+  function queued() {
+    var sales = [];
+    for (var i = 0; i < localStorage.length; i++) {
+      var key = localStorage.key(i);
+      if (key && key.indexOf(QUEUE) === 0) {
+        var sale = read(key, null);
+        if (sale) sales.push(sale);
+      }
+    }
+    return sales.sort(function (a, b) { return a.sold_at < b.sold_at ? -1 : 1; });
+  }
 
   function cents(amount) {
     var match = /^\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$/.exec(String(amount));
@@ -157,9 +169,7 @@
       currency: currency(),
       state: "waiting",
     };
-    var queue = read(QUEUE, []);
-    queue.push(sale);
-    write(QUEUE, queue);
+    write(QUEUE + sale.ticket, sale);
     var sold = $("till-offline-sold");
     sold.textContent = words.sold.replace("__TOTAL__", money(due, sale.currency))
       .replace("__CHANGE__", money(given - due, sale.currency));
@@ -173,7 +183,7 @@
 
   /* --- the queue ----------------------------------------------------------------------- */
   function drawQueue() {
-    var queue = read(QUEUE, []);
+    var queue = queued();
     var waiting = queue.filter(function (s) { return s.state === "waiting"; }).length;
     var refused = queue.filter(function (s) { return s.state === "refused"; });
     var line = $("till-queue");
@@ -192,13 +202,10 @@
     });
   }
   function forget(ticketSent, refusal) {
-    // Read the queue again: another tab (or a sale made meanwhile) may have changed it.
-    var queue = read(QUEUE, []).filter(function (s) {
-      if (s.ticket !== ticketSent) return true;
-      if (refusal) { s.state = "refused"; s.detail = refusal; return true; }
-      return false;
-    });
-    write(QUEUE, queue);
+    var key = QUEUE + ticketSent;
+    var sale = read(key, null);
+    if (sale && refusal) { sale.state = "refused"; sale.detail = refusal; write(key, sale); }
+    else localStorage.removeItem(key);
     drawQueue();
   }
   function send(sale) {
@@ -225,7 +232,7 @@
     if (sending || !navigator.onLine) return Promise.resolve();
     sending = true;
     var run = function () {
-      var waiting = read(QUEUE, []).filter(function (s) { return s.state === "waiting"; });
+      var waiting = queued().filter(function (s) { return s.state === "waiting"; });
       return waiting.reduce(function (done, sale) {
         return done.then(function () { return send(sale); });
       }, Promise.resolve());
@@ -251,7 +258,7 @@
   $("till-offline-pay").addEventListener("submit", take);
   window.addEventListener("offline", showMode);
   window.addEventListener("online", function () { showMode(); flush(); fetchBook(); });
-  window.addEventListener("storage", function (event) { if (event.key === QUEUE) drawQueue(); });
+  window.addEventListener("storage", function (event) { if (event.key && event.key.indexOf(QUEUE) === 0) drawQueue(); });
   setInterval(flush, 30000);
   showMode();
   drawQueue();
