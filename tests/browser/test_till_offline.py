@@ -154,3 +154,24 @@ def test_the_last_jacket_sold_online_meanwhile_becomes_a_task_not_an_oversell(
     card.get_by_role("button", name=words["checked"]).click()
     expect(phone.get_by_test_id(f"task-{order.reference}")).to_have_count(0)
     assert StoreTask.objects.get(order=order).status == "done"
+
+
+def test_a_store_line_down_with_its_wifi_up_still_sells_offline(retailer, live_server, phone):
+    words = WORDS["en"]
+    _open_the_till(phone, live_server, "en")
+
+    def line_down(route):
+        route.abort()
+
+    phone.context.route("**/*", line_down)  # the phone's link is up: navigator.onLine stays true
+    expect(phone.get_by_role("heading", name=words["offline"])).to_be_visible(timeout=40_000)
+    phone.locator("#till-offline-code").fill(JACKET)
+    phone.locator("#till-offline-code").press("Enter")
+    phone.locator("#till-offline-cash").fill("100")
+    phone.locator("#till-offline-take").click()
+    expect(phone.get_by_test_id("till-queue")).to_have_text(words["waiting"])
+
+    phone.context.unroute("**/*", line_down)
+    expect(phone.get_by_test_id("till-queue")).to_be_hidden(timeout=40_000)
+    expect(phone.locator("#till")).to_be_visible()
+    assert len(_till_sales()) == 1

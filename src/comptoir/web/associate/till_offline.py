@@ -17,7 +17,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, ValidationFailed
@@ -61,10 +61,14 @@ def prices(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["POST", "HEAD"])
 def sync(request: HttpRequest, code: str) -> HttpResponse:
-    """One queued sale. The same ticket again answers the sale it made, and records nothing."""
+    """One queued sale. The same ticket again answers the sale it made, and records nothing.
+    HEAD is the page's probe: is the server there (a store's Wi-Fi may be up and its line
+    down, which `navigator.onLine` does not see), and is the associate still signed in?"""
     store = _store(request, code, "stock.sell")
+    if request.method == "HEAD":
+        return HttpResponse(status=204)
     try:
         sale = _parsed(request.body)
         recorded = record_offline_sale(

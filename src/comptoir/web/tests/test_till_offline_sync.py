@@ -147,3 +147,12 @@ def test_a_ticket_that_is_another_orders_reference_is_refused():
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "ticket"
     assert Order.objects.filter(reference=TICKET).count() == 1
+
+
+def test_the_pages_probe_answers_204_to_a_signed_in_associate_and_writes_nothing():
+    client = _associate()
+    orders = Order.objects.count()
+
+    assert client.head(f"{TILL}offline/sales/").status_code == 204
+    assert Client().head(f"{TILL}offline/sales/").status_code in (302, 403)
+    assert Order.objects.count() == orders

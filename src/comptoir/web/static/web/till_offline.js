@@ -244,8 +244,17 @@
   }
 
   /* --- online and offline -------------------------------------------------------------- */
+  // navigator.onLine sees the phone's own link only: a store's Wi-Fi may be up and its line
+  // down. A HEAD to the sync address every 15 s tells whether the server answers.
+  var unreachable = false;
+  function ping() {
+    if (!navigator.onLine) return;
+    fetch(words.sync, { method: "HEAD", credentials: "same-origin", cache: "no-store" }).then(
+      function () { if (unreachable) { unreachable = false; showMode(); flush(); fetchBook(); } },
+      function () { if (!unreachable) { unreachable = true; showMode(); } });
+  }
   function showMode() {
-    var offline = !navigator.onLine;
+    var offline = !navigator.onLine || unreachable;
     var online = document.getElementById("till");
     if (online) {  // .till is a grid, which the hidden attribute alone does not override
       online.hidden = offline;
@@ -260,6 +269,7 @@
   window.addEventListener("online", function () { showMode(); flush(); fetchBook(); });
   window.addEventListener("storage", function (event) { if (event.key && event.key.indexOf(QUEUE) === 0) drawQueue(); });
   setInterval(flush, 30000);
+  setInterval(ping, 15000);
   showMode();
   drawQueue();
   showBook();
