@@ -23,7 +23,8 @@ from comptoir.inventory.models import StockLevel, StockMovement
 from comptoir.orders.models import Order, PaymentOperation
 from comptoir.orders.selectors import money_discrepancies
 from comptoir.orders.services.till import BasketLine, sell_basket
-from comptoir.orders.services.till_offline import OfflineLine, price_book, record_offline_sale
+from comptoir.orders.services.till_offline import OfflineLine, record_offline_sale
+from comptoir.orders.services.till_price_book import price_book
 from comptoir.orders.tests.factories import make_jackets, make_location, stock
 
 from .racing import at_once, level_and_ledger

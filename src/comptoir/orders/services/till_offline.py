@@ -1,4 +1,4 @@
-"""Selling while the store's network is down: the till's price book, and the sales it queued.
+"""Selling while the store's network is down: the sales the till queued, recorded once.
 
 The till page keeps a price book of its store (each price sealed by the server when it was
 read, so a price cannot be typed in on the phone), sells from it while offline, for cash only,
@@ -16,23 +16,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 
-from comptoir.catalog.errors import PriceNotFound, VariantNotFound
 from comptoir.catalog.selectors import (
-    prices_for_skus,
     product_names_of_skus,
     variant_ids_for_skus,
 )
 from comptoir.core import clock
-from comptoir.core.errors import ValidationFailed
 from comptoir.core.outbox import record_event
 from comptoir.core.retrying import transaction_retried
 from comptoir.inventory.errors import OutOfStock
-from comptoir.inventory.selectors import free_units, skus_stocked_at, units_sold_at_till
+from comptoir.inventory.selectors import free_units, units_sold_at_till
 from comptoir.inventory.services.till import TillLine, sell_at_till
 
 from .. import events
@@ -49,25 +45,11 @@ from ..domain import TendersDoNotCover as TendersShort
 from ..errors import InvalidOrder, TendersDoNotCover
 from ..models import Order, OrderLine, Payment
 from .payments import request_operation
+from .till_price_book import CLOCK_SKEW, queued_sale_refused, unseal
 
 CHANNEL = "store"
-SEAL_SALT = "comptoir.till.offline-price"
-# How long a price read online may still be sold at offline: a weekend's outage, not a season.
-PRICE_KEPT_FOR = timedelta(days=3)
 # A queued sale older than this is not sent by a phone any more but typed by someone.
 QUEUE_KEPT_FOR = timedelta(days=30)
-CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock ahead of the server's
-PRICE_BOOK_SIZE = 5000
-
-
-@dataclass(frozen=True)
-class SealedPrice:
-    sku: str
-    name: str
-    gtin: str
-    price: Decimal
-    currency: str
-    seal: str
 
 
 @dataclass(frozen=True)
@@ -82,78 +64,6 @@ class OfflineSale:
     split: TenderSplit
     short: dict[str, int]  # units sold that were not free on the shelf, by SKU
     replayed: bool
-
-
-def price_book(*, store_id: int, now: datetime | None = None) -> list[SealedPrice]:
-    """This store's SKUs (those it stocks) at the till's price now, each price sealed with the
-    store and the time it was read: what the till may sell at while it is offline."""
-    now = now or clock.now()
-    gtins = dict(skus_stocked_at(location_id=store_id, limit=PRICE_BOOK_SIZE))
-    prices = _prices(list(gtins), store_id)
-    names = product_names_of_skus(list(prices))
-    return [
-        SealedPrice(
-            sku,
-            names.get(sku, ""),
-            gtins.get(sku) or "",
-            price,
-            currency,
-            _seal(store_id, sku, price, currency, now),
-        )
-        for sku, (price, currency) in prices.items()
-    ]
-
-
-def _prices(skus: list[str], store_id: int) -> dict[str, tuple[Decimal, str]]:
-    """Each SKU's till price; a SKU with no price that applies here is left out of the book."""
-    try:
-        found = prices_for_skus(skus=skus, channel=CHANNEL, location_id=store_id)
-    except (VariantNotFound, PriceNotFound):  # one unpriced SKU: price them one by one
-        found = {}
-        for sku in skus:
-            try:
-                found.update(prices_for_skus(skus=[sku], channel=CHANNEL, location_id=store_id))
-            except (VariantNotFound, PriceNotFound):  # not sold here: not in the book
-                continue
-    return {sku: (price.amount, price.currency) for sku, (_, price) in found.items()}
-
-
-def _seal(store_id: int, sku: str, price: Decimal, currency: str, now: datetime) -> str:
-    return signing.dumps(
-        {
-            "store": store_id,
-            "sku": sku,
-            "price": str(price),
-            "currency": currency,
-            "read": now.isoformat(),
-        },
-        salt=SEAL_SALT,
-        compress=False,
-    )
-
-
-def _unseal(seal: str, *, store_id: int, sold_at: datetime) -> tuple[str, Decimal, str]:
-    """The (sku, price, currency) the server sealed for this store, read before the sale and
-    at most PRICE_KEPT_FOR before it."""
-    try:
-        entry = signing.loads(seal, salt=SEAL_SALT)
-        read = datetime.fromisoformat(entry["read"])
-        price = Decimal(entry["price"])
-        sku, currency, store = str(entry["sku"]), str(entry["currency"]), int(entry["store"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError, InvalidOperation):
-        raise _invalid("lines.seal", "not a price this till was given") from None
-    if store != store_id:
-        raise _invalid("lines.seal", "a price of another store")
-    if not read - CLOCK_SKEW <= sold_at <= read + PRICE_KEPT_FOR:
-        raise _invalid("lines.seal", "the price was too old when the sale was made")
-    return sku, price, currency
-
-
-def _invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(
-        f"This queued sale cannot be recorded: {message}.",
-        errors=[{"field": field, "message": message}],
-    )
 
 
 def record_offline_sale(
@@ -176,13 +86,13 @@ def record_offline_sale(
     if done is not None:
         return _replayed(done, cash_given)
     if not now - QUEUE_KEPT_FOR <= sold_at <= now + CLOCK_SKEW:
-        raise _invalid("sold_at", "not a time this till could have sold at")
+        raise queued_sale_refused("sold_at", "not a time this till could have sold at")
     sold_at = min(sold_at, now)
     priced = _priced(lines, store_id=store_id, sold_at=sold_at)
     total = sum((price * quantity for _, quantity, price, _ in priced), Decimal("0"))
     currencies = {currency for *_, currency in priced}
     if len(currencies) != 1:
-        raise _invalid("lines.seal", "prices in several currencies")
+        raise queued_sale_refused("lines.seal", "prices in several currencies")
     try:
         split = split_tenders(total=total, card=Decimal("0"), cash_given=cash_given)
     except TendersShort as error:
@@ -207,7 +117,7 @@ def record_offline_sale(
         if done is not None:
             return _replayed(done, cash_given)
         if Order.objects.filter(reference=ticket).exists():
-            raise _invalid("ticket", "another order's reference") from None
+            raise queued_sale_refused("ticket", "another order's reference") from None
         raise
     return OfflineSale(order, split, short, replayed=False)
 
@@ -222,10 +132,10 @@ def _priced(
     priced: dict[str, tuple[int, Decimal, str]] = {}
     for line in lines:
         if not 1 <= line.quantity <= 99:
-            raise _invalid("lines.quantity", "1 to 99 units")
-        sku, price, currency = _unseal(line.seal, store_id=store_id, sold_at=sold_at)
+            raise queued_sale_refused("lines.quantity", "1 to 99 units")
+        sku, price, currency = unseal(line.seal, store_id=store_id, sold_at=sold_at)
         if sku in priced and priced[sku][1] != price:
-            raise _invalid("lines.seal", f"{sku} at two prices")
+            raise queued_sale_refused("lines.seal", f"{sku} at two prices")
         quantity = priced[sku][0] + line.quantity if sku in priced else line.quantity
         priced[sku] = (quantity, price, currency)
     return [(sku, quantity, price, currency) for sku, (quantity, price, currency) in priced.items()]
@@ -333,7 +243,7 @@ def _variant_ids(priced: list[tuple[str, int, Decimal, str]]) -> dict[str, int]:
     ids = variant_ids_for_skus([sku for sku, *_ in priced])
     missing = [sku for sku, *_ in priced if sku not in ids]
     if missing:
-        raise _invalid("lines.seal", f"{missing[0]} is no longer in the catalogue")
+        raise queued_sale_refused("lines.seal", f"{missing[0]} is no longer in the catalogue")
     return ids
 
 

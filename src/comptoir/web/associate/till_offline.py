@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, ValidationFailed
 from comptoir.core.problem import problem_response
-from comptoir.orders.services.till_offline import OfflineLine, price_book, record_offline_sale
+from comptoir.orders.services.till_offline import OfflineLine, record_offline_sale
+from comptoir.orders.services.till_price_book import price_book
 
 from ..access import actor_of
 from .views import _store

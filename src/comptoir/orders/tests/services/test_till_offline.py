@@ -20,12 +20,11 @@ from comptoir.orders.models import Order, PaymentOperation
 from comptoir.orders.selectors import money_discrepancies, order_state_discrepancies
 from comptoir.orders.services.till import BasketLine, sell_basket
 from comptoir.orders.services.till_offline import (
-    SEAL_SALT,
     OfflineLine,
-    price_book,
     record_offline_sale,
     short_of_sale,
 )
+from comptoir.orders.services.till_price_book import SEAL_SALT, price_book
 from comptoir.orders.tests.factories import deliver_events, make_jackets, make_location, stock
 
 pytestmark = pytest.mark.django_db
