@@ -103,6 +103,7 @@ HANDLERS: dict[str, list[Handler]] = {
     order_events.ORDER_READY_FOR_PICKUP: [customer_handlers.put_purchase_on_timeline],
     order_events.ORDER_COLLECTED: [customer_handlers.put_purchase_on_timeline],
     order_events.ORDER_SOLD_AT_TILL: [customer_handlers.put_purchase_on_timeline],
+    order_events.ORDER_SOLD_OFFLINE_SHORT: [fulfilment_handlers.ask_the_store_to_check_its_shelf],
     return_events.RETURN_RECEIVED: [customer_handlers.put_purchase_on_timeline],
     return_events.REFUND_ISSUED: [customer_handlers.put_purchase_on_timeline],
     shipping_events.FULFILMENT_DISPATCHED: [shipping_handlers.ship_dispatched_fulfilment],

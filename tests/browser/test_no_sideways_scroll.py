@@ -52,6 +52,8 @@ SKIPPED = {
     "associate:till-pay": "POST only",
     "associate:till-pull-cart": "POST only",
     "associate:till-receipt": "a sale's receipt: tests/browser/test_till.py at 390 px",
+    "associate:till-offline-prices": "the till's price book in JSON, not a page",
+    "associate:till-offline-sync": "POST only: till_offline.js sends its queue (360 px there)",
     "associate:pickup-check": "POST only",
     "backoffice:alert-action": "POST only",
     "backoffice:webhook-*": "POST or a confirmation of an action on a subscription",

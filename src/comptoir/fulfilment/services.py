@@ -156,6 +156,37 @@ def _finish(task: StoreTask, status: TaskStatus, now: datetime) -> None:
     task.save(update_fields=["status", "finished_at"])
 
 
+RECOUNT_WITHIN = timedelta(hours=24)
+
+
+def ask_for_a_shelf_check(
+    *, order_id: int, location_id: int, now: datetime | None = None
+) -> StoreTask:
+    """A sale made offline sold units the store's count no longer had free: the store gets
+    one task to look at the shelf (ADR 0043). Idempotent: a redelivered event finds it."""
+    now = now or clock.now()
+    task, _ = StoreTask.objects.get_or_create(
+        order_id=order_id,
+        location_id=location_id,
+        defaults={
+            "kind": StoreTask.Kind.RECOUNT,
+            "deadline": now + RECOUNT_WITHIN,
+            "created_at": now,
+        },
+    )
+    return task
+
+
+def mark_shelf_checked(*, task_id: int, now: datetime | None = None) -> StoreTask:
+    """The associate looked at the shelf (and corrected the count on the stock page, or
+    reordered): the task leaves the list."""
+    now = now or clock.now()
+    with transaction.atomic():
+        task, done = _locked_task(task_id, action="checked")
+        _finish(task, done or TaskStatus.DONE, now)
+    return task
+
+
 def mark_ready(*, task_id: int, now: datetime | None = None) -> StoreTask:
     """The order is set aside: the customer is told it is ready, with a code and a deadline.
     Only when every line's units are at the pickup store (held on its shelf, or in a parcel

@@ -352,3 +352,32 @@ def active_hold_ids(*, hold_ids: list[int]) -> set[int]:
     return set(
         Hold.objects.filter(pk__in=hold_ids, status=Hold.Status.ACTIVE).values_list("pk", flat=True)
     )
+
+
+def free_units(*, location_id: int, variant_id: int) -> int:
+    """Units on the shelf nobody holds: what the till may sell now (0 with no level row)."""
+    level = (
+        StockLevel.objects.filter(location_id=location_id, variant_id=variant_id)
+        .values_list("on_hand", "held")
+        .first()
+    )
+    return max(level[0] - level[1], 0) if level else 0
+
+
+def units_sold_at_till(*, location_id: int, ticket: str) -> dict[str, int]:
+    """Units a till ticket took off this store's shelf, by SKU (from the ledger)."""
+    rows = (
+        StockMovement.objects.filter(
+            location_id=location_id, reference=ticket, kind=StockMovement.Kind.TILL_SALE
+        )
+        .values("variant__sku")
+        .annotate(units=Sum("on_hand_delta"))
+        .values_list("variant__sku", "units")
+    )
+    return {sku: -units for sku, units in rows}
+
+
+def skus_stocked_at(*, location_id: int, limit: int) -> list[tuple[str, str]]:
+    """(SKU, GTIN or "") of what this store stocks, by SKU: its till's offline price book."""
+    rows = levels_at(location_id=location_id).values_list("variant__sku", "variant__gtin")
+    return [(sku, gtin or "") for sku, gtin in rows[:limit]]

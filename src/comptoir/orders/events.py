@@ -19,3 +19,7 @@ ORDER_AWAITING_PAYMENT = "order.awaiting_payment"  # same keys as order.placed
 ORDER_PAYMENT_LINK_SENT = "order.payment_link_sent"  # + payment_link, total, currency
 # + sku, quantity, from/to_location_id, pieces (one per new line), explanation
 ORDER_LINE_RESOURCED = "order.line_resourced"
+# A sale the till made offline, recorded when the network came back, some of whose units were
+# not free on the shelf any more (sold online or held meanwhile): + location_id, lines [{sku,
+# quantity}] (the units short). The store is asked to check its shelf.
+ORDER_SOLD_OFFLINE_SHORT = "order.sold_offline_short"

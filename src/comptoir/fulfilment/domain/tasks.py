@@ -12,6 +12,9 @@ from enum import StrEnum
 class TaskKind(StrEnum):
     SET_ASIDE = "set_aside"  # click & collect, reserve & collect: put it aside for pickup
     SHIP = "ship"  # pick and pack, then dispatch to a home or another store
+    # A sale made offline took units the shelf's count no longer had free (sold online or
+    # held meanwhile): look at the shelf, correct the count, reorder (ADR 0043).
+    RECOUNT = "recount"
 
 
 class TaskStatus(StrEnum):
@@ -30,7 +33,7 @@ class Move:
     to: TaskStatus | None  # None: the task stays as it is (some lines may be sourced again)
 
 
-_BOTH = frozenset(TaskKind)
+_BOTH = frozenset({TaskKind.SET_ASIDE, TaskKind.SHIP})  # an order's units to move
 _WAITING = frozenset({TaskStatus.OPEN, TaskStatus.READY})
 
 MOVES: dict[str, Move] = {
@@ -41,12 +44,13 @@ MOVES: dict[str, Move] = {
     ),
     "dispatch": Move(frozenset({TaskKind.SHIP}), frozenset({TaskStatus.OPEN}), TaskStatus.DONE),
     "not-found": Move(_BOTH, _WAITING, None),
+    "checked": Move(frozenset({TaskKind.RECOUNT}), frozenset({TaskStatus.OPEN}), TaskStatus.DONE),
     # What the order's own rules do to its tasks.
     "cancel": Move(_BOTH, _WAITING, TaskStatus.CANCELLED),
     "expire": Move(_BOTH, _WAITING, TaskStatus.EXPIRED),
     "nothing-left": Move(_BOTH, _WAITING, TaskStatus.NOT_FOUND),
 }
-ASSOCIATE_ACTIONS = ("ready", "handover", "dispatch", "not-found")
+ASSOCIATE_ACTIONS = ("ready", "handover", "dispatch", "not-found", "checked")
 
 
 class TaskMoveRefused(Exception):

@@ -16,6 +16,7 @@ from comptoir.fulfilment import services
 from comptoir.fulfilment.selectors import task_actions, task_by_id, tasks_at
 from comptoir.locations.selectors import location_by_code
 from comptoir.orders.selectors import due_at_the_till, open_lines
+from comptoir.orders.services.till_offline import short_of_sale
 
 from ..access import staff_actor
 from ..plain_words import plain_words
@@ -43,9 +44,13 @@ def task_list(request: HttpRequest, code: str) -> HttpResponse:
 def _task_card(task: Any, location_id: int) -> dict[str, Any]:
     """A task with its lines; a paid-at-pickup order also says what the till takes."""
     due = due_at_the_till(task.order_id) if task.status == "ready" else None
+    if task.kind == "recount":  # sold offline, not free here: the units to look for (ADR 0043)
+        lines: Any = [{"sku": sku, "quantity": n} for sku, n in short_of_sale(task.order).items()]
+    else:
+        lines = open_lines(task.order_id, location_id=location_id)
     return {
         "task": task,
-        "lines": open_lines(task.order_id, location_id=location_id),
+        "lines": lines,
         "actions": task_actions(task),
         "paid_at_till": due is not None,
         "due": due,
@@ -89,5 +94,8 @@ def _do(action: str, task: Any, form: Any, actor: str) -> str:
         ]
         services.report_not_found(task_id=task.pk, line_numbers=lines, actor=actor)
         return _("%(ref)s: not found reported; the order is sourced again.") % {"ref": reference}
+    if action == "checked":
+        services.mark_shelf_checked(task_id=task.pk)
+        return _("%(ref)s: the shelf is checked.") % {"ref": reference}
     services.dispatch(task_id=task.pk, actor=actor)
     return _("%(ref)s is dispatched.") % {"ref": reference}

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import aisle, carts, clienteling, customers, parcels, returns, tasks, till, views
+from .till_offline import prices as offline_prices  # the till offline (ADR 0043)
+from .till_offline import sync as offline_sync
 
 app_name = "associate"
 urlpatterns = [
@@ -14,6 +16,8 @@ urlpatterns = [
     path("<slug:code>/till/customer/cart/", till.pull_online_cart, name="till-pull-cart"),
     path("<slug:code>/till/pay/", till.pay, name="till-pay"),
     path("<slug:code>/till/day/", till.day_report, name="till-day"),
+    path("<slug:code>/till/offline/prices/", offline_prices, name="till-offline-prices"),
+    path("<slug:code>/till/offline/sales/", offline_sync, name="till-offline-sync"),
     path("<slug:code>/till/receipts/<str:reference>/", till.receipt, name="till-receipt"),
     path("<slug:code>/customers/", customers.find, name="customers"),
     path("<slug:code>/customers/<int:customer_id>/", customers.profile, name="customer"),

@@ -55,6 +55,7 @@ SKIPPED = {
     "associate/<slug:code>/tasks/<int:task_id>/<str:action>/": "a POST-only action",
     "stores/<slug:code>/choose/": "a POST-only action",
     "associate/<slug:code>/in-store/events/": "a server-sent event stream, no page",
+    "associate/<slug:code>/till/offline/prices/": "the till's price book in JSON, no page",
     "associate/<slug:code>/in-store/check-in/": "a POST-only action",
     "associate/<slug:code>/orders/<int:order_id>/pickup-check/": "a POST-only action",
     "cart/add/": "a POST-only action",

@@ -20,6 +20,8 @@ from comptoir.fulfilment.domain.tasks import (
         pytest.param("set_aside", "cancelled", set(), id="cancelled_case"),
         pytest.param("set_aside", "expired", set(), id="expired_case"),
         pytest.param("ship", "not_found", set(), id="not_found_case"),
+        pytest.param("recount", "open", {"checked"}, id="recount_open_case"),
+        pytest.param("recount", "done", set(), id="recount_done_case"),
     ],
 )
 def test_an_associate_is_offered_exactly_what_the_table_allows(kind, status, actions):
@@ -47,3 +49,11 @@ def test_the_orders_rules_end_only_the_tasks_still_waiting():
     assert check_move("ship", "open", "cancel") == TaskStatus.CANCELLED
     with pytest.raises(TaskMoveRefused):
         check_move("set_aside", "done", "cancel")
+
+
+def test_a_shelf_check_is_checked_once_and_is_no_order_to_find_again():
+    assert check_move("recount", "open", "checked") == TaskStatus.DONE
+    with pytest.raises(TaskMoveRefused):
+        check_move("recount", "done", "checked")
+    with pytest.raises(TaskMoveRefused):
+        check_move("recount", "open", "not-found")  # nothing to source again: it was sold
