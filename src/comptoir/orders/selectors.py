@@ -633,3 +633,38 @@ def _kept_holds_of_no_line() -> list[Discrepancy]:
         )
         for hold_id in sorted(kept - of_a_line)
     ]
+
+
+def orders_to_pay_at_till(*, location_id: int, limit: int = 50) -> list[Order]:
+    """The orders ready here whose payment is due at the counter (reserve & collect, an
+    endless-aisle pickup paid here), oldest ready first: what the till takes before a
+    handover."""
+    return list(
+        Order.objects.select_related("payment")
+        .filter(
+            pickup_location_id=location_id,
+            status=OrderStatus.READY_FOR_PICKUP,
+            payment__status=Payment.Status.DUE_AT_PICKUP,
+        )
+        .order_by("updated_at", "pk")[:limit]
+    )
+
+
+def order_to_pay_at_till(*, location_id: int, text: str) -> Order | None:
+    """The order the associate typed: its reference, or the pickup code the customer shows
+    (among the orders ready here only, so a code never reaches another store's order)."""
+    text = text.strip()
+    if not text:
+        return None
+    found = (
+        Order.objects.select_related("payment")
+        .filter(reference__iexact=text, pickup_location_id=location_id)
+        .first()
+    )
+    if found is not None:
+        return found
+    waiting = Order.objects.select_related("payment").filter(
+        pickup_location_id=location_id, status=OrderStatus.READY_FOR_PICKUP
+    )
+    matches = [order for order in waiting.filter(pickup_code=text)[:2]]
+    return matches[0] if len(matches) == 1 else None

@@ -117,16 +117,10 @@ def sell_basket(
     if done is not None:
         return _replayed(done, cash_given)
     basket = price_basket(store_id=store_id, lines=lines)
-    try:
-        split = split_tenders(total=basket.total, card=card, cash_given=cash_given)
-    except TendersShort as error:
-        raise TendersDoNotCover(
-            f"The tenders do not pay {basket.total} {basket.currency}: {error}.",
-            errors=[{"field": "cash_given", "message": str(error)}],
-        ) from None
+    split = split_at_till(basket.total, basket.currency, card=card, cash_given=cash_given)
     if customer_id is not None and not customer_may_order(customer_id=customer_id):
         raise InvalidOrder("No such customer.", errors=[{"field": "customer", "message": "?"}])
-    terminal = _ask_terminal(split.card, basket.currency, card_token, ticket)
+    terminal = ask_terminal(split.card, basket.currency, card_token, ticket)
     try:
         order = _write_sale(
             store_id=store_id,
@@ -145,19 +139,32 @@ def sell_basket(
         # hold may be this one (a PSP that keys authorisations by ticket): keep it then.
         done = _sold(ticket, store_id)
         if done is None:
-            _void_terminal(terminal, ticket, "unsold")
+            void_terminal(terminal, ticket, "unsold")
             raise
         if terminal not in _terminal_references(done):
-            _void_terminal(terminal, ticket, "twin")
+            void_terminal(terminal, ticket, "twin")
         return _replayed(done, cash_given)
     except DatabaseUnavailable:
         # Whether the sale committed is unknown: voiding could unpay a sale that stands. The
         # retry with the same ticket finds it, or sells it with this hold's key.
         raise
     except BaseException:
-        _void_terminal(terminal, ticket, "unsold")
+        void_terminal(terminal, ticket, "unsold")
         raise
     return TillSale(order, split, replayed=False)
+
+
+def split_at_till(
+    total: Decimal, currency: str, *, card: Decimal, cash_given: Decimal
+) -> TenderSplit:
+    """`domain.split_tenders` for a till's total, its refusal a TendersDoNotCover (422)."""
+    try:
+        return split_tenders(total=total, card=card, cash_given=cash_given)
+    except TendersShort as error:
+        raise TendersDoNotCover(
+            f"The tenders do not pay {total} {currency}: {error}.",
+            errors=[{"field": "cash_given", "message": str(error)}],
+        ) from None
 
 
 def _sold(ticket: str, store_id: int) -> Order | None:
@@ -184,7 +191,7 @@ def _replayed(order: Order, cash_given: Decimal) -> TillSale:
     return TillSale(order, TenderSplit(card, cash, max(cash_given - cash, Decimal("0"))), True)
 
 
-def _ask_terminal(amount: Decimal, currency: str, card_token: str, ticket: str) -> str:
+def ask_terminal(amount: Decimal, currency: str, card_token: str, ticket: str) -> str:
     """The card part on the store's terminal (the PSP), before anything is written; its
     provider reference, or "" when there is no card part."""
     if amount <= 0:
@@ -213,12 +220,12 @@ def _ask_terminal(amount: Decimal, currency: str, card_token: str, ticket: str) 
     if result.status == PspStatus.DECLINED and result.reason == "cancelled":
         raise TerminalCancelled("The payment was cancelled on the card terminal.")
     if result.status != PspStatus.AUTHORISED:
-        _void_terminal(result.provider_reference, ticket, "pending")
+        void_terminal(result.provider_reference, ticket, "pending")
         raise PaymentDeclined(f"The card was declined: {result.reason or result.status}.")
     return result.provider_reference
 
 
-def _void_terminal(reference: str, ticket: str, why: str) -> None:
+def void_terminal(reference: str, ticket: str, why: str) -> None:
     """Nothing was written, so there is no ledger row: the key makes a retry safe."""
     if reference:
         provider().void(provider_reference=reference, idempotency_key=f"void:{why}:{ticket}")
@@ -311,13 +318,20 @@ def _take_payment(
         created_at=now,
         updated_at=now,
     )
+    take_tenders(payment, split, actor=actor, now=now)
+
+
+def take_tenders(payment: Payment, split: TenderSplit, *, actor: str, now: datetime) -> None:
+    """The till's tenders in the ledger: the card part on the store's terminal and the cash
+    kept, each a capture succeeded as it is recorded, once per order and tender (a basket
+    sale's, or an order paid at the counter: `till_pickup`). In the caller's transaction."""
     for tender, amount in ((Tender.STORE_CARD, split.card), (Tender.CASH, split.cash)):
         if amount > 0:
             request_operation(
                 payment=payment,
                 kind=PaymentKind.CAPTURE,
                 amount=amount,
-                idempotency_key=f"capture:{order.pk}:till:{tender}",
+                idempotency_key=f"capture:{payment.order_id}:till:{tender}",
                 tender=tender,
                 actor=actor,
                 now=now,

@@ -1,0 +1,157 @@
+"""An order paid at the counter when it is collected: reserve & collect, an endless-aisle
+pickup "paid at the till".
+
+The same till as a basket sale (ADR 0039), on an order that exists already: its total due is
+split by the same rule (`split_at_till`: card + cash == due, only cash gives change), the card
+part is asked of the store's terminal before anything is written and outside any transaction
+(a decline, a cancel or a timeout writes nothing: the order stays ready and due), then ONE
+transaction, under the order's lock, records each tender in the ledger (`take_tenders`) and
+hands the units over (`hand_over_order`, the pickup code checked again). Two associates paying
+the same order at once: the second waits on the lock, finds it collected, and its terminal
+authorisation is voided. The ticket (one per screen) keys the terminal's authorisation; the
+same ticket again finds the order paid and takes nothing more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from comptoir.core import clock
+from comptoir.core.retrying import DatabaseUnavailable, transaction_retried
+
+from ..domain import OrderStatus, PaymentKind, Tender, TenderSplit
+from ..errors import InvalidOrder, OrderStateConflict
+from ..models import Order, Payment, PaymentOperation
+from ..selectors import due_at_the_till, ensure_collectable, order_by_id
+from .lifecycle import hand_over_order, locked_order
+from .till import ask_terminal, split_at_till, take_tenders, void_terminal
+
+
+@dataclass(frozen=True)
+class PaidAtPickup:
+    order: Order
+    split: TenderSplit
+    replayed: bool  # paid already (the same ticket again, or another till first): nothing taken
+
+
+def pay_at_pickup(
+    *,
+    order_id: int,
+    location_id: int,
+    pickup_code: str,
+    ticket: str,
+    card: Decimal = Decimal("0"),
+    cash_given: Decimal = Decimal("0"),
+    card_token: str = "",
+    actor: str = "",
+    now: datetime | None = None,
+) -> PaidAtPickup:
+    """Take what the order owes at this store's till and hand it over, all or nothing, once:
+    the ledger holds one capture per tender adding up to the amount due, the units leave the
+    shelf, the order is collected. Refuses (nothing taken, nothing changed) an order not due
+    at the till, not ready here, a wrong pickup code, tenders that do not cover the amount
+    due, and a card the terminal declines, cancels or does not answer."""
+    now = now or clock.now()
+    order = order_by_id(order_id)
+    if _paid_at_till(order):
+        return _replayed(order, cash_given)
+    due = _due(order)
+    ensure_collectable(order, location_id=location_id, pickup_code=pickup_code)
+    split = split_at_till(due, order.currency, card=card, cash_given=cash_given)
+    terminal = ask_terminal(split.card, order.currency, card_token, ticket)
+    try:
+        first = _write_payment(
+            order_id=order_id,
+            location_id=location_id,
+            pickup_code=pickup_code,
+            split=split,
+            terminal_reference=terminal,
+            actor=actor,
+            now=now,
+        )
+    except DatabaseUnavailable:
+        # Whether it committed is unknown: voiding could unpay a handover that stands.
+        raise
+    except BaseException:
+        void_terminal(terminal, ticket, "unpaid")
+        raise
+    order = Order.objects.select_related("payment").get(pk=order_id)
+    if not first:
+        void_terminal(terminal, ticket, "twin")  # another till paid it a moment ago
+        return _replayed(order, cash_given)
+    return PaidAtPickup(order, split, replayed=False)
+
+
+def _due(order: Order) -> Decimal:
+    payment = getattr(order, "payment", None)
+    due = due_at_the_till(order.pk)
+    if payment is None or payment.status != Payment.Status.DUE_AT_PICKUP or due is None:
+        raise InvalidOrder(
+            "This order is not paid at the till.",
+            errors=[{"field": "order", "message": "not due at the till"}],
+        )
+    return due
+
+
+def _paid_at_till(order: Order) -> bool:
+    """Collected and paid by the till's tenders: a payment made here already."""
+    return (
+        order.status == OrderStatus.COLLECTED
+        and PaymentOperation.objects.filter(
+            payment__order=order,
+            kind=PaymentKind.CAPTURE,
+            status="succeeded",
+            tender__in=[Tender.STORE_CARD, Tender.CASH],
+        ).exists()
+    )
+
+
+@transaction_retried
+def _write_payment(
+    *,
+    order_id: int,
+    location_id: int,
+    pickup_code: str,
+    split: TenderSplit,
+    terminal_reference: str,
+    actor: str,
+    now: datetime,
+) -> bool:
+    """True when this call paid it; False when another till had (nothing written then)."""
+    with transaction.atomic():
+        order = locked_order(order_id)  # first: the second till waits here
+        if order.status == OrderStatus.COLLECTED:
+            return False
+        payment = Payment.objects.select_for_update().get(order_id=order_id)
+        if payment.status != Payment.Status.DUE_AT_PICKUP:
+            raise OrderStateConflict(f"The payment is {payment.status}, not due at the till.")
+        if terminal_reference:
+            payment.provider_reference = terminal_reference
+            payment.save(update_fields=["provider_reference"])
+        take_tenders(payment, split, actor=actor, now=now)
+        hand_over_order(
+            order_id=order_id,
+            pickup_code=pickup_code,
+            location_id=location_id,
+            paid_at_till=True,
+            actor=actor,
+            now=now,
+        )
+    return True
+
+
+def _replayed(order: Order, cash_given: Decimal) -> PaidAtPickup:
+    taken = {
+        tender: amount
+        for tender, amount in PaymentOperation.objects.filter(
+            payment__order=order, kind=PaymentKind.CAPTURE, status="succeeded"
+        ).values_list("tender", "amount")
+    }
+    card = taken.get(Tender.STORE_CARD, Decimal("0"))
+    cash = taken.get(Tender.CASH, Decimal("0"))
+    change = max(cash_given - cash, Decimal("0"))
+    return PaidAtPickup(order, TenderSplit(card, cash, change), replayed=True)
