@@ -90,8 +90,13 @@ def to_pay(request: HttpRequest, code: str) -> HttpResponse:
     form = FindOrderForm(request.GET or None)
     if form.is_valid():
         found = order_to_pay_at_till(location_id=store.pk, text=form.cleaned_data["q"])
-        if found is not None:
+        if found is not None and found.reference.lower() == form.cleaned_data["q"].lower():
             return redirect("associate:till-order", code=code, reference=found.reference)
+        if found is not None:
+            # Found by the code the customer shows: it is the code to check, typed once. (Not
+            # in a redirect's URL: a pickup code is personal data, kept out of access logs.)
+            form = PickupPaymentForm(initial={"pickup_code": form.cleaned_data["q"]})
+            return render(request, "web/associate/till_order.html", _context(store, found, form))
         form.add_error("q", _("No order waiting here has this reference or pickup code."))
     waiting = [
         {"order": order, "due": due_at_the_till(order.pk)}
@@ -104,8 +109,7 @@ def to_pay(request: HttpRequest, code: str) -> HttpResponse:
 def order(request: HttpRequest, code: str, reference: str) -> HttpResponse:
     store = _store(request, code, PERMISSION)
     found = _order_here(store, reference)
-    pickup_code = request.GET.get("pickup_code", "")[:12]
-    form = PickupPaymentForm(initial={"pickup_code": pickup_code})
+    form = PickupPaymentForm()
     return render(request, "web/associate/till_order.html", _context(store, found, form))
 
 
@@ -178,7 +182,11 @@ def _context(store: Any, order: Any, form: PickupPaymentForm, **extra: Any) -> d
         "store": store,
         "order": order,
         "lines": [
-            {"line": line, "name": names.get(line.sku, ""), "amount": line.unit_price * line.quantity}
+            {
+                "line": line,
+                "name": names.get(line.sku, ""),
+                "amount": line.unit_price * line.quantity,
+            }
             for line in lines
         ],
         "due": due,

@@ -28,9 +28,7 @@ urlpatterns = [
     path("<slug:code>/till/receipts/<str:reference>/", till.receipt, name="till-receipt"),
     path("<slug:code>/till/orders/", till_orders.to_pay, name="till-orders"),
     path("<slug:code>/till/orders/<str:reference>/", till_orders.order, name="till-order"),
-    path(
-        "<slug:code>/till/orders/<str:reference>/pay/", till_orders.pay, name="till-order-pay"
-    ),
+    path("<slug:code>/till/orders/<str:reference>/pay/", till_orders.pay, name="till-order-pay"),
     path("<slug:code>/customers/", customers.find, name="customers"),
     path("<slug:code>/customers/<int:customer_id>/", customers.profile, name="customer"),
     path("<slug:code>/in-store/", clienteling.in_store, name="in-store"),
