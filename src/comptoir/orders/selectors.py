@@ -33,6 +33,7 @@ from .domain import (
     AT_THE_PICKUP_STORE,
     LEFT_THE_SHELF,
     RETURNABLE_LINES,
+    SETTLED_AT_ONCE,
     TILL_TENDERS,
     LineStatus,
     OperationStatus,
@@ -408,7 +409,7 @@ STALE_OPERATION = timedelta(minutes=5)
 def _ledger_sum(kind: PaymentKind, *, till: bool | None = None) -> Coalesce:
     condition = Q(operations__kind=kind, operations__status=OperationStatus.SUCCEEDED)
     if till is not None:
-        in_till = Q(operations__tender__in=sorted(TILL_TENDERS))
+        in_till = Q(operations__tender__in=sorted(SETTLED_AT_ONCE))
         condition &= in_till if till else ~in_till
     return Coalesce(
         Sum("operations__amount", filter=condition),

@@ -27,7 +27,7 @@ from comptoir.core import clock
 from comptoir.core.outbox import record_event
 
 from .. import events
-from ..domain import TILL_TENDERS, OperationStatus, PaymentKind, Tender
+from ..domain import SETTLED_AT_ONCE, OperationStatus, PaymentKind, Tender
 from ..errors import PaymentFailed
 from ..models import Payment, PaymentOperation
 from ..payments import provider
@@ -78,7 +78,7 @@ def request_operation(
     # The payment's row lock: the sums and the operations in flight are read as one.
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     tender = tender or Tender(payment.method)
-    till = tender in TILL_TENDERS
+    till = tender in SETTLED_AT_ONCE
     if kind == PaymentKind.CAPTURE and not till:
         room = payment.authorised_amount - payment.captured_amount - _in_flight(payment, kind)
         if amount > room:
@@ -221,7 +221,7 @@ def _move_sums(operation: PaymentOperation, now: datetime) -> bool:
             .filter(after__lte=F("amount"))
             .update(authorised_amount=_plus("authorised_amount", amount), updated_at=now)
         )
-    elif kind == PaymentKind.CAPTURE and operation.tender in TILL_TENDERS:
+    elif kind == PaymentKind.CAPTURE and operation.tender in SETTLED_AT_ONCE:
         # Taken at the till: authorised and captured at once.
         moved = (
             payment.alias(after=_plus("captured_amount", amount))

@@ -122,7 +122,7 @@ def sell_basket(
         raise InvalidOrder("No such customer.", errors=[{"field": "customer", "message": "?"}])
     terminal = ask_terminal(split.card, basket.currency, card_token, ticket)
     try:
-        order = _write_sale(
+        order = write_sale(
             store_id=store_id,
             ticket=ticket,
             basket=basket,
@@ -232,7 +232,7 @@ def void_terminal(reference: str, ticket: str, why: str) -> None:
 
 
 @transaction_retried
-def _write_sale(
+def write_sale(
     *,
     store_id: int,
     ticket: str,
@@ -240,11 +240,15 @@ def _write_sale(
     split: TenderSplit,
     terminal_reference: str,
     customer_id: int | None,
-    basket_cart_id: int | None,
-    take_out_of_online_cart: bool,
+    basket_cart_id: int | None = None,
+    take_out_of_online_cart: bool = False,
+    exchange_credit: Decimal = Decimal("0"),
     actor: str,
     now: datetime,
 ) -> Order:
+    """The sale's order, lines, payment, ledger and shelf, in one transaction (the caller's,
+    if it has one: an exchange at the till writes its return beside it). `exchange_credit`
+    is the value of units brought back, paying part of the total (ADR 0042)."""
     with transaction.atomic():
         order = Order.objects.create(
             reference=ticket,
@@ -275,7 +279,7 @@ def _write_sale(
             )
             for number, line in enumerate(basket.lines, start=1)
         )
-        _take_payment(order, split, terminal_reference, actor, now)
+        _take_payment(order, split, terminal_reference, exchange_credit, actor, now)
         if basket_cart_id is not None:
             mark_ordered(open_cart_for_update(cart_id=basket_cart_id))
         if take_out_of_online_cart and customer_id is not None:
@@ -304,7 +308,12 @@ def _write_sale(
 
 
 def _take_payment(
-    order: Order, split: TenderSplit, terminal_reference: str, actor: str, now: datetime
+    order: Order,
+    split: TenderSplit,
+    terminal_reference: str,
+    exchange_credit: Decimal,
+    actor: str,
+    now: datetime,
 ) -> None:
     """The payment and its ledger: each tender a till capture, succeeded as it is recorded."""
     payment = Payment.objects.create(
@@ -318,14 +327,26 @@ def _take_payment(
         created_at=now,
         updated_at=now,
     )
-    take_tenders(payment, split, actor=actor, now=now)
+    take_tenders(payment, split, exchange_credit=exchange_credit, actor=actor, now=now)
 
 
-def take_tenders(payment: Payment, split: TenderSplit, *, actor: str, now: datetime) -> None:
-    """The till's tenders in the ledger: the card part on the store's terminal and the cash
-    kept, each a capture succeeded as it is recorded, once per order and tender (a basket
-    sale's, or an order paid at the counter: `till_pickup`). In the caller's transaction."""
-    for tender, amount in ((Tender.STORE_CARD, split.card), (Tender.CASH, split.cash)):
+def take_tenders(
+    payment: Payment,
+    split: TenderSplit,
+    *,
+    exchange_credit: Decimal = Decimal("0"),
+    actor: str,
+    now: datetime,
+) -> None:
+    """The till's tenders in the ledger: an exchange's credit, the card part on the store's
+    terminal and the cash kept, each a capture succeeded as it is recorded, once per order and
+    tender (a basket sale's, or an order paid at the counter: `till_pickup`). In the caller's
+    transaction."""
+    for tender, amount in (
+        (Tender.EXCHANGE, exchange_credit),
+        (Tender.STORE_CARD, split.card),
+        (Tender.CASH, split.cash),
+    ):
         if amount > 0:
             request_operation(
                 payment=payment,
