@@ -9,6 +9,7 @@ from . import (
     returns,
     tasks,
     till,
+    till_exchange,
     till_orders,
     views,
 )
@@ -26,6 +27,17 @@ urlpatterns = [
     path("<slug:code>/till/pay/", till.pay, name="till-pay"),
     path("<slug:code>/till/day/", till.day_report, name="till-day"),
     path("<slug:code>/till/receipts/<str:reference>/", till.receipt, name="till-receipt"),
+    path("<slug:code>/till/exchange/", till_exchange.find, name="till-exchange"),
+    path(
+        "<slug:code>/till/exchange/<str:reference>/<int:line_number>/",
+        till_exchange.line,
+        name="till-exchange-line",
+    ),
+    path(
+        "<slug:code>/till/exchange/<str:reference>/<int:line_number>/go/",
+        till_exchange.exchange,
+        name="till-exchange-go",
+    ),
     path("<slug:code>/till/orders/", till_orders.to_pay, name="till-orders"),
     path("<slug:code>/till/orders/<str:reference>/", till_orders.order, name="till-order"),
     path("<slug:code>/till/orders/<str:reference>/pay/", till_orders.pay, name="till-order-pay"),
