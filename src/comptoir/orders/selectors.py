@@ -35,6 +35,7 @@ from .domain import (
     RETURNABLE_LINES,
     SETTLED_AT_ONCE,
     TILL_TENDERS,
+    FulfilmentMode,
     LineStatus,
     OperationStatus,
     OrderStatus,
@@ -669,3 +670,16 @@ def order_to_pay_at_till(*, location_id: int, text: str) -> Order | None:
     )
     matches = [order for order in waiting.filter(pickup_code=text)[:2]]
     return matches[0] if len(matches) == 1 else None
+
+
+def till_sale_of_ticket(*, ticket: str, location_id: int) -> Order | None:
+    """The sale a ticket made at this store's till, with its payment; None if it made none."""
+    return (
+        Order.objects.select_related("payment")
+        .filter(
+            reference=ticket,
+            fulfilment_mode=FulfilmentMode.TILL_SALE,
+            pickup_location_id=location_id,
+        )
+        .first()
+    )

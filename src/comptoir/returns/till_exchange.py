@@ -17,15 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
 from comptoir.catalog.selectors import variant_by_sku
 from comptoir.core import clock
 from comptoir.core.retrying import DatabaseUnavailable, transaction_retried
-from comptoir.orders.domain import FulfilmentMode, PaymentKind, Tender, TenderSplit
-from comptoir.orders.models import Order, Payment
-from comptoir.orders.selectors import order_by_id, returnable_lines
+from comptoir.orders.domain import PaymentKind, Tender, TenderSplit
+from comptoir.orders.selectors import order_by_id, returnable_lines, till_sale_of_ticket
 from comptoir.orders.services.payments import request_operation
 from comptoir.orders.services.till import (
     BasketLine,
@@ -40,6 +40,9 @@ from comptoir.orders.services.till import (
 from .errors import InvalidReturn
 from .models import Return
 from .services import ReturnLineRequest, record_received, refund_after_receipt
+
+if TYPE_CHECKING:
+    from comptoir.orders.models import Order
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,7 @@ def _write_exchange(
         )
         if quote.credit > 0:
             request_operation(
-                payment=Payment.objects.get(order_id=request.order_id),
+                payment=order_by_id(request.order_id).payment,
                 kind=PaymentKind.REFUND,
                 amount=quote.credit,
                 idempotency_key=f"refund:{request.order_id}:exchange:{returned.reference}",
@@ -206,9 +209,7 @@ def _write_exchange(
 
 
 def _exchanged(ticket: str, store_id: int) -> Order | None:
-    return Order.objects.filter(
-        reference=ticket, fulfilment_mode=FulfilmentMode.TILL_SALE, pickup_location_id=store_id
-    ).first()
+    return till_sale_of_ticket(ticket=ticket, location_id=store_id)
 
 
 def _replayed(sale: Order) -> TillExchange:

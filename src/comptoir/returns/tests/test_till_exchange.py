@@ -15,7 +15,7 @@ from comptoir.inventory.models import StockLevel
 from comptoir.orders.errors import PaymentDeclined
 from comptoir.orders.models import Order, Payment, PaymentOperation
 from comptoir.orders.payments.fake import TERMINAL_APPROVED, TERMINAL_DECLINED
-from comptoir.orders.selectors import money_discrepancies, order_state_discrepancies
+from comptoir.orders.selectors import money_discrepancies
 from comptoir.orders.tests.factories import (
     deliver_events,
     make_jackets,
@@ -23,6 +23,7 @@ from comptoir.orders.tests.factories import (
     order_body,
     stock,
 )
+from comptoir.reconciliation import reconcile
 from comptoir.returns.errors import InvalidReturn
 from comptoir.returns.models import Return
 from comptoir.returns.till_exchange import ExchangeRequest, exchange_at_till, quote_exchange
@@ -105,8 +106,7 @@ def test_a_dearer_size_takes_the_difference_at_the_till_and_the_money_adds_up(cl
     assert (done.sale.total, done.sale.customer_id) == (Decimal("149.00"), order.customer_id)
     assert done.returned.status == "refunded"
     assert (on_hand(store, "JACKET-TRAIL-S"), on_hand(store, "JACKET-TRAIL-L")) == (3, 2)
-    assert money_discrepancies() == []
-    assert order_state_discrepancies() == []
+    assert reconcile() == []  # money, stock, states and returns
 
 
 def test_a_cheaper_size_refunds_the_difference_to_the_original_card(client):
@@ -122,7 +122,7 @@ def test_a_cheaper_size_refunds_the_difference_to_the_original_card(client):
     assert ledger(done.sale, "capture") == {"exchange": Decimal("99.00")}
     assert (done.returned.refund_amount, done.returned.status) == (Decimal("30.00"), "refunded")
     assert (on_hand(store, "JACKET-TRAIL-S"), on_hand(store, "JACKET-TRAIL-M")) == (3, 2)
-    assert money_discrepancies() == []
+    assert reconcile() == []
 
 
 def test_the_same_ticket_again_exchanges_nothing_more(client):

@@ -11,9 +11,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from comptoir.catalog.selectors import other_variants_of, product_names_of_skus
@@ -58,9 +57,7 @@ def find(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {"store": store, "reference": reference}
     if reference:
         try:
-            order = access_order_by_reference(
-                actor_of(request), reference, permission=PERMISSION
-            )
+            order = access_order_by_reference(actor_of(request), reference, permission=PERMISSION)
         except DomainError as error:
             context["refusal"] = plain_words(error)[0]
         else:
@@ -115,7 +112,14 @@ def exchange(request: HttpRequest, code: str, reference: str, line_number: int) 
         if not isinstance(error, DatabaseUnavailable):
             form = ExchangePaymentForm(initial={**data, "ticket": _ticket()})
         return _render(
-            request, store, order, returned, data["sku"], form, refusal=refusal, translated=translated
+            request,
+            store,
+            order,
+            returned,
+            data["sku"],
+            form,
+            refusal=refusal,
+            translated=translated,
         )
     context = {
         "store": store,

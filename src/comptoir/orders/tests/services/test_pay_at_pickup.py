@@ -11,6 +11,7 @@ from comptoir.customers.tests.factories import make_shopper
 from comptoir.fulfilment import services
 from comptoir.fulfilment.models import StoreTask
 from comptoir.inventory.models import StockLevel
+from comptoir.inventory.selectors import stock_discrepancies
 from comptoir.orders.errors import (
     InvalidOrder,
     PaymentDeclined,
@@ -100,6 +101,7 @@ def test_part_card_part_cash_pays_the_order_and_hands_it_over(client):
     assert set(order.lines.values_list("status", flat=True)) == {"collected"}
     assert money_discrepancies() == []
     assert order_state_discrepancies() == []
+    assert stock_discrepancies() == []
 
 
 def test_the_day_report_counts_the_pickup_and_still_equals_the_ledger(client):
