@@ -6,6 +6,11 @@ wrk send 3-line home-delivery orders from 16 clients, each line held at a random
 each order paid by card through the local fake PSP (the PSP adds no network latency: the
 figure is comptoir's own cost). Then it checks that every 201 is one order with one
 `order.placed` event, and counts the statements one such order sends.
+
+On the same server, a store's counter then sells 5-line baskets through
+POST /api/v1/stores/{code}/till-sales, each paid in full by card on the store's terminal
+(the same fake PSP), a new ticket each: `till_sale_p99_ms` at 16 clients, and a check that
+every 201 is one till sale with its ledger rows.
 """
 
 from __future__ import annotations
@@ -34,13 +39,14 @@ from comptoir.core.models import OutboxEvent  # noqa: E402
 from comptoir.inventory.models import StockLevel  # noqa: E402
 from comptoir.inventory.services.stock import receive_stock  # noqa: E402
 from comptoir.locations.models import Location  # noqa: E402
-from comptoir.orders.models import Order  # noqa: E402
+from comptoir.orders.models import Order, PaymentOperation  # noqa: E402
 from comptoir.orders.services.placing import (  # noqa: E402
     LineRequest,
     OrderRequest,
     PaymentRequest,
     place_order,
 )
+from comptoir.orders.services.till import BasketLine, price_basket  # noqa: E402
 
 LOCATIONS = int(os.environ.get("BENCH_ORDER_LOCATIONS", "50"))
 SKUS = int(os.environ.get("BENCH_ORDER_SKUS", "2000"))
@@ -63,6 +69,23 @@ def stock_everywhere() -> list[str]:
         on_hand=PLENTY, held=0
     )
     return codes
+
+
+def till_basket() -> tuple[str, list[str], str]:
+    """A store, 5 SKUs with plenty of units on its shelf, and the basket's total there."""
+    store = Location.objects.filter(kind=Location.Kind.STORE).order_by("pk").first()
+    skus = list(
+        Variant.objects.filter(product__isnull=False)
+        .order_by("pk")
+        .values_list("sku", flat=True)[:5]
+    )
+    for sku in skus:
+        receive_stock(
+            variant_id=Variant.objects.get(sku=sku).pk, location_id=store.pk, sku=sku, quantity=1
+        )
+    StockLevel.objects.filter(location=store, variant__sku__in=skus).update(on_hand=PLENTY, held=0)
+    total = price_basket(store_id=store.pk, lines=[BasketLine(sku, 1) for sku in skus]).total
+    return store.code, skus, str(total)
 
 
 def order_statements(location_code: str) -> int:
@@ -93,7 +116,10 @@ def main() -> None:
     codes = stock_everywhere()
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
-    _, token = issue_api_token(name="bench", scopes=["orders.write"], created_by_id=None)
+    till_store, till_skus, till_total = till_basket()
+    _, token = issue_api_token(
+        name="bench", scopes=["orders.write", "stock.sell"], created_by_id=None
+    )
     server = start_server(
         {
             "COMPTOIR_DEBUG": "0",
@@ -113,6 +139,15 @@ def main() -> None:
         wrk("bench/wrk/order.lua", env, seconds=2)  # warm every worker
         started_orders = Order.objects.count()
         run = wrk("bench/wrk/order.lua", env, seconds=SECONDS)
+        till_env = {
+            "TILL_PATH": f"/api/v1/stores/{till_store}/till-sales",
+            "TILL_TOKEN": token,
+            "TILL_SKUS": ",".join(till_skus),
+            "TILL_TOTAL": till_total,
+        }
+        wrk("bench/wrk/till_sale.lua", till_env, seconds=2)
+        till_sales_before = Order.objects.filter(fulfilment_mode="till_sale").count()
+        till = wrk("bench/wrk/till_sale.lua", till_env, seconds=SECONDS)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -132,8 +167,22 @@ def main() -> None:
         "order_statuses": run["statuses"],
         # Requests still in flight when wrk stops complete on the server: rows >= answers.
         "orders_rows_cover_answers": placed >= created,
-        "order_events_match_orders": events == Order.objects.count(),
+        "order_events_match_orders": events
+        == Order.objects.exclude(fulfilment_mode="till_sale").count(),
         "order_sql_statements": order_statements(codes[0]),
+        "till_sales_per_s": round(int(till["statuses"].get("201", 0)) / till["seconds"], 1),
+        "till_sale_p50_ms": till["p50_ms"],
+        "till_sale_p99_ms": till["p99_ms"],
+        "till_sale_statuses": till["statuses"],
+        "till_basket": {"store": till_store, "lines": len(till_skus), "total": till_total},
+        # Every till sale answered 201 is one order whose card capture is in the ledger.
+        "till_sales_rows_cover_answers": (
+            Order.objects.filter(fulfilment_mode="till_sale").count() - till_sales_before
+            >= int(till["statuses"].get("201", 0))
+        ),
+        "till_sales_without_ledger": Order.objects.filter(fulfilment_mode="till_sale")
+        .exclude(pk__in=PaymentOperation.objects.filter(kind="capture").values("payment__order_id"))
+        .count(),
         "cpu_count": os.cpu_count(),
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }

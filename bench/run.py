@@ -163,7 +163,10 @@ def orders_dataset(orders: dict) -> str:
     return (
         f"3-line home-delivery orders, stock at {orders['dataset']['locations']} locations, card "
         "authorised by the local fake PSP, outbox event in the same transaction; "
-        f"{orders['clients']} clients, {orders['seconds']} s; server: {orders['server']}."
+        f"{orders['clients']} clients, {orders['seconds']} s; server: {orders['server']}. "
+        "Till sales: 5-line baskets sold through POST /api/v1/stores/{code}/till-sales on the "
+        "same server, each paid in full by card on the store's terminal (the same fake PSP), "
+        "a new ticket each, the units off one store's shelf."
     )
 
 
@@ -380,10 +383,14 @@ SECTIONS = [
                 "≤ 20 (Saleor's checkout: about 230)",
                 lambda v, p: v <= 20,
             ),
+            Target("till_sale_p99_ms", "< 150, 16 clients", lambda v, p: v < 150),
+            Target("till_sales_without_ledger", "0", lambda v, p: v == 0),
         ],
         more_rows=lambda orders: [
             ("order_p99_ms", orders["order_p99_ms"], ""),
             ("order_events_match_orders", orders["order_events_match_orders"], "must be true"),
+            ("till_sales_per_s", orders.get("till_sales_per_s", "not measured yet"), "16 clients"),
+            ("till_sale_p50_ms", orders.get("till_sale_p50_ms", "not measured yet"), ""),
         ],
         why_missed={
             "orders_per_s": (

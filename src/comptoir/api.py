@@ -37,6 +37,7 @@ from comptoir.inventory.api_snapshots import router as snapshots_router
 from comptoir.locations.api import router as locations_router
 from comptoir.notifications.api import router as notifications_router
 from comptoir.orders.api import router as orders_router
+from comptoir.orders.api_till import router as till_router
 from comptoir.returns.api import router as returns_router
 from comptoir.shipping.api import router as shipping_router
 
@@ -166,6 +167,7 @@ api.add_router("/", snapshots_router)
 api.add_router("/", catalog_router)
 api.add_router("/", feeds_router)
 api.add_router("/", orders_router)
+api.add_router("/", till_router)
 api.add_router("/", fulfilment_router)
 api.add_router("/", checkout_router)
 api.add_router("/", returns_router)

@@ -46,7 +46,8 @@ def test_jean_checks_in_and_sofia_sees_him_arrive_with_his_orders_waiting(
         jeans_phone.context.close()
 
     # No reload: the server-sent event says it in the live region and adds his card.
-    expect(sofia.locator("#arrivals")).to_have_text("Jean Martin vient d'arriver.")
+    # The page asks again every 3 s (ADR 0036): the arrival shows within that.
+    expect(sofia.locator("#arrivals")).to_have_text("Jean Martin vient d'arriver.", timeout=10_000)
     card = shoppers.locator(f'[data-customer="{jean.pk}"]')
     expect(card.get_by_role("link", name="Jean Martin")).to_be_visible()
     expect(card).to_contain_text("Commandes qui l'attendent ici")

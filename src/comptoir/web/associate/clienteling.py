@@ -50,10 +50,12 @@ from ..access import is_htmx, staff_actor
 from ..plain_words import plain_words
 
 CHECK_IN = "customers.check_in"
-# A stream ends after this long; the browser reconnects at once with Last-Event-ID, so a
-# worker thread is never held for longer, and a deploy never waits on an open page.
-STREAM_SECONDS = 25
+# A stream answers one poll and ends; the browser's EventSource comes back after RETRY_SECONDS
+# with Last-Event-ID. A worker thread is held for one query, not for the page's life: every
+# associate of every store may keep the page open without taking the server's threads.
+STREAM_SECONDS = 0.0  # how long a stream polls again before it ends (tests may lengthen it)
 POLL_SECONDS = 1.0
+RETRY_SECONDS = 3.0
 LATE_COMMIT_SECONDS = 5  # how long a check-in is asked again, in case it committed late
 
 
@@ -197,13 +199,13 @@ def _last_event_id(request: HttpRequest) -> int | None:
 
 
 def _arrivals(request: HttpRequest, store: Any, after: int, *, language: str) -> Iterator[str]:
-    yield f"retry: {int(POLL_SECONDS * 1000)}\n\n"
+    yield f"retry: {int(RETRY_SECONDS * 1000)}\n\n"
     deadline = time.monotonic() + STREAM_SECONDS
     # Check-ins of the last seconds are asked again, less those told: one that committed
     # after a later one was told is still told (arrivals_after). The event id stays the
     # highest visit told, where a reconnecting browser resumes.
     heard = visit_ids_since(location_id=store.pk, since=_late_since(), up_to=after)
-    while time.monotonic() < deadline:
+    while True:  # at least one poll
         for arrival in arrivals_after(
             location_id=store.pk,
             after_visit_id=after,
@@ -215,8 +217,10 @@ def _arrivals(request: HttpRequest, store: Any, after: int, *, language: str) ->
             after = max(after, arrival.visit_id)
             with translation.override(language):
                 yield _event(request, store, arrival, event_id=after)
+        if time.monotonic() + POLL_SECONDS > deadline:
+            break
         time.sleep(POLL_SECONDS)
-    yield ": see you in a second\n\n"
+    yield ": see you in a moment\n\n"
 
 
 def _late_since() -> Any:
