@@ -638,16 +638,18 @@ def _kept_holds_of_no_line() -> list[Discrepancy]:
 
 
 def orders_to_pay_at_till(*, location_id: int, limit: int = 50) -> list[Order]:
-    """The orders ready here whose payment is due at the counter (reserve & collect, an
-    endless-aisle pickup paid here), oldest ready first: what the till takes before a
-    handover."""
+    """What the till takes here, oldest first: the orders ready here whose payment is due at
+    the counter (reserve & collect, paid before the handover), and the endless-aisle orders
+    placed at this counter and waiting for their payment ("paid at the counter")."""
+    due_at_pickup = Q(
+        pickup_location_id=location_id,
+        status=OrderStatus.READY_FOR_PICKUP,
+        payment__status=Payment.Status.DUE_AT_PICKUP,
+    )
+    ordered_here = Q(ordered_at_location_id=location_id, status=OrderStatus.AWAITING_PAYMENT)
     return list(
         Order.objects.select_related("payment")
-        .filter(
-            pickup_location_id=location_id,
-            status=OrderStatus.READY_FOR_PICKUP,
-            payment__status=Payment.Status.DUE_AT_PICKUP,
-        )
+        .filter(due_at_pickup | ordered_here)
         .order_by("updated_at", "pk")[:limit]
     )
 
@@ -660,7 +662,11 @@ def order_to_pay_at_till(*, location_id: int, text: str) -> Order | None:
         return None
     found = (
         Order.objects.select_related("payment")
-        .filter(reference__iexact=text, pickup_location_id=location_id)
+        .filter(
+            Q(pickup_location_id=location_id)
+            | Q(ordered_at_location_id=location_id, status=OrderStatus.AWAITING_PAYMENT),
+            reference__iexact=text,
+        )
         .first()
     )
     if found is not None:

@@ -103,8 +103,8 @@ def _capture_for_leaving(
     if payment is None:
         return None
     amount = capture_due(order, leaving)
-    if amount <= 0:
-        return None
+    if amount <= 0 or payment.captured_amount >= payment.amount:
+        return None  # nothing due; or paid ahead in full (at the till: till_pickup)
     if payment.status not in {Payment.Status.AUTHORISED, Payment.Status.CAPTURED} and not (
         payment.status == Payment.Status.DUE_AT_PICKUP and tender in TILL_TENDERS
     ):

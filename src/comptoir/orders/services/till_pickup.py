@@ -21,13 +21,16 @@ from decimal import Decimal
 from django.db import transaction
 
 from comptoir.core import clock
+from comptoir.core.outbox import record_event
 from comptoir.core.retrying import DatabaseUnavailable, transaction_retried
 
-from ..domain import OrderStatus, PaymentKind, Tender, TenderSplit
+from .. import events
+from ..domain import OrderStatus, PaymentKind, Tender, TenderSplit, check_transition
 from ..errors import InvalidOrder, OrderStateConflict
 from ..models import Order, Payment, PaymentOperation
 from ..selectors import due_at_the_till, ensure_collectable, order_by_id
 from .lifecycle import hand_over_order, locked_order
+from .placing import placed_payload
 from .till import ask_terminal, split_at_till, take_tenders, void_terminal
 
 
@@ -97,10 +100,12 @@ def _due(order: Order) -> Decimal:
     return due
 
 
-def _paid_at_till(order: Order) -> bool:
-    """Collected and paid by the till's tenders: a payment made here already."""
+def _paid_at_till(order: Order, *, placed: bool = False) -> bool:
+    """Collected (or, for an order paid ahead, placed) and paid by the till's tenders: a
+    payment made here already."""
     return (
-        order.status == OrderStatus.COLLECTED
+        order.status != OrderStatus.CANCELLED
+        and (placed or order.status == OrderStatus.COLLECTED)
         and PaymentOperation.objects.filter(
             payment__order=order,
             kind=PaymentKind.CAPTURE,
@@ -155,3 +160,71 @@ def _replayed(order: Order, cash_given: Decimal) -> PaidAtPickup:
     cash = taken.get(Tender.CASH, Decimal("0"))
     change = max(cash_given - cash, Decimal("0"))
     return PaidAtPickup(order, TenderSplit(card, cash, change), replayed=True)
+
+
+def pay_ordered_here(
+    *,
+    order_id: int,
+    location_id: int,
+    ticket: str,
+    card: Decimal = Decimal("0"),
+    cash_given: Decimal = Decimal("0"),
+    card_token: str = "",
+    actor: str = "",
+    now: datetime | None = None,
+) -> PaidAtPickup:
+    """An endless-aisle order placed at this counter "paid at the till" (awaiting payment, its
+    link unused): its whole total taken now, as a basket sale takes it, and the order placed
+    (`order.placed`, as a paid link places it). Once: a second till waits on the order's lock,
+    finds it placed, and voids its own authorisation. Its parcels capture nothing more later
+    (`lifecycle._capture_for_leaving`: a payment captured in full has nothing left to take)."""
+    now = now or clock.now()
+    order = order_by_id(order_id)
+    if order.status != OrderStatus.AWAITING_PAYMENT and _paid_at_till(order, placed=True):
+        return _replayed(order, cash_given)
+    if order.status != OrderStatus.AWAITING_PAYMENT or order.ordered_at_location_id != location_id:
+        raise InvalidOrder(
+            "This order is not waiting for a payment at this counter.",
+            errors=[{"field": "order", "message": "not awaiting payment here"}],
+        )
+    split = split_at_till(order.total, order.currency, card=card, cash_given=cash_given)
+    terminal = ask_terminal(split.card, order.currency, card_token, ticket)
+    try:
+        first = _write_prepayment(
+            order_id=order_id, split=split, terminal_reference=terminal, actor=actor, now=now
+        )
+    except DatabaseUnavailable:
+        raise
+    except BaseException:
+        void_terminal(terminal, ticket, "unpaid")
+        raise
+    order = Order.objects.select_related("payment").get(pk=order_id)
+    if not first:
+        void_terminal(terminal, ticket, "twin")
+        return _replayed(order, cash_given)
+    return PaidAtPickup(order, split, replayed=False)
+
+
+@transaction_retried
+def _write_prepayment(
+    *, order_id: int, split: TenderSplit, terminal_reference: str, actor: str, now: datetime
+) -> bool:
+    with transaction.atomic():
+        order = locked_order(order_id)
+        if order.status != OrderStatus.AWAITING_PAYMENT:
+            return False
+        payment = Payment.objects.select_for_update().get(order_id=order_id)
+        if payment.status != Payment.Status.PENDING:
+            raise OrderStateConflict(f"The payment is {payment.status}, not waiting.")
+        take_tenders(payment, split, actor=actor, now=now)
+        check_transition(order.status, OrderStatus.PLACED)
+        order.status = OrderStatus.PLACED
+        order.updated_at = now
+        order.save(update_fields=["status", "updated_at"])
+        record_event(
+            events.ORDER_PLACED,
+            aggregate=f"order:{order.pk}",
+            payload=placed_payload(order),
+            now=now,
+        )
+    return True

@@ -31,7 +31,7 @@ from comptoir.orders.selectors import (
     orders_to_pay_at_till,
     tenders_taken,
 )
-from comptoir.orders.services.till_pickup import pay_at_pickup
+from comptoir.orders.services.till_pickup import pay_at_pickup, pay_ordered_here
 
 from ..access import actor_of, is_htmx, staff_actor
 from ..plain_words import plain_words
@@ -71,6 +71,7 @@ class PickupPaymentForm(TillPaymentForm):
     pickup_code = forms.CharField(
         label=gettext_lazy("Pickup code the customer shows"),
         max_length=12,
+        required=False,  # an order paid ahead (the endless aisle) is not handed over here
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     field_order = ["pickup_code", "card", "cash_given", "terminal", "ticket"]
@@ -99,7 +100,7 @@ def to_pay(request: HttpRequest, code: str) -> HttpResponse:
             return render(request, "web/associate/till_order.html", _context(store, found, form))
         form.add_error("q", _("No order waiting here has this reference or pickup code."))
     waiting = [
-        {"order": order, "due": due_at_the_till(order.pk)}
+        {"order": order, "due": _due(order)}
         for order in orders_to_pay_at_till(location_id=store.pk)
     ]
     context = {"store": store, "form": form, "waiting": waiting}
@@ -123,17 +124,20 @@ def pay(request: HttpRequest, code: str, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _again(request, store, found, form)
     data = form.cleaned_data
+    tenders = {
+        "order_id": found.pk,
+        "location_id": store.pk,
+        "ticket": data["ticket"],
+        "card": data["card"] or Decimal("0"),
+        "cash_given": data["cash_given"] or Decimal("0"),
+        "card_token": data["terminal"],
+        "actor": actor_of(request).caller_key,
+    }
     try:
-        paid = pay_at_pickup(
-            order_id=found.pk,
-            location_id=store.pk,
-            pickup_code=data["pickup_code"],
-            ticket=data["ticket"],
-            card=data["card"] or Decimal("0"),
-            cash_given=data["cash_given"] or Decimal("0"),
-            card_token=data["terminal"],
-            actor=actor_of(request).caller_key,
-        )
+        if _paid_ahead(found):
+            paid = pay_ordered_here(**tenders)
+        else:
+            paid = pay_at_pickup(pickup_code=data["pickup_code"], **tenders)
     except DomainError as error:
         refusal, translated = _refusal(error)
         if not isinstance(error, DatabaseUnavailable):
@@ -149,6 +153,7 @@ def pay(request: HttpRequest, code: str, reference: str) -> HttpResponse:
         "change": paid.split.change,
         "customer": _customer(paid.order),
         "replayed": paid.replayed,
+        "handed_over": paid.order.status == "collected",
     }
     template = "web/associate/_till_order_paid.html"
     if not is_htmx(request):
@@ -168,12 +173,21 @@ def _order_here(store: Any, reference: str) -> Any:
     return found
 
 
+def _paid_ahead(order: Any) -> bool:
+    """An endless-aisle order placed here, paid at the till before anything leaves."""
+    return order.status == "awaiting_payment"
+
+
+def _due(order: Any) -> Decimal | None:
+    return order.total if _paid_ahead(order) else due_at_the_till(order.pk)
+
+
 def _customer(order: Any) -> Any:
     return customer_by_id(customer_id=order.customer_id) if order.customer_id else None
 
 
 def _context(store: Any, order: Any, form: PickupPaymentForm, **extra: Any) -> dict[str, Any]:
-    due = due_at_the_till(order.pk)
+    due = _due(order)
     lines = list(order.lines.order_by("line_number"))
     names = product_names_of_skus({line.sku: line.variant_id for line in lines})
     if not form.is_bound and not form.initial.get("ticket"):
@@ -190,7 +204,8 @@ def _context(store: Any, order: Any, form: PickupPaymentForm, **extra: Any) -> d
             for line in lines
         ],
         "due": due,
-        "payable": order.status == "ready_for_pickup" and due is not None,
+        "payable": order.status in {"ready_for_pickup", "awaiting_payment"} and due is not None,
+        "paid_ahead": _paid_ahead(order),
         "customer": _customer(order),
         "pay_form": form,
         "fake_terminal": getattr(settings, "COMPTOIR_PSP", "fake") == "fake",

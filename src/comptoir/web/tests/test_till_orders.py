@@ -100,3 +100,30 @@ def test_another_store_cannot_open_the_order(client):
     response = client.get(f"/associate/lyon-bellecour/till/orders/X{order.reference}/")
 
     assert response.status_code == 404
+
+
+def test_an_order_placed_at_the_counter_is_listed_and_paid_at_the_till(client, monkeypatch):
+    from comptoir.orders.tests.services.test_pay_at_pickup import (
+        _ordered_at_the_counter_to_pay_here,
+    )
+
+    order, store, _ = _ordered_at_the_counter_to_pay_here(monkeypatch)
+    client.force_login(make_staff("associate", [store]))
+    till = "/associate/lyon-part-dieu/till/orders/"
+
+    listed = client.get(till).content.decode()
+    form = client.get(f"{till}{order.reference}/").content.decode()
+    paid = client.post(
+        f"{till}{order.reference}/pay/",
+        {
+            "cash_given": str(order.total).replace(".", ","),
+            "terminal": "tok_terminal",
+            "ticket": "P-A",
+        },
+    ).content.decode()
+
+    order.refresh_from_db()
+    assert f'data-reference="{order.reference}"' in listed
+    assert 'name="pickup_code"' not in form  # paid ahead: nothing is handed over here
+    assert f"{order.reference} est passée" in paid
+    assert (order.status, order.payment.status) == ("placed", "captured")

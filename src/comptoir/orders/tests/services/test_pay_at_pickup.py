@@ -181,3 +181,92 @@ def test_an_order_paid_online_is_not_paid_again_at_the_till(client):
         _pay(order, store, cash_given=Decimal("258.00"))
 
     assert PaymentOperation.objects.filter(kind="capture").count() == 0
+
+
+def _ordered_at_the_counter_to_pay_here(monkeypatch):
+    """The endless aisle: Jean orders at Lyon Part-Dieu a jacket sent from the warehouse to
+    this store, "paid at the counter"."""
+    from comptoir.fulfilment.counter import PAY_AT_COUNTER, CounterOrder, order_at_counter
+    from comptoir.fulfilment.domain.sourcing import OrderLine
+    from comptoir.fulfilment.tests.checkout_factories import (
+        JACKET,
+        TUESDAY_11_AM,
+        at,
+        part_dieu,
+        shelve,
+        warehouse,
+    )
+
+    store = part_dieu("click_and_collect")
+    depot = warehouse()
+    shelve(depot, 2)
+    at(monkeypatch, TUESDAY_11_AM)
+    placed = order_at_counter(
+        CounterOrder(
+            store_code="lyon-part-dieu",
+            lines=[OrderLine(JACKET, 1)],
+            option="ship_to_store",
+            where="here",
+            customer_id=make_shopper().pk,
+            pay=PAY_AT_COUNTER,
+            created_by="user:1",
+        )
+    )
+    return Order.objects.get(pk=placed.order.pk), store, depot
+
+
+def test_an_order_placed_at_the_counter_is_paid_at_the_till_and_its_parcel_takes_no_more(
+    monkeypatch,
+):
+    from django.db import transaction
+
+    from comptoir.orders.services.lifecycle import dispatch_lines
+    from comptoir.orders.services.till_pickup import pay_ordered_here
+
+    order, store, depot = _ordered_at_the_counter_to_pay_here(monkeypatch)
+    assert order.status == "awaiting_payment"
+
+    paid = pay_ordered_here(
+        order_id=order.pk,
+        location_id=store.pk,
+        ticket="P-AISLE",
+        card=order.total - Decimal("10.00"),
+        cash_given=Decimal("20.00"),
+        card_token=TERMINAL_APPROVED,
+    )
+    again = pay_ordered_here(
+        order_id=order.pk, location_id=store.pk, ticket="P-AISLE", cash_given=Decimal("20.00")
+    )
+    with transaction.atomic():
+        parcel = dispatch_lines(order_id=order.pk, from_location_id=depot.pk, idempotency_key="d")
+
+    order.refresh_from_db()
+    order.payment.refresh_from_db()
+    assert (paid.replayed, again.replayed, paid.split.change) == (False, True, Decimal("10.00"))
+    assert (order.status, order.payment.status) == ("dispatched", "captured")
+    assert _captured(order) == {
+        "store_card": order.total - Decimal("10.00"),
+        "cash": Decimal("10.00"),
+    }
+    assert parcel.capture is None  # paid ahead in full: the parcel captures nothing more
+    assert money_discrepancies() == []
+    assert order_state_discrepancies() == []
+
+
+def test_a_declined_card_leaves_the_counter_order_waiting_for_its_payment(monkeypatch):
+    from comptoir.orders.services.till_pickup import pay_ordered_here
+
+    order, store, _ = _ordered_at_the_counter_to_pay_here(monkeypatch)
+
+    with pytest.raises(PaymentDeclined):
+        pay_ordered_here(
+            order_id=order.pk,
+            location_id=store.pk,
+            ticket="P-NO",
+            card=order.total,
+            card_token=TERMINAL_DECLINED,
+        )
+
+    order.refresh_from_db()
+    captures = PaymentOperation.objects.filter(kind="capture")
+    assert (order.status, captures.count()) == ("awaiting_payment", 0)
