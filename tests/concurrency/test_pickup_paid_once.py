@@ -53,3 +53,34 @@ def test_two_associates_paying_the_same_order_take_one_payment(monkeypatch):
     assert (level.on_hand, level.held) == (0, 0)
     assert level_and_ledger(level.variant, store)[0] == level_and_ledger(level.variant, store)[1]
     assert money_discrepancies() == []
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_associates_paying_the_same_counter_order_take_one_payment(monkeypatch):
+    from comptoir.orders.services.till_pickup import pay_ordered_here
+    from comptoir.orders.tests.services.test_pay_at_pickup import (
+        _ordered_at_the_counter_to_pay_here,
+    )
+
+    order, store, _ = _ordered_at_the_counter_to_pay_here(monkeypatch)
+    terminal = TerminalAuthorisations(monkeypatch)
+
+    def race(number: int) -> str:
+        paid = pay_ordered_here(
+            order_id=order.pk,
+            location_id=store.pk,
+            ticket=f"P-AISLE-{number}",
+            card=order.total,
+            card_token=TERMINAL_APPROVED,
+        )
+        return "replayed" if paid.replayed else "paid"
+
+    outcomes = at_once(2, race)
+
+    order.refresh_from_db()
+    assert sorted(outcomes) == ["paid", "replayed"]
+    assert (order.status, order.payment.captured_amount) == ("placed", order.total)
+    assert PaymentOperation.objects.filter(kind="capture").count() == 1
+    assert len(terminal.standing()) == 1  # the other till's authorisation is voided
+    assert money_discrepancies() == []
