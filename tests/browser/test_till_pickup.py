@@ -121,3 +121,72 @@ def test_sofia_takes_jeans_reservation_part_card_part_cash_at_pickup(
     ).aggregate(net=Sum("amount"))["net"]
     assert _typed(ledger, words) in day_total.replace("\u202f", "").replace(" ", "")
     assert_accessible(phone)
+
+
+def _only_in_the_warehouse() -> str:
+    """A SKU Lyon Part-Dieu lacks and the warehouse has: what the endless aisle is for."""
+    from comptoir.inventory.models import StockLevel
+
+    here = StockLevel.objects.filter(location__code="lyon-part-dieu", on_hand__gt=0)
+    sku = (
+        StockLevel.objects.filter(location__kind="warehouse", on_hand__gt=3)
+        .exclude(variant_id__in=here.values("variant_id"))
+        .order_by("variant__sku")
+        .values_list("variant__sku", flat=True)
+        .first()
+    )
+    assert sku is not None
+    return sku
+
+
+AISLE = {
+    "fr": {"pay": "Encaisser", "placed": "est passée : elle est en route."},
+    "en": {"pay": "Pay", "placed": "is placed: it is on its way."},
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_sofia_takes_an_endless_aisle_order_paid_at_the_counter(
+    retailer, live_server, phone, language
+):
+    from comptoir.fulfilment.counter import PAY_AT_COUNTER, CounterOrder, order_at_counter
+    from comptoir.fulfilment.domain.sourcing import OrderLine
+
+    words = {**WORDS[language], **AISLE[language]}
+    jean = Customer.objects.get(email="jean.martin@example.fr")
+    placed = order_at_counter(
+        CounterOrder(
+            store_code="lyon-part-dieu",
+            lines=[OrderLine(_only_in_the_warehouse(), 1)],
+            option="ship_to_store",
+            where="here",
+            customer_id=jean.pk,
+            pay=PAY_AT_COUNTER,
+            created_by="demo-associate",
+        )
+    )
+    order = Order.objects.get(pk=placed.order.pk)
+    assert order.status == "awaiting_payment"
+
+    sign_in(phone, live_server, "associate.lyon")
+    phone.goto(f"{live_server.url}/associate/lyon-part-dieu/till/")
+    if language == "en":
+        open_menu(phone)
+        phone.get_by_role("button", name="English").click()
+        phone.wait_for_load_state()
+    phone.get_by_role("link", name=words["to_pay"]).click()
+    row = phone.locator(f"li[data-reference='{order.reference}']")
+    row.get_by_role("link").click()
+    expect(phone.get_by_test_id("till-due")).to_be_visible()
+    expect(phone.get_by_label(words["find"])).to_have_count(0)
+    htmx_ready(phone)
+    phone.get_by_label(words["card"]).fill(_typed(order.total - Decimal("10.00"), words))
+    phone.get_by_label(words["cash"]).fill(_typed(Decimal("10.00"), words))
+    assert_accessible(phone)
+    phone.get_by_role("button", name=words["take"]).click()
+
+    expect(phone.get_by_test_id("till-paid")).to_contain_text(words["placed"])
+    assert_accessible(phone)
+    order.refresh_from_db()
+    order.payment.refresh_from_db()
+    assert (order.status, order.payment.captured_amount) == ("placed", order.total)
