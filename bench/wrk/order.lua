@@ -1,13 +1,8 @@
 -- POST a 3-line home-delivery order, paid by card through the fake PSP, at a random location.
 -- Env: ORDER_PATH, ORDER_TOKEN, ORDER_LOCATIONS and ORDER_SKUS (comma-separated).
 -- Each request carries its own Idempotency-Key, as a real checkout does. Counts by status.
+dofile("bench/wrk/report.lua")
 local counter = 0
-local threads = {}
-
-function setup(thread)
-  thread:set("thread_id", #threads + 1)
-  table.insert(threads, thread)
-end
 
 local function split(text)
   local items = {}
@@ -15,8 +10,7 @@ local function split(text)
   return items
 end
 
-function init(args)
-  statuses = {}
+function prepare(args)
   locations = split(os.getenv("ORDER_LOCATIONS"))
   skus = split(os.getenv("ORDER_SKUS"))
   math.randomseed(os.time() + thread_id * 7919)
@@ -39,21 +33,4 @@ request = function()
     ["Authorization"] = "Bearer " .. os.getenv("ORDER_TOKEN"),
     ["Idempotency-Key"] = string.format("bench-%d-%d-%d", thread_id, counter, math.random(1, 1000000000)),
   }, body)
-end
-
-response = function(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-done = function(summary, latency, requests)
-  local totals = {}
-  for _, thread in ipairs(threads) do
-    local s = thread:get("statuses")
-    for status, n in pairs(s) do totals[status] = (totals[status] or 0) + n end
-  end
-  local parts = {}
-  for status, n in pairs(totals) do table.insert(parts, string.format('"%d":%d', status, n)) end
-  io.write(string.format('BENCH {"requests":%d,"seconds":%.3f,"p50_ms":%.3f,"p95_ms":%.3f,"p99_ms":%.3f,"statuses":{%s}}\n',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, latency:percentile(99) / 1000, table.concat(parts, ",")))
 end

@@ -37,6 +37,7 @@ def idempotency_header(operation):
         "POST /api/v1/checkouts",
         "POST /api/v1/api-tokens",
         "POST /api/v1/stock-snapshots",
+        "POST /api/v1/stores/{code}/till-sales",
     ],
 )
 def test_an_operation_that_honours_an_idempotency_key_declares_the_header(document, label):
@@ -103,3 +104,10 @@ def test_the_carrier_webhook_declares_its_signed_body_and_its_401(document):
     assert webhook["requestBody"]["required"] is True
     headers = {p["name"] for p in webhook["parameters"] if p["in"] == "header"}
     assert headers == {"webhook-id", "webhook-timestamp", "webhook-signature"}
+
+
+def test_every_operation_has_its_own_id(document):
+    """OpenAPI asks operationId to be unique: client generators name their methods by it."""
+    ids = [operation["operationId"] for _, operation in operations(document)]
+
+    assert sorted(ids) == sorted(set(ids))

@@ -67,7 +67,7 @@ class TillSaleOut(Schema):
 @router.post(
     "/stores/{code}/till-sales",
     response={200: TillSaleOut, 201: TillSaleOut},
-    operation_id="sell_at_till",
+    operation_id="sell_paid_basket_at_till",
     openapi_extra={
         "responses": {
             "402": problem_answer("The card was declined"),
