@@ -42,3 +42,33 @@ def level_and_ledger(variant, store) -> tuple[tuple[int, int], tuple[int, int]]:
         on_hand=Sum("on_hand_delta"), held=Sum("held_delta")
     )
     return (level.on_hand, level.held), (ledger["on_hand"], ledger["held"])
+
+
+class TerminalAuthorisations:
+    """Every authorisation the fake card terminal gave during a race, so that a test can say
+    which still stand once the voids are in: a till that lost a race voids its own."""
+
+    def __init__(self, monkeypatch) -> None:
+        from comptoir.orders.payments.fake import FakePsp
+
+        self.given: list[str] = []
+        lock = threading.Lock()
+        authorise = FakePsp.authorise
+
+        def recorded(psp, **kwargs):
+            result = authorise(psp, **kwargs)
+            with lock:
+                self.given.append(result.provider_reference)
+            return result
+
+        monkeypatch.setattr(FakePsp, "authorise", recorded)
+
+    def standing(self) -> set[str]:
+        from comptoir.orders.payments.fake import FakePsp
+
+        voided = {
+            result.provider_reference
+            for key, (result, _) in FakePsp._done.items()
+            if key.startswith("void:") and result.status == "voided"
+        }
+        return set(self.given) - voided

@@ -66,6 +66,11 @@ def variants_of_product(slug: str) -> dict[str, int]:
     return dict(Variant.objects.filter(product__slug=slug).values_list("sku", "pk"))
 
 
+def other_variants_of(sku: str) -> list[Variant]:
+    """The other sizes and colours of this SKU's product, in SKU order (an exchange's choice)."""
+    return list(Variant.objects.filter(product__variants__sku=sku).exclude(sku=sku).order_by("sku"))
+
+
 # --- stores and categories ------------------------------------------------------------------
 
 

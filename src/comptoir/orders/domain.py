@@ -184,9 +184,14 @@ class Tender(StrEnum):
     PAYMENT_LINK = "payment_link"
     CASH = "cash"
     STORE_CARD = "store_card"  # a card on the store's own terminal
+    # The value of units brought back in an exchange at the till: refunded from their order,
+    # captured by the sale of what replaces them (ADR 0042). No money moves.
+    EXCHANGE = "exchange"
 
 
 TILL_TENDERS = frozenset({Tender.CASH, Tender.STORE_CARD})
+# Recorded succeeded at once, with no PSP to ask: the till's tenders and an exchange's credit.
+SETTLED_AT_ONCE = TILL_TENDERS | {Tender.EXCHANGE}
 
 
 class TendersDoNotCover(ValueError):

@@ -33,8 +33,10 @@ from .domain import (
     AT_THE_PICKUP_STORE,
     LEFT_THE_SHELF,
     RETURNABLE_LINES,
+    SETTLED_AT_ONCE,
     TERMINAL_OPEN,
     TILL_TENDERS,
+    FulfilmentMode,
     LineStatus,
     OperationStatus,
     OrderStatus,
@@ -402,7 +404,7 @@ STALE_OPERATION = timedelta(minutes=5)
 def _ledger_sum(kind: PaymentKind, *, till: bool | None = None) -> Coalesce:
     condition = Q(operations__kind=kind, operations__status=OperationStatus.SUCCEEDED)
     if till is not None:
-        in_till = Q(operations__tender__in=sorted(TILL_TENDERS))
+        in_till = Q(operations__tender__in=sorted(SETTLED_AT_ONCE))
         condition &= in_till if till else ~in_till
     return Coalesce(
         Sum("operations__amount", filter=condition),
@@ -661,3 +663,57 @@ def terminal_discrepancies(*, now: datetime | None = None) -> list[Discrepancy]:
             )
         )
     return found
+
+
+def orders_to_pay_at_till(*, location_id: int, limit: int = 50) -> list[Order]:
+    """What the till takes here, oldest first: the orders ready here whose payment is due at
+    the counter (reserve & collect, paid before the handover), and the endless-aisle orders
+    placed at this counter and waiting for their payment ("paid at the counter")."""
+    due_at_pickup = Q(
+        pickup_location_id=location_id,
+        status=OrderStatus.READY_FOR_PICKUP,
+        payment__status=Payment.Status.DUE_AT_PICKUP,
+    )
+    ordered_here = Q(ordered_at_location_id=location_id, status=OrderStatus.AWAITING_PAYMENT)
+    return list(
+        Order.objects.select_related("payment")
+        .filter(due_at_pickup | ordered_here)
+        .order_by("updated_at", "pk")[:limit]
+    )
+
+
+def order_to_pay_at_till(*, location_id: int, text: str) -> Order | None:
+    """The order the associate typed: its reference, or the pickup code the customer shows
+    (among the orders ready here only, so a code never reaches another store's order)."""
+    text = text.strip()
+    if not text:
+        return None
+    found = (
+        Order.objects.select_related("payment")
+        .filter(
+            Q(pickup_location_id=location_id)
+            | Q(ordered_at_location_id=location_id, status=OrderStatus.AWAITING_PAYMENT),
+            reference__iexact=text,
+        )
+        .first()
+    )
+    if found is not None:
+        return found
+    waiting = Order.objects.select_related("payment").filter(
+        pickup_location_id=location_id, status=OrderStatus.READY_FOR_PICKUP
+    )
+    matches = [order for order in waiting.filter(pickup_code=text)[:2]]
+    return matches[0] if len(matches) == 1 else None
+
+
+def till_sale_of_ticket(*, ticket: str, location_id: int) -> Order | None:
+    """The sale a ticket made at this store's till, with its payment; None if it made none."""
+    return (
+        Order.objects.select_related("payment")
+        .filter(
+            reference=ticket,
+            fulfilment_mode=FulfilmentMode.TILL_SALE,
+            pickup_location_id=location_id,
+        )
+        .first()
+    )

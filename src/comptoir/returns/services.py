@@ -19,6 +19,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -200,49 +201,77 @@ def receive_return(
     now = now or clock.now()
     _check_form(method, lines)
     with transaction.atomic():
-        order = locked_order(order_id)
-        received = returnable_lines(order_id)
-        _check_units(lines, received)
-        exchanges = _exchanges(lines, received, location_id=location_id)
-        wanted = [
-            ReturnedUnits(r.line_number, r.quantity, refunded=i not in exchanges)
-            for i, r in enumerate(lines)
-        ]
-        refund = refund_due(wanted, _received(received))
-        record = Return.objects.create(
-            reference="RT-" + secrets.token_hex(4).upper(),
+        record = record_received(
             order_id=order_id,
-            method=method,
             location_id=location_id,
-            status=status_on_receipt(refund).value,
-            refund_amount=refund,
-            currency=order.currency,
-            created_by=actor,
-            created_at=now,
-        )
-        ReturnLine.objects.bulk_create(
-            [
-                ReturnLine(
-                    return_record=record,
-                    order_line=received[r.line_number],
-                    quantity=r.quantity,
-                    reason=r.reason,
-                    sellable=r.sellable,
-                    exchange_sku=r.exchange_sku,
-                )
-                for r in lines
-            ]
-        )
-        _count_units_back(order_id, lines)
-        _restock_and_exchange(lines, received, exchanges, record, actor=actor, now=now)
-        record_event(
-            events.RETURN_RECEIVED,
-            aggregate=f"order:{order_id}",
-            payload=_received_payload(order, record, lines, received),
+            method=method,
+            lines=lines,
+            actor=actor,
             now=now,
         )
     if record.status == Return.Status.RECEIVED:
-        record = _refund_after_receipt(record, now=now)
+        record = refund_after_receipt(record, now=now)
+    return record
+
+
+def record_received(
+    *,
+    order_id: int,
+    location_id: int,
+    method: str,
+    lines: list[ReturnLineRequest],
+    credit: Decimal = Decimal("0"),
+    actor: str,
+    now: datetime,
+) -> Return:
+    """Inside the caller's transaction, under the order's lock: the return, its units counted
+    back and restocked, its exchanges given, `return.received`. The refund left to pay is what
+    the units returned are worth less `credit`, the part an exchange at the till spends on
+    what replaces them (ADR 0042); the caller refunds it after COMMIT."""
+    _check_form(method, lines)
+    order = locked_order(order_id)
+    received = returnable_lines(order_id)
+    _check_units(lines, received)
+    exchanges = _exchanges(lines, received, location_id=location_id)
+    wanted = [
+        ReturnedUnits(r.line_number, r.quantity, refunded=i not in exchanges)
+        for i, r in enumerate(lines)
+    ]
+    refund = refund_due(wanted, _received(received)) - credit
+    if refund < 0:
+        raise _invalid("the credit is more than the units returned are worth", "lines")
+    record = Return.objects.create(
+        reference="RT-" + secrets.token_hex(4).upper(),
+        order_id=order_id,
+        method=method,
+        location_id=location_id,
+        status=status_on_receipt(refund).value,
+        refund_amount=refund,
+        currency=order.currency,
+        created_by=actor,
+        created_at=now,
+    )
+    ReturnLine.objects.bulk_create(
+        [
+            ReturnLine(
+                return_record=record,
+                order_line=received[r.line_number],
+                quantity=r.quantity,
+                reason=r.reason,
+                sellable=r.sellable,
+                exchange_sku=r.exchange_sku,
+            )
+            for r in lines
+        ]
+    )
+    _count_units_back(order_id, lines)
+    _restock_and_exchange(lines, received, exchanges, record, actor=actor, now=now)
+    record_event(
+        events.RETURN_RECEIVED,
+        aggregate=f"order:{order_id}",
+        payload=_received_payload(order, record, lines, received),
+        now=now,
+    )
     return record
 
 
@@ -307,7 +336,7 @@ def _received_payload(
     }
 
 
-def _refund_after_receipt(record: Return, *, now: datetime) -> Return:
+def refund_after_receipt(record: Return, *, now: datetime) -> Return:
     """The units are back whatever the PSP says: a refused refund leaves the return received,
     for a retry (`issue_refund`), and `comptoir reconcile` lists it until then."""
     try:

@@ -107,8 +107,8 @@ def _capture_for_leaving(
     if payment is None:
         return None
     amount = capture_due(order, leaving)
-    if amount <= 0:
-        return None
+    if amount <= 0 or payment.captured_amount >= payment.amount:
+        return None  # nothing due; or paid ahead in full (at the till: till_pickup)
     if payment.status not in {Payment.Status.AUTHORISED, Payment.Status.CAPTURED} and not (
         payment.status == Payment.Status.DUE_AT_PICKUP and tender in TILL_TENDERS
     ):
@@ -332,6 +332,7 @@ def hand_over_order(
     pickup_code: str,
     location_id: int,
     tender: str | None = None,
+    paid_at_till: bool = False,
     actor: str = "",
     now: datetime | None = None,
 ) -> PaymentOperation | None:
@@ -339,22 +340,24 @@ def hand_over_order(
     422, nothing changes), hand the units over, record `order.collected` and the intent to
     capture what leaves. Returns that operation, for `settle` AFTER the commit. A reserve &
     collect order is paid at the till: `tender` says how (cash or the store's terminal), and
-    the till's operation is recorded as succeeded here."""
+    the till's operation is recorded as succeeded here; or `paid_at_till` says the caller has
+    taken it under this lock, split by tender (`till_pickup.pay_at_pickup`)."""
     now = now or clock.now()
     order = locked_order(order_id)  # first: a second tap waits here, then finds it collected
     if pickup_code_tries_left(order.pickup_code_tries, order.pickup_code_tried_at, now) == 0:
         raise _locked(order)
     ensure_collectable(order, location_id=location_id, pickup_code=pickup_code)
-    till = _till_tender(order, tender)
     lines = _open_lines(order)
-    capture = _capture_for_leaving(
-        order,
-        lines,
-        idempotency_key=f"capture:{order.pk}:collect",
-        tender=till,
-        actor=actor,
-        now=now,
-    )
+    capture = None
+    if not paid_at_till:
+        capture = _capture_for_leaving(
+            order,
+            lines,
+            idempotency_key=f"capture:{order.pk}:collect",
+            tender=_till_tender(order, tender),
+            actor=actor,
+            now=now,
+        )
     _move(order, OrderStatus.COLLECTED, now)
     _hand_over_stock(
         order, lines, location_id=location_id, actor=actor, now=now, to=LineStatus.COLLECTED

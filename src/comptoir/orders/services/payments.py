@@ -27,7 +27,7 @@ from comptoir.core import clock
 from comptoir.core.outbox import record_event
 
 from .. import events
-from ..domain import TILL_TENDERS, OperationStatus, PaymentKind, Tender
+from ..domain import SETTLED_AT_ONCE, OperationStatus, PaymentKind, Tender
 from ..errors import PaymentFailed
 from ..models import Payment, PaymentOperation
 from ..payments import provider
@@ -57,9 +57,10 @@ def _in_flight(payment: Payment, kind: PaymentKind) -> Decimal:
 
 def at_the_till(kind: PaymentKind, tender: str, provider_reference: str) -> bool:
     """Whether the till does this operation itself (recorded succeeded at once) rather than
-    the PSP: cash always; the store's card terminal too, except a refund of a sale whose
-    terminal authorisation the PSP knows, which goes back to that card through the PSP."""
-    if tender not in TILL_TENDERS:
+    the PSP: cash and an exchange's credit always; the store's card terminal too, except a
+    refund of a sale whose terminal authorisation the PSP knows, which goes back to that card
+    through the PSP."""
+    if tender not in SETTLED_AT_ONCE:
         return False
     return not (kind == PaymentKind.REFUND and tender == Tender.STORE_CARD and provider_reference)
 
@@ -230,7 +231,7 @@ def _move_sums(operation: PaymentOperation, now: datetime) -> bool:
             .filter(after__lte=F("amount"))
             .update(authorised_amount=_plus("authorised_amount", amount), updated_at=now)
         )
-    elif kind == PaymentKind.CAPTURE and operation.tender in TILL_TENDERS:
+    elif kind == PaymentKind.CAPTURE and operation.tender in SETTLED_AT_ONCE:
         # Taken at the till: authorised and captured at once.
         moved = (
             payment.alias(after=_plus("captured_amount", amount))

@@ -169,6 +169,15 @@ def _record_terminal(
     request.save(update_fields=["status", "provider_reference", "failure_reason", "updated_at"])
 
 
+def mark_sold(request: TerminalRequest | None, *, now: datetime) -> None:
+    """The hold paid what was written: called in the transaction that writes it, so the
+    request and the ledger's rows commit together (reconcile then owes it nothing)."""
+    if request is not None:
+        TerminalRequest.objects.filter(pk=request.pk).update(
+            status=TerminalStatus.SOLD, updated_at=now
+        )
+
+
 def void_terminal(request: TerminalRequest | None, why: str) -> bool:
     """Give the terminal's hold back, since no sale claims it; whether it was. A void the PSP
     refuses or does not answer is recorded `void_failed` (reconcile lists it), never raised:

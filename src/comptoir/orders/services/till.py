@@ -55,7 +55,7 @@ from ..payments import provider
 from ..selectors import TillTakings, till_takings
 from .payments import request_operation
 from .placing import priced_lines
-from .terminal import ask_terminal, void_or_raise, void_terminal
+from .terminal import ask_terminal, mark_sold, void_or_raise, void_terminal
 
 CHANNEL = "store"
 
@@ -121,13 +121,7 @@ def sell_basket(
     if done is not None:
         return _replayed(done, cash_given)
     basket = price_basket(store_id=store_id, lines=lines)
-    try:
-        split = split_tenders(total=basket.total, card=card, cash_given=cash_given)
-    except TendersShort as error:
-        raise TendersDoNotCover(
-            f"The tenders do not pay {basket.total} {basket.currency}: {error}.",
-            errors=[{"field": "cash_given", "message": str(error)}],
-        ) from None
+    split = split_at_till(basket.total, basket.currency, card=card, cash_given=cash_given)
     if customer_id is not None and not customer_may_order(customer_id=customer_id):
         raise InvalidOrder("No such customer.", errors=[{"field": "customer", "message": "?"}])
     terminal = ask_terminal(
@@ -144,7 +138,7 @@ def sell_basket(
         if done is not None:
             return _replayed(done, cash_given)
     try:
-        order = _write_sale(
+        order = write_sale(
             store_id=store_id,
             ticket=ticket,
             basket=basket,
@@ -176,6 +170,19 @@ def sell_basket(
     return TillSale(order, split, replayed=False)
 
 
+def split_at_till(
+    total: Decimal, currency: str, *, card: Decimal, cash_given: Decimal
+) -> TenderSplit:
+    """`domain.split_tenders` for a till's total, its refusal a TendersDoNotCover (422)."""
+    try:
+        return split_tenders(total=total, card=card, cash_given=cash_given)
+    except TendersShort as error:
+        raise TendersDoNotCover(
+            f"The tenders do not pay {total} {currency}: {error}.",
+            errors=[{"field": "cash_given", "message": str(error)}],
+        ) from None
+
+
 def _sold(ticket: str, store_id: int) -> Order | None:
     """The sale this ticket made at this store's till, if it made one: a ticket is never
     another order's reference read back (an online order's lines, its customer)."""
@@ -201,7 +208,7 @@ def _replayed(order: Order, cash_given: Decimal) -> TillSale:
 
 
 @transaction_retried
-def _write_sale(
+def write_sale(
     *,
     store_id: int,
     ticket: str,
@@ -209,11 +216,15 @@ def _write_sale(
     split: TenderSplit,
     terminal: TerminalRequest | None,
     customer_id: int | None,
-    basket_cart_id: int | None,
-    take_out_of_online_cart: bool,
+    basket_cart_id: int | None = None,
+    take_out_of_online_cart: bool = False,
+    exchange_credit: Decimal = Decimal("0"),
     actor: str,
     now: datetime,
 ) -> Order:
+    """The sale's order, lines, payment, ledger and shelf, in one transaction (the caller's,
+    if it has one: an exchange at the till writes its return beside it). `exchange_credit`
+    is the value of units brought back, paying part of the total (ADR 0042)."""
     with transaction.atomic():
         order = Order.objects.create(
             reference=ticket,
@@ -245,11 +256,8 @@ def _write_sale(
             for number, line in enumerate(basket.lines, start=1)
         )
         terminal_reference = terminal.provider_reference if terminal else ""
-        _take_payment(order, split, terminal_reference, actor, now)
-        if terminal is not None:
-            TerminalRequest.objects.filter(pk=terminal.pk).update(
-                status=TerminalStatus.SOLD, updated_at=now
-            )
+        _take_payment(order, split, terminal_reference, exchange_credit, actor, now)
+        mark_sold(terminal, now=now)
         if basket_cart_id is not None:
             mark_ordered(open_cart_for_update(cart_id=basket_cart_id))
         if take_out_of_online_cart and customer_id is not None:
@@ -278,7 +286,12 @@ def _write_sale(
 
 
 def _take_payment(
-    order: Order, split: TenderSplit, terminal_reference: str, actor: str, now: datetime
+    order: Order,
+    split: TenderSplit,
+    terminal_reference: str,
+    exchange_credit: Decimal,
+    actor: str,
+    now: datetime,
 ) -> None:
     """The payment and its ledger: each tender a till capture, succeeded as it is recorded."""
     payment = Payment.objects.create(
@@ -292,13 +305,32 @@ def _take_payment(
         created_at=now,
         updated_at=now,
     )
-    for tender, amount in ((Tender.STORE_CARD, split.card), (Tender.CASH, split.cash)):
+    take_tenders(payment, split, exchange_credit=exchange_credit, actor=actor, now=now)
+
+
+def take_tenders(
+    payment: Payment,
+    split: TenderSplit,
+    *,
+    exchange_credit: Decimal = Decimal("0"),
+    actor: str,
+    now: datetime,
+) -> None:
+    """The till's tenders in the ledger: an exchange's credit, the card part on the store's
+    terminal and the cash kept, each a capture succeeded as it is recorded, once per order and
+    tender (a basket sale's, or an order paid at the counter: `till_pickup`). In the caller's
+    transaction."""
+    for tender, amount in (
+        (Tender.EXCHANGE, exchange_credit),
+        (Tender.STORE_CARD, split.card),
+        (Tender.CASH, split.cash),
+    ):
         if amount > 0:
             request_operation(
                 payment=payment,
                 kind=PaymentKind.CAPTURE,
                 amount=amount,
-                idempotency_key=f"capture:{order.pk}:till:{tender}",
+                idempotency_key=f"capture:{payment.order_id}:till:{tender}",
                 tender=tender,
                 actor=actor,
                 now=now,

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from . import aisle, carts, clienteling, customers, parcels, returns, tasks, till, views
+from . import (
+    aisle,
+    carts,
+    clienteling,
+    customers,
+    parcels,
+    returns,
+    tasks,
+    till,
+    till_exchange,
+    till_orders,
+    views,
+)
 from .till_offline import prices as offline_prices  # the till offline (ADR 0043)
 from .till_offline import sync as offline_sync
 
@@ -19,6 +31,20 @@ urlpatterns = [
     path("<slug:code>/till/offline/prices/", offline_prices, name="till-offline-prices"),
     path("<slug:code>/till/offline/sales/", offline_sync, name="till-offline-sync"),
     path("<slug:code>/till/receipts/<str:reference>/", till.receipt, name="till-receipt"),
+    path("<slug:code>/till/exchange/", till_exchange.find, name="till-exchange"),
+    path(
+        "<slug:code>/till/exchange/<str:reference>/<int:line_number>/",
+        till_exchange.line,
+        name="till-exchange-line",
+    ),
+    path(
+        "<slug:code>/till/exchange/<str:reference>/<int:line_number>/go/",
+        till_exchange.exchange,
+        name="till-exchange-go",
+    ),
+    path("<slug:code>/till/orders/", till_orders.to_pay, name="till-orders"),
+    path("<slug:code>/till/orders/<str:reference>/", till_orders.order, name="till-order"),
+    path("<slug:code>/till/orders/<str:reference>/pay/", till_orders.pay, name="till-order-pay"),
     path("<slug:code>/customers/", customers.find, name="customers"),
     path("<slug:code>/customers/<int:customer_id>/", customers.profile, name="customer"),
     path("<slug:code>/in-store/", clienteling.in_store, name="in-store"),

@@ -67,6 +67,11 @@ SKIPPED = {
     "backoffice/webhooks/<int:subscription_id>/": "the demo has no webhook subscription",
     "associate/<slug:code>/aisle/orders/<str:reference>/": "needs an order placed at the counter"
     " (tests/browser/test_aisle.py reads it in French)",
+    "associate/<slug:code>/till/orders/<str:reference>/pay/": "a POST-only action",
+    "associate/<slug:code>/till/exchange/<str:reference>/<int:line_number>/": "needs a line"
+    " that reached the customer (tests/browser/test_till_exchange.py reads it in French)",
+    "associate/<slug:code>/till/exchange/<str:reference>/<int:line_number>/go/": "a POST-only"
+    " action",
 }
 # The webhook page's actions (enable, ping, rotate, disable, delete, replay) are POST-only.
 SKIPPED_PREFIXES = ("backoffice/webhooks/<int:subscription_id>/",)
@@ -198,6 +203,12 @@ def demo_with_history() -> dict[str, str]:
     load(customers=3, stores=3, skus=30)
     ROUTE_VALUES["associate/<slug:code>/till/receipts/<str:reference>/"] = {
         "reference": _till_sale_at_lyon()
+    }
+    due_here = Order.objects.filter(
+        pickup_location__code="lyon-part-dieu", payment__status="due_at_pickup"
+    ).order_by("pk")
+    ROUTE_VALUES["associate/<slug:code>/till/orders/<str:reference>/"] = {
+        "reference": due_here.values_list("reference", flat=True).first() or ""
     }
     values = arguments()
     jean = Customer.objects.get(email="jean.martin@example.fr")
