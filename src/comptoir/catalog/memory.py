@@ -26,9 +26,17 @@ from .selectors import category_list, product_detail, product_summaries, variant
 
 TTL_SECONDS = 60.0
 
-_details = LookupCache("product page: the catalogue's part", ttl_seconds=TTL_SECONDS)
-_variant_ids = LookupCache("product slug -> its variants' ids", ttl_seconds=TTL_SECONDS)
-_summaries = LookupCache("listing card: the catalogue's part", ttl_seconds=TTL_SECONDS)
+# Bounded: a crawler walking 100,000 products must not grow a process past some tens of MB
+# (about 3 kB a card and 6 kB a product page in memory); past its bound a cache starts again.
+_details = LookupCache(
+    "product page: the catalogue's part", ttl_seconds=TTL_SECONDS, max_entries=2_000
+)
+_variant_ids = LookupCache(
+    "product slug -> its variants' ids", ttl_seconds=TTL_SECONDS, max_entries=5_000
+)
+_summaries = LookupCache(
+    "listing card: the catalogue's part", ttl_seconds=TTL_SECONDS, max_entries=10_000
+)
 _categories = LookupCache("top categories", ttl_seconds=TTL_SECONDS, max_entries=1)
 
 _edits = [0]  # how many times it was forgotten: a read begun before an edit is not kept
