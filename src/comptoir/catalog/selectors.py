@@ -311,7 +311,9 @@ def product_page(
     products = product_list(category=category, channel=channel, search=search)
     if among is not None:
         products = products.filter(pk__in=among)
-    page = paginate(products.select_related("category"), cursor=cursor, limit=limit)
+    # A card shows these columns only: a description or attributes are not sent for 24 cards.
+    columns = ("pk", "slug", "name", "brand", "category__slug")
+    page = paginate(products.select_related("category").only(*columns), cursor=cursor, limit=limit)
     if with_total:
         page["total"] = products.count()
     elif count_up_to is not None:

@@ -115,12 +115,10 @@ def _stores_filtered_by(
     """The stores the filter keeps products available in (None: no filter), and their names."""
     if data["mine"] and favourite is not None:
         return [favourite.pk], [favourite.name]
-    if data["store"]:  # one of the form's choices: an active store of the directory
-        store_id = active_location_ids([data["store"]]).get(data["store"])
-        if store_id is None:
-            store = location_by_code(code=data["store"])  # gone since: says so as before
-            store_id = store.pk
-        return [store_id], [dict(stores)[data["store"]]]
+    if data["store"]:  # one of the form's choices, so a store of the directory in memory
+        code = data["store"]
+        store_id = active_location_ids([code]).get(code) or location_by_code(code=code).pk
+        return [store_id], [dict(stores)[code]]
     if data["near"]:
         near = nearest_locations(
             **place_of(data["near"]), limit=PICKUP_STORES_NEAR, service="click_and_collect"
