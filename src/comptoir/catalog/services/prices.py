@@ -13,6 +13,7 @@ from comptoir.core.outbox import record_event
 from .. import events
 from ..domain import MAX_PRICE, PriceRule
 from ..errors import InvalidPrice
+from ..memory import forget as forget_remembered_catalogue
 from ..models import Price
 from ..selectors import check_channel, store_id_for_code, variant_by_sku
 from .search import refresh_search_documents
@@ -83,6 +84,7 @@ def set_price(
                 created = True
             except IntegrityError:
                 Price.objects.filter(**rule).update(**values)
+        forget_remembered_catalogue()  # update() sends no signal: the pages show the new price
         if not channel and not store:  # the price a search filters and counts by
             refresh_search_documents(product_ids=[variant.product_id])
         source = PriceRule(amount, currency, channel=channel, store=store).source

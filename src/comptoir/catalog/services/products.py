@@ -24,6 +24,7 @@ from ..errors import (
     SkuTaken,
     UnknownProduct,
 )
+from ..memory import forget as forget_remembered_catalogue
 from ..models import Category, ChannelListing, Price, Product, ProductRelation, Variant
 from ..selectors import category_by_slug, check_channel, product_by_slug
 from .prices import price_field_problem
@@ -192,6 +193,7 @@ def insert_variants(product: Product, variants: Sequence[NewVariant]) -> list[Va
             for row, variant in zip(rows, variants, strict=True)
         ]
     )
+    forget_remembered_catalogue()  # bulk_create sends no signal: an import adds variants
     return rows
 
 

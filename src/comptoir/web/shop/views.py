@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comptoir.catalog.selectors import category_by_slug, category_list, product_detail, product_page
+from comptoir.catalog.memory import (
+    product_detail_remembered,
+    product_summaries_remembered,
+    top_categories_remembered,
+    variant_ids_remembered,
+)
+from comptoir.catalog.selectors import category_by_slug, product_page
 from comptoir.core.access import authorize
 from comptoir.core.errors import DomainError
 from comptoir.customers.selectors import customer_by_id
@@ -26,6 +32,7 @@ from comptoir.inventory.selectors import (
 )
 from comptoir.locations.domain import GeoPoint
 from comptoir.locations.selectors import (
+    active_location_ids,
     location_by_code,
     location_detail,
     location_ids_of_kind,
@@ -64,13 +71,13 @@ def catalogue(request: HttpRequest, category: str | None = None) -> HttpResponse
     context: dict[str, Any] = {
         "form": form,
         "category": chosen_category,
-        "categories": category_list().filter(parent__isnull=True).order_by("name"),
+        "categories": top_categories_remembered(),
         "favourite": favourite,
     }
     if form.is_valid():
         data = form.cleaned_data
         try:
-            location_ids, filtered_by = _stores_filtered_by(data, favourite)
+            location_ids, filtered_by = _stores_filtered_by(data, favourite, stores)
         except DomainError as error:  # an unknown postcode or town: say so on the form
             form.add_error("near", plain_words(error)[0])
             return render(request, _catalogue_template(request), context)
@@ -92,6 +99,7 @@ def catalogue(request: HttpRequest, category: str | None = None) -> HttpResponse
             limit=PAGE_SIZE,
             among=among,
             count_up_to=COUNT_UP_TO,
+            summarise=product_summaries_remembered,
         )
         context["next_query"] = _with_cursor(request, context["page"].get("next_cursor"))
     return render(request, _catalogue_template(request), context)
@@ -101,13 +109,16 @@ def _catalogue_template(request: HttpRequest) -> str:
     return "web/shop/_products.html" if is_htmx(request) else "web/shop/catalogue.html"
 
 
-def _stores_filtered_by(data: dict[str, Any], favourite: Any) -> tuple[list[int] | None, list]:
+def _stores_filtered_by(
+    data: dict[str, Any], favourite: Any, stores: list[tuple[str, str]]
+) -> tuple[list[int] | None, list]:
     """The stores the filter keeps products available in (None: no filter), and their names."""
     if data["mine"] and favourite is not None:
         return [favourite.pk], [favourite.name]
-    if data["store"]:
-        store = location_by_code(code=data["store"])
-        return [store.pk], [store.name]
+    if data["store"]:  # one of the form's choices, so a store of the directory in memory
+        code = data["store"]
+        store_id = active_location_ids([code]).get(code) or location_by_code(code=code).pk
+        return [store_id], [dict(stores)[code]]
     if data["near"]:
         near = nearest_locations(
             **place_of(data["near"]), limit=PICKUP_STORES_NEAR, service="click_and_collect"
@@ -126,7 +137,7 @@ def _with_cursor(request: HttpRequest, cursor: str | None) -> str | None:
 
 def product(request: HttpRequest, slug: str) -> HttpResponse:
     """Every variant's price, its stock in the nearest stores and when it can be collected."""
-    detail = product_detail(slug=slug, channel=CHANNEL)
+    detail = product_detail_remembered(slug=slug, channel=CHANNEL)
     place, near_form, around_me = place_asked(request.GET)
     favourite = _favourite_store(request)
     context: dict[str, Any] = {
@@ -147,7 +158,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
     # (whether it ships online).
     warehouses = location_ids_of_kind("warehouse")
     rows = availability(
-        variant_ids=resolve_product(slug),
+        variant_ids=variant_ids_remembered(slug) or resolve_product(slug),
         location_ids=[*(item.id for item in near or ()), *warehouses],
         channel=CHANNEL,
     )

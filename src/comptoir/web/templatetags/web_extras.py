@@ -13,6 +13,7 @@ import phonenumbers
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import formats, timezone, translation
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -38,6 +39,12 @@ def money(amount: Decimal | None, currency: str = "EUR") -> str:
     if translation.get_language() == "fr":
         return f"{number}\u00a0{symbol}"
     return f"{symbol}{number}"
+
+
+@register.filter
+def sizes(variants: list[dict[str, Any]]) -> SafeString:
+    """A card's sizes, "38 · 39 · 40": one filter where a loop cost three tags a size."""
+    return mark_safe(" · ".join(conditional_escape(variant["size"]) for variant in variants))  # noqa: S308
 
 
 @register.filter
