@@ -80,6 +80,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"customers.merge", "customers.export", "carts.read", "carts.write"}
         | {"orders.read", "orders.write", "orders.cancel", "returns.read"}
         | {"shipping.read"}
+        # The call centre's console (web/service): finding anyone, ordering on their behalf.
+        | {"service.console"}
     ),
     # "_own": on their own profile only (see `authorize`).
     Role.SHOPPER: frozenset({"customers.read_own", "customers.write_own", "stock.hold"})
