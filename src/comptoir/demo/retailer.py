@@ -56,8 +56,9 @@ STAFF = [
 ]
 JEAN = {"email": "jean.martin@example.fr", "first_name": "Jean", "last_name": "Martin"}
 JEAN_CARD = "ELAN-0000-0042"
-# In the block France's regulator (ARCEP) keeps for fiction (06 39 98 xx xx): nobody's phone.
-JEAN_PHONE = "+33639980042"
+# What the call centre finds him by (ARCEP's fiction block, 06 39 98, is not a number the
+# phone check accepts: this one is merely unlikely).
+JEAN_PHONE = "+33699000042"
 JEAN_CART_SKU = "JACKET-TRAIL-M"
 # The hand-off code `make demo` prints must open Jean's cart for as long as the demo runs.
 DEMO_LIFETIME = timedelta(days=365)
