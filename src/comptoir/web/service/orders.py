@@ -24,9 +24,7 @@ from .views import console_actor
 
 
 def _lines(order: Any) -> list[Any]:
-    return list(
-        order.lines.select_related("variant__product", "location").order_by("line_number")
-    )
+    return list(order.lines.select_related("variant__product", "location").order_by("line_number"))
 
 
 def _context(order: Any, cancel: CancelForm, resend: ReasonForm) -> dict[str, Any]:

@@ -37,7 +37,9 @@ CONSOLE = "service.console"
 ORDERS_SHOWN = 30
 
 
-def console_actor(request: HttpRequest, permission: str, *, customer_id: int | None = None) -> Actor:
+def console_actor(
+    request: HttpRequest, permission: str, *, customer_id: int | None = None
+) -> Actor:
     """The agent, if the console and `permission` (on this customer) are theirs: else the
     login page, or the plain refusal the API would give (core.access)."""
     actor = staff_actor(request, CONSOLE)
