@@ -57,7 +57,10 @@ def pay_by_link(request: HttpRequest, token: str) -> HttpResponse:
     order = payment.order
     context: dict[str, Any] = {
         "order": order,
-        "lines": list(order.lines.select_related("variant__product").order_by("line_number")),
+        "lines": [
+            (line, line.unit_price * line.quantity)
+            for line in order.lines.select_related("variant__product").order_by("line_number")
+        ],
         "amount": amount,
         "currency": currency,
     }
@@ -72,9 +75,9 @@ def pay_by_link(request: HttpRequest, token: str) -> HttpResponse:
         body, signature = psp.pay_link(token=token, card_token=form.cleaned_data["card_token"])
         receive_payment_notification(provider_name="fake", body=body, signature=signature)
         order.refresh_from_db()
-        if order.status == "awaiting_payment":
-            form.add_error("card_token", _("The card was declined: try another card."))
+        context["settled"] = True
+        if order.status == "cancelled":  # a declined link payment cancels the order (orders)
+            context["declined"] = True
         else:
             context["just_paid"] = True
-            context["settled"] = True
     return render(request, TEMPLATE, context, status=422 if form.errors else 200)

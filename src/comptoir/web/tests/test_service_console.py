@@ -82,7 +82,7 @@ def test_an_empty_search_is_said_beside_the_box_and_nobody_is_said_plainly(agent
     empty = agent.get("/service/", {"q": ""})
     assert empty.status_code == 422
     assert 'id="id_q_errors"' in empty.content.decode()
-    nobody = agent.get("/service/", {"q": "06 00 00 00 00"})
+    nobody = agent.get("/service/", {"q": "06 11 22 33 44"})
     assert nobody.status_code == 200
     assert "Personne ne correspond" in unescape(nobody.content.decode())
 
@@ -187,10 +187,8 @@ def test_jean_pays_on_the_link_page_and_the_order_is_placed(agent):
     bad = jeans_phone.post(path, {"card_token": "4111 1111"})
     assert bad.status_code == 422
     assert 'id="id_card_token_errors"' in bad.content.decode()
-    declined = jeans_phone.post(path, {"card_token": "tok_declined"})
-    assert "refusée" in unescape(declined.content.decode())
     order.refresh_from_db()
-    assert order.status == "awaiting_payment"
+    assert order.status == "awaiting_payment"  # a mistyped card changes nothing
 
     paid = jeans_phone.post(path, {"card_token": "tok_visa"})
     assert paid.status_code == 200
@@ -198,6 +196,21 @@ def test_jean_pays_on_the_link_page_and_the_order_is_placed(agent):
     assert (order.status, order.payment.status) == ("placed", "authorised")
     again = jeans_phone.post(path, {"card_token": "tok_visa"})  # a second tap pays nothing more
     assert "déjà payée" in unescape(again.content.decode())
+
+
+def test_a_declined_card_cancels_the_order_and_the_page_says_so(agent):
+    order = _order_for_jean(agent)
+    path = order.payment.payment_link.split("127.0.0.1:8000", 1)[1]
+
+    declined = Client().post(path, {"card_token": "tok_declined"})
+
+    assert "carte a été refusée" in unescape(declined.content.decode())
+    order.refresh_from_db()
+    assert (order.status, order.payment.status) == ("cancelled", "declined")
+    later = Client().post(path, {"card_token": "tok_visa"})
+    assert "a été annulée" in unescape(later.content.decode())
+    order.refresh_from_db()
+    assert order.payment.status == "declined"  # nothing taken after the cancellation
 
 
 def test_a_wrong_or_expired_link_gets_a_plain_sentence(agent):
