@@ -44,6 +44,7 @@ PERMISSIONS = [
     "returns.write",
     "shipping.read",
     "shipping.manage",
+    "service.console",
 ]
 # A shopper's permissions hold on their own data only (see `authorize`).
 OWN = {
@@ -61,7 +62,8 @@ OWN = {
 ALLOWED = {
     Role.ADMINISTRATOR: set(PERMISSIONS),
     Role.OPERATIONS: set(PERMISSIONS)
-    - {"tokens.manage", "customers.write", "customers.check_in", "carts.read", "carts.write"},
+    - {"tokens.manage", "customers.write", "customers.check_in", "carts.read", "carts.write"}
+    - {"service.console"},
     Role.ASSOCIATE: {
         "locations.read",
         "team.read",
@@ -84,7 +86,8 @@ ALLOWED = {
     },
     Role.AGENT: {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"}
     | {"customers.merge", "customers.export", "carts.read", "carts.write"}
-    | {"orders.read", "orders.write", "orders.cancel", "returns.read", "shipping.read"},
+    | {"orders.read", "orders.write", "orders.cancel", "returns.read", "shipping.read"}
+    | {"service.console"},
     Role.SHOPPER: {"stock.hold"},
 }
 

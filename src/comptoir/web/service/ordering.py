@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
 from comptoir.carts.selectors import cart_view, open_cart_of
@@ -34,11 +35,12 @@ from .views import console_actor, customer_context
 CHANNEL = "call_centre"
 
 
+@require_POST
 def add_to_cart(request: HttpRequest, customer_id: int) -> HttpResponse:
     """POST: a product into the customer's cart; the 360 page again, with the form's errors."""
     actor = console_actor(request, "carts.write", customer_id=customer_id)
-    form = AddToCartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = AddToCartForm(request.POST)
+    if form.is_valid():
         cart = cart_of_customer(customer_id=customer_id, channel=CHANNEL)
         try:
             add_line(

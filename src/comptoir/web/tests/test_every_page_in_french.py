@@ -22,7 +22,7 @@ from comptoir.customers.handlers import put_purchase_on_timeline
 from comptoir.customers.models import Customer
 from comptoir.demo.retailer import DEMO_PASSWORD, load
 from comptoir.fulfilment.models import StoreTask
-from comptoir.orders.models import Order
+from comptoir.orders.models import Order, Payment
 from comptoir.shipping.domain.alerts import AlertKind
 from comptoir.shipping.models import Shipment, ShipmentAlert
 from comptoir.shipping.services.alerts import LATE_DETAIL
@@ -62,6 +62,7 @@ SKIPPED = {
     "account/orders/<str:reference>/return/": "needs a delivered order the demo may not have",
     "associate/<slug:code>/carts/<int:cart_id>/": "needs a cart an associate opened",
     "backoffice/webhooks/<int:subscription_id>/": "the demo has no webhook subscription",
+    "service/customers/<int:customer_id>/cart/": "a POST-only action",
     "associate/<slug:code>/aisle/orders/<str:reference>/": "needs an order placed at the counter"
     " (tests/browser/test_aisle.py reads it in French)",
 }
@@ -124,7 +125,7 @@ def web_patterns() -> list[tuple[str, str]]:
 
     walk(get_resolver().url_patterns, "")
     ignored = ("api/", "admin/", "i18n/", "media/", "^media", "healthz", "static")
-    staff = ("associate/", "backoffice/")
+    staff = ("associate/", "backoffice/", "service/")
     return [
         (route, route.split("/")[0] if route.startswith(staff) else "shop")
         for route in found
@@ -181,6 +182,8 @@ def demo_with_history() -> dict[str, str]:
     ROUTE_VALUES["associate/<slug:code>/till/receipts/<str:reference>/"] = {
         "reference": _till_sale_at_lyon()
     }
+    link = Payment.objects.exclude(payment_link="").values_list("payment_link", flat=True).first()
+    ROUTE_VALUES["pay/<str:token>"] = {"token": link.rsplit("/pay/", 1)[1] if link else ""}
     values = arguments()
     jean = Customer.objects.get(email="jean.martin@example.fr")
     for kind in ("order.placed", "order.ready_for_pickup", "order.collected"):
@@ -207,6 +210,7 @@ def test_every_page_reads_in_french_without_an_english_word():
         "shop": "jean.martin@example.fr",
         "associate": "associate.lyon",
         "backoffice": "ops",
+        "service": "agent",
     }
     clients = {}
     for part, username in visitors.items():
