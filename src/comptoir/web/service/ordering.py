@@ -17,8 +17,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from comptoir.carts.selectors import cart_view, open_cart_of
 from comptoir.carts.services import add_line, cart_of_customer
