@@ -132,6 +132,9 @@ def test_the_order_is_placed_on_the_call_centre_channel_and_the_link_sent(agent,
     assert link.startswith(f"{settings.PUBLIC_BASE_URL}/pay/")
     sent = OutboxEvent.objects.filter(type="order.payment_link_sent")
     assert [event.payload["order_reference"] for event in sent] == [order.reference]
+    page = unescape(agent.get(f"/service/orders/{order.reference}/").content.decode())
+    assert "En attente du paiement du client" in page
+    assert "depuis " in page  # where its units come from
 
 
 def test_a_second_submit_of_the_same_cart_is_not_a_second_order(agent):
