@@ -68,6 +68,8 @@ SKIPPED = {
     "kiosk:checkout-options": "an htmx fragment of the kiosk's checkout, swept with it",
     "kiosk:checkout": "needs a basket in the kiosk's session: test_kiosk measures it",
     "kiosk:placed": "needs an order placed at the kiosk: test_kiosk measures it",
+    "service:*": "the call centre's console: tests/browser/test_call_centre.py at 360 px",
+    "pay-by-link": "a payment link's page: tests/browser/test_call_centre.py",
 }
 
 

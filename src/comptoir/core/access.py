@@ -83,6 +83,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"shipping.read"}
         # The service inbox: reading conversations, answering them (ADR 0045).
         | {"service.read", "service.write"}
+        # The call centre's console (web/service): finding anyone, ordering on their behalf.
+        | {"service.console"}
     ),
     # "_own": on their own profile only (see `authorize`).
     Role.SHOPPER: frozenset({"customers.read_own", "customers.write_own", "stock.hold"})

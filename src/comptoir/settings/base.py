@@ -187,7 +187,9 @@ SHIPPING_DETOUR_KM = float(os.environ.get("COMPTOIR_SHIPPING_DETOUR_KM", "150"))
 BRAND_NAME = os.environ.get("COMPTOIR_BRAND_NAME", "Élan Sport & Tech")
 BRAND_COLOUR = os.environ.get("COMPTOIR_BRAND_COLOUR", "#0b5cad")
 BRAND_LOGO_URL = os.environ.get("COMPTOIR_BRAND_LOGO_URL", "")
-PUBLIC_BASE_URL = os.environ.get("COMPTOIR_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The one public address of this site, as customers reach it (no trailing slash): the links
+# in tracking emails and payment links, and the PSP's return address, are built from it.
+PUBLIC_BASE_URL = os.environ.get("COMPTOIR_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Customer messages: real SMTP (a local relay by default), SMS through an adapter.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -266,4 +268,3 @@ COMPTOIR_STRIPE_WEBHOOK_SECRET = os.environ.get("COMPTOIR_STRIPE_WEBHOOK_SECRET"
 COMPTOIR_STRIPE_API_BASE = os.environ.get("COMPTOIR_STRIPE_API_BASE", "https://api.stripe.com")
 # Past this, a call is "no answer": the operation stays requested, retried with its key.
 COMPTOIR_STRIPE_TIMEOUT_SECONDS = float(os.environ.get("COMPTOIR_STRIPE_TIMEOUT_SECONDS", "20"))
-COMPTOIR_BASE_URL = os.environ.get("COMPTOIR_BASE_URL", "http://127.0.0.1:8000")

@@ -46,6 +46,7 @@ PERMISSIONS = [
     "shipping.manage",
     "service.read",
     "service.write",
+    "service.console",
 ]
 # A shopper's permissions hold on their own data only (see `authorize`).
 OWN = {
@@ -64,7 +65,7 @@ ALLOWED = {
     Role.ADMINISTRATOR: set(PERMISSIONS),
     Role.OPERATIONS: set(PERMISSIONS)
     - {"tokens.manage", "customers.write", "customers.check_in", "carts.read", "carts.write"}
-    - {"service.write"},
+    - {"service.write", "service.console"},
     Role.ASSOCIATE: {
         "locations.read",
         "team.read",
@@ -88,7 +89,7 @@ ALLOWED = {
     Role.AGENT: {"locations.read", "customers.read", "customers.write", "stock.read", "stock.hold"}
     | {"customers.merge", "customers.export", "carts.read", "carts.write"}
     | {"orders.read", "orders.write", "orders.cancel", "returns.read", "shipping.read"}
-    | {"service.read", "service.write"},
+    | {"service.read", "service.write", "service.console"},
     Role.SHOPPER: {"stock.hold"},
 }
 

@@ -167,8 +167,17 @@ class FakePsp:
             {"r": psp_reference, "a": str(amount), "c": currency, "e": expires_at.timestamp()},
             salt=_LINK_SALT,
         )
-        base = str(getattr(settings, "COMPTOIR_BASE_URL", "http://127.0.0.1:8000"))
-        return PaymentLink(psp_reference, f"{base}/api/v1/fake-psp/links/{token}", expires_at)
+        # The fake's own payment page (web/pay.py), at the site's one public address.
+        return PaymentLink(psp_reference, f"{settings.PUBLIC_BASE_URL}/pay/{token}", expires_at)
+
+    def read_link(self, *, token: str) -> tuple[str, Decimal, str, bool]:
+        """What a link's page shows before paying: (PSP reference, amount, currency,
+        expired). Raises BadSignature for a token this PSP did not sign."""
+        try:
+            link = signing.loads(token, salt=_LINK_SALT)
+        except signing.BadSignature:
+            raise BadSignature("not a payment link of this PSP") from None
+        return link["r"], Decimal(link["a"]), link["c"], time.time() > link["e"]
 
     def pay_link(self, *, token: str, card_token: str) -> tuple[bytes, str]:
         """The customer pays the link: the PSP decides, then signs the webhook it sends."""

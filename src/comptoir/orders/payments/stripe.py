@@ -169,7 +169,7 @@ class StripePsp:
     def create_payment_link(
         self, *, amount: Decimal, currency: str, reference: str, expires_at: datetime
     ) -> PaymentLink:
-        base = settings.COMPTOIR_BASE_URL
+        base = settings.PUBLIC_BASE_URL
         params: dict[str, Any] = {
             "mode": "payment",
             "line_items": [

@@ -18,7 +18,9 @@ from .lifecycle import locked_order
 from .placing import order_keys
 
 
-def send_payment_link(*, order_id: int, now: datetime | None = None) -> None:
+def send_payment_link(
+    *, order_id: int, reason: str = "", asked_by: str = "", now: datetime | None = None
+) -> None:
     """Ask for the link of an order awaiting its payment to go to the customer (by email, and
     by SMS where they want it: the notifications app's handlers, through the outbox). Each
     call is one more message: the associate's "send it again". Raises OrderStateConflict when
@@ -42,6 +44,7 @@ def send_payment_link(*, order_id: int, now: datetime | None = None) -> None:
                 "payment_link": payment.payment_link,
                 "total": str(order.total),
                 "currency": order.currency,
+                **({"reason": reason, "asked_by": asked_by} if reason else {}),
             },
             now=now,
         )

@@ -71,21 +71,29 @@ def waiting_cards(orders: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
+def known_everywhere(*, customer_id: int) -> dict[str, Any]:
+    """What every member of staff sees of a customer, wherever they are (the store app and the
+    call centre's console): open cart, last purchases, preferences within consent, parcels
+    on their way, returns under way."""
+    cart = open_cart_of(customer_id=customer_id)
+    return {
+        "cart": cart_view(cart=cart) if cart is not None else None,
+        "last_purchases": last_purchases_of(customer_id),
+        "preferences": preferences_for_service(customer_id=customer_id),
+        "parcels": open_parcels_of_customer(customer_id=customer_id),
+        "returns": open_returns_of_customer(customer_id=customer_id),
+    }
+
+
 def what_to_know(*, customer_id: int, store: Any) -> dict[str, Any]:
     """Everything an associate needs first about a customer, at this store."""
     waiting = orders_waiting_at(location_id=store.pk, customer_ids=[customer_id]).get(
         customer_id, []
     )
-    cart = open_cart_of(customer_id=customer_id)
-    last_purchases = last_purchases_of(customer_id)
     return {
         "waiting": waiting_cards(waiting),
-        "cart": cart_view(cart=cart) if cart is not None else None,
         "wishlist": wishlist_with_stock(customer_id=customer_id, location_id=store.pk),
-        "last_purchases": last_purchases,
-        "preferences": preferences_for_service(customer_id=customer_id),
-        "parcels": open_parcels_of_customer(customer_id=customer_id),
-        "returns": open_returns_of_customer(customer_id=customer_id),
+        **known_everywhere(customer_id=customer_id),
     }
 
 

@@ -46,7 +46,7 @@ def find(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/associate/customers.html", context)
 
 
-def _store_names(entries: Any) -> dict[str, str]:
+def store_names(entries: Any) -> dict[str, str]:
     """The names of the stores the page's check-ins happened at, in one query."""
     codes = {entry.details.get("location_code") for entry in entries if entry.details}
     codes.discard(None)
@@ -68,7 +68,7 @@ def profile(request: HttpRequest, code: str, customer_id: int) -> HttpResponse:
         "customer": customer,
         "identities": identities_of(customer_id=customer_id),
         "timeline": timeline,
-        "days": by_day_and_channel(timeline.object_list, _store_names(timeline.object_list)),
+        "days": by_day_and_channel(timeline.object_list, store_names(timeline.object_list)),
         "consents": consent_choices(customer_id=customer_id),
         **what_to_know(customer_id=customer_id, store=store),
     }

@@ -285,6 +285,8 @@ class SignInView(LoginView):
             return reverse("backoffice:dashboard")
         if actor.has("stock.sell"):
             return reverse("associate:home")
+        if actor.has("service.console"):
+            return reverse("service:home")
         return reverse("shop:account")
 
 

@@ -176,6 +176,16 @@ IDENTITY_KIND_NAMES = {
     "store_record": gettext_lazy("Store record"),
 }
 
+# A payment's status (orders.models.Payment.Status), as the agent tells the customer.
+PAYMENT_STATUS_NAMES = {
+    "pending": gettext_lazy("Waiting for the customer to pay"),
+    "authorised": gettext_lazy("Card authorised"),
+    "declined": gettext_lazy("Card declined"),
+    "captured": gettext_lazy("Money taken"),
+    "voided": gettext_lazy("Authorisation released"),
+    "due_at_pickup": gettext_lazy("To pay in the store"),
+}
+
 
 def _words_for(table: dict[str, Any]) -> Callable[[str], str]:
     """A filter that names a stored code in the reader's language (the code if unknown)."""
@@ -192,6 +202,7 @@ alert_kind_name = register.filter("alert_kind_name", _words_for(ALERT_KIND_NAMES
 parcel_status = register.filter("parcel_status", _words_for(PARCEL_STATUS_NAMES))
 preference_kind = register.filter("preference_kind", _words_for(PREFERENCE_KIND_NAMES))
 identity_kind = register.filter("identity_kind", _words_for(IDENTITY_KIND_NAMES))
+payment_status = register.filter("payment_status", _words_for(PAYMENT_STATUS_NAMES))
 
 
 @register.filter

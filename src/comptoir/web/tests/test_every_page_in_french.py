@@ -22,7 +22,7 @@ from comptoir.customers.handlers import put_purchase_on_timeline
 from comptoir.customers.models import Customer
 from comptoir.demo.retailer import DEMO_PASSWORD, load
 from comptoir.fulfilment.models import StoreTask
-from comptoir.orders.models import Order
+from comptoir.orders.models import Order, Payment
 from comptoir.service.domain import InboundEmail
 from comptoir.service.services import receive_email
 from comptoir.shipping.domain.alerts import AlertKind
@@ -65,6 +65,7 @@ SKIPPED = {
     "account/orders/<str:reference>/return/": "needs a delivered order the demo may not have",
     "associate/<slug:code>/carts/<int:cart_id>/": "needs a cart an associate opened",
     "backoffice/webhooks/<int:subscription_id>/": "the demo has no webhook subscription",
+    "service/customers/<int:customer_id>/cart/": "a POST-only action",
     "associate/<slug:code>/aisle/orders/<str:reference>/": "needs an order placed at the counter"
     " (tests/browser/test_aisle.py reads it in French)",
     "associate/<slug:code>/till/orders/<str:reference>/pay/": "a POST-only action",
@@ -132,7 +133,7 @@ def web_patterns() -> list[tuple[str, str]]:
 
     walk(get_resolver().url_patterns, "")
     ignored = ("api/", "admin/", "i18n/", "media/", "^media", "healthz", "static")
-    staff = ("associate/", "backoffice/", "inbox/")
+    staff = ("associate/", "backoffice/", "inbox/", "service/")
     return [
         (route, route.split("/")[0] if route.startswith(staff) else "shop")
         for route in found
@@ -210,6 +211,8 @@ def demo_with_history() -> dict[str, str]:
     ROUTE_VALUES["associate/<slug:code>/till/orders/<str:reference>/"] = {
         "reference": due_here.values_list("reference", flat=True).first() or ""
     }
+    link = Payment.objects.exclude(payment_link="").values_list("payment_link", flat=True).first()
+    ROUTE_VALUES["pay/<str:token>"] = {"token": link.rsplit("/pay/", 1)[1] if link else ""}
     values = arguments()
     jean = Customer.objects.get(email="jean.martin@example.fr")
     for kind in ("order.placed", "order.ready_for_pickup", "order.collected"):
@@ -237,6 +240,7 @@ def test_every_page_reads_in_french_without_an_english_word():
         "associate": "associate.lyon",
         "backoffice": "ops",
         "inbox": "agent",
+        "service": "agent",
     }
     clients = {}
     for part, username in visitors.items():
