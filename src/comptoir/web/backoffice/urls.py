@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import capacity, operations, views, webhooks
+from . import capacity, operations, stores, views, webhooks
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("stores/", views.stores, name="stores"),
+    path("stores/<str:code>/", stores.store, name="store"),
+    path("stores/<str:code>/hours/", stores.store_hours, name="store-hours"),
+    path("stores/<str:code>/closures/", stores.store_closures, name="store-closures"),
+    path("stores/<str:code>/services/", stores.store_services, name="store-services"),
     path("stores/<str:code>/capacity/", capacity.store_capacity, name="store-capacity"),
     path("stock/", views.stock, name="stock"),
     path("webhooks/", webhooks.webhooks, name="webhooks"),
