@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import capacity, operations, stores, views, webhooks
+from . import capacity, operations, stock, stores, views, webhooks
 
 app_name = "backoffice"
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
     path("stores/<str:code>/services/", stores.store_services, name="store-services"),
     path("stores/<str:code>/capacity/", capacity.store_capacity, name="store-capacity"),
     path("stock/", views.stock, name="stock"),
+    path("stock/receipts/", stock.stock_receipt, name="stock-receipt"),
+    path("stock/adjustments/", stock.stock_adjustment, name="stock-adjustment"),
+    path("stock/counts/", stock.stock_count_upload, name="stock-count-upload"),
+    path("stock/counts/<int:job_id>/", stock.stock_count, name="stock-count"),
     path("webhooks/", webhooks.webhooks, name="webhooks"),
     path("webhooks/<int:subscription_id>/", webhooks.webhook, name="webhook"),
     *(
