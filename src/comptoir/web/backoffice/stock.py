@@ -45,8 +45,11 @@ def _locations() -> list[tuple[str, str]]:
 
 
 class _AtALocation(forms.Form):
+    id_prefix = "stock"
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        # The three forms share one page: their ids must not collide (a label names one input).
+        super().__init__(*args, auto_id=f"{self.id_prefix}_%s", **kwargs)
         self.fields["location"] = forms.ChoiceField(
             label=gettext_lazy("Store or warehouse"), choices=_locations()
         )
@@ -54,6 +57,8 @@ class _AtALocation(forms.Form):
 
 
 class ReceiptForm(_AtALocation):
+    id_prefix = "receipt"
+
     sku = forms.CharField(label="SKU", max_length=40)
     quantity = forms.IntegerField(
         label=gettext_lazy("Units received"),
@@ -65,6 +70,8 @@ class ReceiptForm(_AtALocation):
 
 
 class AdjustmentForm(_AtALocation):
+    id_prefix = "adjustment"
+
     sku = forms.CharField(label="SKU", max_length=40)
     counted = forms.IntegerField(
         label=gettext_lazy("New count"),
@@ -92,6 +99,8 @@ class AdjustmentForm(_AtALocation):
 
 
 class CountFileForm(_AtALocation):
+    id_prefix = "count"
+
     file = forms.FileField(
         label=gettext_lazy("Count file (CSV: sku,quantity)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),

@@ -84,7 +84,7 @@ def test_a_bad_receipt_is_refused_on_its_field_and_receives_nothing(changes, fie
     answer = operations().post("/backoffice/stock/receipts/", form, headers=HTMX)
 
     assert answer.status_code == 200
-    assert f'id="id_{field}_errors"' in page(answer)
+    assert f'id="receipt_{field}_errors"' in page(answer)
     assert on_hand("JACKET-S", store) == 3
 
 
@@ -166,7 +166,7 @@ def test_a_bad_adjustment_is_refused_and_changes_nothing(changes, field):
     assert answer.status_code == 200
     assert 'class="errorlist' in page(answer)
     if field:
-        assert f'id="id_{field}_errors"' in page(answer)
+        assert f'id="adjustment_{field}_errors"' in page(answer)
     assert on_hand("JACKET-S", store) == 3
 
 
@@ -205,7 +205,7 @@ def test_a_count_file_that_is_not_a_count_is_refused_on_its_field_and_starts_not
         headers=HTMX,
     )
 
-    assert 'id="id_file_errors"' in page(answer)
+    assert 'id="count_file_errors"' in page(answer)
     assert not SnapshotJob.objects.exists()
 
 
