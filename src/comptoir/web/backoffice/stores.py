@@ -200,11 +200,11 @@ def store(request: HttpRequest, code: str) -> HttpResponse:
     form = DetailsForm(request.POST)
     if form.is_valid():
         try:
-            update_location_details(location_code=code, **form.cleaned_data)
+            saved = update_location_details(location_code=code, **form.cleaned_data)
         except DomainError as error:
             _refused(form, error)
-        else:
-            return _saved(request, location, _("The address and phone of %(name)s are saved."))
+        else:  # under its new name, if it has one
+            return _saved(request, saved, _("The address and phone of %(name)s are saved."))
     return _page(request, location, details=form)
 
 
