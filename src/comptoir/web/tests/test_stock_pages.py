@@ -234,3 +234,30 @@ def test_the_stock_page_offers_the_three_forms_in_french():
 
     for words in ("Recevoir du stock", "Ajuster le stock", "Charger un fichier de comptage"):
         assert words in page(answer)
+
+
+def test_an_associate_of_another_store_neither_loads_a_count_here_nor_reads_its_progress():
+    store = make_store()
+    make_variant("JACKET-S")
+    operations().post(
+        "/backoffice/stock/counts/",
+        {
+            "location": store.code,
+            "file": SimpleUploadedFile("c.csv", b"sku,quantity\nJACKET-S,1\n"),
+        },
+    )
+    job = SnapshotJob.objects.get()
+    elsewhere = Client()
+    elsewhere.force_login(make_staff("associate", [make_store("gratte-ciel", city="Villeurbanne")]))
+
+    upload = elsewhere.post(
+        "/backoffice/stock/counts/",
+        {
+            "location": store.code,
+            "file": SimpleUploadedFile("c.csv", b"sku,quantity\nJACKET-S,9\n"),
+        },
+    )
+
+    assert upload.status_code == 403
+    assert SnapshotJob.objects.count() == 1
+    assert elsewhere.get(f"/backoffice/stock/counts/{job.pk}/").status_code == 403
