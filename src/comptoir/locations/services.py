@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
 from django.db import IntegrityError, transaction
 
 from comptoir.core.errors import ValidationFailed
@@ -20,6 +21,8 @@ from .selectors import location_for_update
 
 # Paths under /api/v1/locations/ that a location code would shadow.
 RESERVED_CODES = frozenset({"nearest"})
+# A closure declared over a range covers at most this many days: a longer one is a typo.
+MAX_CLOSURE_DAYS = 366
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -234,3 +237,78 @@ def set_location_services(
                 },
             )
         return list(location.services.order_by("service"))
+
+
+def _e164(phone: str, *, country: str) -> str:
+    try:
+        number = phonenumbers.parse(phone, country)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationFailed(
+            f"{phone!r} is not a phone number.",
+            errors=[{"field": "phone", "message": "a phone number such as +33 4 72 00 00 00"}],
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def update_location_details(
+    *, location_code: str, name: str, street: str, postcode: str, city: str, phone: str
+) -> Location:
+    """Set how customers find and call a location: its name, address and phone (E.164).
+
+    A national phone number is read in the location's country. Records
+    `location.details_changed` only when something changes.
+    """
+    if not name.strip() or not city.strip():
+        raise ValidationFailed(
+            "A location has a name and a town.",
+            errors=[
+                {"field": field, "message": "required"}
+                for field, value in (("name", name), ("city", city))
+                if not value.strip()
+            ],
+        )
+    with transaction.atomic():
+        location = location_for_update(code=location_code)
+        wanted = {
+            "name": name.strip(),
+            "street": street.strip(),
+            "postcode": postcode.strip(),
+            "city": city.strip(),
+            "phone": _e164(phone, country=location.country) if phone.strip() else "",
+        }
+        if all(getattr(location, k) == v for k, v in wanted.items()):
+            return location
+        for k, v in wanted.items():
+            setattr(location, k, v)
+        location.save(update_fields=list(wanted))
+        directory.forget()
+        record_event(
+            events.DETAILS_CHANGED,
+            aggregate=f"location:{location.pk}",
+            payload={"location_id": location.pk, "code": location.code, **wanted},
+        )
+    return location
+
+
+def declare_closures(
+    *, location_code: str, first_day: date, last_day: date, reason: str = ""
+) -> list[Closure]:
+    """Close the location every day from `first_day` to `last_day`, both included, at once.
+
+    Each day is `declare_closure` (so one event per day that changes); all or none are saved.
+    """
+    days = (last_day - first_day).days + 1
+    if not 1 <= days <= MAX_CLOSURE_DAYS:
+        raise ValidationFailed(
+            f"A closure runs forward over 1 to {MAX_CLOSURE_DAYS} days.",
+            errors=[{"field": "last_day", "message": "on or after the first day, within a year"}],
+        )
+    with transaction.atomic():
+        return [
+            declare_closure(
+                location_code=location_code, date=first_day + timedelta(days=n), reason=reason
+            )[0]
+            for n in range(days)
+        ]

@@ -1,14 +1,22 @@
 from django.urls import path
 
-from . import capacity, operations, views, webhooks
+from . import capacity, operations, stock, stores, views, webhooks
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("stores/", views.stores, name="stores"),
+    path("stores/<str:code>/", stores.store, name="store"),
+    path("stores/<str:code>/hours/", stores.store_hours, name="store-hours"),
+    path("stores/<str:code>/closures/", stores.store_closures, name="store-closures"),
+    path("stores/<str:code>/services/", stores.store_services, name="store-services"),
     path("stores/<str:code>/capacity/", capacity.store_capacity, name="store-capacity"),
     path("stock/", views.stock, name="stock"),
+    path("stock/receipts/", stock.stock_receipt, name="stock-receipt"),
+    path("stock/adjustments/", stock.stock_adjustment, name="stock-adjustment"),
+    path("stock/counts/", stock.stock_count_upload, name="stock-count-upload"),
+    path("stock/counts/<int:job_id>/", stock.stock_count, name="stock-count"),
     path("webhooks/", webhooks.webhooks, name="webhooks"),
     path("webhooks/<int:subscription_id>/", webhooks.webhook, name="webhook"),
     *(

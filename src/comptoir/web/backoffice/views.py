@@ -19,9 +19,11 @@ from comptoir.inventory.selectors import (
 )
 from comptoir.locations.selectors import location_by_code, location_list
 
-from ..access import staff_actor
+from ..access import actor_of, staff_actor
 from .charts import bar_chart
 from .kpis import dashboard_figures
+from .stock import ADJUST as STOCK_ADJUST
+from .stock import stock_forms
 
 BACKOFFICE = "backoffice.read"
 PAGE_SIZE = 50
@@ -74,6 +76,7 @@ def stock(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "store": store,
         "choices": location_list().order_by("city").values_list("code", "name"),
+        "writes": stock_forms() if actor_of(request).has(STOCK_ADJUST) else None,
     }
     if store is not None:
         context["levels"] = _page(request, levels_at(location_id=store.pk))
