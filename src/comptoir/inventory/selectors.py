@@ -13,7 +13,7 @@ from comptoir.core.reconciling import Discrepancy
 
 from .domain import StockFigures
 from .errors import UnknownSku
-from .models import Hold, SafetyStock, StockLevel, StockMovement
+from .models import Hold, SafetyStock, SnapshotJob, StockLevel, StockMovement
 
 
 @dataclass(frozen=True)
@@ -381,3 +381,11 @@ def skus_stocked_at(*, location_id: int, limit: int) -> list[tuple[str, str]]:
     """(SKU, GTIN or "") of what this store stocks, by SKU: its till's offline price book."""
     rows = levels_at(location_id=location_id).values_list("variant__sku", "variant__gtin")
     return [(sku, gtin or "") for sku, gtin in rows[:limit]]
+
+
+# What a page needs of a count file's job without reaching into the models.
+SNAPSHOT_CSV = SnapshotJob.Format.CSV
+
+
+def snapshot_is_finished(job: SnapshotJob) -> bool:
+    return job.status == SnapshotJob.Status.FINISHED

@@ -28,7 +28,7 @@ from .domain import (
     next_opening,
 )
 from .errors import LocationNotFound, PlaceNotFound
-from .models import Closure, Location, LocationService, OpeningHours
+from .models import Closure, Location, LocationService, OpeningHours, Service
 
 # The locator widens its search circle until it has enough locations; the last circle covers
 # the globe (half the Earth's circumference is about 20,015 km).
@@ -391,3 +391,8 @@ def pickup_offers(
         pk: PickupOffer(pk, leads[pk], schedules[pk].weekly, schedules[pk].closures, zones[pk])
         for pk in zones
     }
+
+
+def service_choices() -> list[tuple[str, str]]:
+    """The services a store may offer, as (value, label) for a form."""
+    return list(Service.choices)

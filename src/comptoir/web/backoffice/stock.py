@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from comptoir.core.errors import DomainError
 from comptoir.core.idempotency import idempotent
-from comptoir.inventory.models import SnapshotJob
-from comptoir.inventory.selectors import resolve_skus
+from comptoir.inventory.selectors import SNAPSHOT_CSV, resolve_skus, snapshot_is_finished
 from comptoir.inventory.services.snapshots import (
     apply_stock_snapshot,
     read_snapshot,
@@ -234,7 +233,7 @@ def _load_count(request: HttpRequest) -> HttpResponse:
             form.add_error("file", _("A count file holds at most 2 MB."))
             return _answer(request, "count", form)
         text = upload.read().decode("utf-8-sig")
-        snapshot = read_snapshot(text, SnapshotJob.Format.CSV)
+        snapshot = read_snapshot(text, SNAPSHOT_CSV)
         job = start_stock_snapshot(
             location_id=location.pk, snapshot=snapshot, actor=actor_of(request).caller_key
         )
@@ -256,8 +255,8 @@ def stock_count_upload(request: HttpRequest) -> HttpResponse:
     return _load_count(request)
 
 
-def _progress(request: HttpRequest, job: SnapshotJob) -> HttpResponse:
-    done = job.status == SnapshotJob.Status.FINISHED
+def _progress(request: HttpRequest, job: Any) -> HttpResponse:
+    done = snapshot_is_finished(job)
     context = {
         "job": job,
         "done": done,

@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.locations.domain import ServiceOffer, WeeklyRange
-from comptoir.locations.models import Service
-from comptoir.locations.selectors import location_by_code, location_detail
+from comptoir.locations.selectors import location_by_code, location_detail, service_choices
 from comptoir.locations.services import (
     declare_closures,
     set_location_services,
@@ -119,7 +118,7 @@ class ServicesForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for value, label in Service.choices:
+        for value, label in service_choices():
             self.fields[value] = forms.BooleanField(label=label, required=False)
             self.fields[f"{value}_lead"] = forms.IntegerField(
                 label=_("%(service)s: ready after (minutes)") % {"service": label},
@@ -133,7 +132,7 @@ class ServicesForm(forms.Form):
         data = self.cleaned_data
         return [
             ServiceOffer(value, data.get(f"{value}_lead") or 0)
-            for value in Service.values
+            for value in [value for value, _label in service_choices()]
             if data.get(value)
         ]
 
@@ -150,7 +149,7 @@ def _initial_forms(location: Any) -> dict[str, forms.Form]:
         days.setdefault(hours.weekday, []).append((hours.opens, hours.closes))
     offered = {offer.service: offer.pickup_lead_minutes for offer in location.services.all()}
     services_initial: dict[str, Any] = {}
-    for value in Service.values:
+    for value in [value for value, _label in service_choices()]:
         services_initial[value] = value in offered
         services_initial[f"{value}_lead"] = offered.get(value, 0)
     return {
