@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import capacity, operations, views, webhooks
+from . import capacity, catalogue, operations, views, webhooks
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("catalogue/", views.catalogue, name="catalogue"),
+    path("catalogue/new/", catalogue.new_product, name="catalogue-new"),
+    path("catalogue/<slug:slug>/", catalogue.product, name="catalogue-product"),
+    path("catalogue/<slug:slug>/variants/", catalogue.new_variant, name="catalogue-new-variant"),
+    path("catalogue/<slug:slug>/variants/<str:sku>/", catalogue.variant, name="catalogue-variant"),
+    path("catalogue/<slug:slug>/pictures/", catalogue.pictures, name="catalogue-pictures"),
+    path("catalogue/<slug:slug>/prices/", catalogue.prices, name="catalogue-prices"),
     path("stores/", views.stores, name="stores"),
     path("stores/<str:code>/capacity/", capacity.store_capacity, name="store-capacity"),
     path("stock/", views.stock, name="stock"),
