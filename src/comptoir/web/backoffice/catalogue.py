@@ -33,6 +33,7 @@ from comptoir.locations.selectors import location_list
 
 from ..access import staff_actor
 from ..plain_words import plain_words
+from ..templatetags.web_extras import CHANNEL_NAMES
 
 WRITE = "catalog.write"
 MESSAGES = {
@@ -166,7 +167,8 @@ class PriceForm(RefusalForm):
     def __init__(self, *args: Any, skus: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sku"].choices = [(sku, sku) for sku in skus]
-        self.fields["channel"].choices = [("", _("Every channel")), *CHANNELS]
+        named = [(code, CHANNEL_NAMES.get(code, code)) for code, _english in CHANNELS]
+        self.fields["channel"].choices = [("", _("Every channel")), *named]
         stores = location_list(kind="store").order_by("city").values_list("code", "name")
         self.fields["store"].choices = [("", _("Every store")), *stores]
 
