@@ -20,6 +20,7 @@ def png() -> bytes:
 
 
 def fits(page) -> None:
+    page.wait_for_load_state()  # the stylesheet applied: before it, a picture is 900 px wide
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
