@@ -324,3 +324,18 @@ def test_a_nul_in_a_text_field_of_an_upload_is_still_refused(ops):
 
     assert answer.status_code == 400
     assert not ProductImage.objects.exists()
+
+
+def test_a_malformed_attribute_or_a_missing_name_changes_nothing(ops):
+    make_product()
+
+    answer = ops.post(
+        "/backoffice/catalogue/veste-running/",
+        {"name": "", "category": "running", "attributes": "sans deux-points"},
+    )
+
+    assert answer.status_code == 200
+    assert 'id="id_name_errors"' in page(answer)
+    assert "Write each attribute as name: value." in page(answer)
+    product = Product.objects.get()
+    assert (product.name, product.attributes) == ("Veste de running", {})
