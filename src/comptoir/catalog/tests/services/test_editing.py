@@ -7,8 +7,9 @@ import pytest
 from django.db.models.signals import post_save
 
 from comptoir.catalog.errors import GtinTaken, InvalidGtin, SkuTaken
-from comptoir.catalog.models import Product, ProductSearchDocument, Variant
+from comptoir.catalog.models import Price, Product, ProductSearchDocument, Variant
 from comptoir.catalog.services.editing import add_variant, edit_product, edit_variant
+from comptoir.catalog.services.prices import set_price
 from comptoir.catalog.services.products import NewVariant
 from comptoir.catalog.tests.factories import GTINS, make_category, make_product
 from comptoir.core.models import OutboxEvent
@@ -67,3 +68,20 @@ def test_a_variant_keeps_its_gtin_when_the_new_one_is_wrong_or_taken():
 
     variant = Variant.objects.get(sku="JACKET-S")
     assert (variant.gtin, variant.colour) == ("0" + GTINS["JACKET-S"], "rouge")
+
+
+def test_setting_a_price_again_saves_through_the_model_so_caches_hear_of_it():
+    make_product()
+    saved = []
+
+    def heard(sender, instance, created, **kwargs):
+        saved.append((instance.amount, created))
+
+    post_save.connect(heard, sender=Price)
+    try:
+        set_price(sku="JACKET-M", amount=Decimal("79.90"))
+        set_price(sku="JACKET-M", amount=Decimal("9.90"), channel="web", reason="soldes")
+    finally:
+        post_save.disconnect(heard, sender=Price)
+
+    assert saved == [(Decimal("79.90"), False), (Decimal("9.90"), True)]
