@@ -3,6 +3,8 @@
 CATEGORY_CREATED = "category.created"
 PRODUCT_CREATED = "product.created"
 VARIANT_ADDED = "product.variant_added"
+PRODUCT_UPDATED = "product.updated"
+VARIANT_UPDATED = "product.variant_updated"
 PRODUCT_LISTED = "product.listed"
 PRODUCTS_RELATED = "product.related"
 PRICE_SET = "price.set"

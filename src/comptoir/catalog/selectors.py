@@ -505,3 +505,27 @@ def prices_for_skus(
             raise PriceNotFound(f"{sku} has no price that applies here.")
         found[sku] = (variant_id, resolved)
     return found
+
+
+def price_rules_of_product(product_id: int) -> list[dict[str, Any]]:
+    """Every rule of a product's price lists, by SKU then from the base price to the most
+    specific override, each with its provenance (`source`) and the reason it was set."""
+    rows = (
+        Price.objects.filter(variant__product_id=product_id)
+        .annotate(store_code=F("location__code"), sku=F("variant__sku"))
+        .order_by("variant_id", "channel", "store_code")
+    )
+    rules = [(row.sku, _rule(row)) for row in rows]
+    rules.sort(key=lambda found: (found[0], found[1].specificity, found[1].source))
+    return [
+        {
+            "sku": sku,
+            "source": rule.source,
+            "channel": rule.channel,
+            "store": rule.store,
+            "amount": rule.amount,
+            "currency": rule.currency,
+            "reason": rule.reason,
+        }
+        for sku, rule in rules
+    ]

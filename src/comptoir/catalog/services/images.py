@@ -16,6 +16,7 @@ from ..models import ProductImage
 from ..selectors import product_by_slug
 
 MAX_PIXELS = 40_000_000  # a 6,000 × 6,000 photo and then some; more is a decompression bomb
+MAX_BYTES = 10 * 1024 * 1024  # a phone's best JPEG is a few MB; more is a mistake or a RAW
 RENDITION_FORMAT, RENDITION_SUFFIX = "WEBP", "webp"
 
 
@@ -24,12 +25,15 @@ def add_product_image(
 ) -> ProductImage:
     """Store a picture as the product's next one, with its smaller copies.
 
-    Guarantees: the file is a picture Pillow reads (else `InvalidPicture` and nothing is
-    written); every copy keeps the original's proportions and is narrower than it. Files are
+    Guarantees: the file is a picture Pillow reads, of MAX_BYTES at most (else `InvalidPicture`
+    and nothing is written); every copy keeps the original's proportions and is narrower than
+    it. Files are
     written before the row: a failure in between leaves an unreferenced file, never a row that
     names a missing file.
     """
     product = product_by_slug(product_slug)
+    if len(content) > MAX_BYTES:
+        raise _invalid(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     try:
         with Image.open(io.BytesIO(content)) as probe:
             probe.verify()

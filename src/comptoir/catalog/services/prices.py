@@ -13,7 +13,6 @@ from comptoir.core.outbox import record_event
 from .. import events
 from ..domain import MAX_PRICE, PriceRule
 from ..errors import InvalidPrice
-from ..memory import forget as forget_remembered_catalogue
 from ..models import Price
 from ..selectors import check_channel, store_id_for_code, variant_by_sku
 from .search import refresh_search_documents
@@ -76,15 +75,21 @@ def set_price(
         location_id = store_id_for_code(store) if store else None
         rule = {"variant": variant, "channel": channel, "location_id": location_id}
         values = {"amount": amount, "currency": currency, "reason": reason}
+        # Saved row by row, not with .update(): the model's save signal fires, so a
+        # per-process cache of prices forgets this one.
         created = False
-        if not Price.objects.filter(**rule).update(**values):
+        price = Price.objects.select_for_update().filter(**rule).first()
+        if price is None:
             try:
                 with transaction.atomic():  # a concurrent writer may have created it
                     Price.objects.create(**rule, **values)
                 created = True
             except IntegrityError:
-                Price.objects.filter(**rule).update(**values)
-        forget_remembered_catalogue()  # update() sends no signal: the pages show the new price
+                price = Price.objects.select_for_update().get(**rule)
+        if price is not None:
+            for name, value in values.items():
+                setattr(price, name, value)
+            price.save(update_fields=list(values))
         if not channel and not store:  # the price a search filters and counts by
             refresh_search_documents(product_ids=[variant.product_id])
         source = PriceRule(amount, currency, channel=channel, store=store).source

@@ -162,10 +162,16 @@ def insert_product(
     brand: str = "",
     description: str = "",
     channels: Sequence[str] = DEFAULT_CHANNELS,
+    attributes: dict[str, object] | None = None,
 ) -> Product:
     """Insert a product and its listings. The caller holds the transaction and checked input."""
     product = Product.objects.create(
-        slug=slug, name=name, brand=brand, description=description, category_id=category_id
+        slug=slug,
+        name=name,
+        brand=brand,
+        description=description,
+        category_id=category_id,
+        attributes=attributes or {},
     )
     ChannelListing.objects.bulk_create(
         [ChannelListing(product=product, channel=channel) for channel in dict.fromkeys(channels)]
@@ -210,6 +216,7 @@ def create_product(
     brand: str = "",
     description: str = "",
     channels: Sequence[str] = DEFAULT_CHANNELS,
+    attributes: dict[str, object] | None = None,
 ) -> Product:
     """A product with its variants and their base price, listed on `channels`, all or nothing.
 
@@ -230,6 +237,7 @@ def create_product(
                     brand=brand,
                     description=description,
                     channels=channels,
+                    attributes=attributes,
                 )
                 rows = insert_variants(product, variants)
                 refresh_search_documents(product_ids=[product.pk])

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import capacity, operations, stock, stores, views, webhooks
+from . import capacity, catalogue, operations, stock, stores, views, webhooks
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("catalogue/", views.catalogue, name="catalogue"),
+    path("catalogue/new/", catalogue.new_product, name="catalogue-new"),
+    path("catalogue/<slug:slug>/", catalogue.product, name="catalogue-product"),
+    path("catalogue/<slug:slug>/variants/", catalogue.new_variant, name="catalogue-new-variant"),
+    path("catalogue/<slug:slug>/variants/<str:sku>/", catalogue.variant, name="catalogue-variant"),
+    path("catalogue/<slug:slug>/pictures/", catalogue.pictures, name="catalogue-pictures"),
+    path("catalogue/<slug:slug>/prices/", catalogue.prices, name="catalogue-prices"),
     path("stores/", views.stores, name="stores"),
     path("stores/<str:code>/", stores.store, name="store"),
     path("stores/<str:code>/hours/", stores.store_hours, name="store-hours"),
