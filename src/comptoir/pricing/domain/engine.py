@@ -234,14 +234,18 @@ class _State:
                 eligible[i] = units
         if not eligible:
             return
-        raw = _wanted(promotion, eligible, self)
-        raw = {i: min(r, Fraction(self.current[i])) for i, r in raw.items() if r > 0}
+        raw: dict[int, Fraction | int] = {}
+        for i, wanted in _wanted(promotion, eligible, self).items():
+            if wanted > 0:
+                raw[i] = wanted if wanted <= self.current[i] else self.current[i]
         if not raw:
             return
-        total = _round_half_even(sum(raw.values()))
-        if promotion.budget_remaining is not None:
-            total = min(total, _cents(promotion.budget_remaining))
-        for i, share in allocate(total, raw).items():
+        total = round(sum(raw.values()))  # half to even, as Fraction rounds
+        if promotion.budget_remaining is not None and total > _cents(promotion.budget_remaining):
+            shares = allocate(_cents(promotion.budget_remaining), raw)
+        else:
+            shares = _split(total, raw)
+        for i, share in shares.items():
             if share <= 0:
                 continue
             self.current[i] -= share
@@ -259,18 +263,39 @@ class _State:
         return Fraction(self.current[i], self.lines[i].quantity)
 
 
-def _wanted(promotion: Promotion, eligible: dict[int, int], state: _State) -> dict[int, Fraction]:
+def _wanted(
+    promotion: Promotion, eligible: dict[int, int], state: _State
+) -> dict[int, Fraction | int]:
     """Each eligible line's exact discount under the rule, before rounding and budget."""
     offer = promotion.offer
+    # Kept in ints where the amount is whole cents: Fraction arithmetic is the engine's cost.
+    current, lines = state.current, state.lines
     if isinstance(offer, PercentOff):
-        rate = Fraction(offer.percent) / 100
-        return {i: state.unit(i) * units * rate for i, units in eligible.items()}
+        rate = Fraction(offer.percent)
+        top, bottom = rate.numerator, rate.denominator * 100
+        return {
+            i: Fraction(current[i] * units * top, lines[i].quantity * bottom)
+            for i, units in eligible.items()
+        }
     if isinstance(offer, AmountOff):
-        off = Fraction(_cents(offer.amount))
-        return {i: min(off, state.unit(i)) * units for i, units in eligible.items()}
+        off = _cents(offer.amount)
+        wanted: dict[int, Fraction | int] = {}
+        for i, units in eligible.items():
+            quantity = lines[i].quantity
+            if off * quantity <= current[i]:
+                wanted[i] = off * units
+            else:  # more than a unit's price: the units left at zero
+                wanted[i] = _exact(current[i] * units, quantity)
+        return wanted
     if isinstance(offer, FixedPrice):
-        price = Fraction(_cents(offer.price))
-        return {i: max(Fraction(0), state.unit(i) - price) * units for i, units in eligible.items()}
+        price = _cents(offer.price)
+        wanted = {}
+        for i, units in eligible.items():
+            quantity = lines[i].quantity
+            above = current[i] - price * quantity
+            if above > 0:
+                wanted[i] = _exact(above * units, quantity)
+        return wanted
     if isinstance(offer, BuyXGetY):
         return _buy_x_get_y(offer, eligible, state)
     if isinstance(offer, BundlePrice):
@@ -335,7 +360,7 @@ def _bundle(offer: BundlePrice, eligible: dict[int, int], state: _State) -> dict
     return {i: saving * value / regular for i, value in used.items()}
 
 
-def allocate(total: int, weights: dict[int, Fraction]) -> dict[int, int]:
+def allocate(total: int, weights: dict[int, Fraction | int]) -> dict[int, int]:
     """Split `total` cents over the keys in proportion to `weights`, by largest remainder.
 
     Each key gets the floor of its exact quota; the cents left go one each to the largest
@@ -352,8 +377,24 @@ def allocate(total: int, weights: dict[int, Fraction]) -> dict[int, int]:
     return shares
 
 
-def _round_half_even(value: Fraction) -> int:
-    return round(value)  # Fraction.__round__ rounds half to even
+def _split(total: int, raw: dict[int, Fraction | int]) -> dict[int, int]:
+    """`total`, the rounded sum of `raw`, split by largest remainder on the exact amounts: each
+    line gets its amount's floor, and the cents left go one each to the largest fractions
+    (ties to the first line). A line gets at most its amount rounded up."""
+    shares = {i: int(r) for i, r in raw.items()}  # amounts are > 0: int() is floor
+    left = total - sum(shares.values())
+    if left > 0:
+        ranked = sorted(
+            (i for i, r in raw.items() if r != shares[i]), key=lambda i: (shares[i] - raw[i], i)
+        )
+        for i in ranked[:left]:
+            shares[i] += 1
+    return shares
+
+
+def _exact(numerator: int, denominator: int) -> Fraction | int:
+    whole, rest = divmod(numerator, denominator)
+    return whole if rest == 0 else Fraction(numerator, denominator)
 
 
 def _cents(amount: Decimal) -> int:
