@@ -259,6 +259,11 @@ class _State:
         taken = self.stacking[i]
         return taken is None or (stacking != EXCLUSIVE and taken == stacking)
 
+    def dearest_first(self, i: int) -> tuple[float, int]:
+        """Sort key: the dearest unit first, ties in basket order. A float is exact enough:
+        unit prices are cents over a small quantity, far apart at double precision."""
+        return (-self.current[i] / self.lines[i].quantity, i)
+
     def unit(self, i: int) -> Fraction:
         return Fraction(self.current[i], self.lines[i].quantity)
 
@@ -323,7 +328,7 @@ def _buy_x_get_y(offer: BuyXGetY, eligible: dict[int, int], state: _State) -> di
 
     wanted: dict[int, Fraction] = {}
     start = 0
-    for i in sorted(eligible, key=lambda i: (-state.unit(i), i)):
+    for i in sorted(eligible, key=state.dearest_first):
         end = start + eligible[i]
         free = free_before(end) - free_before(start)
         if free:
@@ -347,7 +352,7 @@ def _bundle(offer: BundlePrice, eligible: dict[int, int], state: _State) -> dict
     used: dict[int, Fraction] = defaultdict(Fraction)  # line -> value of its units used
     for sku, units in offer.components:
         needed = bundles * units
-        for i in sorted(by_sku[sku], key=lambda i: (-state.unit(i), i)):
+        for i in sorted(by_sku[sku], key=state.dearest_first):
             take = min(needed, eligible[i])
             used[i] += state.unit(i) * take
             needed -= take
