@@ -1,11 +1,11 @@
 """The pricing engine's pure core: no database, no Django (ADR 0048)."""
 
+from comptoir.pricing.domain.cents import allocate
 from comptoir.pricing.domain.engine import (
     AppliedRule,
     PricedBasket,
     PricedLine,
     RuleBook,
-    allocate,
     price_basket,
     price_basket_naive,
 )

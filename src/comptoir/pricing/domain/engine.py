@@ -12,25 +12,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
+from comptoir.pricing.domain.cents import allocate, cents, euros, split
+from comptoir.pricing.domain.offers import discounts_wanted
 from comptoir.pricing.domain.rules import (
     EXCLUSIVE,
-    AmountOff,
     BasketLine,
     BundlePrice,
-    BuyXGetY,
-    FixedPrice,
     FreeDelivery,
-    PercentOff,
     PricingContext,
     Promotion,
     Scope,
     TieredSpend,
 )
-
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,13 +148,13 @@ def _price(
     lines: Sequence[BasketLine],
     context: PricingContext,
 ) -> PricedBasket:
-    state = _State(lines)
+    state = State(lines)
     runnable = sorted(
         (position for position in found if ordered[position].applies_to(context)),
         key=lambda position: (_phase(ordered[position]), position),
     )
     free_delivery: AppliedRule | None = None
-    fee = _cents(context.delivery_fee)
+    fee = cents(context.delivery_fee)
     for position in runnable:
         promotion = ordered[position]
         if isinstance(promotion.offer, FreeDelivery):
@@ -183,40 +179,40 @@ def _price(
             sku=line.sku,
             quantity=line.quantity,
             unit_price=line.unit_price,
-            amount_before=_euros(state.base[i]),
-            amount=_euros(state.current[i]),
-            rules=tuple(AppliedRule(rid, _euros(a)) for rid, a in state.applied[i]),
+            amount_before=euros(state.base[i]),
+            amount=euros(state.current[i]),
+            rules=tuple(AppliedRule(rid, euros(a)) for rid, a in state.applied[i]),
         )
         for i, line in enumerate(lines)
     )
     return PricedBasket(
         lines=priced,
-        subtotal=_euros(sum(state.base)),
-        line_discount=_euros(line_discount),
-        basket_discount=_euros(discount - line_discount),
-        delivery_fee=_euros(fee_charged),
+        subtotal=euros(sum(state.base)),
+        line_discount=euros(line_discount),
+        basket_discount=euros(discount - line_discount),
+        delivery_fee=euros(fee_charged),
         free_delivery=free_delivery,
-        total=_euros(sum(state.current) + fee_charged),
-        rule_totals={rid: _euros(a) for rid, a in sorted(rule_totals.items())},
+        total=euros(sum(state.current) + fee_charged),
+        rule_totals={rid: euros(a) for rid, a in sorted(rule_totals.items())},
     )
 
 
 def _free_delivery(
-    promotion: Promotion, offer: FreeDelivery, state: _State, fee: int
+    promotion: Promotion, offer: FreeDelivery, state: State, fee: int
 ) -> AppliedRule | None:
-    if sum(state.current) < _cents(offer.minimum_spend):
+    if sum(state.current) < cents(offer.minimum_spend):
         return None
-    if promotion.budget_remaining is not None and _cents(promotion.budget_remaining) < fee:
+    if promotion.budget_remaining is not None and cents(promotion.budget_remaining) < fee:
         return None  # free delivery is whole or nothing
-    return AppliedRule(promotion.id, _euros(fee))
+    return AppliedRule(promotion.id, euros(fee))
 
 
-class _State:
+class State:
     """The lines' amounts in cents as rules take their share, and who took what."""
 
     def __init__(self, lines: Sequence[BasketLine]) -> None:
         self.lines = lines
-        self.base = [_cents(line.unit_price) * line.quantity for line in lines]
+        self.base = [cents(line.unit_price) * line.quantity for line in lines]
         self.current = list(self.base)
         self.stacking: list[str | None] = [None] * len(lines)  # EXCLUSIVE, a group, or None
         self.applied: list[list[tuple[str, int]]] = [[] for _ in lines]
@@ -235,16 +231,16 @@ class _State:
         if not eligible:
             return
         raw: dict[int, Fraction | int] = {}
-        for i, wanted in _wanted(promotion, eligible, self).items():
+        for i, wanted in discounts_wanted(promotion, eligible, self).items():
             if wanted > 0:
                 raw[i] = wanted if wanted <= self.current[i] else self.current[i]
         if not raw:
             return
         total = round(sum(raw.values()))  # half to even, as Fraction rounds
-        if promotion.budget_remaining is not None and total > _cents(promotion.budget_remaining):
-            shares = allocate(_cents(promotion.budget_remaining), raw)
+        if promotion.budget_remaining is not None and total > cents(promotion.budget_remaining):
+            shares = allocate(cents(promotion.budget_remaining), raw)
         else:
-            shares = _split(total, raw)
+            shares = split(total, raw)
         for i, share in shares.items():
             if share <= 0:
                 continue
@@ -266,145 +262,3 @@ class _State:
 
     def unit(self, i: int) -> Fraction:
         return Fraction(self.current[i], self.lines[i].quantity)
-
-
-def _wanted(
-    promotion: Promotion, eligible: dict[int, int], state: _State
-) -> dict[int, Fraction | int]:
-    """Each eligible line's exact discount under the rule, before rounding and budget."""
-    offer = promotion.offer
-    # Kept in ints where the amount is whole cents: Fraction arithmetic is the engine's cost.
-    current, lines = state.current, state.lines
-    if isinstance(offer, PercentOff):
-        rate = Fraction(offer.percent)
-        top, bottom = rate.numerator, rate.denominator * 100
-        return {
-            i: Fraction(current[i] * units * top, lines[i].quantity * bottom)
-            for i, units in eligible.items()
-        }
-    if isinstance(offer, AmountOff):
-        off = _cents(offer.amount)
-        wanted: dict[int, Fraction | int] = {}
-        for i, units in eligible.items():
-            quantity = lines[i].quantity
-            if off * quantity <= current[i]:
-                wanted[i] = off * units
-            else:  # more than a unit's price: the units left at zero
-                wanted[i] = _exact(current[i] * units, quantity)
-        return wanted
-    if isinstance(offer, FixedPrice):
-        price = _cents(offer.price)
-        wanted = {}
-        for i, units in eligible.items():
-            quantity = lines[i].quantity
-            above = current[i] - price * quantity
-            if above > 0:
-                wanted[i] = _exact(above * units, quantity)
-        return wanted
-    if isinstance(offer, BuyXGetY):
-        return _buy_x_get_y(offer, eligible, state)
-    if isinstance(offer, BundlePrice):
-        return _bundle(offer, eligible, state)
-    if isinstance(offer, TieredSpend):
-        spend = {i: state.unit(i) * units for i, units in eligible.items()}
-        total_spend = sum(spend.values())
-        met = [off for floor, off in offer.tiers if total_spend >= _cents(floor)]
-        if not met or total_spend == 0:
-            return {}
-        off = min(Fraction(max(_cents(o) for o in met)), total_spend)
-        return {i: off * s / total_spend for i, s in spend.items()}
-    raise TypeError(f"no line rule for {type(offer).__name__}")
-
-
-def _buy_x_get_y(offer: BuyXGetY, eligible: dict[int, int], state: _State) -> dict[int, Fraction]:
-    """Units laid out dearest first; in each full group of buy + get, the last `get` are free."""
-    group = offer.buy + offer.get
-    count = sum(eligible.values())
-    limit = (count // group) * group
-
-    def free_before(n: int) -> int:
-        n = min(n, limit)
-        return (n // group) * offer.get + max(0, n % group - offer.buy)
-
-    wanted: dict[int, Fraction] = {}
-    start = 0
-    for i in sorted(eligible, key=state.dearest_first):
-        end = start + eligible[i]
-        free = free_before(end) - free_before(start)
-        if free:
-            wanted[i] = state.unit(i) * free
-        start = end
-    return wanted
-
-
-def _bundle(offer: BundlePrice, eligible: dict[int, int], state: _State) -> dict[int, Fraction]:
-    """As many whole bundles as the lines make, from the dearest units; the saving is shared
-    over the units used in proportion to their price."""
-    by_sku: dict[str, list[int]] = defaultdict(list)
-    for i in eligible:
-        by_sku[state.lines[i].sku].append(i)
-    bundles = min(
-        (sum(eligible[i] for i in by_sku.get(sku, ())) // units for sku, units in offer.components),
-        default=0,
-    )
-    if bundles == 0:
-        return {}
-    used: dict[int, Fraction] = defaultdict(Fraction)  # line -> value of its units used
-    for sku, units in offer.components:
-        needed = bundles * units
-        for i in sorted(by_sku[sku], key=state.dearest_first):
-            take = min(needed, eligible[i])
-            used[i] += state.unit(i) * take
-            needed -= take
-            if needed == 0:
-                break
-    regular = sum(used.values())
-    saving = regular - bundles * _cents(offer.price)
-    if saving <= 0:
-        return {}
-    return {i: saving * value / regular for i, value in used.items()}
-
-
-def allocate(total: int, weights: dict[int, Fraction | int]) -> dict[int, int]:
-    """Split `total` cents over the keys in proportion to `weights`, by largest remainder.
-
-    Each key gets the floor of its exact quota; the cents left go one each to the largest
-    remainders (ties to the lower key). The shares add up to `total` exactly.
-    """
-    weight = sum(weights.values())
-    if total <= 0 or weight <= 0:
-        return dict.fromkeys(weights, 0)
-    quotas = {key: total * w / weight for key, w in weights.items()}
-    shares = {key: int(q) for key, q in quotas.items()}  # quotas are >= 0: int() is floor
-    left = total - sum(shares.values())
-    for key in sorted(quotas, key=lambda k: (-(quotas[k] - shares[k]), k))[:left]:
-        shares[key] += 1
-    return shares
-
-
-def _split(total: int, raw: dict[int, Fraction | int]) -> dict[int, int]:
-    """`total`, the rounded sum of `raw`, split by largest remainder on the exact amounts: each
-    line gets its amount's floor, and the cents left go one each to the largest fractions
-    (ties to the first line). A line gets at most its amount rounded up."""
-    shares = {i: int(r) for i, r in raw.items()}  # amounts are > 0: int() is floor
-    left = total - sum(shares.values())
-    if left > 0:
-        ranked = sorted(
-            (i for i, r in raw.items() if r != shares[i]), key=lambda i: (shares[i] - raw[i], i)
-        )
-        for i in ranked[:left]:
-            shares[i] += 1
-    return shares
-
-
-def _exact(numerator: int, denominator: int) -> Fraction | int:
-    whole, rest = divmod(numerator, denominator)
-    return whole if rest == 0 else Fraction(numerator, denominator)
-
-
-def _cents(amount: Decimal) -> int:
-    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_EVEN))
-
-
-def _euros(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(CENT)
