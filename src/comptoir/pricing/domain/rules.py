@@ -89,15 +89,25 @@ class Targeting:
 class PercentOff:
     percent: Decimal  # 0 < percent <= 100
 
+    def __post_init__(self) -> None:
+        if not 0 < self.percent <= 100:
+            raise ValueError("a percentage off is above 0 and at most 100")
+
 
 @dataclass(frozen=True, slots=True)
 class AmountOff:
     amount: Decimal  # off each unit, never below zero
 
+    def __post_init__(self) -> None:
+        _positive_cents(self.amount)
+
 
 @dataclass(frozen=True, slots=True)
 class FixedPrice:
     price: Decimal  # each unit at this price (a unit already cheaper is left alone)
+
+    def __post_init__(self) -> None:
+        _positive_cents(self.price, zero=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,21 +115,42 @@ class BuyXGetY:
     buy: int
     get: int  # in each group of buy + get units, dearest first, the last `get` are free
 
+    def __post_init__(self) -> None:
+        if self.buy < 1 or self.get < 1:
+            raise ValueError("buy X get Y takes at least one unit of each")
+
 
 @dataclass(frozen=True, slots=True)
 class BundlePrice:
     components: tuple[tuple[str, int], ...]  # (sku, units) in one bundle
     price: Decimal  # one whole bundle
 
+    def __post_init__(self) -> None:
+        if not self.components or any(units < 1 for _, units in self.components):
+            raise ValueError("a bundle has components of at least one unit")
+        _positive_cents(self.price, zero=True)
+
 
 @dataclass(frozen=True, slots=True)
 class TieredSpend:
     tiers: tuple[tuple[Decimal, Decimal], ...]  # (spend at least, amount off); the highest met
 
+    def __post_init__(self) -> None:
+        if not self.tiers:
+            raise ValueError("a tiered spend has at least one tier")
+        for floor, off in self.tiers:
+            _positive_cents(floor, zero=True)
+            _positive_cents(off)
+
 
 @dataclass(frozen=True, slots=True)
 class FreeDelivery:
     minimum_spend: Decimal = Decimal("0.00")  # merchandise after discounts
+
+
+def _positive_cents(amount: Decimal, *, zero: bool = False) -> None:
+    if amount != amount.quantize(Decimal("0.01")) or amount < 0 or (amount == 0 and not zero):
+        raise ValueError(f"{amount} is not a{'' if zero else ' positive'} amount in cents")
 
 
 Offer = PercentOff | AmountOff | FixedPrice | BuyXGetY | BundlePrice | TieredSpend | FreeDelivery

@@ -384,3 +384,21 @@ def test_allocate(total, weights, expected):
 def test_two_rules_with_one_id_are_refused():
     with pytest.raises(ValueError, match="share an id"):
         RuleBook([Promotion("p", TEN_OFF), Promotion("p", AmountOff(D("1.00")))])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: PercentOff(D("0")), id="no_percent_case"),
+        pytest.param(lambda: PercentOff(D("101")), id="over_a_hundred_percent_case"),
+        pytest.param(lambda: AmountOff(D("-1.00")), id="negative_amount_case"),
+        pytest.param(lambda: AmountOff(D("0.001")), id="part_of_a_cent_case"),
+        pytest.param(lambda: BuyXGetY(2, 0), id="get_nothing_case"),
+        pytest.param(lambda: BundlePrice((), D("10.00")), id="empty_bundle_case"),
+        pytest.param(lambda: TieredSpend(()), id="no_tier_case"),
+        pytest.param(lambda: BasketLine("X", "x", "x", "x", 0, D("1.00")), id="no_unit_case"),
+    ],
+)
+def test_an_offer_or_line_that_makes_no_sense_is_refused(make):
+    with pytest.raises(ValueError):  # noqa: PT011
+        make()
