@@ -74,6 +74,10 @@ class RuleBook:
     def __init__(self, promotions: Iterable[Promotion]) -> None:
         self.promotions = _sorted_checked(promotions)
         self._everywhere: list[int] = []
+        # Free delivery looks at no line: it is tried whatever the basket holds.
+        self.delivery = [
+            n for n, p in enumerate(self.promotions) if isinstance(p.offer, FreeDelivery)
+        ]
         self._by: tuple[dict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(4))
         for position, promotion in enumerate(self.promotions):
             scope = scope_of(promotion)
@@ -107,10 +111,8 @@ def price_basket(
 ) -> PricedBasket:
     """Price a basket: the one call every channel makes (ADR 0048)."""
     found = book.matches(lines)
-    # Rules with no line in scope still count for free delivery, which looks at no line.
-    for position, promotion in enumerate(book.promotions):
-        if isinstance(promotion.offer, FreeDelivery) and position not in found:
-            found[position] = []
+    for position in book.delivery:
+        found.setdefault(position, [])
     return _price(book.promotions, found, lines, context)
 
 
