@@ -1,0 +1,1 @@
+"""Pricing: one engine that prices a basket for every channel (ADR 0048)."""
