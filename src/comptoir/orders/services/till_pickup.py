@@ -14,6 +14,7 @@ same ticket again finds the order paid and takes nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -66,6 +67,42 @@ def pay_at_pickup(
     due = _due(order)
     ensure_collectable(order, location_id=location_id, pickup_code=pickup_code)
     split = split_at_till(due, order.currency, card=card, cash_given=cash_given)
+    return _pay_on_the_terminal(
+        order,
+        split,
+        location_id=location_id,
+        ticket=ticket,
+        card_token=card_token,
+        cash_given=cash_given,
+        actor=actor,
+        now=now,
+        write=lambda terminal: _write_payment(
+            order_id=order_id,
+            location_id=location_id,
+            pickup_code=pickup_code,
+            split=split,
+            terminal=terminal,
+            actor=actor,
+            now=now,
+        ),
+    )
+
+
+def _pay_on_the_terminal(
+    order: Order,
+    split: TenderSplit,
+    *,
+    location_id: int,
+    ticket: str,
+    card_token: str,
+    cash_given: Decimal,
+    actor: str,
+    now: datetime,
+    write: Callable[[TerminalRequest | None], bool],
+) -> PaidAtPickup:
+    """The card part asked of the terminal (recorded first), then `write`, the transaction
+    that records the tenders: its hold is given back if the write fails, and voided as a twin
+    if another till paid the order first (`write` answers False)."""
     terminal = ask_terminal(
         store_id=location_id,
         ticket=ticket,
@@ -76,22 +113,14 @@ def pay_at_pickup(
         now=now,
     )
     try:
-        first = _write_payment(
-            order_id=order_id,
-            location_id=location_id,
-            pickup_code=pickup_code,
-            split=split,
-            terminal=terminal,
-            actor=actor,
-            now=now,
-        )
+        first = write(terminal)
     except DatabaseUnavailable:
-        # Whether it committed is unknown: voiding could unpay a handover that stands.
+        # Whether it committed is unknown: voiding could unpay a payment that stands.
         raise
     except BaseException as error:
         void_or_raise(terminal, error)
         raise
-    order = Order.objects.select_related("payment").get(pk=order_id)
+    order = Order.objects.select_related("payment").get(pk=order.pk)
     if not first:
         void_terminal(terminal, "twin")  # another till paid it: a failure stays recorded
         return _replayed(order, cash_given)
@@ -206,29 +235,19 @@ def pay_ordered_here(
             errors=[{"field": "order", "message": "not awaiting payment here"}],
         )
     split = split_at_till(order.total, order.currency, card=card, cash_given=cash_given)
-    terminal = ask_terminal(
-        store_id=location_id,
+    return _pay_on_the_terminal(
+        order,
+        split,
+        location_id=location_id,
         ticket=ticket,
-        amount=split.card,
-        currency=order.currency,
         card_token=card_token,
+        cash_given=cash_given,
         actor=actor,
         now=now,
-    )
-    try:
-        first = _write_prepayment(
+        write=lambda terminal: _write_prepayment(
             order_id=order_id, split=split, terminal=terminal, actor=actor, now=now
-        )
-    except DatabaseUnavailable:
-        raise
-    except BaseException as error:
-        void_or_raise(terminal, error)
-        raise
-    order = Order.objects.select_related("payment").get(pk=order_id)
-    if not first:
-        void_terminal(terminal, "twin")
-        return _replayed(order, cash_given)
-    return PaidAtPickup(order, split, replayed=False)
+        ),
+    )
 
 
 @transaction_retried
