@@ -736,21 +736,20 @@ SECTIONS.append(
                 "the requests in flight."
             ),
             "product_page_per_s": (
-                "10 statements where its ceiling sends 4; in-process on the small demo, 16 ms "
-                "a page against 3.5 ms. About half is product_detail: 7 statements through "
-                "the ORM's prefetches (product, variants, prices, listings, relations both "
-                "ways, pictures); about a fifth is the template. What would reach it: the "
-                "product's catalogue data kept per process as the store directory is, "
-                "forgotten on catalogue writes, so that the page reads only its stock."
+                "2 statements now (the stock level and the safety stock): the catalogue's "
+                "part is kept per process (ADR 0040). In-process, on a loaded machine, about "
+                "9 ms of CPU a page where it was 21. What is left is Django's request and the "
+                "template (the stock table, the structured data); rendering the catalogue's "
+                "part once per product and language would be the next step."
             ),
             "product_page_p99_ms": ("The same work as the throughput figure, queued on 2 cores."),
             "listing_in_store_per_s": (
-                "9 statements where its ceiling sends 2; in-process on the small demo, 25 ms "
-                "a page against 2.5 ms. The count of a store's products is bounded at 100 "
-                "now (it was 76 ms a page on this data); what is left is mostly the "
-                "template: 24 cards through an include each, the category list and the "
-                "500-option store filter. What would reach it: the cards written in one "
-                "template without includes, and the catalogue data kept per process."
+                "3 statements now (safety stock, the page, the count), the 24 cards in one "
+                "template and the 500-store filter written once (ADR 0040). In-process, on "
+                "a loaded machine, about 14 ms of CPU a page where it was 31: most of it is "
+                "the cards' template (about 40 URL reversals) and the count. Next: each "
+                "card's HTML kept per product and language, and the count folded into the "
+                "page's query."
             ),
             "listing_in_store_p99_ms": (
                 "The same work as the throughput figure, queued on 2 cores."
