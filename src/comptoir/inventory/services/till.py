@@ -85,14 +85,14 @@ def sell_at_till(
     anyone); a line with a hold sells exactly the held units and ends the hold."""
     now = now or clock.now()
     free = [line for line in lines if line.hold_id is None]
+    at_once = connection.vendor == "postgresql"  # the free lines in one statement there
     with transaction.atomic():
-        if connection.vendor == "postgresql" and free:
+        if at_once and free:
             _sell_free_units_at_once(location_id, free, ticket=ticket, actor=actor, now=now)
-            free = []
         for line in sorted(lines, key=lambda line: (line.variant_id, line.hold_id or 0)):
             if line.hold_id is not None:
                 _sell_held_units(location_id, line, ticket=ticket, actor=actor, now=now)
-            elif line in free:
+            elif not at_once:
                 _sell_free_units(location_id, line, ticket=ticket, actor=actor, now=now)
 
 
